@@ -1,0 +1,3 @@
+//! Code generation: checked D clauses to eBPF instructions.
+
+pub mod insn;

@@ -1,0 +1,1 @@
+//! The consumer: record decoding, aggregation merging and DTrace's output formats.

@@ -1,0 +1,199 @@
+//! The abstract syntax tree of a D program, as the parser produces it.
+//! Names are resolved and types assigned later, in `sema`.
+
+/// A whole D program: the clauses and declarations of every `-s` file and
+/// `-n` description, in command-line order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Program {
+    pub items: Vec<Item>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    Clause(Clause),
+    /// `#pragma D option name[=value]` (other pragmas are kept for sema to judge).
+    Pragma { words: Vec<String>, line: u32 },
+    /// A declaration at file scope: `int x;`, `self int y;`, `this int z;`,
+    /// `typedef ...`, `struct s { ... };`, `inline type name = expr;`.
+    Decl(Decl),
+}
+
+/// `probe-descriptions /predicate/ { statements }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Clause {
+    pub probes: Vec<ProbeDesc>,
+    pub predicate: Option<Expr>,
+    pub body: Vec<Stmt>,
+    pub line: u32,
+}
+
+/// One probe description as written, e.g. `syscall::read:entry` or `BEGIN`.
+/// Missing leading fields are empty (match anything), as in DTrace:
+/// `read:entry` is provider="" module="" function="read" name="entry".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProbeDesc {
+    pub provider: String,
+    pub module: String,
+    pub function: String,
+    pub name: String,
+    /// The text exactly as written (for messages).
+    pub text: String,
+    pub line: u32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Stmt {
+    /// An expression statement (assignments, calls of actions, ...).
+    Expr(Expr),
+    /// `if (cond) { ... } else { ... }` (Oracle DTrace 2 extension).
+    If { cond: Expr, then: Vec<Stmt>, els: Vec<Stmt>, line: u32 },
+    /// A local declaration inside a clause: `this int x;` etc.
+    Decl(Decl),
+    /// `;` alone.
+    Empty,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decl {
+    pub class: StorageClass,
+    pub ty: TypeName,
+    /// Declarators: each a name plus array dimensions and pointer depth
+    /// beyond `ty`. Empty for `struct s { ... };` alone.
+    pub names: Vec<Declarator>,
+    /// `inline type name = expr;`
+    pub init: Option<Expr>,
+    pub line: u32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Declarator {
+    pub name: String,
+    pub pointers: u32,
+    /// `[N]` dimensions; an associative array declaration `int a[string, int]`
+    /// lists key types in `assoc_keys` instead.
+    pub dims: Vec<u64>,
+    pub assoc_keys: Vec<TypeName>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StorageClass {
+    None,
+    SelfVar,
+    ThisVar,
+    Typedef,
+    Inline,
+    Extern,
+    Static,
+}
+
+/// A type as written: `int`, `unsigned long long`, `char *`, `struct foo`,
+/// `string`, `uint64_t`, a typedef name, with pointer depth and array dims.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeName {
+    /// The base words, normalised with single spaces: "unsigned int",
+    /// "struct task_struct", "string", "uint64_t".
+    pub base: String,
+    /// Members, when written inline: `struct s { int a; char b[4]; }`.
+    pub members: Option<Vec<Decl>>,
+    pub pointers: u32,
+    pub dims: Vec<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub line: u32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    /// Integer literal with its C suffix and whether it was written in
+    /// octal/hex (which affects its type in C's rules).
+    Int { value: u64, unsigned: bool, long: u8, nondecimal: bool },
+    /// Character constant `'a'`.
+    Char(i64),
+    /// String literal (escapes already processed).
+    Str(Vec<u8>),
+    /// An identifier: a global variable, a built-in (`pid`, `arg0`, ...), an
+    /// enum constant or an inline.
+    Ident(String),
+    /// `$1`, `$target`, `$pid`, ... (name without `$`); `$$1` is `MacroStr`.
+    Macro(String),
+    MacroStr(String),
+    /// `self->name`
+    SelfVar(String),
+    /// `this->name`
+    ThisVar(String),
+    /// `@name` or `@` (name ""), when used as a value: `printa(@a)`,
+    /// `clear(@a)`, `@a[k]` is not allowed as a value in D.
+    Agg(String),
+    /// `base[keys...]`: associative array element, `args[N]`, array index.
+    Index { base: Box<Expr>, keys: Vec<Expr> },
+    /// `name(args...)`: a subroutine or action call.
+    Call { name: String, args: Vec<Expr> },
+    Unary { op: UnOp, expr: Box<Expr> },
+    Binary { op: BinOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    /// `lhs op= rhs` (op None for plain `=`).
+    Assign { op: Option<BinOp>, lhs: Box<Expr>, rhs: Box<Expr> },
+    /// `@name[keys] = func(args)`
+    AggAssign { name: String, keys: Vec<Expr>, func: String, args: Vec<Expr> },
+    Ternary { cond: Box<Expr>, then: Box<Expr>, els: Box<Expr> },
+    Cast { ty: TypeName, expr: Box<Expr> },
+    SizeofType(TypeName),
+    SizeofExpr(Box<Expr>),
+    /// `offsetof(type, member)`
+    Offsetof { ty: TypeName, member: String },
+    /// `stringof expr` (also written `stringof(expr)`).
+    Stringof(Box<Expr>),
+    /// `expr.member`
+    Member { expr: Box<Expr>, member: String },
+    /// `expr->member`
+    Arrow { expr: Box<Expr>, member: String },
+    /// `xlate <type> (expr)`
+    Xlate { ty: TypeName, expr: Box<Expr> },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnOp {
+    Neg,
+    Plus,
+    Not,
+    BitNot,
+    Deref,
+    AddrOf,
+    PreInc,
+    PreDec,
+    PostInc,
+    PostDec,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Shl,
+    Shr,
+    BitAnd,
+    BitOr,
+    BitXor,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    LogAnd,
+    LogOr,
+    LogXor,
+    /// The comma operator.
+    Comma,
+}
+
+impl Expr {
+    pub fn new(kind: ExprKind, line: u32) -> Expr {
+        Expr { kind, line }
+    }
+}

@@ -1,0 +1,6 @@
+//! The D language front end: lexer, parser, AST, types, semantic checks.
+
+pub mod ast;
+pub mod diag;
+pub mod lexer;
+pub mod parser;

@@ -1,0 +1,1 @@
+//! Providers: list probes, match descriptions, attach programs.
