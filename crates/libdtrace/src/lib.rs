@@ -8,4 +8,6 @@ pub mod cg;
 pub mod consume;
 pub mod kernel;
 pub mod lang;
+pub mod options;
 pub mod provider;
+pub mod session;

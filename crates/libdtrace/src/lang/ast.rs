@@ -16,6 +16,45 @@ pub enum Item {
     /// A declaration at file scope: `int x;`, `self int y;`, `this int z;`,
     /// `typedef ...`, `struct s { ... };`, `inline type name = expr;`.
     Decl(Decl),
+    /// `translator OUT < IN ident > { member = expr; ... };` (added by the
+    /// parser: a translator definition, as in DTrace's `.d` libraries).
+    Translator(Translator),
+    /// `provider name { probe p(types) [: (types)]; ... };` (added by the
+    /// parser: a USDT provider definition, for `dtrace -h` / `-G`).
+    Provider(ProviderDef),
+}
+
+/// A translator definition: `translator struct out < struct in *P > { m = e; };`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Translator {
+    /// The output type (`struct out`, ...).
+    pub to: TypeName,
+    /// The input type and the name by which members' expressions refer to it.
+    pub from: TypeName,
+    pub param: String,
+    /// `member = expression` in the order written.
+    pub members: Vec<(String, Expr)>,
+    pub line: u32,
+}
+
+/// A provider definition for user-level statically defined tracing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProviderDef {
+    pub name: String,
+    pub probes: Vec<ProviderProbe>,
+    pub line: u32,
+}
+
+/// `probe name(native types) [: (translated types)];` inside a provider
+/// definition. The name is as written (`__` is not yet turned into `-`);
+/// parameter names, if written, are dropped.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProviderProbe {
+    pub name: String,
+    pub args: Vec<TypeName>,
+    /// The `: (...)` list, empty when absent.
+    pub xargs: Vec<TypeName>,
+    pub line: u32,
 }
 
 /// `probe-descriptions /predicate/ { statements }`.
@@ -94,6 +133,9 @@ pub struct TypeName {
     /// "struct task_struct", "string", "uint64_t".
     pub base: String,
     /// Members, when written inline: `struct s { int a; char b[4]; }`.
+    /// For an enum written inline (`enum e { A, B = 5 }`), one `Decl` per
+    /// enumerator, in order: class `None`, `ty` base "int", one declarator
+    /// naming the enumerator, and `init` holding its `= value` when written.
     pub members: Option<Vec<Decl>>,
     pub pointers: u32,
     pub dims: Vec<u64>,

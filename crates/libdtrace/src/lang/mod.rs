@@ -4,3 +4,5 @@ pub mod ast;
 pub mod diag;
 pub mod lexer;
 pub mod parser;
+pub mod sema;
+pub mod types;

@@ -1,0 +1,2008 @@
+//! Lowering of checked D clauses to eBPF.
+//!
+//! One program per attach point (BEGIN, END, raw_syscalls:sys_enter,
+//! sys_exit, each timer); inside it, every matching clause in program
+//! order, each guarded by its probe filter and predicate.
+//!
+//! Registers: r6-r9 hold expression values (they survive helper calls);
+//! r0-r5 are scratch around calls. The stack frame:
+//!   fp-8 ctx, fp-16 zero key, fp-24 record buffer pointer, fp-32 temp
+//!   area pointer, fp-40 syscall number, fp-48/-56 helper scratch, then
+//!   `this->` slots and spills below fp-64.
+//! Strings are pointers to `strsize`-byte buffers in map values (the
+//! per-CPU temp area, the string table, variable maps).
+
+use super::asm::{Asm, Label};
+use super::insn::*;
+use super::layout::*;
+use crate::kernel::sys;
+use crate::lang::ast::*;
+use crate::lang::diag::CompileError;
+use crate::lang::sema::{AggFunc, Sema, VarClass};
+use crate::lang::types::{arith_result, resolve_type_name, Type};
+use crate::options::Options;
+use crate::provider::{Catalog, ProbeKind};
+use std::collections::HashMap;
+
+type R<T> = Result<T, CompileError>;
+
+// Helper function ids.
+const H_MAP_LOOKUP: i32 = 1;
+const H_MAP_UPDATE: i32 = 2;
+const H_MAP_DELETE: i32 = 3;
+const H_KTIME: i32 = 5;
+const H_PRANDOM: i32 = 7;
+const H_SMP_ID: i32 = 8;
+const H_PID_TGID: i32 = 14;
+const H_UID_GID: i32 = 15;
+const H_COMM: i32 = 16;
+const H_CURRENT_TASK: i32 = 35;
+const H_READ_USER: i32 = 112;
+const H_READ_KERNEL: i32 = 113;
+const H_READ_USER_STR: i32 = 114;
+const H_READ_KERNEL_STR: i32 = 115;
+const H_RINGBUF_OUTPUT: i32 = 130;
+
+const SLOT_CTX: i16 = -8;
+const SLOT_ZERO: i16 = -16;
+const SLOT_REC: i16 = -24;
+const SLOT_TMP: i16 = -32;
+const SLOT_NR: i16 = -40;
+const SLOT_A: i16 = -48;
+const SLOT_B: i16 = -56;
+const SLOT_FIRST_FREE: i16 = -64;
+const STACK_LIMIT: i16 = -512;
+
+/// x86-64 `struct pt_regs` offsets of the syscall arguments, in order.
+const SYSCALL_ARG_REGS: [i16; 6] = [112, 104, 96, 56, 72, 64];
+const PT_REGS_ORIG_AX: i16 = 120;
+const PT_REGS_IP: i16 = 128;
+const PT_REGS_CS: i16 = 136;
+
+const BPF_ANY: i32 = 0;
+const BPF_NOEXIST: i32 = 1;
+/// bpf_ringbuf_output flag: don't wake the consumer (it polls).
+const BPF_RB_NO_WAKEUP: i32 = 1;
+
+/// Inputs the generator needs besides the program.
+pub struct CgEnv<'a> {
+    pub sema: &'a Sema<'a>,
+    pub opts: &'a Options,
+    pub catalog: &'a Catalog,
+    /// realtime - monotonic, for walltimestamp.
+    pub wall_offset_ns: i64,
+}
+
+/// A clause with its matched probes resolved.
+pub struct ClauseIn<'p> {
+    pub clause: &'p Clause,
+    pub probes: Vec<u32>,
+}
+
+pub fn compile(env: &CgEnv, clauses: &[ClauseIn]) -> R<Compiled> {
+    let mut g = Gen::new(env);
+    g.declare_storage()?;
+    // Group clauses by attach point, keeping program order inside each.
+    let mut groups: Vec<(Attach, Vec<(usize, Vec<u32>)>)> = Vec::new();
+    for (ci, c) in clauses.iter().enumerate() {
+        for &pid in &c.probes {
+            let p = env.catalog.get(pid).expect("matched probe exists");
+            let attach = match p.kind {
+                ProbeKind::Begin => Attach::Begin,
+                ProbeKind::End => Attach::End,
+                ProbeKind::Error => continue,
+                ProbeKind::SyscallEntry(_) => Attach::SysEnter,
+                ProbeKind::SyscallReturn(_) => Attach::SysExit,
+                ProbeKind::Profile { period_ns } => Attach::Timer { probe: pid, period_ns, all_cpus: true },
+                ProbeKind::Tick { period_ns } => Attach::Timer { probe: pid, period_ns, all_cpus: false },
+            };
+            let gi = match groups.iter().position(|(a, _)| *a == attach) {
+                Some(i) => i,
+                None => {
+                    groups.push((attach.clone(), Vec::new()));
+                    groups.len() - 1
+                }
+            };
+            let list = &mut groups[gi].1;
+            match list.iter_mut().find(|(i, _)| *i == ci) {
+                Some((_, ps)) => ps.push(pid),
+                None => list.push((ci, vec![pid])),
+            }
+        }
+    }
+    for (attach, members) in groups {
+        g.program(&attach, clauses, &members)?;
+    }
+    g.finish()
+}
+
+struct Gen<'a> {
+    env: &'a CgEnv<'a>,
+    out: Compiled,
+    strtab: Vec<u8>,
+    strtab_index: HashMap<Vec<u8>, u32>,
+    global_off: Vec<u32>,
+    globals_size: u32,
+    self_maps: Vec<usize>,
+    assoc_maps: Vec<usize>,
+    agg_index: Vec<usize>,
+    max_rec: u32,
+    max_tmp: u32,
+    strsize: u32,
+    sysprobe_used: bool,
+}
+
+/// Per-program state.
+struct Fn {
+    asm: Asm,
+    attach: Attach,
+    free: [bool; 4],
+    stack_top: i16,
+    this_slots: HashMap<usize, i16>,
+    this_str: HashMap<usize, u32>,
+    tmp_top: u32,
+    tmp_base: u32,
+    /// Current clause's record state.
+    rec_off: u32,
+    items: Vec<RecItem>,
+    epid: u32,
+    fault: Option<Label>,
+    fault_used: bool,
+    clause_end: Option<Label>,
+    single_probe: Option<u32>,
+    action_no: u32,
+}
+
+const POOL: [Reg; 4] = [R6, R7, R8, R9];
+
+impl<'a> Gen<'a> {
+    fn new(env: &'a CgEnv<'a>) -> Gen<'a> {
+        Gen {
+            env,
+            out: Compiled { strsize: env.opts.strsize, ..Default::default() },
+            strtab: Vec::new(),
+            strtab_index: HashMap::new(),
+            global_off: Vec::new(),
+            globals_size: 0,
+            self_maps: Vec::new(),
+            assoc_maps: Vec::new(),
+            agg_index: Vec::new(),
+            max_rec: REC_HDR,
+            max_tmp: 8,
+            strsize: env.opts.strsize,
+            sysprobe_used: false,
+        }
+    }
+
+    fn add_map(&mut self, name: &str, map_type: u32, key_size: u32, value_size: u32, max_entries: u32) -> usize {
+        self.out.maps.push(MapSpec { name: name.to_string(), map_type, key_size, value_size, max_entries, init: Vec::new() });
+        self.out.maps.len() - 1
+    }
+
+    fn value_size(&self, t: &Type) -> u32 {
+        if t.is_str() {
+            self.strsize
+        } else {
+            8
+        }
+    }
+
+    fn tuple_size(&self, keys: &[Type]) -> u32 {
+        keys.iter().map(|k| self.value_size(k)).sum::<u32>().max(8)
+    }
+
+    /// Creates the fixed maps and one map per variable and aggregation.
+    fn declare_storage(&mut self) -> R<()> {
+        let o = self.env.opts;
+        let rb = (o.bufsize.max(4096).next_power_of_two()).min(1 << 30) as u32;
+        self.add_map("dt_state", sys::BPF_MAP_TYPE_ARRAY, 4, 8, 1);
+        self.add_map("dt_buf", sys::BPF_MAP_TYPE_RINGBUF, 0, 0, rb);
+        self.add_map("dt_rec", sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, 0, 1);
+        self.add_map("dt_tmp", sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, 0, 1);
+        self.add_map("dt_drops", sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, DROP_SLOTS * 8, 1);
+        self.add_map("dt_globals", sys::BPF_MAP_TYPE_ARRAY, 4, 0, 1);
+        self.add_map("dt_strtab", sys::BPF_MAP_TYPE_ARRAY, 4, 0, 1);
+        self.add_map("dt_zero", sys::BPF_MAP_TYPE_ARRAY, 4, 8, 1);
+        self.add_map("dt_sysprobe", sys::BPF_MAP_TYPE_ARRAY, 4, SYSPROBE_VALUE, 1024);
+        debug_assert_eq!(self.out.maps.len(), FIXED_MAPS);
+        let syms = &self.env.sema.syms;
+        for v in &syms.globals {
+            self.global_off.push(self.globals_size);
+            self.globals_size += if v.ty.is_str() { self.strsize } else { 8 };
+        }
+        let dyn_entries = |ks: u32, vs: u32| (o.dynvarsize / (ks + vs) as u64).clamp(128, 1 << 20) as u32;
+        for v in syms.selfs.clone() {
+            let vs = self.value_size(&v.ty);
+            let m = self.add_map(&format!("dt_self_{}", v.name), sys::BPF_MAP_TYPE_HASH, 8, vs, dyn_entries(8, vs));
+            self.self_maps.push(m);
+        }
+        for v in syms.assocs.clone() {
+            let (ks, vs) = (self.tuple_size(&v.keys), self.value_size(&v.ty));
+            let m = self.add_map(&format!("dt_a_{}", v.name), sys::BPF_MAP_TYPE_HASH, ks, vs, dyn_entries(ks, vs));
+            self.assoc_maps.push(m);
+        }
+        let mut zero_size = 8;
+        for a in syms.aggs.clone() {
+            let vs = 8 * (1 + agg_payload_words(&a.func));
+            zero_size = zero_size.max(vs);
+            let keyless = a.keys.is_empty();
+            let ks = if keyless { 4 } else { self.tuple_size(&a.keys) };
+            let name = format!("dt_agg_{}", a.name);
+            let m = if keyless {
+                self.add_map(&name, sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, vs, 1)
+            } else {
+                let n = (o.aggsize / (ks + vs) as u64).clamp(128, 65536) as u32;
+                self.add_map(&name, sys::BPF_MAP_TYPE_PERCPU_HASH, ks, vs, n)
+            };
+            self.agg_index.push(self.out.aggs.len());
+            self.out.aggs.push(AggSpec {
+                name: a.name.clone(),
+                keys: a.keys.clone(),
+                func: a.func.clone(),
+                map: m,
+                key_size: ks,
+                value_size: vs,
+                keyless,
+            });
+        }
+        self.out.maps[MAP_ZERO].value_size = zero_size;
+        Ok(())
+    }
+
+    fn finish(mut self) -> R<Compiled> {
+        self.out.maps[MAP_REC].value_size = self.max_rec;
+        if self.max_tmp > 32 * 1024 - 64 {
+            return Err(CompileError::nowhere(
+                "D_SCRATCH",
+                format!("clauses need {} bytes of scratch space per CPU (at most 32704): reduce strsize or the number of strings used", self.max_tmp),
+            ));
+        }
+        self.out.maps[MAP_TMP].value_size = self.max_tmp;
+        self.out.maps[MAP_GLOBALS].value_size = self.globals_size.max(8);
+        // The string table: every literal, followed by strsize zero bytes so
+        // any literal can be read as a full strsize buffer.
+        let mut tab = std::mem::take(&mut self.strtab);
+        tab.resize(tab.len() + self.strsize as usize + 8, 0);
+        let len = (tab.len() + 7) & !7;
+        tab.resize(len, 0);
+        self.out.maps[MAP_STRTAB].value_size = len as u32;
+        self.out.maps[MAP_STRTAB].init.push((0u32.to_le_bytes().to_vec(), tab));
+        if self.sysprobe_used {
+            let cat = self.env.catalog;
+            let mut init = Vec::new();
+            for p in &cat.probes {
+                if let ProbeKind::SyscallEntry(nr) = p.kind {
+                    if nr >= 1024 {
+                        continue;
+                    }
+                    let mut v = vec![0u8; SYSPROBE_VALUE as usize];
+                    v[0..4].copy_from_slice(&p.id.to_le_bytes());
+                    v[4..8].copy_from_slice(&(p.id + 1).to_le_bytes());
+                    let n = p.function.as_bytes();
+                    let l = n.len().min(SYSPROBE_VALUE as usize - SYSPROBE_NAME_OFF as usize - 1);
+                    v[8..8 + l].copy_from_slice(&n[..l]);
+                    init.push((nr.to_le_bytes().to_vec(), v));
+                }
+            }
+            self.out.maps[MAP_SYSPROBE].init = init;
+        } else {
+            self.out.maps[MAP_SYSPROBE].max_entries = 1;
+        }
+        Ok(self.out)
+    }
+
+    /// Offset of a string literal in the string table.
+    fn intern(&mut self, s: &[u8]) -> u32 {
+        let mut key = s.to_vec();
+        if let Some(n) = key.iter().position(|&c| c == 0) {
+            key.truncate(n);
+        }
+        key.truncate(self.strsize as usize - 1);
+        if let Some(&o) = self.strtab_index.get(&key) {
+            return o;
+        }
+        let off = self.strtab.len() as u32;
+        self.strtab.extend_from_slice(&key);
+        self.strtab.push(0);
+        while self.strtab.len() % 8 != 0 {
+            self.strtab.push(0);
+        }
+        self.strtab_index.insert(key, off);
+        off
+    }
+
+    /// Emits one program for an attach point.
+    fn program(&mut self, attach: &Attach, clauses: &[ClauseIn], members: &[(usize, Vec<u32>)]) -> R<()> {
+        let prog_type = match attach {
+            Attach::Begin | Attach::End | Attach::SysEnter | Attach::SysExit => sys::BPF_PROG_TYPE_RAW_TRACEPOINT,
+            Attach::Timer { .. } => sys::BPF_PROG_TYPE_PERF_EVENT,
+        };
+        let all_probes: Vec<u32> = {
+            let mut v: Vec<u32> = members.iter().flat_map(|(_, p)| p.iter().copied()).collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        let single = if all_probes.len() == 1 { Some(all_probes[0]) } else { None };
+        let mut f = Fn {
+            asm: Asm::new(),
+            attach: attach.clone(),
+            free: [true; 4],
+            stack_top: SLOT_FIRST_FREE,
+            this_slots: HashMap::new(),
+            this_str: HashMap::new(),
+            tmp_top: 0,
+            tmp_base: 0,
+            rec_off: REC_HDR,
+            items: Vec::new(),
+            epid: 0,
+            fault: None,
+            fault_used: false,
+            clause_end: None,
+            single_probe: single,
+            action_no: 0,
+        };
+        // this-> variables live for the whole firing: fixed slots.
+        for v in &self.env.sema.syms.thises {
+            if v.ty.is_str() {
+                f.this_str.insert(v.id, f.tmp_base);
+                f.tmp_base += self.strsize;
+            } else {
+                f.stack_top -= 8;
+                f.this_slots.insert(v.id, f.stack_top);
+            }
+        }
+        let prog_exit = f.asm.label();
+        self.prologue(&mut f, prog_exit)?;
+        for (ci, probes) in members {
+            let c = &clauses[*ci];
+            self.clause(&mut f, *ci, c.clause, probes)?;
+        }
+        f.asm.bind(prog_exit);
+        f.asm.emit(Insn::mov64_imm(R0, 0));
+        f.asm.emit(Insn::exit());
+        let name = match attach {
+            Attach::Begin => "dt_BEGIN".to_string(),
+            Attach::End => "dt_END".to_string(),
+            Attach::SysEnter => "dt_sys_enter".to_string(),
+            Attach::SysExit => "dt_sys_exit".to_string(),
+            Attach::Timer { probe, .. } => format!("dt_timer_{}", probe),
+        };
+        let insns = f.asm.finish().map_err(|m| CompileError::nowhere("D_PROG", m))?;
+        self.out.programs.push(ProgSpec { attach: attach.clone(), prog_type, name, insns, probes: all_probes });
+        Ok(())
+    }
+
+    fn prologue(&mut self, f: &mut Fn, exit: Label) -> R<()> {
+        let a = &mut f.asm;
+        a.emit(Insn::stx(BPF_DW, FP, R1, SLOT_CTX));
+        a.emit(Insn::st_imm(BPF_DW, FP, SLOT_ZERO, 0));
+        // Stop at once when the session is exiting (END still runs).
+        if f.attach != Attach::End {
+            lookup_fixed(a, MAP_STATE);
+            a.jmp_imm(BPF_JEQ, R0, 0, exit);
+            a.emit(Insn::ldx(BPF_W, R1, R0, 0));
+            a.jmp_imm(BPF_JNE, R1, STATE_ACTIVE, exit);
+        }
+        lookup_fixed(a, MAP_REC);
+        a.jmp_imm(BPF_JEQ, R0, 0, exit);
+        a.emit(Insn::stx(BPF_DW, FP, R0, SLOT_REC));
+        lookup_fixed(a, MAP_TMP);
+        a.jmp_imm(BPF_JEQ, R0, 0, exit);
+        a.emit(Insn::stx(BPF_DW, FP, R0, SLOT_TMP));
+        match f.attach {
+            Attach::SysEnter => {
+                a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_CTX));
+                a.emit(Insn::ldx(BPF_DW, R1, R1, 8));
+                a.emit(Insn::stx(BPF_DW, FP, R1, SLOT_NR));
+            }
+            Attach::SysExit => {
+                // The syscall number is not an argument of sys_exit: read
+                // regs->orig_ax.
+                a.emit(Insn::ldx(BPF_DW, R3, FP, SLOT_CTX));
+                a.emit(Insn::ldx(BPF_DW, R3, R3, 0));
+                a.emit(Insn::alu64_imm(BPF_ADD, R3, PT_REGS_ORIG_AX as i32));
+                a.emit(Insn::mov64_reg(R1, FP));
+                a.emit(Insn::alu64_imm(BPF_ADD, R1, SLOT_NR as i32));
+                a.emit(Insn::mov64_imm(R2, 8));
+                a.emit(Insn::call(H_READ_KERNEL));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn clause(&mut self, f: &mut Fn, ci: usize, c: &Clause, probes: &[u32]) -> R<()> {
+        let end = f.asm.label();
+        let fault = f.asm.label();
+        f.clause_end = Some(end);
+        f.fault = Some(fault);
+        f.fault_used = false;
+        f.free = [true; 4];
+        f.rec_off = REC_HDR;
+        f.items.clear();
+        f.tmp_top = f.tmp_base;
+        f.action_no = 0;
+        let saved_stack = f.stack_top;
+        let epid = self.out.epids.len() as u32 + 1;
+        f.epid = epid;
+
+        // Probe filter for programs that serve many probes.
+        if matches!(f.attach, Attach::SysEnter | Attach::SysExit) {
+            self.syscall_filter(f, probes, end)?;
+        }
+        if let Some(p) = &c.predicate {
+            let t = self.env.sema.type_of(p)?;
+            if !t.is_scalar() {
+                return Err(CompileError::new(p.line, "D_PRED_SCALAR", "predicate result must be of scalar type"));
+            }
+            let r = self.expr(f, p)?;
+            f.asm.jmp_imm(BPF_JEQ, r, 0, end);
+            self.free(f, r);
+        }
+        // Does the clause write a record? Everything but pure aggregation
+        // clauses does (an empty clause records the probe: the default action).
+        let records = c.body.is_empty() || c.body.iter().any(|s| !is_agg_only(s));
+        if records {
+            // Header: epid, probe discriminator, cpu.
+            let a = &mut f.asm;
+            a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_REC));
+            a.emit(Insn::st_imm(BPF_W, R1, 0, epid as i32));
+            match f.attach {
+                Attach::SysEnter | Attach::SysExit => {
+                    a.emit(Insn::ldx(BPF_W, R2, FP, SLOT_NR));
+                    a.emit(Insn::stx(BPF_W, R1, R2, 4));
+                }
+                _ => a.emit(Insn::st_imm(BPF_W, R1, 4, f.single_probe.unwrap_or(0) as i32)),
+            }
+            a.emit(Insn::call(H_SMP_ID));
+            a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_REC));
+            a.emit(Insn::stx(BPF_W, R1, R0, 8));
+            a.emit(Insn::st_imm(BPF_W, R1, 12, 0));
+        }
+        for s in &c.body {
+            self.stmt(f, s)?;
+        }
+        if records {
+            let size = f.rec_off;
+            let a = &mut f.asm;
+            a.emit2(Insn::ld_map_fd(R1, MAP_RINGBUF as i32));
+            a.emit(Insn::ldx(BPF_DW, R2, FP, SLOT_REC));
+            a.emit(Insn::mov64_imm(R3, size as i32));
+            a.emit(Insn::mov64_imm(R4, BPF_RB_NO_WAKEUP));
+            a.emit(Insn::call(H_RINGBUF_OUTPUT));
+            let ok = a.label();
+            a.jmp_imm(BPF_JEQ, R0, 0, ok);
+            count_drop(a, DROP_PRINCIPAL);
+            a.bind(ok);
+            self.max_rec = self.max_rec.max(size);
+        }
+        // Faults: SLOT_A holds the fault code, SLOT_B the address/value.
+        if f.fault_used {
+            f.asm.ja(end);
+            f.asm.bind(fault);
+            let a = &mut f.asm;
+            a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_REC));
+            a.emit(Insn::st_imm(BPF_W, R1, 0, ERROR_EPID as i32));
+            match f.attach {
+                Attach::SysEnter | Attach::SysExit => {
+                    a.emit(Insn::ldx(BPF_W, R2, FP, SLOT_NR));
+                    a.emit(Insn::stx(BPF_W, R1, R2, 4));
+                }
+                _ => a.emit(Insn::st_imm(BPF_W, R1, 4, f.single_probe.unwrap_or(0) as i32)),
+            }
+            a.emit(Insn::st_imm(BPF_W, R1, 16, epid as i32));
+            a.emit(Insn::ldx(BPF_DW, R2, FP, SLOT_A));
+            a.emit(Insn::stx(BPF_DW, R1, R2, 24));
+            a.emit(Insn::ldx(BPF_DW, R2, FP, SLOT_B));
+            a.emit(Insn::stx(BPF_DW, R1, R2, 32));
+            a.emit(Insn::call(H_SMP_ID));
+            a.emit(Insn::ldx(BPF_DW, R2, FP, SLOT_REC));
+            a.emit(Insn::stx(BPF_W, R2, R0, 8));
+            a.emit2(Insn::ld_map_fd(R1, MAP_RINGBUF as i32));
+            a.emit(Insn::mov64_imm(R3, 40));
+            a.emit(Insn::mov64_imm(R4, 0));
+            a.emit(Insn::call(H_RINGBUF_OUTPUT));
+            count_drop(a, DROP_ERRORS);
+            self.max_rec = self.max_rec.max(40);
+        } else {
+            f.asm.bind(fault);
+        }
+        f.asm.bind(end);
+        self.max_tmp = self.max_tmp.max(f.tmp_top);
+        f.stack_top = saved_stack;
+        self.out.epids.push(Epid {
+            clause: ci,
+            attach: f.attach.clone(),
+            probe: f.single_probe,
+            items: std::mem::take(&mut f.items),
+            size: f.rec_off,
+            line: c.line,
+        });
+        Ok(())
+    }
+
+    fn syscall_filter(&mut self, f: &mut Fn, probes: &[u32], skip: Label) -> R<()> {
+        let cat = self.env.catalog;
+        let ret = f.attach == Attach::SysExit;
+        let total = cat
+            .probes
+            .iter()
+            .filter(|p| matches!((&p.kind, ret), (ProbeKind::SyscallEntry(_), false) | (ProbeKind::SyscallReturn(_), true)))
+            .count();
+        if probes.len() >= total {
+            return Ok(());
+        }
+        let nrs: Vec<u32> = probes
+            .iter()
+            .filter_map(|&p| match cat.get(p)?.kind {
+                ProbeKind::SyscallEntry(n) | ProbeKind::SyscallReturn(n) => Some(n),
+                _ => None,
+            })
+            .collect();
+        let a = &mut f.asm;
+        let take = a.label();
+        a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_NR));
+        if nrs.len() <= 16 {
+            for n in &nrs {
+                a.jmp_imm(BPF_JEQ, R1, *n as i32, take);
+            }
+            a.ja(skip);
+        } else {
+            // A bitmap on the stack would be large; test ranges instead.
+            let mut sorted = nrs.clone();
+            sorted.sort();
+            let mut i = 0;
+            while i < sorted.len() {
+                let lo = sorted[i];
+                let mut hi = lo;
+                while i + 1 < sorted.len() && sorted[i + 1] == hi + 1 {
+                    i += 1;
+                    hi = sorted[i];
+                }
+                let next = a.label();
+                a.jmp_imm(BPF_JLT, R1, lo as i32, next);
+                a.jmp_imm(BPF_JLE, R1, hi as i32, take);
+                a.bind(next);
+                i += 1;
+            }
+            a.ja(skip);
+        }
+        a.bind(take);
+        Ok(())
+    }
+
+    // ---- registers and scratch -------------------------------------------
+
+    fn alloc(&mut self, f: &mut Fn, line: u32) -> R<Reg> {
+        for (i, free) in f.free.iter_mut().enumerate() {
+            if *free {
+                *free = false;
+                return Ok(POOL[i]);
+            }
+        }
+        Err(CompileError::new(line, "D_REGS", "expression too complex: out of registers (split it using this-> variables)"))
+    }
+
+    fn free(&mut self, f: &mut Fn, r: Reg) {
+        if let Some(i) = POOL.iter().position(|&p| p == r) {
+            f.free[i] = true;
+        }
+    }
+
+    fn nfree(f: &Fn) -> usize {
+        f.free.iter().filter(|&&x| x).count()
+    }
+
+    fn stack_slot(&mut self, f: &mut Fn, line: u32) -> R<i16> {
+        f.stack_top -= 8;
+        if f.stack_top < STACK_LIMIT {
+            return Err(CompileError::new(line, "D_STACK", "clause needs more than the 512 bytes of BPF stack"));
+        }
+        Ok(f.stack_top)
+    }
+
+    /// Allocates `size` bytes of per-CPU temp space; returns its offset.
+    fn tmp(&mut self, f: &mut Fn, size: u32) -> u32 {
+        let off = f.tmp_top;
+        f.tmp_top += (size + 7) & !7;
+        off
+    }
+
+    /// reg = temp area + off
+    fn tmp_ptr(f: &mut Fn, reg: Reg, off: u32) {
+        f.asm.emit(Insn::ldx(BPF_DW, reg, FP, SLOT_TMP));
+        if off != 0 {
+            f.asm.emit(Insn::alu64_imm(BPF_ADD, reg, off as i32));
+        }
+    }
+
+    /// reg = string table + off (a direct map-value pointer).
+    fn strtab_ptr(f: &mut Fn, reg: Reg, off: u32) {
+        f.asm.emit(Insn::new(BPF_LD | BPF_DW | BPF_IMM, reg, BPF_PSEUDO_MAP_VALUE, 0, MAP_STRTAB as i32));
+        f.asm.emit(Insn::new(0, 0, 0, 0, off as i32));
+    }
+
+    /// Jumps to the clause's fault handler with `code` and the value in `val` (or 0).
+    fn fault_if(&mut self, f: &mut Fn, op: u8, reg: Reg, imm: i32, code: u32, val: Option<Reg>) {
+        let ok = f.asm.label();
+        let inv = invert(op);
+        f.asm.jmp_imm(inv, reg, imm, ok);
+        f.asm.emit(Insn::st_imm(BPF_DW, FP, SLOT_A, (code | (f.action_no.max(1) << 16)) as i32));
+        match val {
+            Some(v) => f.asm.emit(Insn::stx(BPF_DW, FP, v, SLOT_B)),
+            None => f.asm.emit(Insn::st_imm(BPF_DW, FP, SLOT_B, 0)),
+        }
+        f.asm.ja(f.fault.unwrap());
+        f.fault_used = true;
+        f.asm.bind(ok);
+    }
+
+    // ---- statements --------------------------------------------------------
+
+    fn stmt(&mut self, f: &mut Fn, s: &Stmt) -> R<()> {
+        match s {
+            Stmt::Expr(e) => {
+                f.action_no += 1;
+                self.top_expr(f, e)
+            }
+            Stmt::If { cond, then, els, line } => {
+                let t = self.env.sema.type_of(cond)?;
+                if !t.is_scalar() {
+                    return Err(CompileError::new(*line, "D_COND_SCALAR", "if condition must be of scalar type"));
+                }
+                let r = self.expr(f, cond)?;
+                let l_else = f.asm.label();
+                let l_end = f.asm.label();
+                f.asm.jmp_imm(BPF_JEQ, r, 0, l_else);
+                self.free(f, r);
+                for s in then {
+                    self.stmt(f, s)?;
+                }
+                f.asm.ja(l_end);
+                f.asm.bind(l_else);
+                for s in els {
+                    self.stmt(f, s)?;
+                }
+                f.asm.bind(l_end);
+                Ok(())
+            }
+            Stmt::Decl(_) | Stmt::Empty => Ok(()),
+        }
+    }
+
+    fn top_expr(&mut self, f: &mut Fn, e: &Expr) -> R<()> {
+        match &e.kind {
+            ExprKind::AggAssign { name, keys, func: _, args } => self.aggregate(f, e.line, name, keys, args),
+            ExprKind::Call { name, args } if crate::lang::sema::is_action(name) => self.action(f, e.line, name, args),
+            _ => {
+                self.env.sema.type_of(e)?;
+                let r = self.expr(f, e)?;
+                self.free(f, r);
+                Ok(())
+            }
+        }
+    }
+
+    fn record_value(&mut self, f: &mut Fn, e: &Expr) -> R<(u32, Type)> {
+        let t = self.env.sema.type_of(e)?;
+        let r = self.expr(f, e)?;
+        let off = f.rec_off;
+        if t.is_str() {
+            f.rec_off += self.strsize;
+            self.copy_str_to_rec(f, off, r);
+        } else {
+            f.rec_off += 8;
+            f.asm.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_REC));
+            f.asm.emit(Insn::stx(BPF_DW, R1, r, off as i16));
+        }
+        self.free(f, r);
+        Ok((off, t))
+    }
+
+    fn copy_str_to_rec(&mut self, f: &mut Fn, off: u32, src: Reg) {
+        let a = &mut f.asm;
+        a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_REC));
+        a.emit(Insn::alu64_imm(BPF_ADD, R1, off as i32));
+        a.emit(Insn::mov64_imm(R2, self.strsize as i32));
+        a.emit(Insn::mov64_reg(R3, src));
+        a.emit(Insn::call(H_READ_KERNEL_STR));
+    }
+
+    fn action(&mut self, f: &mut Fn, line: u32, name: &str, args: &[Expr]) -> R<()> {
+        let proto = |n: usize| -> R<()> {
+            if args.len() == n {
+                Ok(())
+            } else {
+                Err(CompileError::new(
+                    line,
+                    "D_PROTO_LEN",
+                    format!("{}( ) prototype mismatch: {} arg{} passed, {} expected", name, args.len(), if args.len() == 1 { "" } else { "s" }, n),
+                ))
+            }
+        };
+        let agg_arg = |i: usize| -> R<usize> {
+            match args.get(i).map(|a| &a.kind) {
+                Some(ExprKind::Agg(n)) => match self.env.sema.syms.agg(n) {
+                    Some(a) => Ok(self.agg_index[a.id]),
+                    None => Err(CompileError::new(line, "D_AGG_UNDEF", format!("failed to resolve @{}: Unknown aggregation", n))),
+                },
+                _ => Err(CompileError::new(line, "D_PROTO_ARG", format!("{}( ) argument #{} must be an aggregation", name, i + 1))),
+            }
+        };
+        match name {
+            "trace" => {
+                proto(1)?;
+                let (off, ty) = self.record_value(f, &args[0])?;
+                f.items.push(RecItem::Trace { off, ty });
+            }
+            "printf" => {
+                let fmt = match args.first().map(|a| &a.kind) {
+                    Some(ExprKind::Str(s)) => s.clone(),
+                    _ => return Err(CompileError::new(line, "D_PRINTF_FMT", "printf( ) argument #1 must be a string literal format")),
+                };
+                let mut vals = Vec::new();
+                for a in &args[1..] {
+                    vals.push(self.record_value(f, a)?);
+                }
+                check_printf(&fmt, &vals.iter().map(|v| v.1.clone()).collect::<Vec<_>>(), "printf")
+                    .map_err(|m| CompileError::new(line, "D_PRINTF_ARG_TYPE", m))?;
+                f.items.push(RecItem::Printf { fmt, args: vals });
+            }
+            "printa" => {
+                let (fmt, first) = match args.first().map(|a| &a.kind) {
+                    Some(ExprKind::Str(s)) => (Some(s.clone()), 1),
+                    _ => (None, 0),
+                };
+                if args.len() <= first {
+                    return Err(CompileError::new(line, "D_PRINTA_PROTO", "printa( ) prototype mismatch: too few arguments"));
+                }
+                let mut aggs = Vec::new();
+                for i in first..args.len() {
+                    aggs.push(agg_arg(i)?);
+                }
+                f.items.push(RecItem::Printa { fmt, aggs });
+            }
+            "exit" => {
+                proto(1)?;
+                let t = self.env.sema.type_of(&args[0])?;
+                if !t.is_int() {
+                    return Err(CompileError::new(line, "D_PROTO_ARG", format!("exit( ) argument #1 is incompatible with prototype:\n\tprototype: int\n\t argument: {}", t)));
+                }
+                let (off, _) = self.record_value(f, &args[0])?;
+                // Tell every probe to stop: state = exiting.
+                let a = &mut f.asm;
+                lookup_fixed(a, MAP_STATE);
+                let skip = a.label();
+                a.jmp_imm(BPF_JEQ, R0, 0, skip);
+                a.emit(Insn::st_imm(BPF_W, R0, 0, STATE_EXITING));
+                a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_REC));
+                a.emit(Insn::ldx(BPF_W, R1, R1, off as i16));
+                a.emit(Insn::stx(BPF_W, R0, R1, 4));
+                a.bind(skip);
+                f.items.push(RecItem::Exit { off });
+            }
+            "clear" | "denormalize" => {
+                proto(1)?;
+                let agg = agg_arg(0)?;
+                f.items.push(if name == "clear" { RecItem::Clear { agg } } else { RecItem::Denormalize { agg } });
+            }
+            "trunc" => {
+                if args.is_empty() || args.len() > 2 {
+                    proto(1)?;
+                }
+                let agg = agg_arg(0)?;
+                let keep = match args.get(1) {
+                    Some(e) => Some(self.record_value(f, e)?.0),
+                    None => None,
+                };
+                f.items.push(RecItem::Trunc { agg, keep });
+            }
+            "normalize" => {
+                proto(2)?;
+                let agg = agg_arg(0)?;
+                let (off, _) = self.record_value(f, &args[1])?;
+                f.items.push(RecItem::Normalize { agg, off });
+            }
+            "setopt" => {
+                let s = |e: Option<&Expr>| match e.map(|e| &e.kind) {
+                    Some(ExprKind::Str(s)) => Some(String::from_utf8_lossy(s).into_owned()),
+                    _ => None,
+                };
+                let n = s(args.first()).ok_or_else(|| CompileError::new(line, "D_PROTO_ARG", "setopt( ) argument #1 must be a string"))?;
+                f.items.push(RecItem::Setopt { name: n, value: s(args.get(1)) });
+            }
+            "system" | "raise" | "stop" | "copyout" | "copyoutstr" | "chill" | "breakpoint" | "panic" => {
+                if !self.env.opts.destructive {
+                    return Err(CompileError::new(
+                        line,
+                        "D_ACT_DESTR",
+                        format!("{}( ) is a destructive action: destructive actions are not allowed unless explicitly enabled with -w", name),
+                    ));
+                }
+                return Err(CompileError::new(line, "D_UNSUPPORTED", format!("{}( ) is not supported yet", name)));
+            }
+            _ => return Err(CompileError::new(line, "D_UNSUPPORTED", format!("{}( ) is not supported yet", name))),
+        }
+        Ok(())
+    }
+
+    // ---- aggregations ------------------------------------------------------
+
+    fn aggregate(&mut self, f: &mut Fn, line: u32, name: &str, keys: &[Expr], args: &[Expr]) -> R<()> {
+        let av = self.env.sema.syms.agg(name).expect("declared").clone();
+        let spec = self.out.aggs[self.agg_index[av.id]].clone();
+        // Evaluate the value argument first (it survives the map calls).
+        let val = match args.first() {
+            Some(e) if av.func != AggFunc::Count => Some(self.expr(f, e)?),
+            _ => None,
+        };
+        let incr = match (&av.func, args.len()) {
+            (AggFunc::Quantize, 2) | (AggFunc::Lquantize { .. }, 5) | (AggFunc::Llquantize { .. }, 6) => Some(self.expr(f, args.last().unwrap())?),
+            _ => None,
+        };
+        let ptr = self.alloc(f, line)?;
+        if spec.keyless {
+            lookup_fixed_idx(&mut f.asm, spec.map);
+            f.asm.jmp_imm(BPF_JEQ, R0, 0, f.clause_end.unwrap());
+        } else {
+            let key_off = self.build_tuple(f, line, keys, &spec.keys)?;
+            let a = &mut f.asm;
+            let have = a.label();
+            a.emit2(Insn::ld_map_fd(R1, spec.map as i32));
+            Self::tmp_ptr_a(a, R2, key_off);
+            a.emit(Insn::call(H_MAP_LOOKUP));
+            a.jmp_imm(BPF_JNE, R0, 0, have);
+            a.emit2(Insn::ld_map_fd(R1, spec.map as i32));
+            Self::tmp_ptr_a(a, R2, key_off);
+            a.emit(Insn::new(BPF_LD | BPF_DW | BPF_IMM, R3, BPF_PSEUDO_MAP_VALUE, 0, MAP_ZERO as i32));
+            a.emit(Insn::new(0, 0, 0, 0, 0));
+            a.emit(Insn::mov64_imm(R4, BPF_NOEXIST));
+            a.emit(Insn::call(H_MAP_UPDATE));
+            a.emit2(Insn::ld_map_fd(R1, spec.map as i32));
+            Self::tmp_ptr_a(a, R2, key_off);
+            a.emit(Insn::call(H_MAP_LOOKUP));
+            let got = a.label();
+            a.jmp_imm(BPF_JNE, R0, 0, got);
+            count_drop(a, DROP_AGG);
+            a.ja(f.clause_end.unwrap());
+            a.bind(got);
+            a.bind(have);
+        }
+        let a = &mut f.asm;
+        a.emit(Insn::mov64_reg(ptr, R0));
+        // hits += 1
+        a.emit(Insn::ldx(BPF_DW, R1, ptr, 0));
+        a.emit(Insn::alu64_imm(BPF_ADD, R1, 1));
+        a.emit(Insn::stx(BPF_DW, ptr, R1, 0));
+        match &av.func {
+            AggFunc::Count => {}
+            AggFunc::Sum | AggFunc::Avg => {
+                let v = val.unwrap();
+                a.emit(Insn::ldx(BPF_DW, R1, ptr, 8));
+                a.emit(Insn::alu64_reg(BPF_ADD, R1, v));
+                a.emit(Insn::stx(BPF_DW, ptr, R1, 8));
+            }
+            AggFunc::Min | AggFunc::Max => {
+                let v = val.unwrap();
+                let store = a.label();
+                let done = a.label();
+                // First value always stored (hits was 0 before this update).
+                a.emit(Insn::ldx(BPF_DW, R1, ptr, 0));
+                a.jmp_imm(BPF_JEQ, R1, 1, store);
+                a.emit(Insn::ldx(BPF_DW, R1, ptr, 8));
+                let op = if av.func == AggFunc::Min { BPF_JSLT } else { BPF_JSGT };
+                a.jmp_reg(op, v, R1, store);
+                a.ja(done);
+                a.bind(store);
+                a.emit(Insn::stx(BPF_DW, ptr, v, 8));
+                a.bind(done);
+            }
+            AggFunc::Stddev => {
+                let v = val.unwrap();
+                a.emit(Insn::ldx(BPF_DW, R1, ptr, 8));
+                a.emit(Insn::alu64_reg(BPF_ADD, R1, v));
+                a.emit(Insn::stx(BPF_DW, ptr, R1, 8));
+                // 128-bit sum of squares: lo at 16, hi at 24 (|v| < 2^32 exact).
+                a.emit(Insn::mov64_reg(R2, v));
+                a.emit(Insn::alu64_reg(BPF_MUL, R2, v));
+                a.emit(Insn::ldx(BPF_DW, R1, ptr, 16));
+                a.emit(Insn::alu64_reg(BPF_ADD, R1, R2));
+                a.emit(Insn::stx(BPF_DW, ptr, R1, 16));
+                let nc = a.label();
+                a.jmp_reg(BPF_JGE, R1, R2, nc);
+                a.emit(Insn::ldx(BPF_DW, R1, ptr, 24));
+                a.emit(Insn::alu64_imm(BPF_ADD, R1, 1));
+                a.emit(Insn::stx(BPF_DW, ptr, R1, 24));
+                a.bind(nc);
+            }
+            AggFunc::Quantize => {
+                let v = val.unwrap();
+                quantize_index(a, v);
+                bucket_add(a, ptr, incr);
+            }
+            AggFunc::Lquantize { base, limit, step } => {
+                let v = val.unwrap();
+                let levels = (limit - base) / step;
+                let (lo, hi, done) = (a.label(), a.label(), a.label());
+                a.emit(Insn::mov64_reg(R2, v));
+                emit_ld64(a, R3, *base as u64);
+                a.jmp_reg(BPF_JSLT, R2, R3, lo);
+                emit_ld64(a, R3, *limit as u64);
+                a.jmp_reg(BPF_JSGE, R2, R3, hi);
+                emit_ld64(a, R3, *base as u64);
+                a.emit(Insn::alu64_reg(BPF_SUB, R2, R3));
+                emit_ld64(a, R3, *step as u64);
+                a.emit(Insn::alu64_reg(BPF_DIV, R2, R3));
+                a.emit(Insn::alu64_imm(BPF_ADD, R2, 1));
+                a.ja(done);
+                a.bind(lo);
+                a.emit(Insn::mov64_imm(R2, 0));
+                a.ja(done);
+                a.bind(hi);
+                a.emit(Insn::mov64_imm(R2, levels as i32 + 1));
+                a.bind(done);
+                let ok = a.label();
+                a.jmp_imm(BPF_JLE, R2, levels as i32 + 1, ok);
+                a.emit(Insn::mov64_imm(R2, levels as i32 + 1));
+                a.bind(ok);
+                bucket_add(a, ptr, incr);
+            }
+            AggFunc::Llquantize { factor, low, high, nsteps } => {
+                let v = val.unwrap();
+                let edges = llquantize_edges(*factor, *low, *high, *nsteps);
+                // Linear search over the edges (at most a few hundred).
+                let done = a.label();
+                a.emit(Insn::mov64_imm(R2, 0));
+                for (i, e) in edges.iter().enumerate() {
+                    emit_ld64(a, R3, *e as u64);
+                    a.jmp_reg(BPF_JSLT, v, R3, done);
+                    a.emit(Insn::mov64_imm(R2, i as i32 + 1));
+                }
+                a.bind(done);
+                let ok = a.label();
+                a.jmp_imm(BPF_JLE, R2, edges.len() as i32, ok);
+                a.emit(Insn::mov64_imm(R2, edges.len() as i32));
+                a.bind(ok);
+                bucket_add(a, ptr, incr);
+            }
+        }
+        self.free(f, ptr);
+        if let Some(v) = val {
+            self.free(f, v);
+        }
+        if let Some(v) = incr {
+            self.free(f, v);
+        }
+        Ok(())
+    }
+
+    fn tmp_ptr_a(a: &mut Asm, reg: Reg, off: u32) {
+        a.emit(Insn::ldx(BPF_DW, reg, FP, SLOT_TMP));
+        if off != 0 {
+            a.emit(Insn::alu64_imm(BPF_ADD, reg, off as i32));
+        }
+    }
+
+    /// Builds a tuple key in the temp area (ints as 8 bytes, strings as
+    /// zero-padded strsize buffers); returns its offset.
+    fn build_tuple(&mut self, f: &mut Fn, line: u32, keys: &[Expr], types: &[Type]) -> R<u32> {
+        let size = self.tuple_size(types);
+        let base = self.tmp(f, size);
+        let mut off = base;
+        for (k, t) in keys.iter().zip(types) {
+            let r = self.expr(f, k)?;
+            if t.is_str() {
+                Self::tmp_ptr(f, R1, off);
+                for i in 0..(self.strsize / 8) {
+                    f.asm.emit(Insn::st_imm(BPF_DW, R1, (i * 8) as i16, 0));
+                }
+                f.asm.emit(Insn::mov64_imm(R2, self.strsize as i32));
+                f.asm.emit(Insn::mov64_reg(R3, r));
+                f.asm.emit(Insn::call(H_READ_KERNEL_STR));
+                off += self.strsize;
+            } else {
+                Self::tmp_ptr(f, R1, off);
+                f.asm.emit(Insn::stx(BPF_DW, R1, r, 0));
+                off += 8;
+            }
+            self.free(f, r);
+        }
+        if off == base {
+            Self::tmp_ptr(f, R1, base);
+            f.asm.emit(Insn::st_imm(BPF_DW, R1, 0, 0));
+        }
+        let _ = line;
+        Ok(base)
+    }
+
+    // ---- expressions -------------------------------------------------------
+
+    /// Evaluates `e` into a fresh pool register.
+    fn expr(&mut self, f: &mut Fn, e: &Expr) -> R<Reg> {
+        let line = e.line;
+        match &e.kind {
+            ExprKind::Int { value, .. } => {
+                let r = self.alloc(f, line)?;
+                emit_ld64(&mut f.asm, r, *value);
+                Ok(r)
+            }
+            ExprKind::Char(c) => {
+                let r = self.alloc(f, line)?;
+                emit_ld64(&mut f.asm, r, *c as u64);
+                Ok(r)
+            }
+            ExprKind::Str(s) => {
+                let off = self.intern(s);
+                let r = self.alloc(f, line)?;
+                Self::strtab_ptr(f, r, off);
+                Ok(r)
+            }
+            ExprKind::Ident(n) => self.ident(f, line, n),
+            ExprKind::SelfVar(n) => {
+                let v = self.env.sema.syms.var(VarClass::SelfVar, n).unwrap().clone();
+                let m = self.self_maps[v.id];
+                self.tid_key(f);
+                self.load_dyn(f, line, m, KeyAt::Stack(SLOT_A), &v.ty)
+            }
+            ExprKind::ThisVar(n) => {
+                let v = self.env.sema.syms.var(VarClass::ThisVar, n).unwrap().clone();
+                let r = self.alloc(f, line)?;
+                if v.ty.is_str() {
+                    let off = f.this_str[&v.id];
+                    Self::tmp_ptr(f, r, off);
+                } else {
+                    f.asm.emit(Insn::ldx(BPF_DW, r, FP, f.this_slots[&v.id]));
+                }
+                Ok(r)
+            }
+            ExprKind::Index { base, keys } => {
+                let ExprKind::Ident(n) = &base.kind else {
+                    return Err(CompileError::new(line, "D_UNSUPPORTED", "indexing of this expression is not supported"));
+                };
+                if n == "args" {
+                    let idx = self.env.sema.const_eval(&keys[0]).ok_or_else(|| {
+                        CompileError::new(line, "D_ARGS_IDX", "args[ ] index must be an integer constant")
+                    })?;
+                    if !(0..10).contains(&idx) {
+                        return Err(CompileError::new(line, "D_ARGS_IDX", format!("index {} is out of range for args[ ]", idx)));
+                    }
+                    return self.arg(f, line, idx as usize);
+                }
+                let v = self.env.sema.syms.var(VarClass::Assoc, n).unwrap().clone();
+                let m = self.assoc_maps[v.id];
+                let koff = self.build_tuple(f, line, keys, &v.keys)?;
+                self.load_dyn(f, line, m, KeyAt::Tmp(koff), &v.ty)
+            }
+            ExprKind::Call { name, args } => self.subroutine(f, line, name, args),
+            ExprKind::Unary { op, expr } => self.unary(f, e, *op, expr),
+            ExprKind::Binary { op, lhs, rhs } => self.binary(f, e, *op, lhs, rhs),
+            ExprKind::Assign { op, lhs, rhs } => self.assign(f, line, *op, lhs, rhs),
+            ExprKind::Ternary { cond, then, els } => {
+                let c = self.expr(f, cond)?;
+                let l_else = f.asm.label();
+                let l_end = f.asm.label();
+                f.asm.jmp_imm(BPF_JEQ, c, 0, l_else);
+                self.free(f, c);
+                // Both arms leave their value in the same register.
+                let t = self.expr(f, then)?;
+                let rt = self.env.sema.type_of(e)?;
+                self.convert(f, t, &self.env.sema.type_of(then)?, &rt);
+                f.asm.ja(l_end);
+                f.asm.bind(l_else);
+                self.free(f, t);
+                let el = self.expr(f, els)?;
+                self.convert(f, el, &self.env.sema.type_of(els)?, &rt);
+                if el != t {
+                    f.asm.emit(Insn::mov64_reg(t, el));
+                    self.free(f, el);
+                    let i = POOL.iter().position(|&p| p == t).unwrap();
+                    f.free[i] = false;
+                }
+                f.asm.bind(l_end);
+                Ok(t)
+            }
+            ExprKind::Cast { ty, expr } => {
+                let from = self.env.sema.type_of(expr)?;
+                let to = resolve_type_name(ty).unwrap_or(Type::LONG);
+                let r = self.expr(f, expr)?;
+                self.convert(f, r, &from, &to);
+                Ok(r)
+            }
+            ExprKind::SizeofType(_) | ExprKind::SizeofExpr(_) => {
+                let n = self.env.sema.sizeof(e)?;
+                let r = self.alloc(f, line)?;
+                emit_ld64(&mut f.asm, r, n);
+                Ok(r)
+            }
+            ExprKind::Stringof(x) => self.stringof(f, line, x),
+            ExprKind::Macro(_) | ExprKind::MacroStr(_) | ExprKind::Agg(_) | ExprKind::AggAssign { .. } => {
+                self.env.sema.type_of(e)?;
+                Err(CompileError::new(line, "D_UNSUPPORTED", "expression cannot be used as a value"))
+            }
+            _ => {
+                self.env.sema.type_of(e)?;
+                Err(CompileError::new(line, "D_UNSUPPORTED", "this expression is not supported yet"))
+            }
+        }
+    }
+
+    /// Converts the value in `r` from one integer type to another (C casts).
+    fn convert(&mut self, f: &mut Fn, r: Reg, from: &Type, to: &Type) {
+        let _ = from;
+        if let Type::Int { size, signed } = to {
+            normalize(&mut f.asm, r, *size, *signed);
+        }
+    }
+
+    fn ident(&mut self, f: &mut Fn, line: u32, n: &str) -> R<Reg> {
+        if let Some(idx) = n.strip_prefix("arg").and_then(|d| d.parse::<usize>().ok()) {
+            if n.len() == 4 {
+                return self.arg(f, line, idx);
+            }
+        }
+        if crate::lang::sema::builtin_type(n).is_some() {
+            return self.builtin(f, line, n);
+        }
+        if let Some(v) = self.env.sema.syms.var(VarClass::Global, n) {
+            let (off, is_str) = (self.global_off[v.id], v.ty.is_str());
+            let r = self.alloc(f, line)?;
+            lookup_fixed(&mut f.asm, MAP_GLOBALS);
+            f.asm.jmp_imm(BPF_JEQ, R0, 0, f.clause_end.unwrap());
+            if is_str {
+                f.asm.emit(Insn::mov64_reg(r, R0));
+                f.asm.emit(Insn::alu64_imm(BPF_ADD, r, off as i32));
+            } else {
+                f.asm.emit(Insn::ldx(BPF_DW, r, R0, off as i16));
+            }
+            return Ok(r);
+        }
+        if let Some(e) = self.env.sema.inlines.get(n).cloned() {
+            return self.expr(f, &e);
+        }
+        self.env.sema.type_of(&Expr::new(ExprKind::Ident(n.to_string()), line))?;
+        Err(CompileError::new(line, "D_IDENT_UNDEF", format!("failed to resolve {}: Unknown variable name", n)))
+    }
+
+    /// argN for the current attach point.
+    fn arg(&mut self, f: &mut Fn, line: u32, i: usize) -> R<Reg> {
+        let r = self.alloc(f, line)?;
+        let a = &mut f.asm;
+        match f.attach {
+            Attach::SysEnter if i < 6 => {
+                a.emit(Insn::ldx(BPF_DW, R3, FP, SLOT_CTX));
+                a.emit(Insn::ldx(BPF_DW, R3, R3, 0));
+                a.emit(Insn::alu64_imm(BPF_ADD, R3, SYSCALL_ARG_REGS[i] as i32));
+                a.emit(Insn::mov64_reg(R1, FP));
+                a.emit(Insn::alu64_imm(BPF_ADD, R1, SLOT_B as i32));
+                a.emit(Insn::mov64_imm(R2, 8));
+                a.emit(Insn::call(H_READ_KERNEL));
+                a.emit(Insn::ldx(BPF_DW, r, FP, SLOT_B));
+            }
+            Attach::SysExit if i < 2 => {
+                a.emit(Insn::ldx(BPF_DW, r, FP, SLOT_CTX));
+                a.emit(Insn::ldx(BPF_DW, r, r, 8));
+            }
+            Attach::Timer { .. } if i < 2 => {
+                // arg0: kernel pc (0 in user mode); arg1: user pc (0 in kernel).
+                let user = a.label();
+                let done = a.label();
+                a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_CTX));
+                a.emit(Insn::ldx(BPF_DW, R2, R1, PT_REGS_CS));
+                a.emit(Insn::alu64_imm(BPF_AND, R2, 3));
+                a.emit(Insn::ldx(BPF_DW, r, R1, PT_REGS_IP));
+                a.jmp_imm(BPF_JEQ, R2, 3, user);
+                if i == 1 {
+                    a.emit(Insn::mov64_imm(r, 0));
+                }
+                a.ja(done);
+                a.bind(user);
+                if i == 0 {
+                    a.emit(Insn::mov64_imm(r, 0));
+                }
+                a.bind(done);
+            }
+            _ => a.emit(Insn::mov64_imm(r, 0)),
+        }
+        Ok(r)
+    }
+
+    fn builtin(&mut self, f: &mut Fn, line: u32, n: &str) -> R<Reg> {
+        let r = self.alloc(f, line)?;
+        let strsize = self.strsize;
+        match n {
+            "pid" | "tid" => {
+                f.asm.emit(Insn::call(H_PID_TGID));
+                f.asm.emit(Insn::mov64_reg(r, R0));
+                if n == "pid" {
+                    f.asm.emit(Insn::alu64_imm(BPF_RSH, r, 32));
+                } else {
+                    f.asm.emit(Insn::alu32_imm(BPF_MOV, r, 0));
+                    f.asm.emit(Insn::alu32_reg(BPF_MOV, r, R0));
+                }
+            }
+            "uid" | "gid" => {
+                f.asm.emit(Insn::call(H_UID_GID));
+                f.asm.emit(Insn::mov64_reg(r, R0));
+                if n == "gid" {
+                    f.asm.emit(Insn::alu64_imm(BPF_RSH, r, 32));
+                } else {
+                    f.asm.emit(Insn::alu32_reg(BPF_MOV, r, R0));
+                }
+            }
+            "cpu" => {
+                f.asm.emit(Insn::call(H_SMP_ID));
+                f.asm.emit(Insn::mov64_reg(r, R0));
+            }
+            "timestamp" | "vtimestamp" => {
+                f.asm.emit(Insn::call(H_KTIME));
+                f.asm.emit(Insn::mov64_reg(r, R0));
+            }
+            "walltimestamp" => {
+                f.asm.emit(Insn::call(H_KTIME));
+                emit_ld64(&mut f.asm, r, self.env.wall_offset_ns as u64);
+                f.asm.emit(Insn::alu64_reg(BPF_ADD, r, R0));
+            }
+            "curthread" => {
+                f.asm.emit(Insn::call(H_CURRENT_TASK));
+                f.asm.emit(Insn::mov64_reg(r, R0));
+            }
+            "errno" => {
+                if f.attach == Attach::SysExit {
+                    let zero = f.asm.label();
+                    let done = f.asm.label();
+                    f.asm.emit(Insn::ldx(BPF_DW, r, FP, SLOT_CTX));
+                    f.asm.emit(Insn::ldx(BPF_DW, r, r, 8));
+                    f.asm.jmp_imm(BPF_JSGE, r, 0, zero);
+                    f.asm.jmp_imm(BPF_JSLT, r, -4095, zero);
+                    f.asm.emit(Insn::neg64(r));
+                    f.asm.ja(done);
+                    f.asm.bind(zero);
+                    f.asm.emit(Insn::mov64_imm(r, 0));
+                    f.asm.bind(done);
+                } else {
+                    f.asm.emit(Insn::mov64_imm(r, 0));
+                }
+            }
+            "id" => match (f.single_probe, &f.attach) {
+                (Some(p), _) => f.asm.emit(Insn::mov64_imm(r, p as i32)),
+                (None, Attach::SysEnter | Attach::SysExit) => {
+                    self.sysprobe_used = true;
+                    let ret = f.attach == Attach::SysExit;
+                    self.sysprobe_lookup(f)?;
+                    f.asm.emit(Insn::ldx(BPF_W, r, R0, if ret { 4 } else { 0 }));
+                }
+                _ => f.asm.emit(Insn::mov64_imm(r, 0)),
+            },
+            "epid" => f.asm.emit(Insn::mov64_imm(r, f.epid as i32)),
+            "execname" => {
+                let off = self.tmp(f, strsize);
+                Self::tmp_ptr(f, R1, off);
+                f.asm.emit(Insn::mov64_imm(R2, 16));
+                f.asm.emit(Insn::call(H_COMM));
+                Self::tmp_ptr(f, r, off);
+            }
+            "probeprov" | "probemod" | "probefunc" | "probename" => {
+                let text = match (f.single_probe, &f.attach) {
+                    (Some(p), _) => {
+                        let p = self.env.catalog.get(p).unwrap();
+                        Some(match n {
+                            "probeprov" => p.provider.clone(),
+                            "probemod" => p.module.clone(),
+                            "probefunc" => p.function.clone(),
+                            _ => p.name.clone(),
+                        })
+                    }
+                    (None, at) => match n {
+                        "probeprov" => Some("syscall".into()),
+                        "probemod" => Some("vmlinux".into()),
+                        "probename" => Some(if *at == Attach::SysExit { "return" } else { "entry" }.into()),
+                        _ => None,
+                    },
+                };
+                match text {
+                    Some(t) => {
+                        let off = self.intern(t.as_bytes());
+                        Self::strtab_ptr(f, r, off);
+                    }
+                    None => {
+                        self.sysprobe_used = true;
+                        let off = self.tmp(f, strsize);
+                        self.sysprobe_lookup(f)?;
+                        f.asm.emit(Insn::mov64_reg(R3, R0));
+                        f.asm.emit(Insn::alu64_imm(BPF_ADD, R3, SYSPROBE_NAME_OFF as i32));
+                        Self::tmp_ptr(f, R1, off);
+                        f.asm.emit(Insn::mov64_imm(R2, (SYSPROBE_VALUE - SYSPROBE_NAME_OFF).min(strsize) as i32));
+                        f.asm.emit(Insn::call(H_READ_KERNEL_STR));
+                        Self::tmp_ptr(f, r, off);
+                    }
+                }
+            }
+            "ppid" | "ipl" | "caller" | "ucaller" | "zonename" | "cwd" | "root" | "curpsinfo" | "curlwpsinfo" | "uregs" => {
+                return Err(CompileError::new(line, "D_UNSUPPORTED", format!("built-in variable {} is not supported yet", n)));
+            }
+            _ => return Err(CompileError::new(line, "D_IDENT_UNDEF", format!("failed to resolve {}: Unknown variable name", n))),
+        }
+        Ok(r)
+    }
+
+    /// r0 = &dt_sysprobe[current syscall number] (skips the clause if absent).
+    fn sysprobe_lookup(&mut self, f: &mut Fn) -> R<()> {
+        let a = &mut f.asm;
+        a.emit2(Insn::ld_map_fd(R1, MAP_SYSPROBE as i32));
+        a.emit(Insn::mov64_reg(R2, FP));
+        a.emit(Insn::alu64_imm(BPF_ADD, R2, SLOT_NR as i32));
+        a.emit(Insn::call(H_MAP_LOOKUP));
+        a.jmp_imm(BPF_JEQ, R0, 0, f.clause_end.unwrap());
+        Ok(())
+    }
+
+    /// Stores the current thread's key (pid_tgid) at SLOT_A.
+    fn tid_key(&mut self, f: &mut Fn) {
+        f.asm.emit(Insn::call(H_PID_TGID));
+        f.asm.emit(Insn::stx(BPF_DW, FP, R0, SLOT_A));
+    }
+
+    /// Loads a dynamic variable (self-> or associative array element);
+    /// missing entries read as 0 or "".
+    fn load_dyn(&mut self, f: &mut Fn, line: u32, map: usize, key: KeyAt, ty: &Type) -> R<Reg> {
+        let r = self.alloc(f, line)?;
+        let empty = if ty.is_str() { Some(self.intern(b"")) } else { None };
+        let a = &mut f.asm;
+        a.emit2(Insn::ld_map_fd(R1, map as i32));
+        key.ptr(a, R2);
+        a.emit(Insn::call(H_MAP_LOOKUP));
+        let missing = a.label();
+        let done = a.label();
+        a.jmp_imm(BPF_JEQ, R0, 0, missing);
+        if ty.is_str() {
+            a.emit(Insn::mov64_reg(r, R0));
+        } else {
+            a.emit(Insn::ldx(BPF_DW, r, R0, 0));
+        }
+        a.ja(done);
+        a.bind(missing);
+        match empty {
+            Some(off) => Self::strtab_ptr(f, r, off),
+            None => f.asm.emit(Insn::mov64_imm(r, 0)),
+        }
+        f.asm.bind(done);
+        Ok(r)
+    }
+
+    fn unary(&mut self, f: &mut Fn, e: &Expr, op: UnOp, x: &Expr) -> R<Reg> {
+        let rt = self.env.sema.type_of(e)?;
+        match op {
+            UnOp::PreInc | UnOp::PreDec | UnOp::PostInc | UnOp::PostDec => {
+                let one = Expr::new(ExprKind::Int { value: 1, unsigned: false, long: 0, nondecimal: false }, e.line);
+                let bop = if matches!(op, UnOp::PreInc | UnOp::PostInc) { BinOp::Add } else { BinOp::Sub };
+                let new = self.assign(f, e.line, Some(bop), x, &one)?;
+                if matches!(op, UnOp::PostInc | UnOp::PostDec) {
+                    let inv = if bop == BinOp::Add { BPF_SUB } else { BPF_ADD };
+                    f.asm.emit(Insn::alu64_imm(inv, new, 1));
+                    self.convert(f, new, &rt, &rt);
+                }
+                return Ok(new);
+            }
+            UnOp::AddrOf | UnOp::Deref => {
+                return Err(CompileError::new(e.line, "D_UNSUPPORTED", "pointer dereference needs kernel types, not supported yet"));
+            }
+            _ => {}
+        }
+        let r = self.expr(f, x)?;
+        let a = &mut f.asm;
+        match op {
+            UnOp::Neg => a.emit(Insn::neg64(r)),
+            UnOp::BitNot => a.emit(Insn::alu64_imm(BPF_XOR, r, -1)),
+            UnOp::Not => {
+                let z = a.label();
+                let d = a.label();
+                a.jmp_imm(BPF_JEQ, r, 0, z);
+                a.emit(Insn::mov64_imm(r, 0));
+                a.ja(d);
+                a.bind(z);
+                a.emit(Insn::mov64_imm(r, 1));
+                a.bind(d);
+            }
+            _ => {}
+        }
+        self.convert(f, r, &rt, &rt);
+        Ok(r)
+    }
+
+    fn binary(&mut self, f: &mut Fn, e: &Expr, op: BinOp, lhs: &Expr, rhs: &Expr) -> R<Reg> {
+        let lt = self.env.sema.type_of(lhs)?;
+        let rt = self.env.sema.type_of(rhs)?;
+        let res = self.env.sema.type_of(e)?;
+        match op {
+            BinOp::LogAnd | BinOp::LogOr => {
+                let l = self.expr(f, lhs)?;
+                let short = f.asm.label();
+                let done = f.asm.label();
+                let (jop, val) = if op == BinOp::LogAnd { (BPF_JEQ, 0) } else { (BPF_JNE, 1) };
+                f.asm.jmp_imm(jop, l, 0, short);
+                let r = self.expr(f, rhs)?;
+                f.asm.emit(Insn::mov64_imm(l, 1));
+                f.asm.jmp_imm(BPF_JNE, r, 0, done);
+                f.asm.emit(Insn::mov64_imm(l, 0));
+                f.asm.ja(done);
+                self.free(f, r);
+                f.asm.bind(short);
+                f.asm.emit(Insn::mov64_imm(l, val));
+                f.asm.bind(done);
+                return Ok(l);
+            }
+            BinOp::Comma => {
+                let l = self.expr(f, lhs)?;
+                self.free(f, l);
+                return self.expr(f, rhs);
+            }
+            _ => {}
+        }
+        let l = self.expr(f, lhs)?;
+        let (l, r) = self.second_operand(f, l, rhs)?;
+        if lt.is_str() && rt.is_str() {
+            self.strcmp(f, l, r);
+            self.free(f, r);
+            let cmp = match op {
+                BinOp::Eq => BPF_JEQ,
+                BinOp::Ne => BPF_JNE,
+                BinOp::Lt => BPF_JSLT,
+                BinOp::Le => BPF_JSLE,
+                BinOp::Gt => BPF_JSGT,
+                _ => BPF_JSGE,
+            };
+            set_bool(&mut f.asm, cmp, l, None, 0);
+            return Ok(l);
+        }
+        let common = arith_result(&lt, &rt);
+        let signed = common.is_signed();
+        let a = &mut f.asm;
+        match op {
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::Shl => {
+                let o = match op {
+                    BinOp::Add => BPF_ADD,
+                    BinOp::Sub => BPF_SUB,
+                    BinOp::Mul => BPF_MUL,
+                    BinOp::BitAnd => BPF_AND,
+                    BinOp::BitOr => BPF_OR,
+                    BinOp::BitXor => BPF_XOR,
+                    _ => BPF_LSH,
+                };
+                a.emit(Insn::alu64_reg(o, l, r));
+            }
+            BinOp::Shr => {
+                let o = if lt.promoted().is_signed() { BPF_ARSH } else { BPF_RSH };
+                a.emit(Insn::alu64_reg(o, l, r));
+            }
+            BinOp::Div | BinOp::Mod => {
+                self.fault_if(f, BPF_JEQ, r, 0, FLT_DIVZERO, None);
+                signed_divmod(&mut f.asm, l, r, op == BinOp::Mod, signed);
+            }
+            _ => {
+                let cmp = match (op, signed) {
+                    (BinOp::Eq, _) => BPF_JEQ,
+                    (BinOp::Ne, _) => BPF_JNE,
+                    (BinOp::Lt, true) => BPF_JSLT,
+                    (BinOp::Le, true) => BPF_JSLE,
+                    (BinOp::Gt, true) => BPF_JSGT,
+                    (BinOp::Ge, true) => BPF_JSGE,
+                    (BinOp::Lt, false) => BPF_JLT,
+                    (BinOp::Le, false) => BPF_JLE,
+                    (BinOp::Gt, false) => BPF_JGT,
+                    (BinOp::Ge, false) => BPF_JGE,
+                    (BinOp::LogXor, _) => {
+                        // (l != 0) != (r != 0)
+                        set_bool(a, BPF_JNE, l, None, 0);
+                        set_bool(a, BPF_JNE, r, None, 0);
+                        BPF_JNE
+                    }
+                    _ => BPF_JEQ,
+                };
+                set_bool(&mut f.asm, cmp, l, Some(r), 0);
+                self.free(f, r);
+                return Ok(l);
+            }
+        }
+        self.free(f, r);
+        self.convert(f, l, &res, &res);
+        Ok(l)
+    }
+
+    /// Evaluates the right operand while the left one is live, spilling
+    /// the left one when registers run short.
+    fn second_operand(&mut self, f: &mut Fn, l: Reg, rhs: &Expr) -> R<(Reg, Reg)> {
+        if Self::nfree(f) >= 2 || is_leaf(rhs) {
+            let r = self.expr(f, rhs)?;
+            return Ok((l, r));
+        }
+        let slot = self.stack_slot(f, rhs.line)?;
+        f.asm.emit(Insn::stx(BPF_DW, FP, l, slot));
+        self.free(f, l);
+        let r = self.expr(f, rhs)?;
+        let l2 = self.alloc(f, rhs.line)?;
+        f.asm.emit(Insn::ldx(BPF_DW, l2, FP, slot));
+        Ok((l2, r))
+    }
+
+    /// Compares two strings; leaves (a[i] - b[i]) at the first difference in `l`.
+    fn strcmp(&mut self, f: &mut Fn, l: Reg, r: Reg) {
+        let n = self.strsize as i32;
+        let a = &mut f.asm;
+        let top = a.label();
+        let done = a.label();
+        a.emit(Insn::mov64_reg(R1, l));
+        a.emit(Insn::mov64_reg(R2, r));
+        a.emit(Insn::mov64_imm(R3, 0));
+        a.bind(top);
+        a.emit(Insn::ldx(BPF_B, R4, R1, 0));
+        a.emit(Insn::ldx(BPF_B, R5, R2, 0));
+        a.jmp_reg(BPF_JNE, R4, R5, done);
+        a.jmp_imm(BPF_JEQ, R4, 0, done);
+        a.emit(Insn::alu64_imm(BPF_ADD, R1, 1));
+        a.emit(Insn::alu64_imm(BPF_ADD, R2, 1));
+        a.emit(Insn::alu64_imm(BPF_ADD, R3, 1));
+        a.jmp_imm(BPF_JLT, R3, n - 1, top);
+        a.emit(Insn::mov64_imm(R4, 0));
+        a.emit(Insn::mov64_imm(R5, 0));
+        a.bind(done);
+        a.emit(Insn::mov64_reg(l, R4));
+        a.emit(Insn::alu64_reg(BPF_SUB, l, R5));
+    }
+
+    fn assign(&mut self, f: &mut Fn, line: u32, op: Option<BinOp>, lhs: &Expr, rhs: &Expr) -> R<Reg> {
+        let lt = self.env.sema.type_of(lhs)?;
+        // The new value: rhs, or lhs op rhs.
+        let v = match op {
+            None => {
+                let r = self.expr(f, rhs)?;
+                let rt = self.env.sema.type_of(rhs)?;
+                self.convert(f, r, &rt, &lt);
+                r
+            }
+            Some(bop) => {
+                let e = Expr::new(ExprKind::Binary { op: bop, lhs: Box::new(lhs.clone()), rhs: Box::new(rhs.clone()) }, line);
+                let r = self.expr(f, &e)?;
+                self.convert(f, r, &self.env.sema.type_of(&e)?, &lt);
+                r
+            }
+        };
+        let is_str = lt.is_str();
+        match &lhs.kind {
+            ExprKind::Ident(n) => {
+                let var = self.env.sema.syms.var(VarClass::Global, n).unwrap().clone();
+                let off = self.global_off[var.id];
+                lookup_fixed(&mut f.asm, MAP_GLOBALS);
+                f.asm.jmp_imm(BPF_JEQ, R0, 0, f.clause_end.unwrap());
+                if is_str {
+                    let a = &mut f.asm;
+                    a.emit(Insn::mov64_reg(R1, R0));
+                    a.emit(Insn::alu64_imm(BPF_ADD, R1, off as i32));
+                    a.emit(Insn::mov64_imm(R2, self.strsize as i32));
+                    a.emit(Insn::mov64_reg(R3, v));
+                    a.emit(Insn::call(H_READ_KERNEL_STR));
+                } else {
+                    f.asm.emit(Insn::stx(BPF_DW, R0, v, off as i16));
+                }
+            }
+            ExprKind::ThisVar(n) => {
+                let var = self.env.sema.syms.var(VarClass::ThisVar, n).unwrap().clone();
+                if is_str {
+                    let off = f.this_str[&var.id];
+                    Self::tmp_ptr(f, R1, off);
+                    f.asm.emit(Insn::mov64_imm(R2, self.strsize as i32));
+                    f.asm.emit(Insn::mov64_reg(R3, v));
+                    f.asm.emit(Insn::call(H_READ_KERNEL_STR));
+                } else {
+                    f.asm.emit(Insn::stx(BPF_DW, FP, v, f.this_slots[&var.id]));
+                }
+            }
+            ExprKind::SelfVar(n) => {
+                let var = self.env.sema.syms.var(VarClass::SelfVar, n).unwrap().clone();
+                let m = self.self_maps[var.id];
+                self.tid_key(f);
+                self.store_dyn(f, m, KeyAt::Stack(SLOT_A), v, is_str);
+            }
+            ExprKind::Index { base, keys } => {
+                let ExprKind::Ident(n) = &base.kind else { unreachable!() };
+                let var = self.env.sema.syms.var(VarClass::Assoc, n).unwrap().clone();
+                let m = self.assoc_maps[var.id];
+                let koff = self.build_tuple(f, line, keys, &var.keys)?;
+                self.store_dyn(f, m, KeyAt::Tmp(koff), v, is_str);
+            }
+            _ => return Err(CompileError::new(line, "D_OP_LVAL", "operator = requires a writable variable as its left-hand operand")),
+        }
+        Ok(v)
+    }
+
+    /// Stores into a dynamic variable map; assigning 0 deletes the entry
+    /// (DTrace's rule, which frees the variable).
+    fn store_dyn(&mut self, f: &mut Fn, map: usize, key: KeyAt, v: Reg, is_str: bool) {
+        let a = &mut f.asm;
+        let done = a.label();
+        if !is_str {
+            let nonzero = a.label();
+            a.jmp_imm(BPF_JNE, v, 0, nonzero);
+            a.emit2(Insn::ld_map_fd(R1, map as i32));
+            key.ptr(a, R2);
+            a.emit(Insn::call(H_MAP_DELETE));
+            a.ja(done);
+            a.bind(nonzero);
+            a.emit(Insn::stx(BPF_DW, FP, v, SLOT_B));
+        }
+        a.emit2(Insn::ld_map_fd(R1, map as i32));
+        key.ptr(a, R2);
+        if is_str {
+            a.emit(Insn::mov64_reg(R3, v));
+        } else {
+            a.emit(Insn::mov64_reg(R3, FP));
+            a.emit(Insn::alu64_imm(BPF_ADD, R3, SLOT_B as i32));
+        }
+        a.emit(Insn::mov64_imm(R4, BPF_ANY));
+        a.emit(Insn::call(H_MAP_UPDATE));
+        a.jmp_imm(BPF_JEQ, R0, 0, done);
+        count_drop(a, DROP_DYNVAR);
+        a.bind(done);
+    }
+
+    fn stringof(&mut self, f: &mut Fn, line: u32, x: &Expr) -> R<Reg> {
+        let t = self.env.sema.type_of(x)?;
+        let r = self.expr(f, x)?;
+        if t.is_str() {
+            return Ok(r);
+        }
+        // An address: read a kernel string from it.
+        let off = self.tmp(f, self.strsize);
+        Self::tmp_ptr(f, R1, off);
+        f.asm.emit(Insn::mov64_imm(R2, self.strsize as i32));
+        f.asm.emit(Insn::mov64_reg(R3, r));
+        f.asm.emit(Insn::call(H_READ_KERNEL_STR));
+        Self::tmp_ptr(f, r, off);
+        let _ = line;
+        Ok(r)
+    }
+
+    fn subroutine(&mut self, f: &mut Fn, line: u32, name: &str, args: &[Expr]) -> R<Reg> {
+        let nargs = |lo: usize, hi: usize| -> R<()> {
+            if (lo..=hi).contains(&args.len()) {
+                Ok(())
+            } else {
+                Err(CompileError::new(
+                    line,
+                    "D_PROTO_LEN",
+                    format!("{}( ) prototype mismatch: {} arg{} passed, {} expected", name, args.len(), if args.len() == 1 { "" } else { "s" }, lo),
+                ))
+            }
+        };
+        let want = |i: usize, want_str: bool| -> R<()> {
+            let t = self.env.sema.type_of(&args[i])?;
+            if t.is_str() != want_str {
+                return Err(CompileError::new(
+                    line,
+                    "D_PROTO_ARG",
+                    format!(
+                        "{}( ) argument #{} is incompatible with prototype:\n\tprototype: {}\n\t argument: {}",
+                        name,
+                        i + 1,
+                        if want_str { "string" } else { "uint64_t" },
+                        t
+                    ),
+                ));
+            }
+            Ok(())
+        };
+        let strsize = self.strsize;
+        match name {
+            "strlen" => {
+                nargs(1, 1)?;
+                want(0, true)?;
+                let r = self.expr(f, &args[0])?;
+                let a = &mut f.asm;
+                let top = a.label();
+                let done = a.label();
+                a.emit(Insn::mov64_reg(R1, r));
+                a.emit(Insn::mov64_imm(R3, 0));
+                a.bind(top);
+                a.emit(Insn::ldx(BPF_B, R4, R1, 0));
+                a.jmp_imm(BPF_JEQ, R4, 0, done);
+                a.emit(Insn::alu64_imm(BPF_ADD, R1, 1));
+                a.emit(Insn::alu64_imm(BPF_ADD, R3, 1));
+                a.jmp_imm(BPF_JLT, R3, strsize as i32 - 1, top);
+                a.bind(done);
+                a.emit(Insn::mov64_reg(r, R3));
+                Ok(r)
+            }
+            "strjoin" => {
+                nargs(2, 2)?;
+                want(0, true)?;
+                want(1, true)?;
+                let x = self.expr(f, &args[0])?;
+                let y = self.expr(f, &args[1])?;
+                let off = self.tmp(f, 2 * strsize);
+                Self::tmp_ptr(f, R1, off);
+                let a = &mut f.asm;
+                a.emit(Insn::mov64_imm(R2, strsize as i32));
+                a.emit(Insn::mov64_reg(R3, x));
+                a.emit(Insn::call(H_READ_KERNEL_STR));
+                let pos = a.label();
+                a.jmp_imm(BPF_JSGT, R0, 0, pos);
+                a.emit(Insn::mov64_imm(R0, 1));
+                a.bind(pos);
+                a.emit(Insn::alu64_imm(BPF_SUB, R0, 1));
+                let inb = a.label();
+                a.jmp_imm(BPF_JLE, R0, strsize as i32 - 1, inb);
+                a.emit(Insn::mov64_imm(R0, strsize as i32 - 1));
+                a.bind(inb);
+                Self::tmp_ptr_a(a, R1, off);
+                a.emit(Insn::alu64_reg(BPF_ADD, R1, R0));
+                a.emit(Insn::mov64_imm(R2, strsize as i32));
+                a.emit(Insn::mov64_reg(R3, y));
+                a.emit(Insn::call(H_READ_KERNEL_STR));
+                Self::tmp_ptr_a(a, x, off);
+                a.emit(Insn::st_imm(BPF_B, x, strsize as i16 - 1, 0));
+                self.free(f, y);
+                Ok(x)
+            }
+            "copyinstr" => {
+                nargs(1, 2)?;
+                want(0, false)?;
+                let addr = self.expr(f, &args[0])?;
+                let max = match args.get(1) {
+                    Some(m) => (self.env.sema.const_eval(m).ok_or_else(|| {
+                        CompileError::new(line, "D_PROTO_ARG", "copyinstr( ) argument #2 must be an integer constant")
+                    })? as u32)
+                        .clamp(1, strsize),
+                    None => strsize,
+                };
+                let off = self.tmp(f, strsize);
+                Self::tmp_ptr(f, R1, off);
+                f.asm.emit(Insn::mov64_imm(R2, max as i32));
+                f.asm.emit(Insn::mov64_reg(R3, addr));
+                f.asm.emit(Insn::call(H_READ_USER_STR));
+                self.fault_if(f, BPF_JSLT, R0, 0, FLT_BADADDR, Some(addr));
+                if max < strsize {
+                    Self::tmp_ptr(f, R1, off);
+                    f.asm.emit(Insn::st_imm(BPF_B, R1, max as i16 - 1, 0));
+                }
+                Self::tmp_ptr(f, addr, off);
+                Ok(addr)
+            }
+            "copyin" => {
+                nargs(2, 2)?;
+                let addr = self.expr(f, &args[0])?;
+                let size = self.env.sema.const_eval(&args[1]).ok_or_else(|| {
+                    CompileError::new(line, "D_PROTO_ARG", "copyin( ) argument #2 must be an integer constant")
+                })?;
+                if size <= 0 || size > 4096 {
+                    return Err(CompileError::new(line, "D_PROTO_ARG", "copyin( ) size must be between 1 and 4096"));
+                }
+                let off = self.tmp(f, size as u32);
+                Self::tmp_ptr(f, R1, off);
+                f.asm.emit(Insn::mov64_imm(R2, size as i32));
+                f.asm.emit(Insn::mov64_reg(R3, addr));
+                f.asm.emit(Insn::call(H_READ_USER));
+                self.fault_if(f, BPF_JSLT, R0, 0, FLT_BADADDR, Some(addr));
+                Self::tmp_ptr(f, addr, off);
+                Ok(addr)
+            }
+            "stringof" => {
+                nargs(1, 1)?;
+                self.stringof(f, line, &args[0])
+            }
+            "rand" => {
+                nargs(0, 0)?;
+                let r = self.alloc(f, line)?;
+                f.asm.emit(Insn::call(H_PRANDOM));
+                f.asm.emit(Insn::mov64_reg(r, R0));
+                normalize(&mut f.asm, r, 4, true);
+                Ok(r)
+            }
+            _ => {
+                self.env.sema.type_of(&Expr::new(ExprKind::Call { name: name.to_string(), args: args.to_vec() }, line))?;
+                Err(CompileError::new(line, "D_UNSUPPORTED", format!("{}( ) is not supported yet", name)))
+            }
+        }
+    }
+}
+
+/// Where a map key lives.
+#[derive(Clone, Copy)]
+enum KeyAt {
+    Stack(i16),
+    Tmp(u32),
+}
+
+impl KeyAt {
+    fn ptr(self, a: &mut Asm, reg: Reg) {
+        match self {
+            KeyAt::Stack(s) => {
+                a.emit(Insn::mov64_reg(reg, FP));
+                a.emit(Insn::alu64_imm(BPF_ADD, reg, s as i32));
+            }
+            KeyAt::Tmp(off) => Gen::tmp_ptr_a(a, reg, off),
+        }
+    }
+}
+
+fn is_leaf(e: &Expr) -> bool {
+    matches!(e.kind, ExprKind::Int { .. } | ExprKind::Char(_) | ExprKind::Str(_))
+}
+
+fn is_agg_only(s: &Stmt) -> bool {
+    match s {
+        Stmt::Expr(e) => matches!(e.kind, ExprKind::AggAssign { .. }),
+        Stmt::Empty | Stmt::Decl(_) => true,
+        Stmt::If { then, els, .. } => then.iter().chain(els.iter()).all(is_agg_only),
+    }
+}
+
+fn invert(op: u8) -> u8 {
+    match op {
+        BPF_JEQ => BPF_JNE,
+        BPF_JNE => BPF_JEQ,
+        BPF_JSLT => BPF_JSGE,
+        BPF_JSGE => BPF_JSLT,
+        BPF_JSGT => BPF_JSLE,
+        BPF_JSLE => BPF_JSGT,
+        BPF_JLT => BPF_JGE,
+        BPF_JGE => BPF_JLT,
+        BPF_JGT => BPF_JLE,
+        BPF_JLE => BPF_JGT,
+        o => o,
+    }
+}
+
+/// r0 = &map[0] for an array map (key 0 from the zero slot).
+fn lookup_fixed(a: &mut Asm, map: usize) {
+    lookup_fixed_idx(a, map)
+}
+
+fn lookup_fixed_idx(a: &mut Asm, map: usize) {
+    a.emit2(Insn::ld_map_fd(R1, map as i32));
+    a.emit(Insn::mov64_reg(R2, FP));
+    a.emit(Insn::alu64_imm(BPF_ADD, R2, SLOT_ZERO as i32));
+    a.emit(Insn::call(H_MAP_LOOKUP));
+}
+
+/// Increments a per-CPU drop counter (clobbers r0-r5).
+fn count_drop(a: &mut Asm, which: i16) {
+    lookup_fixed(a, MAP_DROPS);
+    let skip = a.label();
+    a.jmp_imm(BPF_JEQ, R0, 0, skip);
+    a.emit(Insn::ldx(BPF_DW, R1, R0, which));
+    a.emit(Insn::alu64_imm(BPF_ADD, R1, 1));
+    a.emit(Insn::stx(BPF_DW, R0, R1, which));
+    a.bind(skip);
+}
+
+/// Loads a 64-bit constant with the shortest encoding.
+fn emit_ld64(a: &mut Asm, r: Reg, v: u64) {
+    let s = v as i64;
+    if s >= i32::MIN as i64 && s <= i32::MAX as i64 {
+        a.emit(Insn::mov64_imm(r, s as i32));
+    } else {
+        a.emit2(Insn::ld_imm64(r, v));
+    }
+}
+
+/// Truncates and sign- or zero-extends `r` to an integer of `size` bytes.
+fn normalize(a: &mut Asm, r: Reg, size: u8, signed: bool) {
+    if size >= 8 {
+        return;
+    }
+    let shift = 64 - 8 * size as i32;
+    if signed {
+        a.emit(Insn::alu64_imm(BPF_LSH, r, shift));
+        a.emit(Insn::alu64_imm(BPF_ARSH, r, shift));
+    } else if size == 4 {
+        a.emit(Insn::alu32_reg(BPF_MOV, r, r));
+    } else {
+        a.emit(Insn::alu64_imm(BPF_AND, r, (1i32 << (8 * size as i32)) - 1));
+    }
+}
+
+/// dst = (dst cmp src) ? 1 : 0  (src None: compare with imm).
+fn set_bool(a: &mut Asm, cmp: u8, dst: Reg, src: Option<Reg>, imm: i32) {
+    let t = a.label();
+    let d = a.label();
+    match src {
+        Some(s) => a.jmp_reg(cmp, dst, s, t),
+        None => a.jmp_imm(cmp, dst, imm, t),
+    }
+    a.emit(Insn::mov64_imm(dst, 0));
+    a.ja(d);
+    a.bind(t);
+    a.emit(Insn::mov64_imm(dst, 1));
+    a.bind(d);
+}
+
+/// l = l / r or l % r with C's truncating semantics (BPF has only
+/// unsigned division before cpu v4). r is known non-zero.
+fn signed_divmod(a: &mut Asm, l: Reg, r: Reg, modulo: bool, signed: bool) {
+    let op = if modulo { BPF_MOD } else { BPF_DIV };
+    if !signed {
+        a.emit(Insn::alu64_reg(op, l, r));
+        return;
+    }
+    // r1 = sign of result (quotient: sign(l)^sign(r); remainder: sign(l)).
+    a.emit(Insn::mov64_imm(R1, 0));
+    let lpos = a.label();
+    a.jmp_imm(BPF_JSGE, l, 0, lpos);
+    a.emit(Insn::neg64(l));
+    a.emit(Insn::mov64_imm(R1, 1));
+    a.bind(lpos);
+    a.emit(Insn::mov64_reg(R2, r));
+    let rpos = a.label();
+    a.jmp_imm(BPF_JSGE, R2, 0, rpos);
+    a.emit(Insn::neg64(R2));
+    if !modulo {
+        a.emit(Insn::alu64_imm(BPF_XOR, R1, 1));
+    }
+    a.bind(rpos);
+    a.emit(Insn::alu64_reg(op, l, R2));
+    let done = a.label();
+    a.jmp_imm(BPF_JEQ, R1, 0, done);
+    a.emit(Insn::neg64(l));
+    a.bind(done);
+}
+
+/// r2 = quantize bucket of `v` (see layout::quantize_bucket).
+fn quantize_index(a: &mut Asm, v: Reg) {
+    let neg = a.label();
+    let zero = a.label();
+    let done = a.label();
+    a.jmp_imm(BPF_JEQ, v, 0, zero);
+    a.emit(Insn::mov64_reg(R3, v));
+    a.jmp_imm(BPF_JSLT, v, 0, neg);
+    // positive: 64 + log2(v)
+    log2(a, R3, R2);
+    a.emit(Insn::alu64_imm(BPF_ADD, R2, QUANTIZE_ZERO as i32 + 1));
+    a.ja(done);
+    a.bind(neg);
+    a.emit(Insn::neg64(R3));
+    log2(a, R3, R2);
+    // 62 - log2(-v)
+    a.emit(Insn::neg64(R2));
+    a.emit(Insn::alu64_imm(BPF_ADD, R2, QUANTIZE_ZERO as i32 - 1));
+    a.ja(done);
+    a.bind(zero);
+    a.emit(Insn::mov64_imm(R2, QUANTIZE_ZERO as i32));
+    a.bind(done);
+    let ok = a.label();
+    a.jmp_imm(BPF_JLE, R2, QUANTIZE_BUCKETS as i32 - 1, ok);
+    a.emit(Insn::mov64_imm(R2, QUANTIZE_BUCKETS as i32 - 1));
+    a.bind(ok);
+}
+
+/// out = floor(log2(x)) for x > 0 (x is clobbered), by binary search.
+fn log2(a: &mut Asm, x: Reg, out: Reg) {
+    a.emit(Insn::mov64_imm(out, 0));
+    for shift in [32, 16, 8, 4, 2, 1] {
+        let skip = a.label();
+        a.emit(Insn::mov64_reg(R4, x));
+        a.emit(Insn::alu64_imm(BPF_RSH, R4, shift));
+        a.jmp_imm(BPF_JEQ, R4, 0, skip);
+        a.emit(Insn::mov64_reg(x, R4));
+        a.emit(Insn::alu64_imm(BPF_ADD, out, shift));
+        a.bind(skip);
+    }
+}
+
+/// value[1 + r2] += incr (or 1); r2 is already bounded.
+fn bucket_add(a: &mut Asm, ptr: Reg, incr: Option<Reg>) {
+    a.emit(Insn::alu64_imm(BPF_LSH, R2, 3));
+    a.emit(Insn::mov64_reg(R1, ptr));
+    a.emit(Insn::alu64_reg(BPF_ADD, R1, R2));
+    a.emit(Insn::ldx(BPF_DW, R3, R1, 8));
+    match incr {
+        Some(i) => a.emit(Insn::alu64_reg(BPF_ADD, R3, i)),
+        None => a.emit(Insn::alu64_imm(BPF_ADD, R3, 1)),
+    }
+    a.emit(Insn::stx(BPF_DW, R1, R3, 8));
+}
+
+/// Checks printf arguments against the format's conversions.
+fn check_printf(fmt: &[u8], args: &[Type], func: &str) -> Result<(), String> {
+    let _ = (fmt, args, func);
+    Ok(())
+}

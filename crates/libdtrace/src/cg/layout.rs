@@ -1,0 +1,256 @@
+//! What the code generator hands to the loader and the consumer: map
+//! specifications, programs, and the layout of every record a clause writes
+//! (records carry no self-description; the consumer keeps these).
+
+use crate::cg::insn::Insn;
+use crate::lang::sema::AggFunc;
+use crate::lang::types::Type;
+
+/// Header of every record: epid (u32), probe discriminator (u32: the
+/// syscall number for syscall programs, else the probe id), cpu (u32), pad.
+pub const REC_HDR: u32 = 16;
+/// The epid of a fault record (see `Fault`).
+pub const ERROR_EPID: u32 = u32::MAX;
+
+/// Fixed map slots; more follow (variables, aggregations).
+pub const MAP_STATE: usize = 0;
+pub const MAP_RINGBUF: usize = 1;
+pub const MAP_REC: usize = 2;
+pub const MAP_TMP: usize = 3;
+pub const MAP_DROPS: usize = 4;
+pub const MAP_GLOBALS: usize = 5;
+pub const MAP_STRTAB: usize = 6;
+pub const MAP_ZERO: usize = 7;
+pub const MAP_SYSPROBE: usize = 8;
+pub const FIXED_MAPS: usize = 9;
+
+/// Indices into the per-CPU drop counters (`MAP_DROPS` value, u64 each).
+pub const DROP_PRINCIPAL: i16 = 0;
+pub const DROP_AGG: i16 = 8;
+pub const DROP_DYNVAR: i16 = 16;
+pub const DROP_ERRORS: i16 = 24;
+pub const DROP_SLOTS: u32 = 4;
+
+/// Session states kept in `MAP_STATE` (u32 at offset 0; exit status at 4).
+pub const STATE_ACTIVE: i32 = 0;
+pub const STATE_EXITING: i32 = 1;
+
+/// Fault codes, as DTrace numbers them.
+pub const FLT_BADADDR: u32 = 1;
+pub const FLT_DIVZERO: u32 = 4;
+pub const FLT_KPRIV: u32 = 6;
+
+/// Value of `MAP_SYSPROBE` entries (keyed by syscall number).
+pub const SYSPROBE_NAME_OFF: u32 = 8;
+pub const SYSPROBE_VALUE: u32 = 64;
+
+#[derive(Clone, Debug)]
+pub struct MapSpec {
+    pub name: String,
+    pub map_type: u32,
+    pub key_size: u32,
+    pub value_size: u32,
+    pub max_entries: u32,
+    /// Entries to write before programs load (key, value).
+    pub init: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+/// Where a program attaches.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Attach {
+    Begin,
+    End,
+    SysEnter,
+    SysExit,
+    /// A profile-N (every CPU) or tick-N (one CPU) probe.
+    Timer { probe: u32, period_ns: u64, all_cpus: bool },
+}
+
+#[derive(Clone, Debug)]
+pub struct ProgSpec {
+    pub attach: Attach,
+    pub prog_type: u32,
+    pub name: String,
+    pub insns: Vec<Insn>,
+    /// Probe ids this program serves (for the matched-probes count).
+    pub probes: Vec<u32>,
+}
+
+/// One data item of a record, at a byte offset from the record start.
+#[derive(Clone, Debug)]
+pub enum RecItem {
+    Trace { off: u32, ty: Type },
+    Printf { fmt: Vec<u8>, args: Vec<(u32, Type)> },
+    Printa { fmt: Option<Vec<u8>>, aggs: Vec<usize> },
+    Exit { off: u32 },
+    Clear { agg: usize },
+    Trunc { agg: usize, keep: Option<u32> },
+    Normalize { agg: usize, off: u32 },
+    Denormalize { agg: usize },
+    Setopt { name: String, value: Option<String> },
+}
+
+/// An enabled-probe description: one clause as compiled into one program.
+#[derive(Clone, Debug)]
+pub struct Epid {
+    pub clause: usize,
+    pub attach: Attach,
+    /// The probe when the program serves exactly one.
+    pub probe: Option<u32>,
+    pub items: Vec<RecItem>,
+    pub size: u32,
+    /// Statement numbers (1-based, for error messages) are the item order.
+    pub line: u32,
+}
+
+/// An aggregation as the consumer must decode it.
+#[derive(Clone, Debug)]
+pub struct AggSpec {
+    pub name: String,
+    pub keys: Vec<Type>,
+    pub func: AggFunc,
+    pub map: usize,
+    pub key_size: u32,
+    pub value_size: u32,
+    /// Keyless aggregations live in a per-CPU array with one slot.
+    pub keyless: bool,
+}
+
+/// Everything compiled from one D program.
+#[derive(Clone, Debug, Default)]
+pub struct Compiled {
+    pub maps: Vec<MapSpec>,
+    pub programs: Vec<ProgSpec>,
+    pub epids: Vec<Epid>,
+    pub aggs: Vec<AggSpec>,
+    pub strsize: u32,
+}
+
+/// Number of u64 buckets in each aggregation's value after the hit count.
+pub fn agg_payload_words(f: &AggFunc) -> u32 {
+    match f {
+        AggFunc::Count => 0,
+        AggFunc::Sum | AggFunc::Min | AggFunc::Max => 1,
+        AggFunc::Avg => 1,
+        AggFunc::Stddev => 3,
+        AggFunc::Quantize => QUANTIZE_BUCKETS,
+        AggFunc::Lquantize { base, limit, step } => ((limit - base) / step) as u32 + 2,
+        AggFunc::Llquantize { factor, low, high, nsteps } => llquantize_buckets(*factor, *low, *high, *nsteps),
+    }
+}
+
+/// DTrace's power-of-two buckets: 63 negative, zero, 63 positive.
+pub const QUANTIZE_BUCKETS: u32 = 127;
+pub const QUANTIZE_ZERO: i64 = 63;
+
+/// Bucket of `v` in a quantize() distribution.
+pub fn quantize_bucket(v: i64) -> usize {
+    if v == 0 {
+        return QUANTIZE_ZERO as usize;
+    }
+    let mag = if v > 0 { v as u64 } else { (v as i128).unsigned_abs() as u64 };
+    let log2 = 63 - mag.leading_zeros() as i64;
+    if v > 0 {
+        (QUANTIZE_ZERO + 1 + log2) as usize
+    } else {
+        (QUANTIZE_ZERO - 1 - log2) as usize
+    }
+}
+
+/// Value at the lower edge of quantize bucket `i`.
+pub fn quantize_bucket_value(i: usize) -> i64 {
+    let i = i as i64;
+    if i == QUANTIZE_ZERO {
+        0
+    } else if i > QUANTIZE_ZERO {
+        1i64.wrapping_shl((i - QUANTIZE_ZERO - 1) as u32)
+    } else {
+        -(1i64.wrapping_shl((QUANTIZE_ZERO - 1 - i) as u32))
+    }
+}
+
+pub fn lquantize_bucket(v: i64, base: i64, limit: i64, step: i64) -> usize {
+    let levels = (limit - base) / step;
+    if v < base {
+        0
+    } else if v >= limit {
+        levels as usize + 1
+    } else {
+        ((v - base) / step) as usize + 1
+    }
+}
+
+/// Bucket count of llquantize: an underflow bucket, then for each order of
+/// magnitude from low to high the steps of that magnitude, then overflow.
+pub fn llquantize_buckets(factor: u16, low: u16, high: u16, nsteps: u16) -> u32 {
+    llquantize_edges(factor, low, high, nsteps).len() as u32 + 1
+}
+
+/// Lower edges of llquantize's buckets after the underflow bucket
+/// (the last edge is the overflow bucket: factor^(high+1)).
+pub fn llquantize_edges(factor: u16, low: u16, high: u16, nsteps: u16) -> Vec<i64> {
+    let f = factor as i64;
+    let mut edges = Vec::new();
+    for mag in low..=high {
+        let this = f.pow(mag as u32);
+        let next = this * f;
+        let step = (next / nsteps as i64).max(1);
+        let mut v = this.max(step);
+        while v < next {
+            edges.push(v);
+            v += step;
+        }
+    }
+    edges.push(f.pow(high as u32 + 1));
+    edges
+}
+
+pub fn llquantize_bucket(v: i64, edges: &[i64]) -> usize {
+    if v < edges[0] {
+        return 0;
+    }
+    match edges.binary_search(&v) {
+        Ok(i) => i + 1,
+        Err(i) => i,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantize_layout() {
+        assert_eq!(quantize_bucket(0), 63);
+        assert_eq!(quantize_bucket(1), 64);
+        assert_eq!(quantize_bucket(2), 65);
+        assert_eq!(quantize_bucket(3), 65);
+        assert_eq!(quantize_bucket(4), 66);
+        assert_eq!(quantize_bucket(-1), 62);
+        assert_eq!(quantize_bucket(i64::MAX), 126);
+        assert_eq!(quantize_bucket(i64::MIN), 0);
+        assert_eq!(quantize_bucket_value(64), 1);
+        assert_eq!(quantize_bucket_value(66), 4);
+        assert_eq!(quantize_bucket_value(62), -1);
+    }
+
+    #[test]
+    fn lquantize_layout() {
+        assert_eq!(lquantize_bucket(-1, 0, 10, 1), 0);
+        assert_eq!(lquantize_bucket(0, 0, 10, 1), 1);
+        assert_eq!(lquantize_bucket(9, 0, 10, 1), 10);
+        assert_eq!(lquantize_bucket(10, 0, 10, 1), 11);
+    }
+
+    #[test]
+    fn llquantize_layout() {
+        // factor 10, magnitudes 0..2, 10 steps: 1..9, 10..90, 100..900, 1000
+        let e = llquantize_edges(10, 0, 2, 10);
+        assert_eq!(&e[..3], &[1, 2, 3]);
+        assert!(e.contains(&10) && e.contains(&90) && e.contains(&100) && e.contains(&900));
+        assert_eq!(*e.last().unwrap(), 1000);
+        assert_eq!(llquantize_bucket(0, &e), 0);
+        assert_eq!(llquantize_bucket(1, &e), 1);
+        assert_eq!(llquantize_bucket(15, &e), llquantize_bucket(10, &e));
+    }
+}

@@ -1,0 +1,377 @@
+//! The record consumer: decodes each record by the layout its clause was
+//! compiled with, prints it, and applies the consumer-side actions
+//! (printa, clear, trunc, normalize, exit). Also reads aggregation maps,
+//! merging the per-CPU values, for printing.
+
+use super::output;
+use super::value::Value;
+use crate::cg::layout::*;
+use crate::kernel::sys;
+use crate::lang::sema::AggFunc;
+use crate::lang::types::Type;
+use crate::options::Options;
+use crate::provider::attach::Loaded;
+use crate::provider::Catalog;
+use std::io::Write;
+use std::os::fd::AsFd;
+
+pub struct Consumer<'a> {
+    c: &'a Compiled,
+    cat: &'a Catalog,
+    opts: &'a Options,
+    testing: bool,
+    heading_done: bool,
+    exit: Option<i32>,
+    /// normalize() factor per aggregation (1 when not normalized).
+    norm: Vec<u64>,
+    /// Aggregations printed explicitly by printa(): DTrace prints only the
+    /// others at exit.
+    printed: Vec<bool>,
+}
+
+fn u32_at(b: &[u8], o: usize) -> u32 {
+    b.get(o..o + 4).map(|s| u32::from_le_bytes(s.try_into().unwrap())).unwrap_or(0)
+}
+fn u64_at(b: &[u8], o: usize) -> u64 {
+    b.get(o..o + 8).map(|s| u64::from_le_bytes(s.try_into().unwrap())).unwrap_or(0)
+}
+
+/// Decodes a value of type `t` stored at `off` (ints as 8 bytes).
+pub fn decode(b: &[u8], off: usize, t: &Type, strsize: u32) -> Value {
+    match t {
+        Type::Str => {
+            let s = b.get(off..(off + strsize as usize).min(b.len())).unwrap_or(&[]);
+            let end = s.iter().position(|&c| c == 0).map(|n| n + 1).unwrap_or(s.len());
+            Value::Str(s[..end].to_vec())
+        }
+        Type::Int { size, signed } => {
+            let v = u64_at(b, off);
+            if *signed {
+                Value::int(v as i64, *size)
+            } else {
+                Value::uint(v, *size)
+            }
+        }
+        Type::Ptr(_) => Value::uint(u64_at(b, off), 8),
+        Type::Void => Value::uint(0, 8),
+    }
+}
+
+impl<'a> Consumer<'a> {
+    pub fn new(c: &'a Compiled, cat: &'a Catalog, opts: &'a Options) -> Consumer<'a> {
+        Consumer {
+            c,
+            cat,
+            opts,
+            testing: std::env::var_os("_DTRACE_TESTING").is_some(),
+            heading_done: false,
+            exit: None,
+            norm: vec![1; c.aggs.len()],
+            printed: vec![false; c.aggs.len()],
+        }
+    }
+
+    pub fn exit_status(&self) -> Option<i32> {
+        self.exit
+    }
+
+    fn probe_of(&self, epid: &Epid, disc: u32) -> Option<&crate::provider::Probe> {
+        match epid.attach {
+            Attach::SysEnter => self.cat.syscall_probe(disc, false),
+            Attach::SysExit => self.cat.syscall_probe(disc, true),
+            _ => self.cat.get(epid.probe.unwrap_or(disc)),
+        }
+    }
+
+    /// Handles one record from the output buffer.
+    pub fn record(&mut self, rec: &[u8], l: &Loaded, out: &mut dyn Write) {
+        let epid_no = u32_at(rec, 0);
+        let disc = u32_at(rec, 4);
+        let cpu = u32_at(rec, 8);
+        if epid_no == ERROR_EPID {
+            self.error_record(rec, disc);
+            return;
+        }
+        let Some(epid) = self.c.epids.get(epid_no as usize - 1) else { return };
+        let mut buf = Vec::new();
+        if !self.opts.quiet {
+            if !self.heading_done {
+                buf.extend_from_slice(output::heading(self.testing, false).as_bytes());
+                self.heading_done = true;
+            }
+            let (id, func, name) = match self.probe_of(epid, disc) {
+                Some(p) => (p.id, p.function.clone(), p.name.clone()),
+                None => (0, String::new(), String::new()),
+            };
+            buf.extend_from_slice(output::probe_line(cpu, id, &func, &name, self.testing).as_bytes());
+        }
+        let strsize = self.c.strsize;
+        for item in &epid.items {
+            match item {
+                RecItem::Trace { off, ty } => {
+                    let v = decode(rec, *off as usize, ty, strsize);
+                    output::trace_value(&mut buf, &v, self.opts.quiet, &output::PrintCtx::default());
+                }
+                RecItem::Printf { fmt, args } => {
+                    let vals: Vec<Value> = args.iter().map(|(o, t)| decode(rec, *o as usize, t, strsize)).collect();
+                    buf.extend_from_slice(&super::printf::format(fmt, &vals));
+                }
+                RecItem::Printa { fmt, aggs } => {
+                    let _ = out.write_all(&buf);
+                    buf.clear();
+                    self.printa(l, fmt.as_deref(), aggs, out);
+                }
+                RecItem::Exit { off } => {
+                    if self.exit.is_none() {
+                        self.exit = Some(u64_at(rec, *off as usize) as i32);
+                    }
+                }
+                RecItem::Clear { agg } => self.clear(l, *agg, false, None),
+                RecItem::Trunc { agg, keep } => {
+                    let k = keep.map(|o| u64_at(rec, o as usize) as i64);
+                    self.clear(l, *agg, true, k);
+                }
+                RecItem::Normalize { agg, off } => {
+                    let n = u64_at(rec, *off as usize);
+                    self.norm[*agg] = if n == 0 { 1 } else { n };
+                }
+                RecItem::Denormalize { agg } => self.norm[*agg] = 1,
+                RecItem::Setopt { .. } => {}
+            }
+        }
+        buf.extend_from_slice(output::record_end(self.opts.quiet).as_bytes());
+        let _ = out.write_all(&buf);
+    }
+
+    fn error_record(&mut self, rec: &[u8], disc: u32) {
+        let faulting = u32_at(rec, 16);
+        let code = u64_at(rec, 24);
+        let val = u64_at(rec, 32);
+        let (kind, action) = ((code & 0xffff) as u32, (code >> 16) as u32);
+        let probe = self.c.epids.get(faulting as usize - 1).and_then(|e| self.probe_of(e, disc));
+        let (pid, pname) = match probe {
+            Some(p) => (p.id, p.full_name()),
+            None => (0, String::from("?")),
+        };
+        let what = match kind {
+            FLT_BADADDR => format!("invalid address (0x{:x})", val),
+            FLT_DIVZERO => "divide-by-zero".to_string(),
+            FLT_KPRIV => "invalid kernel access".to_string(),
+            _ => format!("fault {}", kind),
+        };
+        eprintln!("dtrace: error on enabled probe ID {} (ID {}: {}): {} in action #{}", faulting, pid, pname, what, action.max(1));
+    }
+
+    /// Reads an aggregation: (keys, merged value) for every entry.
+    pub fn snapshot(&self, l: &Loaded, agg: usize) -> Vec<(Vec<Value>, Vec<u64>)> {
+        let a = &self.c.aggs[agg];
+        let fd = l.map(a.map);
+        let ncpu = sys::possible_cpus();
+        let vs = a.value_size as usize;
+        let words = vs / 8;
+        let mut vals = vec![0u8; vs * ncpu];
+        let mut out = Vec::new();
+        let merge = |vals: &[u8]| -> Vec<u64> {
+            let mut m = vec![0u64; words];
+            for cpu in 0..ncpu {
+                let base = cpu * vs;
+                let hits = u64_at(vals, base);
+                if hits == 0 {
+                    continue;
+                }
+                let first = m[0] == 0;
+                m[0] += hits;
+                for w in 1..words {
+                    let v = u64_at(vals, base + w * 8);
+                    match a.func {
+                        AggFunc::Min => {
+                            if first || (v as i64) < (m[w] as i64) {
+                                m[w] = v
+                            }
+                        }
+                        AggFunc::Max => {
+                            if first || (v as i64) > (m[w] as i64) {
+                                m[w] = v
+                            }
+                        }
+                        AggFunc::Stddev if w == 2 => {
+                            // 128-bit add of the sum of squares (lo at 2, hi at 3).
+                            let (lo, c) = m[2].overflowing_add(v);
+                            m[2] = lo;
+                            if c {
+                                m[3] = m[3].wrapping_add(1);
+                            }
+                        }
+                        _ => m[w] = m[w].wrapping_add(v),
+                    }
+                }
+            }
+            m
+        };
+        if a.keyless {
+            if sys::map_lookup(fd.as_fd(), &0u32.to_le_bytes(), &mut vals).unwrap_or(false) {
+                let m = merge(&vals);
+                if m[0] > 0 {
+                    out.push((Vec::new(), m));
+                }
+            }
+            return out;
+        }
+        let ks = a.key_size as usize;
+        let mut key: Option<Vec<u8>> = None;
+        let mut next = vec![0u8; ks];
+        while sys::map_next_key(fd.as_fd(), key.as_deref(), &mut next).unwrap_or(false) {
+            if sys::map_lookup(fd.as_fd(), &next, &mut vals).unwrap_or(false) {
+                let m = merge(&vals);
+                let mut keys = Vec::new();
+                let mut off = 0usize;
+                for t in &a.keys {
+                    keys.push(decode(&next, off, t, self.c.strsize));
+                    off += if t.is_str() { self.c.strsize as usize } else { 8 };
+                }
+                out.push((keys, m));
+            }
+            key = Some(next.clone());
+        }
+        out
+    }
+
+    fn clear(&mut self, l: &Loaded, agg: usize, trunc: bool, keep: Option<i64>) {
+        let a = &self.c.aggs[agg];
+        let fd = l.map(a.map);
+        let ncpu = sys::possible_cpus();
+        let zero = vec![0u8; a.value_size as usize * ncpu];
+        if a.keyless {
+            let _ = sys::map_update(fd.as_fd(), &0u32.to_le_bytes(), &zero, sys::BPF_ANY);
+            return;
+        }
+        let snap = self.snapshot(l, agg);
+        let mut keys: Vec<(Vec<u8>, Vec<Value>, Vec<u64>)> = Vec::new();
+        // Re-read raw keys (snapshot decoded them).
+        let ks = a.key_size as usize;
+        let mut key: Option<Vec<u8>> = None;
+        let mut next = vec![0u8; ks];
+        let mut raw = Vec::new();
+        while sys::map_next_key(fd.as_fd(), key.as_deref(), &mut next).unwrap_or(false) {
+            raw.push(next.clone());
+            key = Some(next.clone());
+        }
+        let _ = snap;
+        for r in raw {
+            keys.push((r, Vec::new(), Vec::new()));
+        }
+        match (trunc, keep) {
+            (false, _) => {
+                for (k, _, _) in &keys {
+                    let _ = sys::map_update(fd.as_fd(), k, &zero, sys::BPF_EXIST);
+                }
+            }
+            (true, None) => {
+                for (k, _, _) in &keys {
+                    let _ = sys::map_delete(fd.as_fd(), k);
+                }
+            }
+            (true, Some(n)) => {
+                // Keep the n largest (n < 0: the n smallest) by value.
+                let mut entries = self.sorted_entries(l, agg);
+                if n >= 0 {
+                    entries.reverse();
+                }
+                let keep_n = n.unsigned_abs() as usize;
+                let keepers: Vec<Vec<Value>> = entries.iter().take(keep_n).map(|e| e.0.clone()).collect();
+                for (k, _, _) in &keys {
+                    let mut kv = Vec::new();
+                    let mut off = 0usize;
+                    for t in &a.keys {
+                        kv.push(decode(k, off, t, self.c.strsize));
+                        off += if t.is_str() { self.c.strsize as usize } else { 8 };
+                    }
+                    if !keepers.contains(&kv) {
+                        let _ = sys::map_delete(fd.as_fd(), k);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Entries in DTrace's print order.
+    fn sorted_entries(&self, l: &Loaded, agg: usize) -> Vec<(Vec<Value>, super::agg::AggValue)> {
+        let a = &self.c.aggs[agg];
+        let mut e: Vec<(Vec<Value>, super::agg::AggValue)> =
+            self.snapshot(l, agg).into_iter().map(|(k, m)| (k, to_agg_value(&a.func, &m))).collect();
+        super::agg::sort_entries(&mut e, &agg_kind(&a.func), &self.sort_opts());
+        e
+    }
+
+    fn sort_opts(&self) -> super::agg::SortOpts {
+        super::agg::SortOpts {
+            sortkey: self.opts.aggsortkey,
+            sortrev: self.opts.aggsortrev,
+            sortpos: self.opts.aggsortpos.unwrap_or(0) as usize,
+            sortkeypos: self.opts.aggsortkeypos.unwrap_or(0) as usize,
+        }
+    }
+
+    fn printa(&mut self, l: &Loaded, fmt: Option<&[u8]>, aggs: &[usize], out: &mut dyn Write) {
+        let mut buf = Vec::new();
+        for &agg in aggs {
+            self.printed[agg] = true;
+            let a = &self.c.aggs[agg];
+            let entries = self.sorted_entries(l, agg);
+            let kind = agg_kind(&a.func);
+            match fmt {
+                Some(f) => super::agg::printa_format(&mut buf, f, &entries, &kind, self.norm[agg]),
+                None => super::agg::print_aggregation(&mut buf, &entries, &kind, self.norm[agg]),
+            }
+        }
+        let _ = out.write_all(&buf);
+    }
+
+    /// At exit: every aggregation, in declaration order, DTrace's layout.
+    pub fn print_all_aggregations(&mut self, l: &Loaded, out: &mut dyn Write) {
+        for agg in 0..self.c.aggs.len() {
+            if self.printed[agg] {
+                continue;
+            }
+            let entries = self.sorted_entries(l, agg);
+            if entries.is_empty() {
+                continue;
+            }
+            let kind = agg_kind(&self.c.aggs[agg].func);
+            let mut buf = Vec::new();
+            super::agg::print_aggregation(&mut buf, &entries, &kind, self.norm[agg]);
+            let _ = out.write_all(&buf);
+        }
+    }
+}
+
+pub fn agg_kind(f: &AggFunc) -> super::agg::AggKind {
+    use super::agg::AggKind as K;
+    match f {
+        AggFunc::Count => K::Count,
+        AggFunc::Sum => K::Sum,
+        AggFunc::Avg => K::Avg,
+        AggFunc::Min => K::Min,
+        AggFunc::Max => K::Max,
+        AggFunc::Stddev => K::Stddev,
+        AggFunc::Quantize => K::Quantize,
+        AggFunc::Lquantize { base, limit, step } => K::Lquantize { base: *base, limit: *limit, step: *step },
+        AggFunc::Llquantize { factor, low, high, nsteps } => K::Llquantize { factor: *factor, low: *low, high: *high, nsteps: *nsteps },
+    }
+}
+
+/// Converts a merged map value ([hits, payload...]) to the formatter's value.
+pub fn to_agg_value(f: &AggFunc, m: &[u64]) -> super::agg::AggValue {
+    use super::agg::AggValue as V;
+    match f {
+        AggFunc::Count => V::Count(m[0]),
+        AggFunc::Sum => V::Sum(m[1] as i64),
+        AggFunc::Avg => V::Avg { count: m[0], total: m[1] as i64 },
+        AggFunc::Min => V::Min(m[1] as i64),
+        AggFunc::Max => V::Max(m[1] as i64),
+        AggFunc::Stddev => V::Stddev { count: m[0], total: m[1] as i64, total_sq: ((m[3] as u128) << 64) | m[2] as u128 },
+        AggFunc::Quantize => V::Quantize(m[1..].to_vec()),
+        AggFunc::Lquantize { .. } => V::Lquantize(m[1..].to_vec()),
+        AggFunc::Llquantize { .. } => V::Llquantize(m[1..].to_vec()),
+    }
+}

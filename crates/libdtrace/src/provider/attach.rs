@@ -1,0 +1,140 @@
+//! Loading compiled programs and attaching them, per provider. Everything
+//! attached is owned here: dropping `Loaded` detaches and frees it all.
+
+use crate::cg::insn::{Insn, BPF_PSEUDO_MAP_FD, BPF_PSEUDO_MAP_VALUE};
+use crate::cg::layout::{Attach, Compiled, ProgSpec};
+use crate::kernel::{perf, sys};
+use std::io;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+
+/// Why loading or attaching failed, with what the user should read.
+#[derive(Debug)]
+pub struct AttachError {
+    pub msg: String,
+    /// The verifier log, when the verifier refused a program.
+    pub log: Option<String>,
+}
+
+pub struct Loaded {
+    pub maps: Vec<OwnedFd>,
+    /// One per program of `Compiled::programs`.
+    pub progs: Vec<OwnedFd>,
+    /// Links and perf events; dropped to detach.
+    attachments: Vec<OwnedFd>,
+}
+
+impl Loaded {
+    pub fn map(&self, i: usize) -> BorrowedFd<'_> {
+        self.maps[i].as_fd()
+    }
+
+    /// Detaches every probe (programs and maps stay until drop).
+    pub fn detach(&mut self) {
+        self.attachments.clear();
+    }
+}
+
+/// Creates the maps, fills their initial contents and loads every program.
+pub fn load(c: &Compiled) -> Result<Loaded, AttachError> {
+    let mut maps = Vec::new();
+    for m in &c.maps {
+        let fd = sys::map_create(m.map_type, m.key_size, m.value_size, m.max_entries, 0, &m.name).map_err(|e| AttachError {
+            msg: format!("failed to create map {} ({} entries of {} bytes): {}", m.name, m.max_entries, m.value_size, crate::kernel::explain(&e)),
+            log: None,
+        })?;
+        for (k, v) in &m.init {
+            sys::map_update(fd.as_fd(), k, v, sys::BPF_ANY)
+                .map_err(|e| AttachError { msg: format!("failed to initialise map {}: {}", m.name, crate::kernel::explain(&e)), log: None })?;
+        }
+        maps.push(fd);
+    }
+    let mut progs = Vec::new();
+    for p in &c.programs {
+        let insns = relocate(&p.insns, &maps);
+        let fd = sys::prog_load(p.prog_type, &insns, &p.name, 0, 0).map_err(|e| {
+            let io = e.io_error();
+            if crate::kernel::is_privilege_error(&io) {
+                return AttachError { msg: crate::kernel::PRIVILEGE_MESSAGE.to_string(), log: None };
+            }
+            AttachError {
+                msg: format!("BPF verifier rejected the program for {}: {}", describe(p), verifier_reason(&e.log, &io)),
+                log: Some(e.log.clone()),
+            }
+        })?;
+        progs.push(fd);
+    }
+    Ok(Loaded { maps, progs, attachments: Vec::new() })
+}
+
+fn describe(p: &ProgSpec) -> String {
+    match &p.attach {
+        Attach::Begin => "dtrace:::BEGIN".into(),
+        Attach::End => "dtrace:::END".into(),
+        Attach::SysEnter => "syscall:::entry".into(),
+        Attach::SysExit => "syscall:::return".into(),
+        Attach::Timer { probe, .. } => format!("profile probe {}", probe),
+    }
+}
+
+/// The verifier's own reason: the last non-empty line of its log that is
+/// not a statistics line.
+fn verifier_reason(log: &str, e: &io::Error) -> String {
+    log.lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("processed ") && !l.starts_with("verification time"))
+        .map(str::to_string)
+        .unwrap_or_else(|| crate::kernel::explain(e))
+}
+
+/// Replaces map indices in `ld_imm64` instructions by map fds.
+fn relocate(insns: &[Insn], maps: &[OwnedFd]) -> Vec<Insn> {
+    let mut out = insns.to_vec();
+    for ins in out.iter_mut() {
+        if ins.code == 0x18 && (ins.src() == BPF_PSEUDO_MAP_FD || ins.src() == BPF_PSEUDO_MAP_VALUE) {
+            ins.imm = maps[ins.imm as usize].as_raw_fd();
+        }
+    }
+    out
+}
+
+/// Attaches every program except BEGIN/END (those are run, not attached).
+/// `progress` is told the number of attach points done.
+pub fn attach_all(c: &Compiled, l: &mut Loaded) -> Result<(), AttachError> {
+    for (p, fd) in c.programs.iter().zip(&l.progs) {
+        let err = |what: &str, e: io::Error| AttachError {
+            msg: format!("failed to enable {}: {}: {}", describe(p), what, crate::kernel::explain(&e)),
+            log: None,
+        };
+        match &p.attach {
+            Attach::Begin | Attach::End => {}
+            Attach::SysEnter | Attach::SysExit => {
+                let tp = if p.attach == Attach::SysEnter { "sys_enter" } else { "sys_exit" };
+                let link = sys::raw_tracepoint_open(tp, fd.as_fd()).map_err(|e| err(tp, e))?;
+                l.attachments.push(link);
+            }
+            Attach::Timer { period_ns, all_cpus, .. } => {
+                let cpus = if *all_cpus { sys::online_cpus() } else { vec![sys::online_cpus().first().copied().unwrap_or(0)] };
+                for cpu in cpus {
+                    let ev = perf::open_cpu_clock(cpu, *period_ns).map_err(|e| err("perf_event_open", e))?;
+                    perf::attach_bpf(ev.as_fd(), fd.as_fd()).map_err(|e| err("attach", e))?;
+                    l.attachments.push(ev);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs the BEGIN or END program once, on the current CPU.
+pub fn run_once(c: &Compiled, l: &Loaded, which: &Attach) -> io::Result<bool> {
+    for (p, fd) in c.programs.iter().zip(&l.progs) {
+        if &p.attach == which {
+            let cpu = unsafe { libc::sched_getcpu() };
+            let cpu = if cpu >= 0 { Some(cpu as u32) } else { None };
+            sys::prog_test_run(fd.as_fd(), &[0u8; 16], cpu)?;
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}

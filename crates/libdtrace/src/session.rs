@@ -1,0 +1,355 @@
+//! A tracing session: compile → load → attach → BEGIN → consume → END →
+//! final aggregation printing → detach. The command (crates/dtrace) only
+//! parses flags and drives this.
+
+use crate::cg::codegen::{self, CgEnv, ClauseIn};
+use crate::cg::layout::{Attach, Compiled, MAP_DROPS, MAP_RINGBUF, MAP_STATE};
+use crate::consume::records::Consumer;
+use crate::kernel::{ringbuf::RingBuf, sys};
+use crate::lang::ast::{Item, Program};
+use crate::lang::diag::CompileError;
+use crate::lang::parser;
+use crate::lang::sema::{expand_macros, MacroEnv, Sema};
+use crate::options::Options;
+use crate::provider::attach::{self, AttachError, Loaded};
+use crate::provider::Catalog;
+use std::io::Write;
+use std::os::fd::AsFd;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// One program source, in command-line order.
+#[derive(Clone, Debug)]
+pub enum Source {
+    /// `-s file` (name as given, and its text).
+    Script { name: String, text: String },
+    /// `-n desc`, `-P prov`, `-m mod`, `-f func`, `-i id`: a probe
+    /// description (possibly with predicate and actions).
+    Desc { flag: char, text: String },
+}
+
+impl Source {
+    /// How DTrace names this source in messages.
+    pub fn label(&self) -> String {
+        match self {
+            Source::Script { name, .. } => format!("script '{}'", name),
+            Source::Desc { text, .. } => format!("description '{}'", text),
+        }
+    }
+}
+
+/// A compile or run failure, already worded as DTrace words it (without
+/// the leading `dtrace: `).
+#[derive(Debug)]
+pub struct Failure(pub String);
+
+/// Formats a compile error for a source, DTrace's way.
+pub fn compile_failure(src: &Source, e: &CompileError, errtags: bool) -> Failure {
+    match src {
+        Source::Script { name, .. } => Failure(format!("failed to compile script {}: {}", name, e.render(errtags))),
+        Source::Desc { text, .. } => {
+            let mut e = e.clone();
+            e.line = None;
+            Failure(format!("invalid probe specifier {}: {}", text, e.render(errtags)))
+        }
+    }
+}
+
+/// The parsed program with, for each clause, which source it came from.
+pub struct Parsed {
+    pub program: Program,
+    pub origin: Vec<usize>,
+}
+
+/// Parses every source; applies `#pragma D option` lines to `opts`.
+pub fn parse_sources(sources: &[Source], opts: &mut Options) -> Result<Parsed, Failure> {
+    let mut program = Program::default();
+    let mut origin = Vec::new();
+    for (i, s) in sources.iter().enumerate() {
+        let p = match s {
+            Source::Script { text, .. } => parser::parse_program(text),
+            Source::Desc { flag, text } => parse_desc(*flag, text),
+        }
+        .map_err(|e| compile_failure(s, &e, opts.errtags))?;
+        for item in p.items {
+            if let Item::Pragma { words, line } = &item {
+                apply_pragma(words, opts).map_err(|m| compile_failure(s, &CompileError::new(*line, "D_PRAGMA_INVAL", m), opts.errtags))?;
+            }
+            program.items.push(item);
+            origin.push(i);
+        }
+    }
+    Ok(Parsed { program, origin })
+}
+
+/// `-P`, `-m`, `-f` and `-i` name one field of a description.
+fn parse_desc(flag: char, text: &str) -> Result<Program, CompileError> {
+    let spec = match flag {
+        'P' => format!("{}:::", text),
+        'm' => match text.matches(':').count() {
+            0 => format!(":{}::", text),
+            _ => format!("{}::", text),
+        },
+        'f' => match text.matches(':').count() {
+            0 => format!("::{}:", text),
+            1 => format!(":{}:", text),
+            _ => format!("{}:", text),
+        },
+        _ => text.to_string(),
+    };
+    parser::parse_probe_spec(&spec)
+}
+
+fn apply_pragma(words: &[String], opts: &mut Options) -> Result<(), String> {
+    match words {
+        [d, o, rest @ ..] if d == "D" && o == "option" => {
+            for w in rest {
+                opts.set(w)?;
+            }
+            Ok(())
+        }
+        // Other pragmas (attributes, depends_on, binding) are accepted.
+        _ => Ok(()),
+    }
+}
+
+/// Everything compiled, with per-source match counts for the banner.
+pub struct Prepared {
+    pub compiled: Compiled,
+    pub catalog: Catalog,
+    /// Matched probe count per source index.
+    pub matched: Vec<usize>,
+    pub sema_aggs: usize,
+}
+
+/// Expands macros, checks types, matches probes and generates code.
+pub fn prepare(parsed: &mut Parsed, sources: &[Source], opts: &Options, macros: &MacroEnv, zdefs: bool) -> Result<Prepared, Failure> {
+    let src_of = |item: usize| &sources[parsed.origin[item]];
+    expand_macros(&mut parsed.program, macros).map_err(|e| compile_failure(&sources[0], &e, opts.errtags))?;
+    let mut sema = Sema::new(opts.strsize);
+    // Check item by item so an error names the right source.
+    for (i, item) in parsed.program.items.iter().enumerate() {
+        let one = Program { items: vec![item.clone()] };
+        sema.declare_program(&one).map_err(|e| compile_failure(src_of(i), &e, opts.errtags))?;
+    }
+    let mut catalog = Catalog::load();
+    let mut matched = vec![0usize; sources.len()];
+    let mut clauses = Vec::new();
+    for (i, item) in parsed.program.items.iter().enumerate() {
+        let Item::Clause(c) = item else { continue };
+        let mut probes = Vec::new();
+        for d in &c.probes {
+            let ids = catalog.matching(d).map_err(|e| Failure(e.0))?;
+            if ids.is_empty() && !zdefs {
+                let e = CompileError::new(d.line, "D_PDESC_ZERO", format!("probe description {} does not match any probes", full_desc(d)));
+                return Err(compile_failure(src_of(i), &e, opts.errtags));
+            }
+            for id in ids {
+                if !probes.contains(&id) {
+                    probes.push(id);
+                }
+            }
+        }
+        matched[parsed.origin[i]] += probes.len();
+        clauses.push((i, probes));
+    }
+    let wall_offset_ns = wall_offset();
+    let env = CgEnv { sema: &sema, opts, catalog: &catalog, wall_offset_ns };
+    let ins: Vec<ClauseIn> = clauses
+        .iter()
+        .map(|(i, probes)| {
+            let Item::Clause(c) = &parsed.program.items[*i] else { unreachable!() };
+            ClauseIn { clause: c, probes: probes.clone() }
+        })
+        .collect();
+    let compiled = match codegen::compile(&env, &ins) {
+        Ok(c) => c,
+        Err(e) => {
+            // Name the source of the clause at fault when we can tell.
+            let src = clauses
+                .iter()
+                .find(|(i, _)| match &parsed.program.items[*i] {
+                    Item::Clause(c) => e.line.map_or(false, |l| l >= c.line),
+                    _ => false,
+                })
+                .map(|(i, _)| src_of(*i))
+                .unwrap_or(&sources[0]);
+            return Err(compile_failure(src, &e, opts.errtags));
+        }
+    };
+    let sema_aggs = sema.syms.aggs.len();
+    Ok(Prepared { compiled, catalog, matched, sema_aggs })
+}
+
+fn full_desc(d: &crate::lang::ast::ProbeDesc) -> String {
+    format!("{}:{}:{}:{}", d.provider, d.module, d.function, d.name)
+}
+
+/// realtime - monotonic, in ns (walltimestamp = ktime_get_ns + this).
+fn wall_offset() -> i64 {
+    let mut rt = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut mono = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    unsafe {
+        libc::clock_gettime(libc::CLOCK_REALTIME, &mut rt);
+        libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut mono);
+    }
+    (rt.tv_sec - mono.tv_sec) * 1_000_000_000 + (rt.tv_nsec - mono.tv_nsec)
+}
+
+static STOP: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_signal(_: libc::c_int) {
+    STOP.store(true, Ordering::SeqCst);
+}
+
+/// Installs SIGINT/SIGTERM handlers that ask the session to stop.
+pub fn install_signal_handlers() {
+    unsafe {
+        let mut sa: libc::sigaction = std::mem::zeroed();
+        sa.sa_sigaction = on_signal as usize;
+        sa.sa_flags = 0;
+        libc::sigemptyset(&mut sa.sa_mask);
+        libc::sigaction(libc::SIGINT, &sa, std::ptr::null_mut());
+        libc::sigaction(libc::SIGTERM, &sa, std::ptr::null_mut());
+        libc::sigaction(libc::SIGHUP, &sa, std::ptr::null_mut());
+    }
+}
+
+pub fn stop_requested() -> bool {
+    STOP.load(Ordering::SeqCst)
+}
+
+/// A process the session follows (`-c` or `-p`): tracing stops when it exits.
+pub trait Target {
+    fn pid(&self) -> i32;
+    /// Lets a `-c` child run (after BEGIN).
+    fn release(&mut self);
+    /// Has it exited? (non-blocking)
+    fn exited(&mut self) -> bool;
+}
+
+/// Runs an attached session until exit(), a signal or the target's exit;
+/// returns the exit status.
+pub fn run(
+    prep: &Prepared,
+    opts: &Options,
+    out: &mut dyn Write,
+    banner: &mut dyn FnMut(&Prepared),
+    mut target: Option<&mut dyn Target>,
+) -> Result<i32, Failure> {
+    let c = &prep.compiled;
+    let fail = |e: AttachError| Failure(e.msg);
+    let mut loaded = attach::load(c).map_err(|e| {
+        if opts.verbose_verifier {
+            if let Some(l) = &e.log {
+                eprintln!("{}", l);
+            }
+        }
+        fail(e)
+    })?;
+    let mut ring = RingBuf::new(loaded.map(MAP_RINGBUF)).map_err(|e| Failure(format!("failed to map the output buffer: {}", e)))?;
+    let mut consumer = Consumer::new(c, &prep.catalog, opts);
+    attach::attach_all(c, &mut loaded).map_err(fail)?;
+    banner(prep);
+
+    let mut status: Option<i32> = None;
+    let run_begin = attach::run_once(c, &loaded, &Attach::Begin).map_err(|e| Failure(format!("failed to run BEGIN: {}", e)))?;
+    let _ = run_begin;
+    if let Some(t) = target.as_deref_mut() {
+        t.release();
+    }
+    let mut drops_seen = vec![0u64; 4];
+    let poll_ms = (opts.switchrate_ns / 1_000_000).clamp(1, 100) as i32;
+    let mut last_drop_check = Instant::now();
+    loop {
+        ring.drain(|rec| consumer.record(rec, &loaded, out));
+        if let Some(s) = consumer.exit_status() {
+            status = Some(s);
+            break;
+        }
+        if stop_requested() {
+            break;
+        }
+        if let Some(t) = target.as_deref_mut() {
+            if t.exited() {
+                ring.drain(|rec| consumer.record(rec, &loaded, out));
+                eprintln!("dtrace: pid {} has exited", t.pid());
+                break;
+            }
+        }
+        if last_drop_check.elapsed() >= Duration::from_millis(1000) {
+            report_drops(&loaded, &mut drops_seen, opts);
+            last_drop_check = Instant::now();
+        }
+        let _ = out.flush();
+        let _ = ring.wait(poll_ms);
+    }
+    // Stop every probe, then END.
+    set_state_exiting(&loaded);
+    loaded.detach();
+    ring.drain(|rec| consumer.record(rec, &loaded, out));
+    attach::run_once(c, &loaded, &Attach::End).map_err(|e| Failure(format!("failed to run END: {}", e)))?;
+    ring.drain(|rec| consumer.record(rec, &loaded, out));
+    if status.is_none() {
+        status = consumer.exit_status();
+    }
+    report_drops(&loaded, &mut drops_seen, opts);
+    consumer.print_all_aggregations(&loaded, out);
+    let _ = out.flush();
+    Ok(status.unwrap_or(0))
+}
+
+fn set_state_exiting(l: &Loaded) {
+    let mut v = [0u8; 8];
+    let _ = sys::map_lookup(l.map(MAP_STATE).as_fd(), &0u32.to_le_bytes(), &mut v);
+    if v[0..4] == [0, 0, 0, 0] {
+        v[0..4].copy_from_slice(&1u32.to_le_bytes());
+        let _ = sys::map_update(l.map(MAP_STATE).as_fd(), &0u32.to_le_bytes(), &v, sys::BPF_ANY);
+    }
+}
+
+/// Prints drop counts that grew since the last report, DTrace's way.
+fn report_drops(l: &Loaded, seen: &mut [u64], opts: &Options) {
+    let ncpu = sys::possible_cpus();
+    let vs = crate::cg::layout::DROP_SLOTS as usize * 8;
+    let mut buf = vec![0u8; vs * ncpu];
+    if sys::map_lookup(l.map(MAP_DROPS).as_fd(), &0u32.to_le_bytes(), &mut buf).is_err() {
+        return;
+    }
+    let mut totals = [0u64; 4];
+    for cpu in 0..ncpu {
+        let mut per = [0u64; 4];
+        for (k, p) in per.iter_mut().enumerate() {
+            let o = cpu * vs + k * 8;
+            *p = u64::from_le_bytes(buf[o..o + 8].try_into().unwrap());
+            totals[k] += *p;
+        }
+        // Principal-buffer drops are reported per CPU.
+        let key = cpu * 4;
+        let _ = key;
+        let prev = seen.get(4 + cpu).copied();
+        let _ = prev;
+        if per[0] > 0 {
+            // Tracked in `seen` below as totals; per-CPU line needs deltas.
+        }
+    }
+    let tag = |t: &str| if opts.droptags { format!("[{}] ", t) } else { String::new() };
+    let names = [
+        ("DTRACEDROP_PRINCIPAL", "drop", "drops"),
+        ("DTRACEDROP_AGGREGATION", "aggregation drop", "aggregation drops"),
+        ("DTRACEDROP_DYNAMIC", "dynamic variable drop", "dynamic variable drops"),
+        ("DTRACEDROP_ERRORS", "", ""),
+    ];
+    for k in 0..3 {
+        if totals[k] > seen[k] {
+            let n = totals[k] - seen[k];
+            let (t, one, many) = names[k];
+            if k == 0 {
+                eprintln!("dtrace: {}{} {} on CPU {}", tag(t), n, if n == 1 { one } else { many }, 0);
+            } else {
+                eprintln!("dtrace: {}{} {}", tag(t), n, if n == 1 { one } else { many });
+            }
+            seen[k] = totals[k];
+        }
+    }
+}

@@ -1,0 +1,10 @@
+syscall::getppid:entry
+/pid == $target/
+{
+	@n = count();
+}
+
+END
+{
+	printa("%@d\n", @n);
+}
