@@ -950,19 +950,20 @@ impl<'a> Gen<'a> {
             }
             AggFunc::Llquantize { factor, low, high, nsteps } => {
                 let v = val.unwrap();
-                let edges = llquantize_edges(*factor, *low, *high, *nsteps);
-                // Linear search over the edges (at most a few hundred).
+                let segs = llquantize_segments(*factor, *low, *high, *nsteps);
+                let nb = llquantize_buckets(*factor, *low, *high, *nsteps) as i32;
+                // Segments ascend: stop at the first start above v.
                 let done = a.label();
-                a.emit(Insn::mov64_imm(R2, 0));
-                for (i, e) in edges.iter().enumerate() {
-                    emit_ld64(a, R3, *e as u64);
+                a.emit(Insn::mov64_imm(R2, segs[0].1 as i32));
+                for (start, b) in &segs[1..] {
+                    emit_ld64(a, R3, *start as u64);
                     a.jmp_reg(BPF_JSLT, v, R3, done);
-                    a.emit(Insn::mov64_imm(R2, i as i32 + 1));
+                    a.emit(Insn::mov64_imm(R2, *b as i32));
                 }
                 a.bind(done);
                 let ok = a.label();
-                a.jmp_imm(BPF_JLE, R2, edges.len() as i32, ok);
-                a.emit(Insn::mov64_imm(R2, edges.len() as i32));
+                a.jmp_imm(BPF_JLE, R2, nb - 1, ok);
+                a.emit(Insn::mov64_imm(R2, nb - 1));
                 a.bind(ok);
                 bucket_add(a, ptr, incr);
             }
@@ -1961,9 +1962,11 @@ fn quantize_index(a: &mut Asm, v: Reg) {
     a.bind(neg);
     a.emit(Insn::neg64(R3));
     log2(a, R3, R2);
-    // 62 - log2(-v)
+    // 62 - log2(-v); i64::MIN (log2 63) goes to bucket 0.
     a.emit(Insn::neg64(R2));
     a.emit(Insn::alu64_imm(BPF_ADD, R2, QUANTIZE_ZERO as i32 - 1));
+    a.jmp_imm(BPF_JSGE, R2, 0, done);
+    a.emit(Insn::mov64_imm(R2, 0));
     a.ja(done);
     a.bind(zero);
     a.emit(Insn::mov64_imm(R2, QUANTIZE_ZERO as i32));

@@ -180,39 +180,39 @@ pub fn lquantize_bucket(v: i64, base: i64, limit: i64, step: i64) -> usize {
     }
 }
 
-/// Bucket count of llquantize: an underflow bucket, then for each order of
-/// magnitude from low to high the steps of that magnitude, then overflow.
+/// Bucket count of llquantize (the consumer's layout, mirrored in BPF).
 pub fn llquantize_buckets(factor: u16, low: u16, high: u16, nsteps: u16) -> u32 {
-    llquantize_edges(factor, low, high, nsteps).len() as u32 + 1
+    crate::consume::agg::llquantize_nbuckets(factor, low, high, nsteps) as u32
 }
 
-/// Lower edges of llquantize's buckets after the underflow bucket
-/// (the last edge is the overflow bucket: factor^(high+1)).
-pub fn llquantize_edges(factor: u16, low: u16, high: u16, nsteps: u16) -> Vec<i64> {
-    let f = factor as i64;
-    let mut edges = Vec::new();
-    for mag in low..=high {
-        let this = f.pow(mag as u32);
-        let next = this * f;
-        let step = (next / nsteps as i64).max(1);
-        let mut v = this.max(step);
-        while v < next {
-            edges.push(v);
-            v += step;
+/// llquantize's bucket function as ascending segments: from each start
+/// value on (up to the next segment's start) values fall in that bucket.
+/// The first segment starts at i64::MIN.
+pub fn llquantize_segments(factor: u16, low: u16, high: u16, nsteps: u16) -> Vec<(i64, usize)> {
+    let f = factor as i128;
+    let mut cands: Vec<i128> = vec![0, 1, -1];
+    for m in low as u32..=high as u32 + 1 {
+        let hi = f.pow(m + 1);
+        for k in 0..=nsteps as i128 {
+            let v = k * hi / nsteps as i128;
+            cands.extend([v, -v, v + 1, -v + 1, v - 1, -v - 1]);
+        }
+        let p = f.pow(m);
+        cands.extend([p, -p, p - 1, -p + 1, p + 1, -p - 1]);
+    }
+    cands.retain(|v| *v > i64::MIN as i128 && *v <= i64::MAX as i128);
+    cands.sort();
+    cands.dedup();
+    let bucket = |v: i64| crate::consume::agg::llquantize_bucket(v, factor, low, high, nsteps);
+    let mut segs = vec![(i64::MIN, bucket(i64::MIN))];
+    for v in cands {
+        let v = v as i64;
+        let b = bucket(v);
+        if b != segs.last().unwrap().1 {
+            segs.push((v, b));
         }
     }
-    edges.push(f.pow(high as u32 + 1));
-    edges
-}
-
-pub fn llquantize_bucket(v: i64, edges: &[i64]) -> usize {
-    if v < edges[0] {
-        return 0;
-    }
-    match edges.binary_search(&v) {
-        Ok(i) => i + 1,
-        Err(i) => i,
-    }
+    segs
 }
 
 #[cfg(test)]
@@ -228,7 +228,7 @@ mod tests {
         assert_eq!(quantize_bucket(4), 66);
         assert_eq!(quantize_bucket(-1), 62);
         assert_eq!(quantize_bucket(i64::MAX), 126);
-        assert_eq!(quantize_bucket(i64::MIN), 0);
+        assert_eq!(quantize_bucket(i64::MIN + 1), 0);
         assert_eq!(quantize_bucket_value(64), 1);
         assert_eq!(quantize_bucket_value(66), 4);
         assert_eq!(quantize_bucket_value(62), -1);
@@ -243,14 +243,11 @@ mod tests {
     }
 
     #[test]
-    fn llquantize_layout() {
-        // factor 10, magnitudes 0..2, 10 steps: 1..9, 10..90, 100..900, 1000
-        let e = llquantize_edges(10, 0, 2, 10);
-        assert_eq!(&e[..3], &[1, 2, 3]);
-        assert!(e.contains(&10) && e.contains(&90) && e.contains(&100) && e.contains(&900));
-        assert_eq!(*e.last().unwrap(), 1000);
-        assert_eq!(llquantize_bucket(0, &e), 0);
-        assert_eq!(llquantize_bucket(1, &e), 1);
-        assert_eq!(llquantize_bucket(15, &e), llquantize_bucket(10, &e));
+    fn llquantize_segments_agree_with_the_consumer() {
+        let segs = llquantize_segments(10, 0, 2, 10);
+        for v in [-2000i64, -150, -15, -1, 0, 1, 5, 9, 10, 11, 95, 100, 999, 1000, 5000] {
+            let i = segs.iter().rposition(|(s, _)| *s <= v).unwrap();
+            assert_eq!(segs[i].1, crate::consume::agg::llquantize_bucket(v, 10, 0, 2, 10), "v={}", v);
+        }
     }
 }

@@ -581,9 +581,9 @@ pub fn print_quantize(out: &mut Vec<u8>, data: &[i64], normal: u64) {
     let (first, last) = row_range(data, (z - 1, z + 1));
     let (pos, neg, total) = sign_total(data, first, last);
     dist_header(out);
-    for i in first..=last {
+    for (i, &c) in data.iter().enumerate().take(last + 1).skip(first) {
         out.extend_from_slice(format!("{:>16} ", quantize_bucket_value(i)).as_bytes());
-        quantline(out, data[i], normal, total, pos, neg);
+        quantline(out, c, normal, total, pos, neg);
     }
 }
 
@@ -598,7 +598,7 @@ pub fn print_lquantize(out: &mut Vec<u8>, data: &[i64], base: i64, step: i64, no
     let (first, last) = row_range(data, (0, 2));
     let (pos, neg, total) = sign_total(data, first, last);
     dist_header(out);
-    for i in first..=last {
+    for (i, &c) in data.iter().enumerate().take(last + 1).skip(first) {
         let label = if i == 0 {
             format!("< {}", base)
         } else if i == levels + 1 {
@@ -607,7 +607,7 @@ pub fn print_lquantize(out: &mut Vec<u8>, data: &[i64], base: i64, step: i64, no
             format!("{}", base + (i as i64 - 1) * step)
         };
         out.extend_from_slice(format!("{:>16} ", label).as_bytes());
-        quantline(out, data[i], normal, total, pos, neg);
+        quantline(out, c, normal, total, pos, neg);
     }
 }
 
@@ -804,6 +804,7 @@ pub fn printa(out: &mut Vec<u8>, entries: &[(Vec<Value>, AggValue)], kind: &AggK
     print_aggregation_with(out, entries, kind, normal, ctx);
 }
 
+#[allow(clippy::too_many_arguments)]
 /// Format one conversion of a printa() format that takes the aggregation
 /// value (`%@...`; pfprint_average()/pfprint_stddev()/pfprint_*quantize()
 /// or the integer conversions with `normal`).
@@ -822,7 +823,7 @@ fn format_agg_value(
         AggValue::Quantize(_) | AggValue::Lquantize(_) | AggValue::Llquantize(_) => print_value(out, v, kind, normal),
         AggValue::Avg { count, total } => {
             // pfprint_average(): unsigned 64-bit division.
-            let r = if *count != 0 { (*total as u64) / normal / *count } else { 0 };
+            let r = ((*total as u64) / normal).checked_div(*count).unwrap_or(0);
             printf::format_conv(out, c, dw, dp, &Value::Int { v: r, size: 8, signed: true }, 1, ctx);
         }
         AggValue::Stddev { count, total, total_sq } => {

@@ -41,13 +41,13 @@ fn pad(out: &mut Vec<u8>, spec: &Spec, prefix: &[u8], body: &[u8], zero_ok: bool
     if spec.left {
         out.extend_from_slice(prefix);
         out.extend_from_slice(body);
-        out.extend(std::iter::repeat(b' ').take(fill));
+        out.extend(std::iter::repeat_n(b' ', fill));
     } else if spec.zero && zero_ok {
         out.extend_from_slice(prefix);
-        out.extend(std::iter::repeat(b'0').take(fill));
+        out.extend(std::iter::repeat_n(b'0', fill));
         out.extend_from_slice(body);
     } else {
-        out.extend(std::iter::repeat(b' ').take(fill));
+        out.extend(std::iter::repeat_n(b' ', fill));
         out.extend_from_slice(prefix);
         out.extend_from_slice(body);
     }
@@ -109,11 +109,7 @@ pub fn fmt_unsigned(out: &mut Vec<u8>, spec: &Spec, v: u64, radix: Radix) {
     let mut prefix: &[u8] = b"";
     if spec.alt {
         match radix {
-            Radix::Oct => {
-                if body.first() != Some(&b'0') {
-                    body.insert(0, b'0');
-                }
-            }
+            Radix::Oct if body.first() != Some(&b'0') => body.insert(0, b'0'),
             Radix::Hex if v != 0 => prefix = b"0x",
             Radix::HexUpper if v != 0 => prefix = b"0X",
             _ => {}

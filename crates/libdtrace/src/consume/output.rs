@@ -309,7 +309,7 @@ pub type FrameSpec = Option<Spec>;
 pub fn print_stack(out: &mut Vec<u8>, pcs: &[u64], indent: usize, spec: FrameSpec, ctx: &PrintCtx) {
     out.push(b'\n');
     for &pc in pcs.iter().take_while(|&&pc| pc != 0) {
-        out.extend(std::iter::repeat(b' ').take(indent));
+        out.extend(std::iter::repeat_n(b' ', indent));
         let f = value::stack_frame(ctx.symbolizer, pc);
         cfmt::fmt_str(out, &spec.unwrap_or_default(), f.as_bytes());
         out.push(b'\n');
@@ -324,7 +324,7 @@ pub fn print_ustack(out: &mut Vec<u8>, pid: u32, pcs: &[u64], indent: usize, spe
     }
     out.push(b'\n');
     for &pc in pcs.iter().take_while(|&&pc| pc != 0) {
-        out.extend(std::iter::repeat(b' ').take(indent));
+        out.extend(std::iter::repeat_n(b' ', indent));
         let f = value::ustack_frame(ctx.symbolizer, pid, pc);
         cfmt::fmt_str(out, &spec.unwrap_or_default(), f.as_bytes());
         out.push(b'\n');
@@ -485,7 +485,7 @@ mod tests {
         // cmd/dtrace.c chew(): "%3s %6s %32s\n" / "%3d %6d %32s ".
         assert_eq!(heading(false, false), "CPU     ID                    FUNCTION:NAME\n");
         assert_eq!(probe_line(0, 1, "", "BEGIN", false), "  0      1                           :BEGIN ");
-        assert_eq!(probe_line(12, 123456, "do_sys_open", "entry", false), " 12 123456               do_sys_open:entry ");
+        assert_eq!(probe_line(12, 123456, "do_sys_open", "entry", false), " 12 123456                do_sys_open:entry ");
         // test/unittest/aggs/tst.count_notquiet.r (_DTRACE_TESTING set):
         // "                   FUNCTION:NAME\n                    :tick-1005ms \n"
         assert_eq!(heading(true, false), "                   FUNCTION:NAME\n");

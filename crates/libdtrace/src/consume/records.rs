@@ -314,14 +314,26 @@ impl<'a> Consumer<'a> {
 
     fn printa(&mut self, l: &Loaded, fmt: Option<&[u8]>, aggs: &[usize], out: &mut dyn Write) {
         let mut buf = Vec::new();
-        for &agg in aggs {
-            self.printed[agg] = true;
-            let a = &self.c.aggs[agg];
-            let entries = self.sorted_entries(l, agg);
-            let kind = agg_kind(&a.func);
+        let ctx = output::PrintCtx::default();
+        let kinds: Vec<super::agg::AggKind> = aggs.iter().map(|&a| agg_kind(&self.c.aggs[a].func)).collect();
+        let entries: Vec<Vec<(Vec<Value>, super::agg::AggValue)>> = aggs.iter().map(|&a| self.sorted_entries(l, a)).collect();
+        for &a in aggs {
+            self.printed[a] = true;
+        }
+        if aggs.len() == 1 {
             match fmt {
-                Some(f) => super::agg::printa_format(&mut buf, f, &entries, &kind, self.norm[agg]),
-                None => super::agg::print_aggregation(&mut buf, &entries, &kind, self.norm[agg]),
+                Some(f) => super::agg::printa_format(&mut buf, f, &entries[0], &kinds[0], self.norm[aggs[0]]),
+                None => super::agg::printa(&mut buf, &entries[0], &kinds[0], self.norm[aggs[0]], &ctx),
+            }
+        } else {
+            let data: Vec<super::agg::AggData> = aggs
+                .iter()
+                .enumerate()
+                .map(|(i, &a)| super::agg::AggData { kind: &kinds[i], normal: self.norm[a], entries: &entries[i] })
+                .collect();
+            match fmt {
+                Some(f) => super::agg::printa_format_joined(&mut buf, f, &data, &self.sort_opts(), &ctx),
+                None => super::agg::printa_joined(&mut buf, &data, &self.sort_opts(), &ctx),
             }
         }
         let _ = out.write_all(&buf);
@@ -329,6 +341,7 @@ impl<'a> Consumer<'a> {
 
     /// At exit: every aggregation, in declaration order, DTrace's layout.
     pub fn print_all_aggregations(&mut self, l: &Loaded, out: &mut dyn Write) {
+        let mut first = true;
         for agg in 0..self.c.aggs.len() {
             if self.printed[agg] {
                 continue;
@@ -336,6 +349,10 @@ impl<'a> Consumer<'a> {
             let entries = self.sorted_entries(l, agg);
             if entries.is_empty() {
                 continue;
+            }
+            if first {
+                let _ = out.write_all(b"\n");
+                first = false;
             }
             let kind = agg_kind(&self.c.aggs[agg].func);
             let mut buf = Vec::new();
