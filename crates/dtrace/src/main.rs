@@ -156,7 +156,13 @@ fn run(mut fl: Flags) -> i32 {
         None => Box::new(std::io::BufWriter::new(std::io::stdout())),
     };
     session::install_signal_handlers();
+    // -q (or -x quiet) suppresses the "matched N probes" notices, as notice()
+    // does in illumos dtrace(1M).
+    let quiet = opts.quiet;
     let mut banner = |p: &session::Prepared| {
+        if quiet {
+            return;
+        }
         for (i, s) in sources.iter().enumerate() {
             let n = p.matched[i];
             eprintln!("dtrace: {} matched {} probe{}", s.label(), n, if n == 1 { "" } else { "s" });
@@ -240,7 +246,10 @@ fn list_program(parsed: &session::Parsed, sources: &[Source], opts: &Options) ->
     for (i, item) in parsed.program.items.iter().enumerate() {
         if let libdtrace::lang::ast::Item::Clause(c) = item {
             for d in &c.probes {
-                let m = cat.matching(d).unwrap_or_default();
+                let m = match cat.matching(d) {
+                    Ok(m) => m,
+                    Err(e) => return die(e.0),
+                };
                 if m.is_empty() {
                     let e = libdtrace::lang::diag::CompileError::new(
                         d.line,

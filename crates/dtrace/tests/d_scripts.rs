@@ -82,6 +82,11 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<Case>) {
     entries.sort();
     for p in entries {
         if p.is_dir() {
+            // tests/pending/ holds cases that document known failures of our
+            // implementation (see tests/README.md): they are never run.
+            if p.parent() == Some(root) && p.file_name().is_some_and(|n| n == "pending") {
+                continue;
+            }
             walk(root, &p, out);
             continue;
         }

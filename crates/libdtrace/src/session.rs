@@ -154,7 +154,8 @@ pub fn prepare(parsed: &mut Parsed, sources: &[Source], opts: &Options, macros: 
         clauses.push((i, probes));
     }
     let wall_offset_ns = wall_offset();
-    let env = CgEnv { sema: &sema, opts, catalog: &catalog, wall_offset_ns };
+    let btf = std::cell::OnceCell::new();
+    let env = CgEnv { sema: &sema, opts, catalog: &catalog, wall_offset_ns, btf: &btf };
     let ins: Vec<ClauseIn> = clauses
         .iter()
         .map(|(i, probes)| {

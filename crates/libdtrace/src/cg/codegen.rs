@@ -71,6 +71,16 @@ pub struct CgEnv<'a> {
     pub catalog: &'a Catalog,
     /// realtime - monotonic, for walltimestamp.
     pub wall_offset_ns: i64,
+    /// Kernel types, loaded on first use.
+    pub btf: &'a std::cell::OnceCell<Option<crate::kernel::btf::Btf>>,
+}
+
+impl CgEnv<'_> {
+    /// Byte offset of a member path in a kernel struct, from BTF.
+    fn kernel_offset(&self, st: &str, path: &[&str]) -> Option<u64> {
+        let btf = self.btf.get_or_init(|| crate::kernel::btf::Btf::load_vmlinux().ok()).as_ref()?;
+        btf.member_path_offset(st, path).map(|(o, _)| o)
+    }
 }
 
 /// A clause with its matched probes resolved.
@@ -1319,7 +1329,32 @@ impl<'a> Gen<'a> {
                     }
                 }
             }
-            "ppid" | "ipl" | "caller" | "ucaller" | "zonename" | "cwd" | "root" | "curpsinfo" | "curlwpsinfo" | "uregs" => {
+            "ppid" => {
+                let (Some(parent), Some(tgid)) =
+                    (self.env.kernel_offset("task_struct", &["real_parent"]), self.env.kernel_offset("task_struct", &["tgid"]))
+                else {
+                    return Err(CompileError::new(line, "D_UNSUPPORTED", "ppid needs kernel type information (BTF), which this kernel does not provide"));
+                };
+                // curthread->real_parent->tgid, read safely.
+                let a = &mut f.asm;
+                a.emit(Insn::call(H_CURRENT_TASK));
+                a.emit(Insn::mov64_reg(R3, R0));
+                a.emit(Insn::alu64_imm(BPF_ADD, R3, parent as i32));
+                a.emit(Insn::mov64_reg(R1, FP));
+                a.emit(Insn::alu64_imm(BPF_ADD, R1, SLOT_B as i32));
+                a.emit(Insn::mov64_imm(R2, 8));
+                a.emit(Insn::call(H_READ_KERNEL));
+                a.emit(Insn::ldx(BPF_DW, R3, FP, SLOT_B));
+                a.emit(Insn::alu64_imm(BPF_ADD, R3, tgid as i32));
+                a.emit(Insn::st_imm(BPF_DW, FP, SLOT_B, 0));
+                a.emit(Insn::mov64_reg(R1, FP));
+                a.emit(Insn::alu64_imm(BPF_ADD, R1, SLOT_B as i32));
+                a.emit(Insn::mov64_imm(R2, 4));
+                a.emit(Insn::call(H_READ_KERNEL));
+                a.emit(Insn::ldx(BPF_W, r, FP, SLOT_B));
+                normalize(a, r, 4, true);
+            }
+            "ipl" | "caller" | "ucaller" | "zonename" | "cwd" | "root" | "curpsinfo" | "curlwpsinfo" | "uregs" => {
                 return Err(CompileError::new(line, "D_UNSUPPORTED", format!("built-in variable {} is not supported yet", n)));
             }
             _ => return Err(CompileError::new(line, "D_IDENT_UNDEF", format!("failed to resolve {}: Unknown variable name", n))),

@@ -119,6 +119,9 @@ impl Catalog {
     /// Ids of every probe matching `d`, creating profile/tick probes named
     /// by a description on demand.
     pub fn matching(&mut self, d: &ProbeDesc) -> Result<Vec<u32>, MatchError> {
+        if d.provider == "fbt" {
+            return Err(MatchError(fbt_unavailable()));
+        }
         let mut ids: Vec<u32> = self
             .probes
             .iter()
@@ -139,6 +142,17 @@ pub fn desc_matches(d: &ProbeDesc, p: &Probe) -> bool {
         && glob_match(&d.module, &p.module)
         && glob_match(&d.function, &p.function)
         && glob_match(&d.name, &p.name)
+}
+
+/// Why `fbt` cannot be used here, in the kernel's terms.
+fn fbt_unavailable() -> String {
+    let kprobes = std::path::Path::new("/sys/bus/event_source/devices/kprobe").exists()
+        || crate::kernel::tracefs::tracefs_root().map(|r| r.join("kprobe_events").exists()).unwrap_or(false);
+    if kprobes {
+        "fbt provider is not available yet: this kernel has kprobes, but dtrace does not attach fbt probes yet".to_string()
+    } else {
+        "fbt provider is not available: this kernel has no kprobes (no kprobe PMU in /sys/bus/event_source/devices, no kprobe_events in tracefs), and fentry attachment is not implemented yet".to_string()
+    }
 }
 
 /// Parses `profile-N[unit]` / `tick-N[unit]`. Without a unit N is a rate in
