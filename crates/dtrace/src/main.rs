@@ -31,7 +31,7 @@ fn die(msg: impl AsRef<str>) -> i32 {
     1
 }
 
-fn run(mut fl: Flags) -> i32 {
+fn run(fl: Flags) -> i32 {
     match fl.mode {
         Mode::Version => {
             println!("dtrace: Sun D 1.13 (dtrace for Linux, in Rust {})", env!("CARGO_PKG_VERSION"));

@@ -207,7 +207,7 @@ extern "C" fn on_signal(_: libc::c_int) {
 pub fn install_signal_handlers() {
     unsafe {
         let mut sa: libc::sigaction = std::mem::zeroed();
-        sa.sa_sigaction = on_signal as usize;
+        sa.sa_sigaction = on_signal as *const () as usize;
         sa.sa_flags = 0;
         libc::sigemptyset(&mut sa.sa_mask);
         libc::sigaction(libc::SIGINT, &sa, std::ptr::null_mut());
@@ -259,7 +259,7 @@ pub fn run(
     if let Some(t) = target.as_deref_mut() {
         t.release();
     }
-    let mut drops_seen = vec![0u64; 4];
+    let mut drops_seen = Vec::new();
     let poll_ms = (opts.switchrate_ns / 1_000_000).clamp(1, 100) as i32;
     let mut last_drop_check = Instant::now();
     loop {
@@ -309,48 +309,41 @@ fn set_state_exiting(l: &Loaded) {
     }
 }
 
-/// Prints drop counts that grew since the last report, DTrace's way.
-fn report_drops(l: &Loaded, seen: &mut [u64], opts: &Options) {
+/// Prints drop counts that grew since the last report, DTrace's way:
+/// principal-buffer drops per CPU, the others as totals.
+fn report_drops(l: &Loaded, seen: &mut Vec<u64>, opts: &Options) {
     let ncpu = sys::possible_cpus();
-    let vs = crate::cg::layout::DROP_SLOTS as usize * 8;
+    let slots = crate::cg::layout::DROP_SLOTS as usize;
+    let vs = slots * 8;
     let mut buf = vec![0u8; vs * ncpu];
     if sys::map_lookup(l.map(MAP_DROPS).as_fd(), &0u32.to_le_bytes(), &mut buf).is_err() {
         return;
     }
-    let mut totals = [0u64; 4];
+    seen.resize(slots * ncpu, 0);
+    let get = |cpu: usize, k: usize| u64::from_le_bytes(buf[cpu * vs + k * 8..cpu * vs + k * 8 + 8].try_into().unwrap());
+    let tag = |t: &str| if opts.droptags { format!("[{}] ", t) } else { String::new() };
+    let plural = |n: u64, one: &str, many: &str| if n == 1 { one.to_string() } else { many.to_string() };
     for cpu in 0..ncpu {
-        let mut per = [0u64; 4];
-        for (k, p) in per.iter_mut().enumerate() {
-            let o = cpu * vs + k * 8;
-            *p = u64::from_le_bytes(buf[o..o + 8].try_into().unwrap());
-            totals[k] += *p;
-        }
-        // Principal-buffer drops are reported per CPU.
-        let key = cpu * 4;
-        let _ = key;
-        let prev = seen.get(4 + cpu).copied();
-        let _ = prev;
-        if per[0] > 0 {
-            // Tracked in `seen` below as totals; per-CPU line needs deltas.
+        let now = get(cpu, 0);
+        if now > seen[cpu * slots] {
+            let n = now - seen[cpu * slots];
+            eprintln!("dtrace: {}{} {} on CPU {}", tag("DTRACEDROP_PRINCIPAL"), n, plural(n, "drop", "drops"), cpu);
+            seen[cpu * slots] = now;
         }
     }
-    let tag = |t: &str| if opts.droptags { format!("[{}] ", t) } else { String::new() };
-    let names = [
-        ("DTRACEDROP_PRINCIPAL", "drop", "drops"),
-        ("DTRACEDROP_AGGREGATION", "aggregation drop", "aggregation drops"),
-        ("DTRACEDROP_DYNAMIC", "dynamic variable drop", "dynamic variable drops"),
-        ("DTRACEDROP_ERRORS", "", ""),
+    let kinds = [
+        (1, "DTRACEDROP_AGGREGATION", "aggregation drop", "aggregation drops"),
+        (2, "DTRACEDROP_DYNAMIC", "dynamic variable drop", "dynamic variable drops"),
     ];
-    for k in 0..3 {
-        if totals[k] > seen[k] {
-            let n = totals[k] - seen[k];
-            let (t, one, many) = names[k];
-            if k == 0 {
-                eprintln!("dtrace: {}{} {} on CPU {}", tag(t), n, if n == 1 { one } else { many }, 0);
-            } else {
-                eprintln!("dtrace: {}{} {}", tag(t), n, if n == 1 { one } else { many });
+    for (k, t, one, many) in kinds {
+        let total: u64 = (0..ncpu).map(|c| get(c, k)).sum();
+        let before: u64 = (0..ncpu).map(|c| seen[c * slots + k]).sum();
+        if total > before {
+            let n = total - before;
+            eprintln!("dtrace: {}{} {}", tag(t), n, plural(n, one, many));
+            for c in 0..ncpu {
+                seen[c * slots + k] = get(c, k);
             }
-            seen[k] = totals[k];
         }
     }
 }

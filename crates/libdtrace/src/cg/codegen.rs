@@ -61,8 +61,6 @@ const PT_REGS_CS: i16 = 136;
 
 const BPF_ANY: i32 = 0;
 const BPF_NOEXIST: i32 = 1;
-/// bpf_ringbuf_output flag: don't wake the consumer (it polls).
-const BPF_RB_NO_WAKEUP: i32 = 1;
 
 /// Inputs the generator needs besides the program.
 pub struct CgEnv<'a> {
@@ -479,7 +477,9 @@ impl<'a> Gen<'a> {
             a.emit2(Insn::ld_map_fd(R1, MAP_RINGBUF as i32));
             a.emit(Insn::ldx(BPF_DW, R2, FP, SLOT_REC));
             a.emit(Insn::mov64_imm(R3, size as i32));
-            a.emit(Insn::mov64_imm(R4, BPF_RB_NO_WAKEUP));
+            // Flags 0: the kernel wakes the consumer only when it had caught
+            // up, i.e. once per batch, not once per record.
+            a.emit(Insn::mov64_imm(R4, 0));
             a.emit(Insn::call(H_RINGBUF_OUTPUT));
             let ok = a.label();
             a.jmp_imm(BPF_JEQ, R0, 0, ok);

@@ -341,7 +341,10 @@ impl<'a> Consumer<'a> {
 
     /// At exit: every aggregation, in declaration order, DTrace's layout.
     pub fn print_all_aggregations(&mut self, l: &Loaded, out: &mut dyn Write) {
-        let mut first = true;
+        // dtrace(1M) ends its consume loop with an unconditional
+        // oprintf("\n") (even in quiet mode, even with no aggregations:
+        // illumos and Oracle cmd/dtrace.c), then prints the aggregations.
+        let _ = out.write_all(b"\n");
         for agg in 0..self.c.aggs.len() {
             if self.printed[agg] {
                 continue;
@@ -349,10 +352,6 @@ impl<'a> Consumer<'a> {
             let entries = self.sorted_entries(l, agg);
             if entries.is_empty() {
                 continue;
-            }
-            if first {
-                let _ = out.write_all(b"\n");
-                first = false;
             }
             let kind = agg_kind(&self.c.aggs[agg].func);
             let mut buf = Vec::new();
