@@ -441,6 +441,15 @@ impl<'a> Sema<'a> {
                 self.type_of(e)?;
                 Ok(())
             }
+            ExprKind::Unary { op: UnOp::PreInc | UnOp::PreDec | UnOp::PostInc | UnOp::PostDec, expr } => {
+                // `i++` on a new variable declares it as an int, as in DTrace.
+                let one = Expr::new(ExprKind::Int { value: 0, unsigned: false, long: 0, nondecimal: false }, e.line);
+                let decl = Expr::new(ExprKind::Assign { op: None, lhs: expr.clone(), rhs: Box::new(one) }, e.line);
+                if self.type_of(expr).is_err() {
+                    self.walk(&decl)?;
+                }
+                self.type_of(e).map(|_| ())
+            }
             ExprKind::AggAssign { name, keys, func, args } => {
                 for k in keys.iter().chain(args.iter()) {
                     self.walk(k)?;
