@@ -39,6 +39,7 @@ WORKLOAD=$TARGET_DIR/release/dtrace-workload
 # (perf's own event delivery on the bound CPU); WCPU=0 shows that case.
 WCPU=${WCPU:-$(($(nproc) - 1))}
 BPFTRACE=${BPFTRACE:-bpftrace}
+DOPTS=() # extra options for our dtrace in (b)
 TMP=$(mktemp -d /tmp/dtrace-bench.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 
@@ -113,9 +114,14 @@ traced_workload_ms() {
     local tool=$1 prog=$2 pid pattern t0 t1
     rm -f "$TMP"/tr.*
     if [ "$tool" = dtrace ]; then
-        # Without -q DTrace reports "description ... matched N probes" once enabled.
-        setsid "$DTRACE" -n "$prog" -o "$TMP/tr.out" >"$TMP/tr.stdout" 2>"$TMP/tr.err" &
-        pattern=matched
+        # Without -q DTrace reports "description ... matched N probes" once enabled;
+        # with -q (in $DOPTS) it is silent, so a BEGIN clause prints a marker.
+        local extra=()
+        case " ${DOPTS[*]} " in
+            *" -q "*) extra=(-n 'BEGIN { printf("ready\n"); }') ;;
+        esac
+        setsid "$DTRACE" "${DOPTS[@]}" "${extra[@]}" -n "$prog" -o "$TMP/tr.out" >"$TMP/tr.stdout" 2>"$TMP/tr.err" &
+        pattern='matched\|ready'
     else
         setsid "$BPFTRACE" -e "$prog" -o "$TMP/tr.out" >"$TMP/tr.stdout" 2>"$TMP/tr.err" &
         pattern=Attaching
@@ -144,7 +150,7 @@ ratio() { # ours theirs
 }
 
 ROWS=()
-row() { ROWS+=("$(printf '%-44s %14s %14s %8s' "$1" "$2" "$3" "$(ratio "$2" "$3")")"); }
+row() { ROWS+=("$(printf '%-48s %14s %14s %8s' "$1" "$2" "$3" "$(ratio "$2" "$3")")"); }
 
 # ---------------------------------------------------------------- (a) startup
 startup() { # TOOL ARGS... -> sets S_MS S_RSS
@@ -198,7 +204,11 @@ per_event() {
     say "   $tool: $prog: ns/event per run: ${ds[*]}"
     case $check in
         count) say "   $tool count: $(grep -h -v -e Attaching -e '^$' "$TMP"/tr.out | tr -s ' \n' ' ' | cut -c1-80)" ;;
-        lines) say "   $tool printf: $(grep -c '^[0-9]' "$TMP"/tr.out) lines; $(grep -h -i -e lost -e drop "$TMP"/tr.out "$TMP"/tr.err "$TMP"/tr.stdout | head -3 | tr '\n' ' ')" ;;
+        # Our output without -q is "CPU ID FUNCTION:NAME pid" (blank line after each):
+        # count lines ending in a number. Drops: "dtrace: N drops on CPU C" per CPU.
+        lines) say "   $tool ${DOPTS[*]} printf (last run): $(grep -cE '(^|[[:space:]])[0-9]+$' "$TMP"/tr.out) lines;" \
+                   "drops: $(sed -n 's/^dtrace: \([0-9]*\) drops.*/\1/p' "$TMP"/tr.err | awk '{ s += $1 } END { print s + 0 }');" \
+                   "$(grep -h -i -e lost -e drop "$TMP"/tr.out "$TMP"/tr.err "$TMP"/tr.stdout | head -3 | tr '\n' ' ')" ;;
     esac
     printf '%s\n' "${ds[@]}" | median | awk '{ printf "%.1f\n", $1 }'
 }
@@ -220,6 +230,15 @@ B_PRINTF=$(per_event bpftrace 'tracepoint:syscalls:sys_enter_getppid { printf("%
 D_PRINTF=n/a
 [ $HAVE_DTRACE = 1 ] && D_PRINTF=$(per_event dtrace 'syscall::getppid:entry { printf("%d\n", pid); }' lines)
 row "(b) printf(\"%d\\n\", pid) ns/event" "$D_PRINTF" "$B_PRINTF"
+# Our printf with larger buffers / faster draining / quiet output (DTrace's
+# default bufsize may drop at this event rate; bpftrace slows the producer instead).
+for opts in "-q" "-x bufsize=64m" "-x switchrate=100hz" "-x bufsize=64m -x switchrate=100hz" "-q -x bufsize=64m"; do
+    read -r -a DOPTS <<<"$opts"
+    v=n/a
+    [ $HAVE_DTRACE = 1 ] && v=$(per_event dtrace 'syscall::getppid:entry { printf("%d\n", pid); }' lines)
+    row "(b) printf, dtrace $opts" "$v" "$B_PRINTF"
+done
+DOPTS=()
 
 # ---------------------------------------------------------------- (c) attach
 if [ "${SKIP_ATTACH:-0}" != 1 ]; then
@@ -246,5 +265,5 @@ fi
 # ---------------------------------------------------------------- table
 echo
 echo "dtrace vs bpftrace on $(uname -r), $(nproc) CPUs; $BPFTRACE_VERSION; N=$N getppid() calls on CPU $WCPU, workload alone $ALONE ms"
-printf '%-44s %14s %14s %8s\n' "measure" "dtrace" "bpftrace" "ratio"
+printf '%-48s %14s %14s %8s\n' "measure" "dtrace" "bpftrace" "ratio"
 printf '%s\n' "${ROWS[@]}"

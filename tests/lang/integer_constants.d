@@ -2,6 +2,6 @@
 
 BEGIN
 {
-	printf("%d %d %d %d\n", 0x10, 010, 'A', '\\n');
+	printf("%d %d %d %d\n", 0x10, 010, 'A', '\n');
 	exit(0);
 }

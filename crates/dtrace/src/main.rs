@@ -151,7 +151,12 @@ fn run(fl: Flags) -> i32 {
     let mut out: Box<dyn Write> = match &fl.output {
         Some(path) => match std::fs::OpenOptions::new().create(true).append(true).open(path) {
             Ok(f) => Box::new(std::io::BufWriter::new(f)),
-            Err(e) => return die(format!("failed to open output file '{}': {}", path, io_msg(&e))),
+            Err(e) => {
+                if let Some(c) = tgt.as_mut() {
+                    c.kill();
+                }
+                return die(format!("failed to open output file '{}': {}", path, io_msg(&e)));
+            }
         },
         None => Box::new(std::io::BufWriter::new(std::io::stdout())),
     };

@@ -33,8 +33,11 @@ impl Child {
             unsafe {
                 libc::close(fds[1]);
                 let mut b = [0u8; 1];
-                libc::read(fds[0], b.as_mut_ptr() as *mut _, 1);
-                // Go only if the parent released us (wrote a byte).
+                // Go only if the parent released us (wrote a byte); if it
+                // closed the pipe or died instead, never run the command.
+                if libc::read(fds[0], b.as_mut_ptr() as *mut _, 1) != 1 {
+                    libc::_exit(127);
+                }
                 libc::execvp(argv[0], argv.as_ptr());
                 let msg = format!("dtrace: failed to execute {}: {}\n", cmd, std::io::Error::last_os_error());
                 libc::write(2, msg.as_ptr() as *const _, msg.len());
@@ -46,12 +49,16 @@ impl Child {
     }
 
     pub fn kill(&mut self) {
+        if !self.done {
+            unsafe {
+                libc::kill(self.pid, libc::SIGKILL);
+            }
+        }
         if let Some(g) = self.gate.take() {
             unsafe { libc::close(g) };
         }
         if !self.done {
             unsafe {
-                libc::kill(self.pid, libc::SIGKILL);
                 libc::waitpid(self.pid, std::ptr::null_mut(), 0);
             }
             self.done = true;

@@ -269,6 +269,9 @@ pub fn run(
             break;
         }
         if stop_requested() {
+            // dtrace(1M) writes a newline as soon as it notices the signal,
+            // before END runs (even in quiet mode).
+            let _ = out.write_all(b"\n");
             break;
         }
         if let Some(t) = target.as_deref_mut() {

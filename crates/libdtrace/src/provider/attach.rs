@@ -38,9 +38,14 @@ impl Loaded {
 pub fn load(c: &Compiled) -> Result<Loaded, AttachError> {
     let mut maps = Vec::new();
     for m in &c.maps {
-        let fd = sys::map_create(m.map_type, m.key_size, m.value_size, m.max_entries, 0, &m.name).map_err(|e| AttachError {
-            msg: format!("failed to create map {} ({} entries of {} bytes): {}", m.name, m.max_entries, m.value_size, crate::kernel::explain(&e)),
-            log: None,
+        let fd = sys::map_create(m.map_type, m.key_size, m.value_size, m.max_entries, 0, &m.name).map_err(|e| {
+            if crate::kernel::is_privilege_error(&e) {
+                return AttachError { msg: format!("failed to initialize dtrace: {}", crate::kernel::PRIVILEGE_MESSAGE), log: None };
+            }
+            AttachError {
+                msg: format!("failed to create map {} ({} entries of {} bytes): {}", m.name, m.max_entries, m.value_size, crate::kernel::explain(&e)),
+                log: None,
+            }
         })?;
         for (k, v) in &m.init {
             sys::map_update(fd.as_fd(), k, v, sys::BPF_ANY)
