@@ -33,7 +33,11 @@ impl Source {
     pub fn label(&self) -> String {
         match self {
             Source::Script { name, .. } => format!("script '{}'", name),
-            Source::Desc { text, .. } => format!("description '{}'", text),
+            // DTrace shows a -n description up to its predicate or actions.
+            Source::Desc { text, .. } => {
+                let end = text.find(['{', '/', ';']).unwrap_or(text.len());
+                format!("description '{}'", &text[..end])
+            }
         }
     }
 }

@@ -1,0 +1,2 @@
+"$DTRACE" 2>/dev/null
+echo "status $?"

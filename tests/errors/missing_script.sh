@@ -1,0 +1,2 @@
+"$DTRACE" -s /nonexistent/script.d 2>&1
+echo "status $?"

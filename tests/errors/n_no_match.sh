@@ -1,0 +1,2 @@
+"$DTRACE" -n 'syscall::nosuchcall:entry' 2>&1
+echo "status $?"

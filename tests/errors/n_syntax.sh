@@ -1,0 +1,2 @@
+"$DTRACE" -n 'BEGIN { x = ; }' 2>&1
+echo "status $?"
