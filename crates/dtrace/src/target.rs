@@ -19,6 +19,12 @@ impl Child {
         if words.is_empty() {
             return Err("failed to execute : empty command".into());
         }
+        // Fail before anything is enabled when the command cannot run, as
+        // DTrace does (it execs the command before enabling probes).
+        let prog = cmd.split_whitespace().next().unwrap_or("");
+        if let Err(e) = find_executable(prog) {
+            return Err(format!("failed to execute {}: {}", prog, e));
+        }
         let mut fds = [0i32; 2];
         if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
             return Err("failed to create pipe".into());
@@ -115,4 +121,32 @@ impl Target for Grabbed {
         let mut p = libc::pollfd { fd: self.pidfd, events: libc::POLLIN, revents: 0 };
         unsafe { libc::poll(&mut p, 1, 0) > 0 }
     }
+}
+
+/// Resolves a command like execvp(3) would; the error says why it cannot run.
+fn find_executable(prog: &str) -> Result<std::path::PathBuf, String> {
+    use std::os::unix::fs::PermissionsExt;
+    let check = |p: &std::path::Path| -> Result<(), String> {
+        let m = std::fs::metadata(p).map_err(|e| {
+            let s = e.to_string();
+            s.split(" (os error").next().unwrap_or(&s).to_string()
+        })?;
+        if m.is_dir() || m.permissions().mode() & 0o111 == 0 {
+            return Err("Permission denied".into());
+        }
+        Ok(())
+    };
+    if prog.contains('/') {
+        let p = std::path::PathBuf::from(prog);
+        check(&p)?;
+        return Ok(p);
+    }
+    let path = std::env::var("PATH").unwrap_or_else(|_| "/usr/local/bin:/usr/bin:/bin".into());
+    for dir in path.split(':') {
+        let p = std::path::Path::new(if dir.is_empty() { "." } else { dir }).join(prog);
+        if check(&p).is_ok() {
+            return Ok(p);
+        }
+    }
+    Err("No such file or directory".into())
 }
