@@ -338,6 +338,14 @@ fn report_drops(l: &Loaded, seen: &mut Vec<u64>, opts: &Options) {
             seen[cpu * slots] = now;
         }
     }
+    for cpu in 0..ncpu {
+        let now = get(cpu, 3);
+        if now > seen[cpu * slots + 3] {
+            let n = now - seen[cpu * slots + 3];
+            eprintln!("dtrace: {} {} on CPU {}", n, plural(n, "error", "errors"), cpu);
+            seen[cpu * slots + 3] = now;
+        }
+    }
     let kinds = [
         (1, "DTRACEDROP_AGGREGATION", "aggregation drop", "aggregation drops"),
         (2, "DTRACEDROP_DYNAMIC", "dynamic variable drop", "dynamic variable drops"),

@@ -50,7 +50,10 @@ const SLOT_TMP: i16 = -32;
 const SLOT_NR: i16 = -40;
 const SLOT_A: i16 = -48;
 const SLOT_B: i16 = -56;
-const SLOT_FIRST_FREE: i16 = -64;
+/// Copies of the fault code and value for ERROR clauses' arg2..arg5.
+const SLOT_ERR_CODE: i16 = -64;
+const SLOT_ERR_VALUE: i16 = -72;
+const SLOT_FIRST_FREE: i16 = -80;
 const STACK_LIMIT: i16 = -512;
 
 /// x86-64 `struct pt_regs` offsets of the syscall arguments, in order.
@@ -98,7 +101,12 @@ pub fn compile(env: &CgEnv, clauses: &[ClauseIn]) -> R<Compiled> {
             let attach = match p.kind {
                 ProbeKind::Begin => Attach::Begin,
                 ProbeKind::End => Attach::End,
-                ProbeKind::Error => continue,
+                ProbeKind::Error => {
+                    if !g.error_clauses.contains(&ci) {
+                        g.error_clauses.push(ci);
+                    }
+                    continue;
+                }
                 ProbeKind::SyscallEntry(_) => Attach::SysEnter,
                 ProbeKind::SyscallReturn(_) => Attach::SysExit,
                 ProbeKind::Profile { period_ns } => Attach::Timer { probe: pid, period_ns, all_cpus: true },
@@ -138,6 +146,8 @@ struct Gen<'a> {
     max_tmp: u32,
     strsize: u32,
     sysprobe_used: bool,
+    /// Clauses of dtrace:::ERROR, run inline where a fault is handled.
+    error_clauses: Vec<usize>,
 }
 
 /// Per-program state.
@@ -159,6 +169,8 @@ struct Fn {
     clause_end: Option<Label>,
     single_probe: Option<u32>,
     action_no: u32,
+    /// Inside an ERROR clause run from a fault handler: the faulting epid.
+    in_error: Option<u32>,
 }
 
 const POOL: [Reg; 4] = [R6, R7, R8, R9];
@@ -179,6 +191,7 @@ impl<'a> Gen<'a> {
             max_tmp: 8,
             strsize: env.opts.strsize,
             sysprobe_used: false,
+            error_clauses: Vec::new(),
         }
     }
 
@@ -349,6 +362,7 @@ impl<'a> Gen<'a> {
             clause_end: None,
             single_probe: single,
             action_no: 0,
+            in_error: None,
         };
         // this-> variables live for the whole firing: fixed slots.
         for v in &self.env.sema.syms.thises {
@@ -364,7 +378,7 @@ impl<'a> Gen<'a> {
         self.prologue(&mut f, prog_exit)?;
         for (ci, probes) in members {
             let c = &clauses[*ci];
-            self.clause(&mut f, *ci, c.clause, probes)?;
+            self.clause(&mut f, clauses, *ci, c.clause, probes)?;
         }
         f.asm.bind(prog_exit);
         f.asm.emit(Insn::mov64_imm(R0, 0));
@@ -420,7 +434,19 @@ impl<'a> Gen<'a> {
         Ok(())
     }
 
-    fn clause(&mut self, f: &mut Fn, ci: usize, c: &Clause, probes: &[u32]) -> R<()> {
+    /// Writes the probe discriminator of a record header (r1 = record).
+    fn emit_disc(f: &mut Fn) {
+        let a = &mut f.asm;
+        match (&f.attach, f.in_error) {
+            (Attach::SysEnter | Attach::SysExit, None) => {
+                a.emit(Insn::ldx(BPF_W, R2, FP, SLOT_NR));
+                a.emit(Insn::stx(BPF_W, R1, R2, 4));
+            }
+            _ => a.emit(Insn::st_imm(BPF_W, R1, 4, f.single_probe.unwrap_or(0) as i32)),
+        }
+    }
+
+    fn clause(&mut self, f: &mut Fn, all: &[ClauseIn], ci: usize, c: &Clause, probes: &[u32]) -> R<()> {
         let end = f.asm.label();
         let fault = f.asm.label();
         f.clause_end = Some(end);
@@ -432,11 +458,14 @@ impl<'a> Gen<'a> {
         f.tmp_top = f.tmp_base;
         f.action_no = 0;
         let saved_stack = f.stack_top;
-        let epid = self.out.epids.len() as u32 + 1;
+        // Reserve the epid now: ERROR clauses generated inside take later ones.
+        let epid_idx = self.out.epids.len();
+        self.out.epids.push(Epid { clause: ci, attach: f.attach.clone(), probe: None, items: Vec::new(), size: 0, line: c.line });
+        let epid = epid_idx as u32 + 1;
         f.epid = epid;
 
         // Probe filter for programs that serve many probes.
-        if matches!(f.attach, Attach::SysEnter | Attach::SysExit) {
+        if f.in_error.is_none() && matches!(f.attach, Attach::SysEnter | Attach::SysExit) {
             self.syscall_filter(f, probes, end)?;
         }
         if let Some(p) = &c.predicate {
@@ -456,13 +485,8 @@ impl<'a> Gen<'a> {
             let a = &mut f.asm;
             a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_REC));
             a.emit(Insn::st_imm(BPF_W, R1, 0, epid as i32));
-            match f.attach {
-                Attach::SysEnter | Attach::SysExit => {
-                    a.emit(Insn::ldx(BPF_W, R2, FP, SLOT_NR));
-                    a.emit(Insn::stx(BPF_W, R1, R2, 4));
-                }
-                _ => a.emit(Insn::st_imm(BPF_W, R1, 4, f.single_probe.unwrap_or(0) as i32)),
-            }
+            Self::emit_disc(f);
+            let a = &mut f.asm;
             a.emit(Insn::call(H_SMP_ID));
             a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_REC));
             a.emit(Insn::stx(BPF_W, R1, R0, 8));
@@ -494,13 +518,8 @@ impl<'a> Gen<'a> {
             let a = &mut f.asm;
             a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_REC));
             a.emit(Insn::st_imm(BPF_W, R1, 0, ERROR_EPID as i32));
-            match f.attach {
-                Attach::SysEnter | Attach::SysExit => {
-                    a.emit(Insn::ldx(BPF_W, R2, FP, SLOT_NR));
-                    a.emit(Insn::stx(BPF_W, R1, R2, 4));
-                }
-                _ => a.emit(Insn::st_imm(BPF_W, R1, 4, f.single_probe.unwrap_or(0) as i32)),
-            }
+            Self::emit_disc(f);
+            let a = &mut f.asm;
             a.emit(Insn::st_imm(BPF_W, R1, 16, epid as i32));
             a.emit(Insn::ldx(BPF_DW, R2, FP, SLOT_A));
             a.emit(Insn::stx(BPF_DW, R1, R2, 24));
@@ -515,20 +534,36 @@ impl<'a> Gen<'a> {
             a.emit(Insn::call(H_RINGBUF_OUTPUT));
             count_drop(a, DROP_ERRORS);
             self.max_rec = self.max_rec.max(40);
+            // Then the ERROR probe fires: its clauses run here, with the
+            // fault's details as arguments.
+            if !self.error_clauses.is_empty() {
+                let a = &mut f.asm;
+                a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_A));
+                a.emit(Insn::stx(BPF_DW, FP, R1, SLOT_ERR_CODE));
+                a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_B));
+                a.emit(Insn::stx(BPF_DW, FP, R1, SLOT_ERR_VALUE));
+                let saved = (f.clause_end, f.fault, f.fault_used, f.rec_off, std::mem::take(&mut f.items), f.tmp_top, f.single_probe, f.action_no, f.in_error, f.free);
+                f.in_error = Some(epid);
+                f.single_probe = Some(crate::provider::ERROR_ID);
+                for eci in self.error_clauses.clone() {
+                    self.clause(f, all, eci, all[eci].clause, &[crate::provider::ERROR_ID])?;
+                }
+                (f.clause_end, f.fault, f.fault_used, f.rec_off, f.items, f.tmp_top, f.single_probe, f.action_no, f.in_error, f.free) = saved;
+            }
         } else {
             f.asm.bind(fault);
         }
         f.asm.bind(end);
         self.max_tmp = self.max_tmp.max(f.tmp_top);
         f.stack_top = saved_stack;
-        self.out.epids.push(Epid {
+        self.out.epids[epid_idx] = Epid {
             clause: ci,
             attach: f.attach.clone(),
             probe: f.single_probe,
             items: std::mem::take(&mut f.items),
             size: f.rec_off,
             line: c.line,
-        });
+        };
         Ok(())
     }
 
@@ -635,10 +670,18 @@ impl<'a> Gen<'a> {
 
     /// Jumps to the clause's fault handler with `code` and the value in `val` (or 0).
     fn fault_if(&mut self, f: &mut Fn, op: u8, reg: Reg, imm: i32, code: u32, val: Option<Reg>) {
+        if f.in_error.is_some() {
+            // A fault inside an ERROR clause abandons it (no recursion).
+            f.asm.jmp_imm(op, reg, imm, f.clause_end.unwrap());
+            return;
+        }
         let ok = f.asm.label();
         let inv = invert(op);
         f.asm.jmp_imm(inv, reg, imm, ok);
-        f.asm.emit(Insn::st_imm(BPF_DW, FP, SLOT_A, (code | (f.action_no.max(1) << 16)) as i32));
+        // Fault word: code | action << 16 | pc << 32 (pc: this BPF insn).
+        let word = code as u64 | ((f.action_no.max(1) as u64) << 16) | ((f.asm.len() as u64) << 32);
+        f.asm.emit2(Insn::ld_imm64(R1, word));
+        f.asm.emit(Insn::stx(BPF_DW, FP, R1, SLOT_A));
         match val {
             Some(v) => f.asm.emit(Insn::stx(BPF_DW, FP, v, SLOT_B)),
             None => f.asm.emit(Insn::st_imm(BPF_DW, FP, SLOT_B, 0)),
@@ -1179,6 +1222,29 @@ impl<'a> Gen<'a> {
     fn arg(&mut self, f: &mut Fn, line: u32, i: usize) -> R<Reg> {
         let r = self.alloc(f, line)?;
         let a = &mut f.asm;
+        if let Some(epid) = f.in_error {
+            // ERROR: arg1 epid, arg2 action, arg3 offset (the BPF pc),
+            // arg4 fault type, arg5 faulting address/value.
+            match i {
+                1 => a.emit(Insn::mov64_imm(r, epid as i32)),
+                2 => {
+                    a.emit(Insn::ldx(BPF_DW, r, FP, SLOT_ERR_CODE));
+                    a.emit(Insn::alu64_imm(BPF_RSH, r, 16));
+                    a.emit(Insn::alu64_imm(BPF_AND, r, 0xffff));
+                }
+                3 => {
+                    a.emit(Insn::ldx(BPF_DW, r, FP, SLOT_ERR_CODE));
+                    a.emit(Insn::alu64_imm(BPF_RSH, r, 32));
+                }
+                4 => {
+                    a.emit(Insn::ldx(BPF_DW, r, FP, SLOT_ERR_CODE));
+                    a.emit(Insn::alu64_imm(BPF_AND, r, 0xffff));
+                }
+                5 => a.emit(Insn::ldx(BPF_DW, r, FP, SLOT_ERR_VALUE)),
+                _ => a.emit(Insn::mov64_imm(r, 0)),
+            }
+            return Ok(r);
+        }
         match f.attach {
             Attach::SysEnter if i < 6 => {
                 a.emit(Insn::ldx(BPF_DW, R3, FP, SLOT_CTX));

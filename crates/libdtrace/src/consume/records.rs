@@ -147,7 +147,7 @@ impl<'a> Consumer<'a> {
         let faulting = u32_at(rec, 16);
         let code = u64_at(rec, 24);
         let val = u64_at(rec, 32);
-        let (kind, action) = ((code & 0xffff) as u32, (code >> 16) as u32);
+        let (kind, action, pc) = ((code & 0xffff) as u32, ((code >> 16) & 0xffff) as u32, code >> 32);
         let probe = self.c.epids.get(faulting as usize - 1).and_then(|e| self.probe_of(e, disc));
         let (pid, pname) = match probe {
             Some(p) => (p.id, p.full_name()),
@@ -159,7 +159,8 @@ impl<'a> Consumer<'a> {
             FLT_KPRIV => "invalid kernel access".to_string(),
             _ => format!("fault {}", kind),
         };
-        eprintln!("dtrace: error on enabled probe ID {} (ID {}: {}): {} in action #{}", faulting, pid, pname, what, action.max(1));
+        // DTrace's words; our "DIF offset" is the BPF instruction index.
+        eprintln!("dtrace: error on enabled probe ID {} (ID {}: {}): {} in action #{} at DIF offset {}", faulting, pid, pname, what, action.max(1), pc);
     }
 
     /// Reads an aggregation: (keys, merged value) for every entry.
