@@ -22,6 +22,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 const DEFAULT_TIMEOUT_SECS: u64 = 30;
+/// Default timeout of cases that need `vm` (each boots a QEMU VM, TCG).
+const DEFAULT_VM_TIMEOUT_SECS: u64 = 300;
 /// How long to wait for stdout/stderr to reach EOF after the child has exited
 /// and its process group has been killed.
 const PIPE_GRACE: Duration = Duration::from_secs(5);
@@ -92,6 +94,10 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<Case>) {
         }
         // Only files in a group directory are cases (tests/README.md etc. are not).
         if p.parent() == Some(root) {
+            continue;
+        }
+        // A group's `lib.sh` is a helper that its cases source, not a case.
+        if p.file_name().is_some_and(|n| n == "lib.sh") {
             continue;
         }
         let kind = match p.extension().and_then(|e| e.to_str()) {
@@ -312,17 +318,67 @@ fn tracefs_file(name: &str) -> bool {
         .any(|d| Path::new(d).join(name).exists())
 }
 
-/// Returns Ok(None) if the case can run here, Ok(Some(reason)) if it must be
-/// skipped, Err(msg) if the requirements file itself is wrong.
-fn check_requirements(case: &Case) -> Result<Option<String>, String> {
+/// Where the VM runner is: `$VMRUN` if set (`.ci/run` exports it), else
+/// `../shared/vm/vmrun` beside the repository. Err(reason) when it is absent.
+fn find_vmrun() -> Result<PathBuf, String> {
+    let (p, from) = match std::env::var_os("VMRUN").filter(|v| !v.is_empty()) {
+        Some(v) => (PathBuf::from(v), "VMRUN"),
+        None => (
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vm/vmrun"),
+            "default path",
+        ),
+    };
+    let p = p.canonicalize().unwrap_or(p);
+    let executable = fs::metadata(&p).is_ok_and(|m| {
+        use std::os::unix::fs::PermissionsExt;
+        m.is_file() && m.permissions().mode() & 0o111 != 0
+    });
+    if executable {
+        Ok(p)
+    } else {
+        Err(format!(
+            "needs the VM runner vmrun, not found ({from}: {}; set VMRUN to run it)",
+            p.display()
+        ))
+    }
+}
+
+/// What `NAME.requires` asks for.
+struct Requirements {
+    /// Some(reason) if the case must be skipped here.
+    skip: Option<String>,
+    /// For `vm` cases: the VM runner, passed to the case as `$VMRUN`.
+    vmrun: Option<PathBuf>,
+    /// The case needs `vm` (longer default timeout).
+    vm: bool,
+}
+
+/// Checks NAME.requires; Err(msg) if the requirements file itself is wrong.
+fn check_requirements(case: &Case) -> Result<Requirements, String> {
     let words: Vec<String> = match case.read_opt("requires")? {
         Some(s) => shell_split(&s).map_err(|e| format!("{}.requires: {e}", case.stem))?,
         None => Vec::new(),
     };
     let mut needs_root = true;
     let mut reasons = Vec::new();
+    let (mut vm, mut vmrun) = (false, None);
     for w in &words {
         match w.as_str() {
+            "vm" => {
+                vm = true;
+                // `.ci/run` sets this when `vmrun --setup` failed: fail fast
+                // instead of letting each case retry the installation.
+                if let Some(why) = std::env::var_os("DTRACE_VM_SETUP_FAILED") {
+                    return Err(format!(
+                        "VM setup failed in .ci/run: {}",
+                        why.to_string_lossy()
+                    ));
+                }
+                match find_vmrun() {
+                    Ok(p) => vmrun = Some(p),
+                    Err(why) => reasons.push(why),
+                }
+            }
             "unprivileged" => needs_root = false,
             "root" => needs_root = true,
             "kprobes" => {
@@ -360,10 +416,14 @@ fn check_requirements(case: &Case) -> Result<Option<String>, String> {
     if needs_root && euid() != 0 {
         reasons.insert(0, format!("needs root for BPF (euid is {})", euid()));
     }
-    Ok(if reasons.is_empty() {
-        None
-    } else {
-        Some(reasons.join("; "))
+    Ok(Requirements {
+        skip: if reasons.is_empty() {
+            None
+        } else {
+            Some(reasons.join("; "))
+        },
+        vmrun,
+        vm,
     })
 }
 
@@ -610,7 +670,8 @@ fn run_case(case: &Case, paths: &Paths, verbose: bool) -> Outcome {
 }
 
 fn run_case_inner(case: &Case, paths: &Paths, verbose: bool) -> Result<Outcome, String> {
-    if let Some(reason) = check_requirements(case)? {
+    let req = check_requirements(case)?;
+    if let Some(reason) = req.skip {
         return Ok(Outcome::Skip(reason));
     }
     let expected_out = case
@@ -629,6 +690,7 @@ fn run_case_inner(case: &Case, paths: &Paths, verbose: bool) -> Result<Outcome, 
             .trim()
             .parse()
             .map_err(|_| format!("bad {}.timeout: {s:?}", case.stem))?,
+        None if req.vm => DEFAULT_VM_TIMEOUT_SECS,
         None => DEFAULT_TIMEOUT_SECS,
     };
 
@@ -673,8 +735,12 @@ fn run_case_inner(case: &Case, paths: &Paths, verbose: bool) -> Result<Outcome, 
         .env("WORKLOAD", &paths.workload)
         .env("TESTDIR", &case.dir)
         .env("CASE_TMP", &tmp)
+        .env("CASE_TIMEOUT", timeout.to_string())
         .env("LC_ALL", "C")
         .env("TZ", "UTC");
+    if let Some(v) = &req.vmrun {
+        cmd.env("VMRUN", v);
+    }
     if let Some(e) = case.read_opt("env")? {
         for (k, v) in parse_env_file(&e, &ctx)? {
             match v {

@@ -254,7 +254,12 @@ pub fn run(
     })?;
     let mut ring = RingBuf::new(loaded.map(MAP_RINGBUF)).map_err(|e| Failure(format!("failed to map the output buffer: {}", e)))?;
     let mut consumer = Consumer::new(c, &prep.catalog, opts);
-    attach::attach_all(c, &mut loaded).map_err(fail)?;
+    raise_fd_limit();
+    let mut progress = |done: usize, total: usize| {
+        eprintln!("dtrace: attached {} of {} probes", done, total);
+        !stop_requested()
+    };
+    attach::attach_all(c, &prep.catalog, &mut loaded, &mut progress).map_err(fail)?;
     banner(prep);
 
     let mut status: Option<i32> = None;
@@ -264,6 +269,7 @@ pub fn run(
         t.release();
     }
     let mut drops_seen = Vec::new();
+    let mut misses_seen = vec![0u64; c.programs.len()];
     let poll_ms = (opts.switchrate_ns / 1_000_000).clamp(1, 100) as i32;
     let mut last_drop_check = Instant::now();
     loop {
@@ -287,6 +293,7 @@ pub fn run(
         }
         if last_drop_check.elapsed() >= Duration::from_millis(1000) {
             report_drops(&loaded, &mut drops_seen, opts);
+            check_recursion(c, &mut loaded, &mut misses_seen);
             last_drop_check = Instant::now();
         }
         let _ = out.flush();
@@ -302,9 +309,64 @@ pub fn run(
         status = consumer.exit_status();
     }
     report_drops(&loaded, &mut drops_seen, opts);
+    for (p, n) in c.programs.iter().zip(loaded.recursion_misses()) {
+        if n > 0 {
+            eprintln!("dtrace: {} firing{} of {} missed: the probe fired again on a CPU where it was already running", n, if n == 1 { "" } else { "s" }, program_desc(p));
+        }
+    }
     consumer.print_all_aggregations(&loaded, out);
     let _ = out.flush();
     Ok(status.unwrap_or(0))
+}
+
+/// Re-entered firings per second past which a program is disabled: a
+/// probe that recurses into itself this often would drown the machine.
+const RECURSION_LIMIT_PER_SEC: u64 = 100_000;
+
+/// Auto-disables programs whose probes keep recursing.
+fn check_recursion(c: &Compiled, l: &mut Loaded, seen: &mut [u64]) {
+    let now = l.recursion_misses();
+    for (i, n) in now.iter().enumerate() {
+        if n.saturating_sub(seen[i]) > RECURSION_LIMIT_PER_SEC {
+            eprintln!(
+                "dtrace: disabling the probes of {}: {} re-entered firings in one second",
+                program_desc(&c.programs[i]),
+                n - seen[i]
+            );
+            l.detach_program(i);
+        }
+        seen[i] = *n;
+    }
+}
+
+fn program_desc(p: &crate::cg::layout::ProgSpec) -> String {
+    match &p.attach {
+        Attach::FbtEntry => format!("fbt:::entry ({} probes)", p.probes.len()),
+        Attach::FbtReturn => format!("fbt:::return ({} probes)", p.probes.len()),
+        Attach::SysEnter => "syscall:::entry".into(),
+        Attach::SysExit => "syscall:::return".into(),
+        a => format!("{:?}", a),
+    }
+}
+
+/// Every fbt probe holds a file descriptor: raise the soft limit to the
+/// hard one (and the hard one too, as root, when it is small).
+fn raise_fd_limit() {
+    unsafe {
+        let mut r = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut r) != 0 {
+            return;
+        }
+        let want: libc::rlim_t = 1 << 20;
+        if r.rlim_max < want {
+            let more = libc::rlimit { rlim_cur: want, rlim_max: want };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &more) == 0 {
+                return;
+            }
+        }
+        r.rlim_cur = r.rlim_max;
+        libc::setrlimit(libc::RLIMIT_NOFILE, &r);
+    }
 }
 
 fn set_state_exiting(l: &Loaded) {

@@ -42,6 +42,7 @@ const H_READ_KERNEL: i32 = 113;
 const H_READ_USER_STR: i32 = 114;
 const H_READ_KERNEL_STR: i32 = 115;
 const H_RINGBUF_OUTPUT: i32 = 130;
+const H_GET_ATTACH_COOKIE: i32 = 174;
 
 const SLOT_CTX: i16 = -8;
 const SLOT_ZERO: i16 = -16;
@@ -59,6 +60,9 @@ const STACK_LIMIT: i16 = -512;
 /// x86-64 `struct pt_regs` offsets of the syscall arguments, in order.
 const SYSCALL_ARG_REGS: [i16; 6] = [112, 104, 96, 56, 72, 64];
 const PT_REGS_ORIG_AX: i16 = 120;
+/// x86-64 function-call argument registers in `struct pt_regs`, and rax.
+const CALL_ARG_REGS: [i16; 6] = [112, 104, 96, 88, 72, 64];
+const PT_REGS_AX: i16 = 80;
 const PT_REGS_IP: i16 = 128;
 const PT_REGS_CS: i16 = 136;
 
@@ -109,6 +113,8 @@ pub fn compile(env: &CgEnv, clauses: &[ClauseIn]) -> R<Compiled> {
                 }
                 ProbeKind::SyscallEntry(_) => Attach::SysEnter,
                 ProbeKind::SyscallReturn(_) => Attach::SysExit,
+                ProbeKind::FbtEntry(_) => Attach::FbtEntry,
+                ProbeKind::FbtReturn(_) => Attach::FbtReturn,
                 ProbeKind::Profile { period_ns } => Attach::Timer { probe: pid, period_ns, all_cpus: true },
                 ProbeKind::Tick { period_ns } => Attach::Timer { probe: pid, period_ns, all_cpus: false },
             };
@@ -148,6 +154,10 @@ struct Gen<'a> {
     sysprobe_used: bool,
     /// Clauses of dtrace:::ERROR, run inline where a fault is handled.
     error_clauses: Vec<usize>,
+    /// Probe ids served by cookie-identified programs, and whether any
+    /// clause looks their names up at run time.
+    probeinfo_ids: Vec<u32>,
+    probeinfo_used: bool,
 }
 
 /// Per-program state.
@@ -171,6 +181,8 @@ struct Fn {
     action_no: u32,
     /// Inside an ERROR clause run from a fault handler: the faulting epid.
     in_error: Option<u32>,
+    /// Number of probes the program is attached to.
+    prog_probes: usize,
 }
 
 const POOL: [Reg; 4] = [R6, R7, R8, R9];
@@ -192,6 +204,8 @@ impl<'a> Gen<'a> {
             strsize: env.opts.strsize,
             sysprobe_used: false,
             error_clauses: Vec::new(),
+            probeinfo_ids: Vec::new(),
+            probeinfo_used: false,
         }
     }
 
@@ -225,6 +239,7 @@ impl<'a> Gen<'a> {
         self.add_map("dt_strtab", sys::BPF_MAP_TYPE_ARRAY, 4, 0, 1);
         self.add_map("dt_zero", sys::BPF_MAP_TYPE_ARRAY, 4, 8, 1);
         self.add_map("dt_sysprobe", sys::BPF_MAP_TYPE_ARRAY, 4, SYSPROBE_VALUE, 1024);
+        self.add_map("dt_probeinfo", sys::BPF_MAP_TYPE_HASH, 4, PROBEINFO_VALUE, 1);
         debug_assert_eq!(self.out.maps.len(), FIXED_MAPS);
         let syms = &self.env.sema.syms;
         for v in &syms.globals {
@@ -288,6 +303,25 @@ impl<'a> Gen<'a> {
         tab.resize(len, 0);
         self.out.maps[MAP_STRTAB].value_size = len as u32;
         self.out.maps[MAP_STRTAB].init.push((0u32.to_le_bytes().to_vec(), tab));
+        if self.probeinfo_used {
+            let cat = self.env.catalog;
+            let mut ids = std::mem::take(&mut self.probeinfo_ids);
+            ids.sort();
+            ids.dedup();
+            let m = &mut self.out.maps[MAP_PROBEINFO];
+            m.max_entries = ids.len().max(1) as u32;
+            for id in ids {
+                let Some(p) = cat.get(id) else { continue };
+                let mut v = vec![0u8; PROBEINFO_VALUE as usize];
+                let room = PROBEINFO_MOD_OFF as usize - 1;
+                let f = p.function.as_bytes();
+                v[..f.len().min(room)].copy_from_slice(&f[..f.len().min(room)]);
+                let md = p.module.as_bytes();
+                let o = PROBEINFO_MOD_OFF as usize;
+                v[o..o + md.len().min(room)].copy_from_slice(&md[..md.len().min(room)]);
+                m.init.push((id.to_le_bytes().to_vec(), v));
+            }
+        }
         if self.sysprobe_used {
             let cat = self.env.catalog;
             let mut init = Vec::new();
@@ -336,6 +370,7 @@ impl<'a> Gen<'a> {
     fn program(&mut self, attach: &Attach, clauses: &[ClauseIn], members: &[(usize, Vec<u32>)]) -> R<()> {
         let prog_type = match attach {
             Attach::Begin | Attach::End | Attach::SysEnter | Attach::SysExit => sys::BPF_PROG_TYPE_RAW_TRACEPOINT,
+            Attach::FbtEntry | Attach::FbtReturn => sys::BPF_PROG_TYPE_KPROBE,
             Attach::Timer { .. } => sys::BPF_PROG_TYPE_PERF_EVENT,
         };
         let all_probes: Vec<u32> = {
@@ -363,7 +398,11 @@ impl<'a> Gen<'a> {
             single_probe: single,
             action_no: 0,
             in_error: None,
+            prog_probes: all_probes.len(),
         };
+        if matches!(attach, Attach::FbtEntry | Attach::FbtReturn) {
+            self.probeinfo_ids.extend(all_probes.iter().copied());
+        }
         // this-> variables live for the whole firing: fixed slots.
         for v in &self.env.sema.syms.thises {
             if v.ty.is_str() {
@@ -388,6 +427,8 @@ impl<'a> Gen<'a> {
             Attach::End => "dt_END".to_string(),
             Attach::SysEnter => "dt_sys_enter".to_string(),
             Attach::SysExit => "dt_sys_exit".to_string(),
+            Attach::FbtEntry => "dt_fbt_entry".to_string(),
+            Attach::FbtReturn => "dt_fbt_return".to_string(),
             Attach::Timer { probe, .. } => format!("dt_timer_{}", probe),
         };
         let insns = f.asm.finish().map_err(|m| CompileError::nowhere("D_PROG", m))?;
@@ -429,6 +470,12 @@ impl<'a> Gen<'a> {
                 a.emit(Insn::mov64_imm(R2, 8));
                 a.emit(Insn::call(H_READ_KERNEL));
             }
+            Attach::FbtEntry | Attach::FbtReturn => {
+                // The probe id travels as the link's BPF cookie.
+                a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_CTX));
+                a.emit(Insn::call(H_GET_ATTACH_COOKIE));
+                a.emit(Insn::stx(BPF_DW, FP, R0, SLOT_NR));
+            }
             _ => {}
         }
         Ok(())
@@ -438,7 +485,7 @@ impl<'a> Gen<'a> {
     fn emit_disc(f: &mut Fn) {
         let a = &mut f.asm;
         match (&f.attach, f.in_error) {
-            (Attach::SysEnter | Attach::SysExit, None) => {
+            (Attach::SysEnter | Attach::SysExit | Attach::FbtEntry | Attach::FbtReturn, None) => {
                 a.emit(Insn::ldx(BPF_W, R2, FP, SLOT_NR));
                 a.emit(Insn::stx(BPF_W, R1, R2, 4));
             }
@@ -467,6 +514,11 @@ impl<'a> Gen<'a> {
         // Probe filter for programs that serve many probes.
         if f.in_error.is_none() && matches!(f.attach, Attach::SysEnter | Attach::SysExit) {
             self.syscall_filter(f, probes, end)?;
+        }
+        if f.in_error.is_none() && matches!(f.attach, Attach::FbtEntry | Attach::FbtReturn) && probes.len() < f.prog_probes {
+            let mut ids = probes.to_vec();
+            ids.sort();
+            Self::value_filter(&mut f.asm, &ids, end);
         }
         if let Some(p) = &c.predicate {
             let t = self.env.sema.type_of(p)?;
@@ -585,25 +637,29 @@ impl<'a> Gen<'a> {
                 _ => None,
             })
             .collect();
-        let a = &mut f.asm;
+        let mut nrs = nrs;
+        nrs.sort();
+        Self::value_filter(&mut f.asm, &nrs, skip);
+        Ok(())
+    }
+
+    /// Skips to `skip` unless the value at SLOT_NR is one of `vals`
+    /// (sorted): compares for few values, range tests for many.
+    fn value_filter(a: &mut Asm, vals: &[u32], skip: Label) {
         let take = a.label();
         a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_NR));
-        if nrs.len() <= 16 {
-            for n in &nrs {
+        if vals.len() <= 16 {
+            for n in vals {
                 a.jmp_imm(BPF_JEQ, R1, *n as i32, take);
             }
-            a.ja(skip);
         } else {
-            // A bitmap on the stack would be large; test ranges instead.
-            let mut sorted = nrs.clone();
-            sorted.sort();
             let mut i = 0;
-            while i < sorted.len() {
-                let lo = sorted[i];
+            while i < vals.len() {
+                let lo = vals[i];
                 let mut hi = lo;
-                while i + 1 < sorted.len() && sorted[i + 1] == hi + 1 {
+                while i + 1 < vals.len() && vals[i + 1] == hi + 1 {
                     i += 1;
-                    hi = sorted[i];
+                    hi = vals[i];
                 }
                 let next = a.label();
                 a.jmp_imm(BPF_JLT, R1, lo as i32, next);
@@ -611,10 +667,9 @@ impl<'a> Gen<'a> {
                 a.bind(next);
                 i += 1;
             }
-            a.ja(skip);
         }
+        a.ja(skip);
         a.bind(take);
-        Ok(())
     }
 
     // ---- registers and scratch -------------------------------------------
@@ -1260,6 +1315,16 @@ impl<'a> Gen<'a> {
                 a.emit(Insn::ldx(BPF_DW, r, FP, SLOT_CTX));
                 a.emit(Insn::ldx(BPF_DW, r, r, 8));
             }
+            Attach::FbtEntry if i < 6 => {
+                a.emit(Insn::ldx(BPF_DW, r, FP, SLOT_CTX));
+                a.emit(Insn::ldx(BPF_DW, r, r, CALL_ARG_REGS[i]));
+            }
+            // fbt return: arg1 is the return value (arg0, the return
+            // offset, is not known to a kretprobe: 0).
+            Attach::FbtReturn if i == 1 => {
+                a.emit(Insn::ldx(BPF_DW, r, FP, SLOT_CTX));
+                a.emit(Insn::ldx(BPF_DW, r, r, PT_REGS_AX));
+            }
             Attach::Timer { .. } if i < 2 => {
                 // arg0: kernel pc (0 in user mode); arg1: user pc (0 in kernel).
                 let user = a.label();
@@ -1343,6 +1408,7 @@ impl<'a> Gen<'a> {
             }
             "id" => match (f.single_probe, &f.attach) {
                 (Some(p), _) => f.asm.emit(Insn::mov64_imm(r, p as i32)),
+                (None, Attach::FbtEntry | Attach::FbtReturn) => f.asm.emit(Insn::ldx(BPF_DW, r, FP, SLOT_NR)),
                 (None, Attach::SysEnter | Attach::SysExit) => {
                     self.sysprobe_used = true;
                     let ret = f.attach == Attach::SysExit;
@@ -1370,6 +1436,11 @@ impl<'a> Gen<'a> {
                             _ => p.name.clone(),
                         })
                     }
+                    (None, at @ (Attach::FbtEntry | Attach::FbtReturn)) => match n {
+                        "probeprov" => Some("fbt".into()),
+                        "probename" => Some(if *at == Attach::FbtReturn { "return" } else { "entry" }.into()),
+                        _ => None,
+                    },
                     (None, at) => match n {
                         "probeprov" => Some("syscall".into()),
                         "probemod" => Some("vmlinux".into()),
@@ -1381,6 +1452,24 @@ impl<'a> Gen<'a> {
                     Some(t) => {
                         let off = self.intern(t.as_bytes());
                         Self::strtab_ptr(f, r, off);
+                    }
+                    None if matches!(f.attach, Attach::FbtEntry | Attach::FbtReturn) => {
+                        self.probeinfo_used = true;
+                        let off = self.tmp(f, strsize);
+                        let a = &mut f.asm;
+                        a.emit2(Insn::ld_map_fd(R1, MAP_PROBEINFO as i32));
+                        a.emit(Insn::mov64_reg(R2, FP));
+                        a.emit(Insn::alu64_imm(BPF_ADD, R2, SLOT_NR as i32));
+                        a.emit(Insn::call(H_MAP_LOOKUP));
+                        a.jmp_imm(BPF_JEQ, R0, 0, f.clause_end.unwrap());
+                        a.emit(Insn::mov64_reg(R3, R0));
+                        if n == "probemod" {
+                            a.emit(Insn::alu64_imm(BPF_ADD, R3, PROBEINFO_MOD_OFF as i32));
+                        }
+                        Self::tmp_ptr(f, R1, off);
+                        f.asm.emit(Insn::mov64_imm(R2, PROBEINFO_MOD_OFF.min(strsize) as i32));
+                        f.asm.emit(Insn::call(H_READ_KERNEL_STR));
+                        Self::tmp_ptr(f, r, off);
                     }
                     None => {
                         self.sysprobe_used = true;

@@ -22,7 +22,8 @@ pub const MAP_GLOBALS: usize = 5;
 pub const MAP_STRTAB: usize = 6;
 pub const MAP_ZERO: usize = 7;
 pub const MAP_SYSPROBE: usize = 8;
-pub const FIXED_MAPS: usize = 9;
+pub const MAP_PROBEINFO: usize = 9;
+pub const FIXED_MAPS: usize = 10;
 
 /// Indices into the per-CPU drop counters (`MAP_DROPS` value, u64 each).
 pub const DROP_PRINCIPAL: i16 = 0;
@@ -44,6 +45,12 @@ pub const FLT_KPRIV: u32 = 6;
 pub const SYSPROBE_NAME_OFF: u32 = 8;
 pub const SYSPROBE_VALUE: u32 = 64;
 
+/// Value of `MAP_PROBEINFO` entries (keyed by probe id, for programs that
+/// serve many probes identified by their BPF cookie): function name at 0,
+/// module name at `PROBEINFO_MOD_OFF`.
+pub const PROBEINFO_MOD_OFF: u32 = 64;
+pub const PROBEINFO_VALUE: u32 = 128;
+
 #[derive(Clone, Debug)]
 pub struct MapSpec {
     pub name: String,
@@ -62,6 +69,10 @@ pub enum Attach {
     End,
     SysEnter,
     SysExit,
+    /// fbt entry / return probes: one kprobe program shared by every
+    /// function, attached with the probe id as its BPF cookie.
+    FbtEntry,
+    FbtReturn,
     /// A profile-N (every CPU) or tick-N (one CPU) probe.
     Timer { probe: u32, period_ns: u64, all_cpus: bool },
 }

@@ -79,6 +79,7 @@ impl<'a> Consumer<'a> {
         match epid.attach {
             Attach::SysEnter => self.cat.syscall_probe(disc, false),
             Attach::SysExit => self.cat.syscall_probe(disc, true),
+            Attach::FbtEntry | Attach::FbtReturn => self.cat.get(epid.probe.unwrap_or(disc)),
             _ => self.cat.get(epid.probe.unwrap_or(disc)),
         }
     }

@@ -139,6 +139,16 @@ pub fn open_kprobe(func: &str, offset: u64, retprobe: bool) -> io::Result<OwnedF
     perf_event_open(&a, -1, 0)
 }
 
+/// A kprobe (or kretprobe) at a kernel address, for functions whose name
+/// is not unique (the kprobe PMU takes the address when no name is given).
+pub fn open_kprobe_addr(addr: u64, retprobe: bool) -> io::Result<OwnedFd> {
+    let mut a = PerfEventAttr::new(pmu_type("kprobe")?, if retprobe { retprobe_bit("kprobe") } else { 0 });
+    a.sample_period = 1;
+    a.config1 = 0;
+    a.config2 = addr;
+    perf_event_open(&a, -1, 0)
+}
+
 fn ioctl(fd: BorrowedFd<'_>, req: libc::c_ulong, arg: libc::c_ulong) -> io::Result<()> {
     // SAFETY: perf ioctls with an integer argument.
     let r = unsafe { libc::ioctl(fd.as_raw_fd(), req as _, arg) };

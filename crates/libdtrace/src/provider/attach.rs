@@ -4,6 +4,7 @@
 use crate::cg::insn::{Insn, BPF_PSEUDO_MAP_FD, BPF_PSEUDO_MAP_VALUE};
 use crate::cg::layout::{Attach, Compiled, ProgSpec};
 use crate::kernel::{perf, sys};
+use crate::provider::Catalog;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 
@@ -19,8 +20,8 @@ pub struct Loaded {
     pub maps: Vec<OwnedFd>,
     /// One per program of `Compiled::programs`.
     pub progs: Vec<OwnedFd>,
-    /// Links and perf events; dropped to detach.
-    attachments: Vec<OwnedFd>,
+    /// Per program: its links and perf events; dropped to detach.
+    attachments: Vec<Vec<OwnedFd>>,
 }
 
 impl Loaded {
@@ -30,7 +31,22 @@ impl Loaded {
 
     /// Detaches every probe (programs and maps stay until drop).
     pub fn detach(&mut self) {
-        self.attachments.clear();
+        for a in &mut self.attachments {
+            a.clear();
+        }
+    }
+
+    /// Detaches one program's probes (auto-disable).
+    pub fn detach_program(&mut self, i: usize) {
+        if let Some(a) = self.attachments.get_mut(i) {
+            a.clear();
+        }
+    }
+
+    /// Probe firings the kernel skipped because the program was already
+    /// running on that CPU (recursion), per program.
+    pub fn recursion_misses(&self) -> Vec<u64> {
+        self.progs.iter().map(|p| sys::prog_info(p.as_fd()).map(|i| i.recursion_misses).unwrap_or(0)).collect()
     }
 }
 
@@ -68,7 +84,8 @@ pub fn load(c: &Compiled) -> Result<Loaded, AttachError> {
         })?;
         progs.push(fd);
     }
-    Ok(Loaded { maps, progs, attachments: Vec::new() })
+    let attachments = progs.iter().map(|_| Vec::new()).collect();
+    Ok(Loaded { maps, progs, attachments })
 }
 
 fn describe(p: &ProgSpec) -> String {
@@ -77,6 +94,8 @@ fn describe(p: &ProgSpec) -> String {
         Attach::End => "dtrace:::END".into(),
         Attach::SysEnter => "syscall:::entry".into(),
         Attach::SysExit => "syscall:::return".into(),
+        Attach::FbtEntry => "fbt:::entry".into(),
+        Attach::FbtReturn => "fbt:::return".into(),
         Attach::Timer { probe, .. } => format!("profile probe {}", probe),
     }
 }
@@ -104,29 +123,58 @@ fn relocate(insns: &[Insn], maps: &[OwnedFd]) -> Vec<Insn> {
 }
 
 /// Attaches every program except BEGIN/END (those are run, not attached).
-/// `progress` is told the number of attach points done.
-pub fn attach_all(c: &Compiled, l: &mut Loaded) -> Result<(), AttachError> {
-    for (p, fd) in c.programs.iter().zip(&l.progs) {
+/// `progress(done, total)` is told of long attaches and may return false to
+/// stop (Ctrl-C); what was attached stays owned by `l` and is freed with it.
+pub fn attach_all(c: &Compiled, cat: &Catalog, l: &mut Loaded, progress: &mut dyn FnMut(usize, usize) -> bool) -> Result<(), AttachError> {
+    let total: usize = c.programs.iter().filter(|p| matches!(p.attach, Attach::FbtEntry | Attach::FbtReturn)).map(|p| p.probes.len()).sum();
+    let mut done = 0;
+    for (pi, (p, fd)) in c.programs.iter().zip(&l.progs).enumerate() {
         let err = |what: &str, e: io::Error| AttachError {
             msg: format!("failed to enable {}: {}: {}", describe(p), what, crate::kernel::explain(&e)),
             log: None,
         };
+        let mut mine = Vec::new();
         match &p.attach {
             Attach::Begin | Attach::End => {}
             Attach::SysEnter | Attach::SysExit => {
                 let tp = if p.attach == Attach::SysEnter { "sys_enter" } else { "sys_exit" };
-                let link = sys::raw_tracepoint_open(tp, fd.as_fd()).map_err(|e| err(tp, e))?;
-                l.attachments.push(link);
+                mine.push(sys::raw_tracepoint_open(tp, fd.as_fd()).map_err(|e| err(tp, e))?);
             }
             Attach::Timer { period_ns, all_cpus, .. } => {
                 let cpus = if *all_cpus { sys::online_cpus() } else { vec![sys::online_cpus().first().copied().unwrap_or(0)] };
                 for cpu in cpus {
                     let ev = perf::open_cpu_clock(cpu, *period_ns).map_err(|e| err("perf_event_open", e))?;
                     perf::attach_bpf(ev.as_fd(), fd.as_fd()).map_err(|e| err("attach", e))?;
-                    l.attachments.push(ev);
+                    mine.push(ev);
+                }
+            }
+            Attach::FbtEntry | Attach::FbtReturn => {
+                let ret = p.attach == Attach::FbtReturn;
+                for &probe in &p.probes {
+                    let Some(func) = cat.fbt_func(probe) else { continue };
+                    let ev = if func.duplicate && func.addr != 0 {
+                        perf::open_kprobe_addr(func.addr, ret)
+                    } else {
+                        perf::open_kprobe(&func.name, 0, ret)
+                    }
+                    .map_err(|e| err(&format!("kprobe on {}", func.name), e))?;
+                    // The link keeps the perf event; our fd can go.
+                    let link = sys::link_create_perf_event(fd.as_fd(), ev.as_fd(), probe as u64)
+                        .map_err(|e| err(&format!("link on {}", func.name), e))?;
+                    let _ = perf::enable(ev.as_fd());
+                    mine.push(link);
+                    done += 1;
+                    if done % 500 == 0 && !progress(done, total) {
+                        l.attachments[pi] = mine;
+                        return Err(AttachError { msg: "interrupted while attaching probes".into(), log: None });
+                    }
                 }
             }
         }
+        l.attachments[pi] = mine;
+    }
+    if total >= 500 {
+        progress(total, total);
     }
     Ok(())
 }

@@ -5,6 +5,7 @@
 //! Attaching is done by `attach.rs`; the catalog itself only reads tracefs.
 
 pub mod attach;
+pub mod fbt_inventory;
 pub mod glob;
 pub mod syscall_table;
 
@@ -25,6 +26,19 @@ pub enum ProbeKind {
     Profile { period_ns: u64 },
     /// tick-N: fires on one CPU every `period_ns`.
     Tick { period_ns: u64 },
+    /// fbt entry / return of `Catalog::fbt_funcs[i]`.
+    FbtEntry(u32),
+    FbtReturn(u32),
+}
+
+/// A kernel function fbt can probe.
+#[derive(Clone, Debug)]
+pub struct FbtFunc {
+    pub name: String,
+    pub module: String,
+    /// Address; attach by address when the name is not unique.
+    pub addr: u64,
+    pub duplicate: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -54,6 +68,16 @@ pub struct Catalog {
     syscall_index: HashMap<u32, usize>,
     /// Argument descriptions of syscalls by function name (from tracefs).
     pub syscall_args: HashMap<String, Vec<SyscallArg>>,
+    /// fbt functions, loaded on first use (kallsyms and tracefs are large).
+    pub fbt_funcs: Vec<FbtFunc>,
+    fbt_state: FbtState,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum FbtState {
+    NotLoaded,
+    Loaded,
+    Unavailable(String),
 }
 
 #[derive(Clone, Debug)]
@@ -76,7 +100,13 @@ const PROFILE_DEFAULTS: &[&str] = &[
 impl Catalog {
     /// Builds the catalog from the running kernel (tracefs for syscalls).
     pub fn load() -> Catalog {
-        let mut c = Catalog { probes: Vec::new(), syscall_index: HashMap::new(), syscall_args: HashMap::new() };
+        let mut c = Catalog {
+            probes: Vec::new(),
+            syscall_index: HashMap::new(),
+            syscall_args: HashMap::new(),
+            fbt_funcs: Vec::new(),
+            fbt_state: FbtState::NotLoaded,
+        };
         for (name, kind) in [("BEGIN", ProbeKind::Begin), ("END", ProbeKind::End), ("ERROR", ProbeKind::Error)] {
             c.push("dtrace", "", "", name, kind);
         }
@@ -119,8 +149,14 @@ impl Catalog {
     /// Ids of every probe matching `d`, creating profile/tick probes named
     /// by a description on demand.
     pub fn matching(&mut self, d: &ProbeDesc) -> Result<Vec<u32>, MatchError> {
-        if d.provider == "fbt" {
-            return Err(MatchError(fbt_unavailable()));
+        // Load fbt's probes only for descriptions that can name them.
+        if glob_match(&d.provider, "fbt") && (glob_match(&d.name, "entry") || glob_match(&d.name, "return")) {
+            let explicit = d.provider == "fbt";
+            if let Err(e) = self.load_fbt() {
+                if explicit {
+                    return Err(e);
+                }
+            }
         }
         let mut ids: Vec<u32> = self
             .probes
@@ -137,6 +173,50 @@ impl Catalog {
     }
 }
 
+impl Catalog {
+    /// Adds every fbt probe (once). Fails, saying why, where fbt cannot work.
+    pub fn load_fbt(&mut self) -> Result<(), MatchError> {
+        match &self.fbt_state {
+            FbtState::Loaded => return Ok(()),
+            FbtState::Unavailable(m) => return Err(MatchError(m.clone())),
+            FbtState::NotLoaded => {}
+        }
+        if !kprobes_available() {
+            self.fbt_state = FbtState::Unavailable(fbt_unavailable());
+            return Err(MatchError(fbt_unavailable()));
+        }
+        let inv = match fbt_inventory::load() {
+            Ok(i) => i,
+            Err(e) => {
+                let m = format!("fbt provider is not available: cannot read the kernel's function list: {}", e);
+                self.fbt_state = FbtState::Unavailable(m.clone());
+                return Err(MatchError(m));
+            }
+        };
+        for f in inv.functions {
+            let i = self.fbt_funcs.len() as u32;
+            self.push("fbt", &f.module, &f.name, "entry", ProbeKind::FbtEntry(i));
+            self.push("fbt", &f.module, &f.name, "return", ProbeKind::FbtReturn(i));
+            self.fbt_funcs.push(FbtFunc { name: f.name, module: f.module, addr: f.addr, duplicate: f.duplicate });
+        }
+        self.fbt_state = FbtState::Loaded;
+        Ok(())
+    }
+
+    /// The function behind an fbt probe.
+    pub fn fbt_func(&self, probe: u32) -> Option<&FbtFunc> {
+        match self.get(probe)?.kind {
+            ProbeKind::FbtEntry(i) | ProbeKind::FbtReturn(i) => self.fbt_funcs.get(i as usize),
+            _ => None,
+        }
+    }
+}
+
+/// Does this kernel let us create kprobes (the kprobe PMU)?
+pub fn kprobes_available() -> bool {
+    std::path::Path::new("/sys/bus/event_source/devices/kprobe/type").exists()
+}
+
 pub fn desc_matches(d: &ProbeDesc, p: &Probe) -> bool {
     glob_match(&d.provider, &p.provider)
         && glob_match(&d.module, &p.module)
@@ -146,13 +226,7 @@ pub fn desc_matches(d: &ProbeDesc, p: &Probe) -> bool {
 
 /// Why `fbt` cannot be used here, in the kernel's terms.
 fn fbt_unavailable() -> String {
-    let kprobes = std::path::Path::new("/sys/bus/event_source/devices/kprobe").exists()
-        || crate::kernel::tracefs::tracefs_root().map(|r| r.join("kprobe_events").exists()).unwrap_or(false);
-    if kprobes {
-        "fbt provider is not available yet: this kernel has kprobes, but dtrace does not attach fbt probes yet".to_string()
-    } else {
-        "fbt provider is not available: this kernel has no kprobes (no kprobe PMU in /sys/bus/event_source/devices, no kprobe_events in tracefs), and fentry attachment is not implemented yet".to_string()
-    }
+    "fbt provider is not available: this kernel has no kprobes (no kprobe PMU in /sys/bus/event_source/devices, no kprobe_events in tracefs), and fentry attachment is not implemented yet".to_string()
 }
 
 /// Parses `profile-N[unit]` / `tick-N[unit]`. Without a unit N is a rate in

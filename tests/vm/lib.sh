@@ -1,0 +1,74 @@
+# Helpers for the VM cases in tests/vm/ (sourced by them; the runner does not
+# treat a group's lib.sh as a case).
+#
+# A VM case is a NAME.sh with `vm` in NAME.requires: the runner gives it
+# $VMRUN (../shared/vm/vmrun, or $VMRUN from .ci/run), $DTRACE, $WORKLOAD,
+# $TESTDIR and $CASE_TIMEOUT (default 300 s for vm cases), or skips it when
+# there is no vmrun. Each vm_run call boots one VM (linux: ~6 s, xen: ~12 s
+# under TCG, before the commands run), so put several dtrace runs in one call.
+#
+#   vm_run MODE SMP 'COMMANDS' [VMRUN-OPTIONS...]
+#
+# boots the Debian 6.1 kernel (MODE linux) or Xen 4.17 with that kernel as the
+# PV dom0 (MODE xen) with SMP vCPUs and runs COMMANDS with busybox sh in the
+# guest. Our dtrace and dtrace-workload are copied in at their host paths
+# (vmrun -b also copies their shared libraries: libc, libgcc_s and the loader
+# from the host, so the dynamically linked release binaries run as they are);
+# $DTRACE and $WORKLOAD are set in the guest. Extra options go to vmrun, e.g.
+# `-f "$TESTDIR/x.guest:/guest/x.guest"` or `-a DIR` for test files.
+# The guest's cwd is /guest; stdout and stderr come back separately.
+# Returns the guest command's status; vmrun's own failures (124 timeout,
+# 125 VM died, 126 harness error) are also explained on stderr.
+#
+# COMMANDS can use, in the guest:
+#
+#   dt TITLE DTRACE-ARGS...
+#
+# prints `== TITLE`, then dtrace's stdout, then its stderr with each line
+# prefixed by `stderr: ` and pids masked (`pid N`), then `-- status N`.
+# Stdout and stderr are collected separately, so their order is fixed and
+# the case's .out checks all of them.
+
+# Guest-side prelude, prepended to COMMANDS.
+VM_PRELUDE='
+dt() {
+    echo "== $1"; shift
+    "$DTRACE" "$@" >/tmp/dt.out 2>/tmp/dt.err
+    _st=$?
+    cat /tmp/dt.out
+    sed -e "s/pid [0-9][0-9]*/pid N/g" -e "s/^/stderr: /" /tmp/dt.err
+    echo "-- status $_st"
+}
+'
+
+vm_run() {
+    if [ $# -lt 3 ]; then
+        echo "usage: vm_run MODE SMP 'COMMANDS' [VMRUN-OPTIONS...]" >&2
+        return 2
+    fi
+    local mode=$1 smp=$2 cmds=$3
+    shift 3
+    local v
+    for v in VMRUN DTRACE WORKLOAD; do
+        if [ -z "${!v:-}" ]; then
+            echo "vm_run: \$$v is not set (run this case through the test runner)" >&2
+            return 126
+        fi
+    done
+    # vmrun's own limit stays below the case's, so that on a hang vmrun kills
+    # the VM, prints the console tail and cleans up its work directory before
+    # the runner kills the whole process group.
+    local limit=$(( ${CASE_TIMEOUT:-300} - 30 ))
+    [ "$limit" -ge 30 ] || limit=30
+    local st=0
+    "$VMRUN" --mode "$mode" --smp "$smp" --timeout "$limit" \
+        -b "$DTRACE" -b "$WORKLOAD" \
+        -e "DTRACE=$DTRACE" -e "WORKLOAD=$WORKLOAD" -e LC_ALL=C -e TZ=UTC \
+        "$@" -c "$VM_PRELUDE$cmds" || st=$?
+    case $st in
+    124) echo "vm_run: vmrun: timeout after ${limit} s ($mode, $smp vCPUs)" >&2 ;;
+    125) echo "vm_run: vmrun: the VM ended without reporting a status ($mode, $smp vCPUs)" >&2 ;;
+    126) echo "vm_run: vmrun: harness or setup error ($mode, $smp vCPUs)" >&2 ;;
+    esac
+    return "$st"
+}
