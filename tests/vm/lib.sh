@@ -22,23 +22,24 @@
 #
 # COMMANDS can use, in the guest:
 #
-#   dt TITLE DTRACE-ARGS...
+#   dt TITLE DTRACE-ARGS...     (a command: works in scripts COMMANDS runs)
 #
 # prints `== TITLE`, then dtrace's stdout, then its stderr with each line
 # prefixed by `stderr: ` and pids masked (`pid N`), then `-- status N`.
 # Stdout and stderr are collected separately, so their order is fixed and
 # the case's .out checks all of them.
 
-# Guest-side prelude, prepended to COMMANDS.
-VM_PRELUDE='
-dt() {
-    echo "== $1"; shift
-    "$DTRACE" "$@" >/tmp/dt.out 2>/tmp/dt.err
-    _st=$?
-    cat /tmp/dt.out
-    sed -e "s/pid [0-9][0-9]*/pid N/g" -e "s/^/stderr: /" /tmp/dt.err
-    echo "-- status $_st"
-}
+# Guest-side prelude, prepended to COMMANDS: installs `dt` as a command
+# (/guest/bin is on the guest's PATH), so that scripts COMMANDS runs see it too.
+VM_PRELUDE='mkdir -p /guest/bin && cat >/guest/bin/dt <<'"'"'VM_DT_EOF'"'"' && chmod +x /guest/bin/dt
+#!/bin/sh
+echo "== $1"; shift
+"$DTRACE" "$@" >/tmp/dt.out 2>/tmp/dt.err
+st=$?
+cat /tmp/dt.out
+sed -e "s/pid [0-9][0-9]*/pid N/g" -e "s/^/stderr: /" /tmp/dt.err
+echo "-- status $st"
+VM_DT_EOF
 '
 
 vm_run() {

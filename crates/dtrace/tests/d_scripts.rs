@@ -322,11 +322,14 @@ fn tracefs_file(name: &str) -> bool {
 /// `../shared/vm/vmrun` beside the repository. Err(reason) when it is absent.
 fn find_vmrun() -> Result<PathBuf, String> {
     let (p, from) = match std::env::var_os("VMRUN").filter(|v| !v.is_empty()) {
-        Some(v) => (PathBuf::from(v), "VMRUN"),
-        None => (
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vm/vmrun"),
-            "default path",
-        ),
+        Some(v) => (PathBuf::from(v), "VMRUN="),
+        None => {
+            // crates/dtrace -> the repository root -> ../shared/vm/vmrun
+            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+            let root = root.canonicalize().unwrap_or(root);
+            let up = root.parent().unwrap_or(&root).to_path_buf();
+            (up.join("shared/vm/vmrun"), "VMRUN is unset and ")
+        }
     };
     let p = p.canonicalize().unwrap_or(p);
     let executable = fs::metadata(&p).is_ok_and(|m| {
@@ -337,7 +340,7 @@ fn find_vmrun() -> Result<PathBuf, String> {
         Ok(p)
     } else {
         Err(format!(
-            "needs the VM runner vmrun, not found ({from}: {}; set VMRUN to run it)",
+            "needs the VM runner vmrun: {from}{} is not an executable file",
             p.display()
         ))
     }

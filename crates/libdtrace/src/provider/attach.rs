@@ -150,24 +150,51 @@ pub fn attach_all(c: &Compiled, cat: &Catalog, l: &mut Loaded, progress: &mut dy
             }
             Attach::FbtEntry | Attach::FbtReturn => {
                 let ret = p.attach == Attach::FbtReturn;
+                // A function the kernel refuses (not probe-able after all,
+                // gone with its module) is skipped and reported, not fatal.
+                let mut failed: Vec<(String, io::Error)> = Vec::new();
                 for &probe in &p.probes {
                     let Some(func) = cat.fbt_func(probe) else { continue };
                     let ev = if func.duplicate && func.addr != 0 {
                         perf::open_kprobe_addr(func.addr, ret)
                     } else {
                         perf::open_kprobe(&func.name, 0, ret)
+                    };
+                    let link = ev.and_then(|ev| {
+                        // The link keeps the perf event; our fd can go.
+                        let link = sys::link_create_perf_event(fd.as_fd(), ev.as_fd(), probe as u64)?;
+                        let _ = perf::enable(ev.as_fd());
+                        Ok(link)
+                    });
+                    match link {
+                        Ok(link) => mine.push(link),
+                        Err(e) => {
+                            if crate::kernel::is_privilege_error(&e) {
+                                return Err(err(&format!("kprobe on {}", func.name), e));
+                            }
+                            failed.push((func.name.clone(), e));
+                        }
                     }
-                    .map_err(|e| err(&format!("kprobe on {}", func.name), e))?;
-                    // The link keeps the perf event; our fd can go.
-                    let link = sys::link_create_perf_event(fd.as_fd(), ev.as_fd(), probe as u64)
-                        .map_err(|e| err(&format!("link on {}", func.name), e))?;
-                    let _ = perf::enable(ev.as_fd());
-                    mine.push(link);
                     done += 1;
                     if done % 500 == 0 && !progress(done, total) {
                         l.attachments[pi] = mine;
                         return Err(AttachError { msg: "interrupted while attaching probes".into(), log: None });
                     }
+                }
+                if !failed.is_empty() {
+                    if mine.is_empty() {
+                        let (f, e) = failed.swap_remove(0);
+                        return Err(err(&format!("kprobe on {}", f), e));
+                    }
+                    let (f, e) = &failed[0];
+                    eprintln!(
+                        "dtrace: {} of {} {} probes could not be enabled and are skipped (first: {}: {})",
+                        failed.len(),
+                        p.probes.len(),
+                        describe(p),
+                        f,
+                        crate::kernel::explain(e)
+                    );
                 }
             }
         }
