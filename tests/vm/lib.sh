@@ -62,7 +62,10 @@ vm_run() {
     local limit=$(( ${CASE_TIMEOUT:-300} - 30 ))
     [ "$limit" -ge 30 ] || limit=30
     local st=0
-    "$VMRUN" --mode "$mode" --smp "$smp" --timeout "$limit" \
+    # VMRUN_TIMING: vmrun reports on stderr (shown when the case fails) the
+    # guest uptime when the command started, so a hang at boot is told apart
+    # from one in our commands.
+    VMRUN_TIMING=1 "$VMRUN" --mode "$mode" --smp "$smp" --timeout "$limit" \
         -b "$DTRACE" -b "$WORKLOAD" \
         -e "DTRACE=$DTRACE" -e "WORKLOAD=$WORKLOAD" -e LC_ALL=C -e TZ=UTC \
         "$@" -c "$VM_PRELUDE$cmds" || st=$?

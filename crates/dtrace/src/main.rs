@@ -55,6 +55,9 @@ fn run(fl: Flags) -> i32 {
     if fl.flowindent {
         opts.flowindent = true;
     }
+    if fl.verbose {
+        opts.verbose = true;
+    }
     if let Some(b) = &fl.bufsize {
         if let Err(m) = opts.set(&format!("bufsize={}", b)) {
             return die(m);

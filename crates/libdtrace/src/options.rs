@@ -30,6 +30,8 @@ pub struct Options {
     pub nspec: u32,
     pub specsize: u64,
     pub verbose_verifier: bool,
+    /// `-v`: report backends and attach/detach timings.
+    pub verbose: bool,
 }
 
 impl Default for Options {
@@ -58,6 +60,7 @@ impl Default for Options {
             nspec: 1,
             specsize: 32 << 10,
             verbose_verifier: false,
+            verbose: false,
         }
     }
 }
@@ -155,6 +158,7 @@ impl Options {
             "nspec" => self.nspec = num(value)?,
             "specsize" => self.specsize = size(value)?,
             "bpflog" => self.verbose_verifier = true,
+            "verbose" => self.verbose = true,
             n if KNOWN.contains(&n) => {}
             _ => return Err(format!("failed to set option '{}': Invalid option name", name)),
         }

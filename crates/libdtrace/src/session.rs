@@ -3,7 +3,7 @@
 //! parses flags and drives this.
 
 use crate::cg::codegen::{self, CgEnv, ClauseIn};
-use crate::cg::layout::{Attach, Compiled, MAP_DROPS, MAP_RINGBUF, MAP_STATE};
+use crate::cg::layout::{Attach, Compiled, MAP_DROPS, MAP_RINGBUF, MAP_STATE, STATE_ACTIVE, STATE_EXITING, STATE_PREBEGIN};
 use crate::consume::records::Consumer;
 use crate::kernel::{ringbuf::RingBuf, sys};
 use crate::lang::ast::{Item, Program};
@@ -259,12 +259,21 @@ pub fn run(
         eprintln!("dtrace: attached {} of {} probes", done, total);
         !stop_requested()
     };
+    let t0 = Instant::now();
     attach::attach_all(c, &prep.catalog, &mut loaded, &mut progress).map_err(fail)?;
+    if opts.verbose {
+        let fbt: usize = c.programs.iter().filter(|p| matches!(p.attach, Attach::FbtEntry | Attach::FbtReturn)).map(|p| p.probes.len()).sum();
+        if fbt > 0 {
+            eprintln!("dtrace: fbt: kprobe backend (one shared program per entry/return, probe id as BPF cookie)");
+        }
+        eprintln!("dtrace: attached in {:.3} s", t0.elapsed().as_secs_f64());
+    }
     banner(prep);
 
     let mut status: Option<i32> = None;
     let run_begin = attach::run_once(c, &loaded, &Attach::Begin).map_err(|e| Failure(format!("failed to run BEGIN: {}", e)))?;
     let _ = run_begin;
+    set_state_active(&loaded);
     if let Some(t) = target.as_deref_mut() {
         t.release();
     }
@@ -301,7 +310,11 @@ pub fn run(
     }
     // Stop every probe, then END.
     set_state_exiting(&loaded);
+    let t1 = Instant::now();
     loaded.detach();
+    if opts.verbose {
+        eprintln!("dtrace: detached in {:.3} s", t1.elapsed().as_secs_f64());
+    }
     ring.drain(|rec| consumer.record(rec, &loaded, out));
     attach::run_once(c, &loaded, &Attach::End).map_err(|e| Failure(format!("failed to run END: {}", e)))?;
     ring.drain(|rec| consumer.record(rec, &loaded, out));
@@ -369,12 +382,29 @@ fn raise_fd_limit() {
     }
 }
 
-fn set_state_exiting(l: &Loaded) {
+fn state(l: &Loaded) -> [u8; 8] {
     let mut v = [0u8; 8];
     let _ = sys::map_lookup(l.map(MAP_STATE).as_fd(), &0u32.to_le_bytes(), &mut v);
-    if v[0..4] == [0, 0, 0, 0] {
-        v[0..4].copy_from_slice(&1u32.to_le_bytes());
-        let _ = sys::map_update(l.map(MAP_STATE).as_fd(), &0u32.to_le_bytes(), &v, sys::BPF_ANY);
+    v
+}
+
+fn set_state(l: &Loaded, mut v: [u8; 8], s: i32) {
+    v[0..4].copy_from_slice(&s.to_le_bytes());
+    let _ = sys::map_update(l.map(MAP_STATE).as_fd(), &0u32.to_le_bytes(), &v, sys::BPF_ANY);
+}
+
+/// BEGIN has run: let every other probe act (unless BEGIN called exit()).
+fn set_state_active(l: &Loaded) {
+    let v = state(l);
+    if i32::from_le_bytes(v[0..4].try_into().unwrap()) == STATE_PREBEGIN {
+        set_state(l, v, STATE_ACTIVE);
+    }
+}
+
+fn set_state_exiting(l: &Loaded) {
+    let v = state(l);
+    if i32::from_le_bytes(v[0..4].try_into().unwrap()) != STATE_EXITING {
+        set_state(l, v, STATE_EXITING);
     }
 }
 

@@ -440,8 +440,9 @@ impl<'a> Gen<'a> {
         let a = &mut f.asm;
         a.emit(Insn::stx(BPF_DW, FP, R1, SLOT_CTX));
         a.emit(Insn::st_imm(BPF_DW, FP, SLOT_ZERO, 0));
-        // Stop at once when the session is exiting (END still runs).
-        if f.attach != Attach::End {
+        // Act only while the session is active: after BEGIN, before exit
+        // (BEGIN and END run once, from user space).
+        if f.attach != Attach::End && f.attach != Attach::Begin {
             lookup_fixed(a, MAP_STATE);
             a.jmp_imm(BPF_JEQ, R0, 0, exit);
             a.emit(Insn::ldx(BPF_W, R1, R0, 0));

@@ -33,8 +33,11 @@ pub const DROP_ERRORS: i16 = 24;
 pub const DROP_SLOTS: u32 = 4;
 
 /// Session states kept in `MAP_STATE` (u32 at offset 0; exit status at 4).
-pub const STATE_ACTIVE: i32 = 0;
+/// Probes other than BEGIN and END act only while ACTIVE, which the
+/// session sets once BEGIN has run: BEGIN fires before any other probe.
+pub const STATE_PREBEGIN: i32 = 0;
 pub const STATE_EXITING: i32 = 1;
+pub const STATE_ACTIVE: i32 = 2;
 
 /// Fault codes, as DTrace numbers them.
 pub const FLT_BADADDR: u32 = 1;

@@ -155,6 +155,8 @@ pub fn attach_all(c: &Compiled, cat: &Catalog, l: &mut Loaded, progress: &mut dy
                 let mut failed: Vec<(String, io::Error)> = Vec::new();
                 for &probe in &p.probes {
                     let Some(func) = cat.fbt_func(probe) else { continue };
+                    // By name (the kernel then adjusts to the probe-able
+                    // entry point); by address only where the name is ambiguous.
                     let ev = if func.duplicate && func.addr != 0 {
                         perf::open_kprobe_addr(func.addr, ret)
                     } else {
