@@ -17,9 +17,9 @@ fn main() {
         Ok(f) => f,
         Err(msg) => {
             if !msg.is_empty() {
-                eprintln!("dtrace: {}", msg);
+                libdtrace::note!("dtrace: {}", msg);
             }
-            eprint!("{}", flags::USAGE);
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), flags::USAGE.as_bytes());
             exit(2);
         }
     };
@@ -27,7 +27,7 @@ fn main() {
 }
 
 fn die(msg: impl AsRef<str>) -> i32 {
-    eprintln!("dtrace: {}", msg.as_ref());
+    libdtrace::note!("dtrace: {}", msg.as_ref());
     1
 }
 
@@ -95,7 +95,7 @@ fn run(fl: Flags) -> i32 {
         return list(&[], &opts);
     }
     if sources.is_empty() {
-        eprint!("{}", flags::USAGE);
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), flags::USAGE.as_bytes());
         return 2;
     }
     let mut parsed = match session::parse_sources(&sources, &mut opts) {
@@ -138,9 +138,9 @@ fn run(fl: Flags) -> i32 {
     };
     if fl.print_bpf {
         for p in &prep.compiled.programs {
-            eprintln!("\nDisassembly of {} ({} instructions):", p.name, p.insns.len());
+            libdtrace::note!("\nDisassembly of {} ({} instructions):", p.name, p.insns.len());
             for l in libdtrace::cg::insn::disassemble(&p.insns) {
-                eprintln!("{}", l);
+                libdtrace::note!("{}", l);
             }
         }
     }
@@ -173,7 +173,7 @@ fn run(fl: Flags) -> i32 {
         }
         for (i, s) in sources.iter().enumerate() {
             let n = p.matched[i];
-            eprintln!("dtrace: {} matched {} probe{}", s.label(), n, if n == 1 { "" } else { "s" });
+            libdtrace::note!("dtrace: {} matched {} probe{}", s.label(), n, if n == 1 { "" } else { "s" });
         }
     };
     let target: Option<&mut dyn session::Target> = match (tgt.as_mut(), grabbed.as_mut()) {

@@ -4,6 +4,16 @@
 //! Pure stages (lang, cg, consume) never touch the kernel; only `kernel`
 //! and `provider` do.
 
+/// Writes a line to stderr, ignoring errors (a closed stderr must never
+/// abort a tracing session the way eprintln!'s panic would).
+#[macro_export]
+macro_rules! note {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
 pub mod cg;
 pub mod consume;
 pub mod kernel;

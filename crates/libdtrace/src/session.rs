@@ -247,7 +247,7 @@ pub fn run(
     let mut loaded = attach::load(c).map_err(|e| {
         if opts.verbose_verifier {
             if let Some(l) = &e.log {
-                eprintln!("{}", l);
+                crate::note!("{}", l);
             }
         }
         fail(e)
@@ -256,7 +256,7 @@ pub fn run(
     let mut consumer = Consumer::new(c, &prep.catalog, opts);
     raise_fd_limit();
     let mut progress = |done: usize, total: usize| {
-        eprintln!("dtrace: attached {} of {} probes", done, total);
+        crate::note!("dtrace: attached {} of {} probes", done, total);
         !stop_requested()
     };
     let t0 = Instant::now();
@@ -264,9 +264,9 @@ pub fn run(
     if opts.verbose {
         let fbt: usize = c.programs.iter().filter(|p| matches!(p.attach, Attach::FbtEntry | Attach::FbtReturn)).map(|p| p.probes.len()).sum();
         if fbt > 0 {
-            eprintln!("dtrace: fbt: kprobe backend (one shared program per entry/return, probe id as BPF cookie)");
+            crate::note!("dtrace: fbt: kprobe backend (one shared program per entry/return, probe id as BPF cookie)");
         }
-        eprintln!("dtrace: attached in {:.3} s", t0.elapsed().as_secs_f64());
+        crate::note!("dtrace: attached in {:.3} s", t0.elapsed().as_secs_f64());
     }
     banner(prep);
 
@@ -296,7 +296,7 @@ pub fn run(
         if let Some(t) = target.as_deref_mut() {
             if t.exited() {
                 ring.drain(|rec| consumer.record(rec, &loaded, out));
-                eprintln!("dtrace: pid {} has exited", t.pid());
+                crate::note!("dtrace: pid {} has exited", t.pid());
                 break;
             }
         }
@@ -313,7 +313,7 @@ pub fn run(
     let t1 = Instant::now();
     loaded.detach();
     if opts.verbose {
-        eprintln!("dtrace: detached in {:.3} s", t1.elapsed().as_secs_f64());
+        crate::note!("dtrace: detached in {:.3} s", t1.elapsed().as_secs_f64());
     }
     ring.drain(|rec| consumer.record(rec, &loaded, out));
     attach::run_once(c, &loaded, &Attach::End).map_err(|e| Failure(format!("failed to run END: {}", e)))?;
@@ -324,7 +324,7 @@ pub fn run(
     report_drops(&loaded, &mut drops_seen, opts);
     for (p, n) in c.programs.iter().zip(loaded.recursion_misses()) {
         if n > 0 {
-            eprintln!("dtrace: {} firing{} of {} missed: the probe fired again on a CPU where it was already running", n, if n == 1 { "" } else { "s" }, program_desc(p));
+            crate::note!("dtrace: {} firing{} of {} missed: the probe fired again on a CPU where it was already running", n, if n == 1 { "" } else { "s" }, program_desc(p));
         }
     }
     consumer.print_all_aggregations(&loaded, out);
@@ -341,7 +341,7 @@ fn check_recursion(c: &Compiled, l: &mut Loaded, seen: &mut [u64]) {
     let now = l.recursion_misses();
     for (i, n) in now.iter().enumerate() {
         if n.saturating_sub(seen[i]) > RECURSION_LIMIT_PER_SEC {
-            eprintln!(
+            crate::note!(
                 "dtrace: disabling the probes of {}: {} re-entered firings in one second",
                 program_desc(&c.programs[i]),
                 n - seen[i]
@@ -426,7 +426,7 @@ fn report_drops(l: &Loaded, seen: &mut Vec<u64>, opts: &Options) {
         let now = get(cpu, 0);
         if now > seen[cpu * slots] {
             let n = now - seen[cpu * slots];
-            eprintln!("dtrace: {}{} {} on CPU {}", tag("DTRACEDROP_PRINCIPAL"), n, plural(n, "drop", "drops"), cpu);
+            crate::note!("dtrace: {}{} {} on CPU {}", tag("DTRACEDROP_PRINCIPAL"), n, plural(n, "drop", "drops"), cpu);
             seen[cpu * slots] = now;
         }
     }
@@ -434,7 +434,7 @@ fn report_drops(l: &Loaded, seen: &mut Vec<u64>, opts: &Options) {
         let now = get(cpu, 3);
         if now > seen[cpu * slots + 3] {
             let n = now - seen[cpu * slots + 3];
-            eprintln!("dtrace: {} {} on CPU {}", n, plural(n, "error", "errors"), cpu);
+            crate::note!("dtrace: {} {} on CPU {}", n, plural(n, "error", "errors"), cpu);
             seen[cpu * slots + 3] = now;
         }
     }
@@ -447,7 +447,7 @@ fn report_drops(l: &Loaded, seen: &mut Vec<u64>, opts: &Options) {
         let before: u64 = (0..ncpu).map(|c| seen[c * slots + k]).sum();
         if total > before {
             let n = total - before;
-            eprintln!("dtrace: {}{} {}", tag(t), n, plural(n, one, many));
+            crate::note!("dtrace: {}{} {}", tag(t), n, plural(n, one, many));
             for c in 0..ncpu {
                 seen[c * slots + k] = get(c, k);
             }

@@ -161,7 +161,7 @@ impl<'a> Consumer<'a> {
             _ => format!("fault {}", kind),
         };
         // DTrace's words; our "DIF offset" is the BPF instruction index.
-        eprintln!("dtrace: error on enabled probe ID {} (ID {}: {}): {} in action #{} at DIF offset {}", faulting, pid, pname, what, action.max(1), pc);
+        crate::note!("dtrace: error on enabled probe ID {} (ID {}: {}): {} in action #{} at DIF offset {}", faulting, pid, pname, what, action.max(1), pc);
     }
 
     /// Reads an aggregation: (keys, merged value) for every entry.

@@ -189,7 +189,7 @@ pub fn attach_all(c: &Compiled, cat: &Catalog, l: &mut Loaded, progress: &mut dy
                         return Err(err(&format!("kprobe on {}", f), e));
                     }
                     let (f, e) = &failed[0];
-                    eprintln!(
+                    crate::note!(
                         "dtrace: {} of {} {} probes could not be enabled and are skipped (first: {}: {})",
                         failed.len(),
                         p.probes.len(),
