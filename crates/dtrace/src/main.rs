@@ -92,7 +92,7 @@ fn run(fl: Flags) -> i32 {
         }
     }
     if fl.mode == Mode::List && sources.is_empty() {
-        return list(&[], &opts);
+        return list(&[], &opts, fl.verbose);
     }
     if sources.is_empty() {
         let _ = std::io::Write::write_all(&mut std::io::stderr(), flags::USAGE.as_bytes());
@@ -103,7 +103,7 @@ fn run(fl: Flags) -> i32 {
         Err(Failure(m)) => return die(m),
     };
     if fl.mode == Mode::List {
-        return list_program(&parsed, &sources, &opts);
+        return list_program(&parsed, &sources, &opts, fl.verbose);
     }
     // Start the -c command (held until tracing is on) so $target is known.
     let mut tgt: Option<target::Child> = None;
@@ -236,19 +236,31 @@ fn list_line(p: &libdtrace::provider::Probe) -> String {
     format!("{:>5} {:>10} {:>17} {:>33} {}", p.id, p.provider, p.module, p.function, p.name)
 }
 
-/// `dtrace -l` with no descriptions: every probe.
-fn list(_: &[Source], _opts: &Options) -> i32 {
-    let cat = libdtrace::provider::Catalog::load();
+/// `dtrace -l` with no descriptions: every probe (fbt's too where the
+/// kernel allows it).
+fn list(_: &[Source], _opts: &Options, verbose: bool) -> i32 {
+    let mut cat = libdtrace::provider::Catalog::load();
+    let _ = cat.load_fbt();
     let mut out = std::io::BufWriter::new(std::io::stdout());
     let _ = writeln!(out, "{}", LIST_HEADER);
     for p in &cat.probes {
         let _ = writeln!(out, "{}", list_line(p));
     }
+    list_excluded(&mut out, &cat, verbose);
     0
 }
 
+/// With -v: the functions fbt leaves out, and why.
+fn list_excluded(out: &mut dyn Write, cat: &libdtrace::provider::Catalog, verbose: bool) {
+    if verbose && !cat.fbt_excluded.is_empty() {
+        let n = cat.fbt_excluded.lines().count();
+        let _ = writeln!(out, "\nExcluded from fbt ({} functions):", n);
+        let _ = out.write_all(cat.fbt_excluded.as_bytes());
+    }
+}
+
 /// `dtrace -l -n ...`: the probes each clause matches.
-fn list_program(parsed: &session::Parsed, sources: &[Source], opts: &Options) -> i32 {
+fn list_program(parsed: &session::Parsed, sources: &[Source], opts: &Options, verbose: bool) -> i32 {
     let mut cat = libdtrace::provider::Catalog::load();
     let mut ids = Vec::new();
     for (i, item) in parsed.program.items.iter().enumerate() {
@@ -281,5 +293,6 @@ fn list_program(parsed: &session::Parsed, sources: &[Source], opts: &Options) ->
             let _ = writeln!(out, "{}", list_line(p));
         }
     }
+    list_excluded(&mut out, &cat, verbose);
     0
 }

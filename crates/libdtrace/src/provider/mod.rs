@@ -70,6 +70,8 @@ pub struct Catalog {
     pub syscall_args: HashMap<String, Vec<SyscallArg>>,
     /// fbt functions, loaded on first use (kallsyms and tracefs are large).
     pub fbt_funcs: Vec<FbtFunc>,
+    /// Functions fbt leaves out, one line each with the reason.
+    pub fbt_excluded: String,
     fbt_state: FbtState,
 }
 
@@ -105,6 +107,7 @@ impl Catalog {
             syscall_index: HashMap::new(),
             syscall_args: HashMap::new(),
             fbt_funcs: Vec::new(),
+            fbt_excluded: String::new(),
             fbt_state: FbtState::NotLoaded,
         };
         for (name, kind) in [("BEGIN", ProbeKind::Begin), ("END", ProbeKind::End), ("ERROR", ProbeKind::Error)] {
@@ -193,6 +196,7 @@ impl Catalog {
                 return Err(MatchError(m));
             }
         };
+        self.fbt_excluded = inv.verbose_listing();
         for f in inv.functions {
             let i = self.fbt_funcs.len() as u32;
             self.push("fbt", &f.module, &f.name, "entry", ProbeKind::FbtEntry(i));
