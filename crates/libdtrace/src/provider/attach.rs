@@ -32,6 +32,10 @@ impl Loaded {
     /// Detaches every probe (programs and maps stay until drop).
     pub fn detach(&mut self) {
         let all: Vec<OwnedFd> = self.attachments.iter_mut().flat_map(std::mem::take).collect();
+        // Removing each kprobe waits for an RCU grace period under a kernel
+        // mutex (tracepoint_synchronize_unregister): for many probes, ask
+        // for expedited grace periods while we detach, then restore.
+        let _expedite = if all.len() >= 256 { RcuExpedite::start() } else { None };
         close_in_parallel(all);
     }
 
@@ -46,6 +50,30 @@ impl Loaded {
     /// running on that CPU (recursion), per program.
     pub fn recursion_misses(&self) -> Vec<u64> {
         self.progs.iter().map(|p| sys::prog_info(p.as_fd()).map(|i| i.recursion_misses).unwrap_or(0)).collect()
+    }
+}
+
+/// Holds /sys/kernel/rcu_expedited at 1 and puts back the old value on drop.
+struct RcuExpedite {
+    old: String,
+}
+
+const RCU_EXPEDITED: &str = "/sys/kernel/rcu_expedited";
+
+impl RcuExpedite {
+    fn start() -> Option<RcuExpedite> {
+        let old = std::fs::read_to_string(RCU_EXPEDITED).ok()?;
+        if old.trim() == "1" {
+            return None;
+        }
+        std::fs::write(RCU_EXPEDITED, "1").ok()?;
+        Some(RcuExpedite { old })
+    }
+}
+
+impl Drop for RcuExpedite {
+    fn drop(&mut self) {
+        let _ = std::fs::write(RCU_EXPEDITED, self.old.trim());
     }
 }
 
