@@ -32,6 +32,8 @@ pub struct Options {
     pub verbose_verifier: bool,
     /// `-v`: report backends and attach/detach timings.
     pub verbose: bool,
+    /// `-x fbtbackend=fentry|kprobe` forces how fbt probes attach.
+    pub fbt_backend: Option<String>,
 }
 
 impl Default for Options {
@@ -61,6 +63,7 @@ impl Default for Options {
             specsize: 32 << 10,
             verbose_verifier: false,
             verbose: false,
+            fbt_backend: None,
         }
     }
 }
@@ -159,6 +162,10 @@ impl Options {
             "specsize" => self.specsize = size(value)?,
             "bpflog" => self.verbose_verifier = true,
             "verbose" => self.verbose = true,
+            "fbtbackend" => match value {
+                Some(v @ ("fentry" | "kprobe" | "auto")) => self.fbt_backend = Some(v.to_string()),
+                _ => return Err(bad()),
+            },
             n if KNOWN.contains(&n) => {}
             _ => return Err(format!("failed to set option '{}': Invalid option name", name)),
         }

@@ -2,7 +2,7 @@
 //! final aggregation printing → detach. The command (crates/dtrace) only
 //! parses flags and drives this.
 
-use crate::cg::codegen::{self, CgEnv, ClauseIn};
+use crate::cg::codegen::{self, CgEnv, ClauseIn, FbtBackend};
 use crate::cg::layout::{Attach, Compiled, MAP_DROPS, MAP_RINGBUF, MAP_STATE, STATE_ACTIVE, STATE_EXITING, STATE_PREBEGIN};
 use crate::consume::records::Consumer;
 use crate::kernel::{ringbuf::RingBuf, sys};
@@ -159,7 +159,8 @@ pub fn prepare(parsed: &mut Parsed, sources: &[Source], opts: &Options, macros: 
     }
     let wall_offset_ns = wall_offset();
     let btf = std::cell::OnceCell::new();
-    let env = CgEnv { sema: &sema, opts, catalog: &catalog, wall_offset_ns, btf: &btf };
+    let fbt_backend = choose_fbt_backend(&catalog, &clauses, opts)?;
+    let env = CgEnv { sema: &sema, opts, catalog: &catalog, wall_offset_ns, btf: &btf, fbt_backend };
     let ins: Vec<ClauseIn> = clauses
         .iter()
         .map(|(i, probes)| {
@@ -184,6 +185,42 @@ pub fn prepare(parsed: &mut Parsed, sources: &[Source], opts: &Options, macros: 
     };
     let sema_aggs = sema.syms.aggs.len();
     Ok(Prepared { compiled, catalog, matched, sema_aggs })
+}
+
+/// fentry/fexit where the kernel allows it and few functions are probed
+/// (each needs its own program and trampoline); one shared kprobe program
+/// otherwise. `-x fbtbackend=` forces either.
+const FENTRY_MAX_FUNCTIONS: usize = 64;
+
+fn choose_fbt_backend(cat: &Catalog, clauses: &[(usize, Vec<u32>)], opts: &Options) -> Result<FbtBackend, Failure> {
+    use crate::provider::ProbeKind;
+    let mut fbt: Vec<u32> = clauses
+        .iter()
+        .flat_map(|(_, p)| p.iter().copied())
+        .filter(|&id| matches!(cat.get(id).map(|p| &p.kind), Some(ProbeKind::FbtEntry(_) | ProbeKind::FbtReturn(_))))
+        .collect();
+    fbt.sort();
+    fbt.dedup();
+    if fbt.is_empty() {
+        return Ok(FbtBackend::Kprobe);
+    }
+    let first = cat.get(fbt[0]).map(|p| p.function.clone()).unwrap_or_default();
+    let kprobes = crate::provider::kprobes_available();
+    match opts.fbt_backend.as_deref() {
+        Some("kprobe") if !kprobes => Err(Failure("fbt: cannot use the kprobe backend: this kernel has no kprobes".into())),
+        Some("kprobe") => Ok(FbtBackend::Kprobe),
+        Some("fentry") => match crate::provider::fentry_check(&first) {
+            Ok(()) => Ok(FbtBackend::Fentry),
+            Err(why) => Err(Failure(format!("fbt: cannot use the fentry backend: the kernel refuses fentry programs ({})", why))),
+        },
+        _ => {
+            if (fbt.len() <= FENTRY_MAX_FUNCTIONS || !kprobes) && crate::provider::fentry_check(&first).is_ok() {
+                Ok(FbtBackend::Fentry)
+            } else {
+                Ok(FbtBackend::Kprobe)
+            }
+        }
+    }
 }
 
 fn full_desc(d: &crate::lang::ast::ProbeDesc) -> String {

@@ -78,9 +78,32 @@ pub struct CgEnv<'a> {
     pub wall_offset_ns: i64,
     /// Kernel types, loaded on first use.
     pub btf: &'a std::cell::OnceCell<Option<crate::kernel::btf::Btf>>,
+    /// How fbt probes attach (chosen by the session from what the kernel
+    /// allows and how many functions are probed).
+    pub fbt_backend: FbtBackend,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FbtBackend {
+    /// Single kprobes/kretprobes sharing one program (BPF cookies).
+    Kprobe,
+    /// fentry/fexit, one program per function, arguments typed by BTF.
+    Fentry,
 }
 
 impl CgEnv<'_> {
+    /// BTF id and parameter count of a kernel function fentry can attach
+    /// to (at most 6 arguments, all passed in registers).
+    fn fentry_target(&self, func: &str) -> Option<(u32, u32)> {
+        let btf = self.btf.get_or_init(|| crate::kernel::btf::Btf::load_vmlinux().ok()).as_ref()?;
+        let id = btf.find_func(func)?;
+        let (params, _) = btf.func_params(id)?;
+        if params.len() > 6 || btf.is_variadic(id) {
+            return None;
+        }
+        Some((id.0, params.len() as u32))
+    }
+
     /// Byte offset of a member path in a kernel struct, from BTF.
     fn kernel_offset(&self, st: &str, path: &[&str]) -> Option<u64> {
         let btf = self.btf.get_or_init(|| crate::kernel::btf::Btf::load_vmlinux().ok()).as_ref()?;
@@ -113,8 +136,16 @@ pub fn compile(env: &CgEnv, clauses: &[ClauseIn]) -> R<Compiled> {
                 }
                 ProbeKind::SyscallEntry(_) => Attach::SysEnter,
                 ProbeKind::SyscallReturn(_) => Attach::SysExit,
-                ProbeKind::FbtEntry(_) => Attach::FbtEntry,
-                ProbeKind::FbtReturn(_) => Attach::FbtReturn,
+                ProbeKind::FbtEntry(_) | ProbeKind::FbtReturn(_) => {
+                    let ret = matches!(p.kind, ProbeKind::FbtReturn(_));
+                    match (env.fbt_backend, env.fentry_target(&p.function)) {
+                        (FbtBackend::Fentry, Some((btf_id, nargs))) if !env.catalog.fbt_func(pid).map_or(false, |f| f.duplicate) => {
+                            Attach::Fentry { probe: pid, btf_id, nargs, ret }
+                        }
+                        _ if ret => Attach::FbtReturn,
+                        _ => Attach::FbtEntry,
+                    }
+                }
                 ProbeKind::Profile { period_ns } => Attach::Timer { probe: pid, period_ns, all_cpus: true },
                 ProbeKind::Tick { period_ns } => Attach::Timer { probe: pid, period_ns, all_cpus: false },
             };
@@ -371,6 +402,7 @@ impl<'a> Gen<'a> {
         let prog_type = match attach {
             Attach::Begin | Attach::End | Attach::SysEnter | Attach::SysExit => sys::BPF_PROG_TYPE_RAW_TRACEPOINT,
             Attach::FbtEntry | Attach::FbtReturn => sys::BPF_PROG_TYPE_KPROBE,
+            Attach::Fentry { .. } => sys::BPF_PROG_TYPE_TRACING,
             Attach::Timer { .. } => sys::BPF_PROG_TYPE_PERF_EVENT,
         };
         let all_probes: Vec<u32> = {
@@ -429,10 +461,15 @@ impl<'a> Gen<'a> {
             Attach::SysExit => "dt_sys_exit".to_string(),
             Attach::FbtEntry => "dt_fbt_entry".to_string(),
             Attach::FbtReturn => "dt_fbt_return".to_string(),
+            Attach::Fentry { probe, ret, .. } => format!("dt_f{}_{}", if *ret { "exit" } else { "entry" }, probe),
             Attach::Timer { probe, .. } => format!("dt_timer_{}", probe),
         };
         let insns = f.asm.finish().map_err(|m| CompileError::nowhere("D_PROG", m))?;
-        self.out.programs.push(ProgSpec { attach: attach.clone(), prog_type, name, insns, probes: all_probes });
+        let (expected_attach_type, attach_btf_id) = match attach {
+            Attach::Fentry { btf_id, ret, .. } => (if *ret { sys::BPF_TRACE_FEXIT } else { sys::BPF_TRACE_FENTRY }, *btf_id),
+            _ => (0, 0),
+        };
+        self.out.programs.push(ProgSpec { attach: attach.clone(), prog_type, name, insns, probes: all_probes, expected_attach_type, attach_btf_id });
         Ok(())
     }
 
@@ -1319,6 +1356,16 @@ impl<'a> Gen<'a> {
             Attach::FbtEntry if i < 6 => {
                 a.emit(Insn::ldx(BPF_DW, r, FP, SLOT_CTX));
                 a.emit(Insn::ldx(BPF_DW, r, r, CALL_ARG_REGS[i]));
+            }
+            // fentry: the arguments as the trampoline saved them.
+            Attach::Fentry { nargs, ret: false, .. } if (i as u32) < nargs => {
+                a.emit(Insn::ldx(BPF_DW, r, FP, SLOT_CTX));
+                a.emit(Insn::ldx(BPF_DW, r, r, 8 * i as i16));
+            }
+            // fexit: the return value follows the arguments.
+            Attach::Fentry { nargs, ret: true, .. } if i == 1 => {
+                a.emit(Insn::ldx(BPF_DW, r, FP, SLOT_CTX));
+                a.emit(Insn::ldx(BPF_DW, r, r, 8 * nargs as i16));
             }
             // fbt return: arg1 is the return value (arg0, the return
             // offset, is not known to a kretprobe: 0).

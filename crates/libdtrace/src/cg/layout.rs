@@ -76,6 +76,8 @@ pub enum Attach {
     /// function, attached with the probe id as its BPF cookie.
     FbtEntry,
     FbtReturn,
+    /// fbt through fentry/fexit: one program per function, typed by BTF.
+    Fentry { probe: u32, btf_id: u32, nargs: u32, ret: bool },
     /// A profile-N (every CPU) or tick-N (one CPU) probe.
     Timer { probe: u32, period_ns: u64, all_cpus: bool },
 }
@@ -88,6 +90,9 @@ pub struct ProgSpec {
     pub insns: Vec<Insn>,
     /// Probe ids this program serves (for the matched-probes count).
     pub probes: Vec<u32>,
+    /// For fentry/fexit: the attach type and the function's BTF id.
+    pub expected_attach_type: u32,
+    pub attach_btf_id: u32,
 }
 
 /// One data item of a record, at a byte offset from the record start.

@@ -80,6 +80,7 @@ impl<'a> Consumer<'a> {
             Attach::SysEnter => self.cat.syscall_probe(disc, false),
             Attach::SysExit => self.cat.syscall_probe(disc, true),
             Attach::FbtEntry | Attach::FbtReturn => self.cat.get(epid.probe.unwrap_or(disc)),
+            Attach::Fentry { probe, .. } => self.cat.get(probe),
             _ => self.cat.get(epid.probe.unwrap_or(disc)),
         }
     }

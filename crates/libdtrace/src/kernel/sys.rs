@@ -274,6 +274,16 @@ struct ProgLoadAttr {
     prog_name: [u8; BPF_OBJ_NAME_LEN],
     prog_ifindex: u32,
     expected_attach_type: u32,
+    prog_btf_fd: u32,
+    func_info_rec_size: u32,
+    func_info: u64,
+    func_info_cnt: u32,
+    line_info_rec_size: u32,
+    line_info: u64,
+    line_info_cnt: u32,
+    attach_btf_id: u32,
+    attach_prog_fd: u32,
+    _pad: u32,
 }
 
 /// A program the kernel refused, with the verifier's explanation.
@@ -326,6 +336,19 @@ const LOG_MAX: usize = 256 << 20;
 /// grows on ENOSPC, and the log is returned in the error. Should the retry
 /// succeed after all, its program is returned.
 pub fn prog_load(prog_type: u32, insns: &[Insn], name: &str, expected_attach_type: u32, log_level: u32) -> Result<OwnedFd, LoadError> {
+    prog_load_btf(prog_type, insns, name, expected_attach_type, 0, log_level)
+}
+
+/// [`prog_load`] for programs that name a kernel BTF type to attach to
+/// (fentry/fexit: `attach_btf_id` is the function's id in vmlinux BTF).
+pub fn prog_load_btf(
+    prog_type: u32,
+    insns: &[Insn],
+    name: &str,
+    expected_attach_type: u32,
+    attach_btf_id: u32,
+    log_level: u32,
+) -> Result<OwnedFd, LoadError> {
     let license = b"GPL\0";
     let bytes: Vec<u8> = insns.iter().flat_map(|i| i.to_bytes()).collect();
     let mut attr = ProgLoadAttr {
@@ -335,6 +358,7 @@ pub fn prog_load(prog_type: u32, insns: &[Insn], name: &str, expected_attach_typ
         license: ptr(license.as_ptr()),
         prog_name: obj_name(name),
         expected_attach_type,
+        attach_btf_id,
         ..Default::default()
     };
     let first = match bpf_fd(BPF_PROG_LOAD, &mut attr) {
@@ -383,6 +407,14 @@ struct RawTpOpenAttr {
 pub fn raw_tracepoint_open(tp_name: &str, prog_fd: BorrowedFd<'_>) -> io::Result<OwnedFd> {
     let name = CString::new(tp_name).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
     let mut a = RawTpOpenAttr { name: ptr(name.as_ptr()), prog_fd: prog_fd.as_raw_fd() as u32, _pad: 0 };
+    bpf_fd(BPF_RAW_TRACEPOINT_OPEN, &mut a)
+}
+
+/// Attaches a tracing program (fentry/fexit, whose target is fixed at load
+/// time) through BPF_RAW_TRACEPOINT_OPEN with no name; the link detaches
+/// when closed.
+pub fn tracing_attach(prog_fd: BorrowedFd<'_>) -> io::Result<OwnedFd> {
+    let mut a = RawTpOpenAttr { name: 0, prog_fd: prog_fd.as_raw_fd() as u32, _pad: 0 };
     bpf_fd(BPF_RAW_TRACEPOINT_OPEN, &mut a)
 }
 
@@ -686,7 +718,8 @@ mod tests {
         use std::mem::size_of;
         assert_eq!(size_of::<MapCreateAttr>(), 44);
         assert_eq!(size_of::<MapElemAttr>(), 32);
-        assert_eq!(size_of::<ProgLoadAttr>(), 72);
+        assert_eq!(size_of::<ProgLoadAttr>(), 120);
+        assert_eq!(std::mem::offset_of!(ProgLoadAttr, attach_btf_id), 108);
         assert_eq!(size_of::<TestRunAttr>(), 72);
         assert_eq!(size_of::<RawTpOpenAttr>(), 16);
         assert_eq!(size_of::<LinkCreatePerfAttr>(), 24);

@@ -118,7 +118,7 @@ pub fn load(c: &Compiled) -> Result<Loaded, AttachError> {
     let mut progs = Vec::new();
     for p in &c.programs {
         let insns = relocate(&p.insns, &maps);
-        let fd = sys::prog_load(p.prog_type, &insns, &p.name, 0, 0).map_err(|e| {
+        let fd = sys::prog_load_btf(p.prog_type, &insns, &p.name, p.expected_attach_type, p.attach_btf_id, 0).map_err(|e| {
             let io = e.io_error();
             if crate::kernel::is_privilege_error(&io) {
                 return AttachError { msg: crate::kernel::PRIVILEGE_MESSAGE.to_string(), log: None };
@@ -142,6 +142,7 @@ fn describe(p: &ProgSpec) -> String {
         Attach::SysExit => "syscall:::return".into(),
         Attach::FbtEntry => "fbt:::entry".into(),
         Attach::FbtReturn => "fbt:::return".into(),
+        Attach::Fentry { probe, ret, .. } => format!("fbt probe {} ({})", probe, if *ret { "fexit" } else { "fentry" }),
         Attach::Timer { probe, .. } => format!("profile probe {}", probe),
     }
 }
@@ -193,6 +194,9 @@ pub fn attach_all(c: &Compiled, cat: &Catalog, l: &mut Loaded, progress: &mut dy
                     perf::attach_bpf(ev.as_fd(), fd.as_fd()).map_err(|e| err("attach", e))?;
                     mine.push(ev);
                 }
+            }
+            Attach::Fentry { .. } => {
+                mine.push(sys::tracing_attach(fd.as_fd()).map_err(|e| err("fentry attach", e))?);
             }
             Attach::FbtEntry | Attach::FbtReturn => {
                 let ret = p.attach == Attach::FbtReturn;

@@ -185,8 +185,14 @@ impl Catalog {
             FbtState::NotLoaded => {}
         }
         if !kprobes_available() {
-            self.fbt_state = FbtState::Unavailable(fbt_unavailable());
-            return Err(MatchError(fbt_unavailable()));
+            if let Err(why) = fentry_check("vfs_read") {
+                let m = format!(
+                    "fbt provider is not available: this kernel has no kprobes (no kprobe PMU in /sys/bus/event_source/devices) and refuses fentry programs ({})",
+                    why
+                );
+                self.fbt_state = FbtState::Unavailable(m.clone());
+                return Err(MatchError(m));
+            }
         }
         let inv = match fbt_inventory::load() {
             Ok(i) => i,
@@ -216,6 +222,28 @@ impl Catalog {
     }
 }
 
+/// Can a fentry program be loaded for `func`? (BTF present, the kernel
+/// accepts BPF_PROG_TYPE_TRACING; refused under lockdown, for instance.)
+pub fn fentry_check(func: &str) -> Result<(), String> {
+    use crate::cg::insn::{Insn, R0};
+    use crate::kernel::sys;
+    let btf = crate::kernel::btf::Btf::load_vmlinux().map_err(|e| format!("no kernel BTF: {}", e))?;
+    let id = btf.find_func(func).ok_or_else(|| format!("{} has no BTF", func))?;
+    let prog = [Insn::mov64_imm(R0, 0), Insn::exit()];
+    sys::prog_load_btf(sys::BPF_PROG_TYPE_TRACING, &prog, "dt_fentry_chk", sys::BPF_TRACE_FENTRY, id.0, 0)
+        .map(drop)
+        .map_err(|e| {
+            let io = e.io_error();
+            let s = io.to_string();
+            let s = s.split(" (os error").next().unwrap_or(&s).to_string();
+            match io.raw_os_error() {
+                Some(libc::EPERM) => format!("EPERM: {}", s),
+                Some(n) => format!("errno {}: {}", n, s),
+                None => s,
+            }
+        })
+}
+
 /// Does this kernel let us create kprobes (the kprobe PMU)?
 pub fn kprobes_available() -> bool {
     std::path::Path::new("/sys/bus/event_source/devices/kprobe/type").exists()
@@ -226,11 +254,6 @@ pub fn desc_matches(d: &ProbeDesc, p: &Probe) -> bool {
         && glob_match(&d.module, &p.module)
         && glob_match(&d.function, &p.function)
         && glob_match(&d.name, &p.name)
-}
-
-/// Why `fbt` cannot be used here, in the kernel's terms.
-fn fbt_unavailable() -> String {
-    "fbt provider is not available: this kernel has no kprobes (no kprobe PMU in /sys/bus/event_source/devices, no kprobe_events in tracefs), and fentry attachment is not implemented yet".to_string()
 }
 
 /// Parses `profile-N[unit]` / `tick-N[unit]`. Without a unit N is a rate in
