@@ -43,6 +43,10 @@ const H_READ_USER_STR: i32 = 114;
 const H_READ_KERNEL_STR: i32 = 115;
 const H_RINGBUF_OUTPUT: i32 = 130;
 const H_GET_ATTACH_COOKIE: i32 = 174;
+const H_RINGBUF_QUERY: i32 = 134;
+const BPF_RB_AVAIL_DATA: i32 = 0;
+const BPF_RB_NO_WAKEUP: i32 = 1;
+const BPF_RB_FORCE_WAKEUP: i32 = 2;
 
 const SLOT_CTX: i16 = -8;
 const SLOT_ZERO: i16 = -16;
@@ -588,12 +592,21 @@ impl<'a> Gen<'a> {
         if records {
             let size = f.rec_off;
             let a = &mut f.asm;
+            // Wake the consumer only when the buffer is filling up; it
+            // otherwise drains on its own timer (switchrate), so a steady
+            // trickle of records costs no wakeup per record.
+            let rb_size = self.out.maps[MAP_RINGBUF].max_entries;
+            a.emit2(Insn::ld_map_fd(R1, MAP_RINGBUF as i32));
+            a.emit(Insn::mov64_imm(R2, BPF_RB_AVAIL_DATA));
+            a.emit(Insn::call(H_RINGBUF_QUERY));
+            a.emit(Insn::mov64_imm(R4, BPF_RB_NO_WAKEUP));
+            let quiet = a.label();
+            a.jmp_imm(BPF_JLT, R0, (rb_size / 4) as i32, quiet);
+            a.emit(Insn::mov64_imm(R4, BPF_RB_FORCE_WAKEUP));
+            a.bind(quiet);
             a.emit2(Insn::ld_map_fd(R1, MAP_RINGBUF as i32));
             a.emit(Insn::ldx(BPF_DW, R2, FP, SLOT_REC));
             a.emit(Insn::mov64_imm(R3, size as i32));
-            // Flags 0: the kernel wakes the consumer only when it had caught
-            // up, i.e. once per batch, not once per record.
-            a.emit(Insn::mov64_imm(R4, 0));
             a.emit(Insn::call(H_RINGBUF_OUTPUT));
             let ok = a.label();
             a.jmp_imm(BPF_JEQ, R0, 0, ok);
