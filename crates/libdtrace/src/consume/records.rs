@@ -302,7 +302,7 @@ impl<'a> Consumer<'a> {
         let a = &self.c.aggs[agg];
         let mut e: Vec<(Vec<Value>, super::agg::AggValue)> =
             self.snapshot(l, agg).into_iter().map(|(k, m)| (k, to_agg_value(&a.func, &m))).collect();
-        super::agg::sort_entries(&mut e, &agg_kind(&a.func), &self.sort_opts());
+        super::agg::sort_entries(&mut e, &a.func.clone(), &self.sort_opts());
         e
     }
 
@@ -318,7 +318,7 @@ impl<'a> Consumer<'a> {
     fn printa(&mut self, l: &Loaded, fmt: Option<&[u8]>, aggs: &[usize], out: &mut dyn Write) {
         let mut buf = Vec::new();
         let ctx = output::PrintCtx::default();
-        let kinds: Vec<super::agg::AggKind> = aggs.iter().map(|&a| agg_kind(&self.c.aggs[a].func)).collect();
+        let kinds: Vec<super::agg::AggKind> = aggs.iter().map(|&a| self.c.aggs[a].func.clone()).collect();
         let entries: Vec<Vec<(Vec<Value>, super::agg::AggValue)>> = aggs.iter().map(|&a| self.sorted_entries(l, a)).collect();
         for &a in aggs {
             self.printed[a] = true;
@@ -356,26 +356,11 @@ impl<'a> Consumer<'a> {
             if entries.is_empty() {
                 continue;
             }
-            let kind = agg_kind(&self.c.aggs[agg].func);
+            let kind = self.c.aggs[agg].func.clone();
             let mut buf = Vec::new();
             super::agg::print_aggregation(&mut buf, &entries, &kind, self.norm[agg]);
             let _ = out.write_all(&buf);
         }
-    }
-}
-
-pub fn agg_kind(f: &AggFunc) -> super::agg::AggKind {
-    use super::agg::AggKind as K;
-    match f {
-        AggFunc::Count => K::Count,
-        AggFunc::Sum => K::Sum,
-        AggFunc::Avg => K::Avg,
-        AggFunc::Min => K::Min,
-        AggFunc::Max => K::Max,
-        AggFunc::Stddev => K::Stddev,
-        AggFunc::Quantize => K::Quantize,
-        AggFunc::Lquantize { base, limit, step } => K::Lquantize { base: *base, limit: *limit, step: *step },
-        AggFunc::Llquantize { factor, low, high, nsteps } => K::Llquantize { factor: *factor, low: *low, high: *high, nsteps: *nsteps },
     }
 }
 

@@ -180,21 +180,12 @@ pub fn visit_children_mut(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
     }
 }
 
-/// The aggregating functions.
-#[derive(Clone, Debug, PartialEq)]
-pub enum AggFunc {
-    Count,
-    Sum,
-    Avg,
-    Min,
-    Max,
-    Stddev,
-    Quantize,
-    Lquantize { base: i64, limit: i64, step: i64 },
-    Llquantize { factor: u16, low: u16, high: u16, nsteps: u16 },
-}
+/// The aggregating functions: the consumer's description, shared so the
+/// compiler and the printer cannot disagree.
+pub use crate::consume::agg::AggKind as AggFunc;
 
 impl AggFunc {
+    /// The function's D name.
     pub fn name(&self) -> &'static str {
         match self {
             AggFunc::Count => "count",
