@@ -123,7 +123,6 @@ pub struct Prepared {
     pub catalog: Catalog,
     /// Matched probe count per source index.
     pub matched: Vec<usize>,
-    pub sema_aggs: usize,
 }
 
 /// Expands macros, checks types, matches probes and generates code.
@@ -183,8 +182,7 @@ pub fn prepare(parsed: &mut Parsed, sources: &[Source], opts: &Options, macros: 
             return Err(compile_failure(src, &e, opts.errtags));
         }
     };
-    let sema_aggs = sema.syms.aggs.len();
-    Ok(Prepared { compiled, catalog, matched, sema_aggs })
+    Ok(Prepared { compiled, catalog, matched })
 }
 
 /// fentry/fexit where the kernel allows it and few functions are probed
@@ -308,8 +306,7 @@ pub fn run(
     banner(prep);
 
     let mut status: Option<i32> = None;
-    let run_begin = attach::run_once(c, &loaded, &Attach::Begin).map_err(|e| Failure(format!("failed to run BEGIN: {}", e)))?;
-    let _ = run_begin;
+    attach::run_once(c, &loaded, &Attach::Begin).map_err(|e| Failure(format!("failed to run BEGIN: {}", e)))?;
     set_state_active(&loaded);
     if let Some(t) = target.as_deref_mut() {
         t.release();

@@ -1002,7 +1002,7 @@ impl<'a> Gen<'a> {
         };
         let ptr = self.alloc(f, line)?;
         if spec.keyless {
-            lookup_fixed_idx(&mut f.asm, spec.map);
+            lookup_fixed(&mut f.asm, spec.map);
             f.asm.jmp_imm(BPF_JEQ, R0, 0, f.clause_end.unwrap());
         } else {
             let key_off = self.build_tuple(f, line, keys, &spec.keys)?;
@@ -2106,10 +2106,6 @@ fn invert(op: u8) -> u8 {
 
 /// r0 = &map[0] for an array map (key 0 from the zero slot).
 fn lookup_fixed(a: &mut Asm, map: usize) {
-    lookup_fixed_idx(a, map)
-}
-
-fn lookup_fixed_idx(a: &mut Asm, map: usize) {
     a.emit2(Insn::ld_map_fd(R1, map as i32));
     a.emit(Insn::mov64_reg(R2, FP));
     a.emit(Insn::alu64_imm(BPF_ADD, R2, SLOT_ZERO as i32));

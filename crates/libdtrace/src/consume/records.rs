@@ -248,29 +248,23 @@ impl<'a> Consumer<'a> {
             let _ = sys::map_update(fd.as_fd(), &0u32.to_le_bytes(), &zero, sys::BPF_ANY);
             return;
         }
-        let snap = self.snapshot(l, agg);
-        let mut keys: Vec<(Vec<u8>, Vec<Value>, Vec<u64>)> = Vec::new();
-        // Re-read raw keys (snapshot decoded them).
+        // Every key currently in the map.
         let ks = a.key_size as usize;
+        let mut keys: Vec<Vec<u8>> = Vec::new();
         let mut key: Option<Vec<u8>> = None;
         let mut next = vec![0u8; ks];
-        let mut raw = Vec::new();
         while sys::map_next_key(fd.as_fd(), key.as_deref(), &mut next).unwrap_or(false) {
-            raw.push(next.clone());
+            keys.push(next.clone());
             key = Some(next.clone());
-        }
-        let _ = snap;
-        for r in raw {
-            keys.push((r, Vec::new(), Vec::new()));
         }
         match (trunc, keep) {
             (false, _) => {
-                for (k, _, _) in &keys {
+                for k in &keys {
                     let _ = sys::map_update(fd.as_fd(), k, &zero, sys::BPF_EXIST);
                 }
             }
             (true, None) => {
-                for (k, _, _) in &keys {
+                for k in &keys {
                     let _ = sys::map_delete(fd.as_fd(), k);
                 }
             }
@@ -282,7 +276,7 @@ impl<'a> Consumer<'a> {
                 }
                 let keep_n = n.unsigned_abs() as usize;
                 let keepers: Vec<Vec<Value>> = entries.iter().take(keep_n).map(|e| e.0.clone()).collect();
-                for (k, _, _) in &keys {
+                for k in &keys {
                     let mut kv = Vec::new();
                     let mut off = 0usize;
                     for t in &a.keys {
