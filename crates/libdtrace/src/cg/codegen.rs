@@ -450,7 +450,7 @@ impl<'a> Gen<'a> {
             }
         }
         let prog_exit = f.asm.label();
-        self.prologue(&mut f, prog_exit)?;
+        self.prologue(&mut f, prog_exit, &all_probes)?;
         for (ci, probes) in members {
             let c = &clauses[*ci];
             self.clause(&mut f, clauses, *ci, c.clause, probes)?;
@@ -477,24 +477,12 @@ impl<'a> Gen<'a> {
         Ok(())
     }
 
-    fn prologue(&mut self, f: &mut Fn, exit: Label) -> R<()> {
+    fn prologue(&mut self, f: &mut Fn, exit: Label, probes: &[u32]) -> R<()> {
         let a = &mut f.asm;
         a.emit(Insn::stx(BPF_DW, FP, R1, SLOT_CTX));
         a.emit(Insn::st_imm(BPF_DW, FP, SLOT_ZERO, 0));
-        // Act only while the session is active: after BEGIN, before exit
-        // (BEGIN and END run once, from user space).
-        if f.attach != Attach::End && f.attach != Attach::Begin {
-            lookup_fixed(a, MAP_STATE);
-            a.jmp_imm(BPF_JEQ, R0, 0, exit);
-            a.emit(Insn::ldx(BPF_W, R1, R0, 0));
-            a.jmp_imm(BPF_JNE, R1, STATE_ACTIVE, exit);
-        }
-        lookup_fixed(a, MAP_REC);
-        a.jmp_imm(BPF_JEQ, R0, 0, exit);
-        a.emit(Insn::stx(BPF_DW, FP, R0, SLOT_REC));
-        lookup_fixed(a, MAP_TMP);
-        a.jmp_imm(BPF_JEQ, R0, 0, exit);
-        a.emit(Insn::stx(BPF_DW, FP, R0, SLOT_TMP));
+        // Syscall programs run on every syscall: find the number first and
+        // leave at once when no clause wants it (the common case).
         match f.attach {
             Attach::SysEnter => {
                 a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_CTX));
@@ -512,6 +500,27 @@ impl<'a> Gen<'a> {
                 a.emit(Insn::mov64_imm(R2, 8));
                 a.emit(Insn::call(H_READ_KERNEL));
             }
+            _ => {}
+        }
+        if matches!(f.attach, Attach::SysEnter | Attach::SysExit) {
+            self.syscall_filter(f, probes, exit)?;
+        }
+        let a = &mut f.asm;
+        // Act only while the session is active: after BEGIN, before exit
+        // (BEGIN and END run once, from user space).
+        if f.attach != Attach::End && f.attach != Attach::Begin {
+            lookup_fixed(a, MAP_STATE);
+            a.jmp_imm(BPF_JEQ, R0, 0, exit);
+            a.emit(Insn::ldx(BPF_W, R1, R0, 0));
+            a.jmp_imm(BPF_JNE, R1, STATE_ACTIVE, exit);
+        }
+        lookup_fixed(a, MAP_REC);
+        a.jmp_imm(BPF_JEQ, R0, 0, exit);
+        a.emit(Insn::stx(BPF_DW, FP, R0, SLOT_REC));
+        lookup_fixed(a, MAP_TMP);
+        a.jmp_imm(BPF_JEQ, R0, 0, exit);
+        a.emit(Insn::stx(BPF_DW, FP, R0, SLOT_TMP));
+        match f.attach {
             Attach::FbtEntry | Attach::FbtReturn => {
                 // The probe id travels as the link's BPF cookie.
                 a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_CTX));
