@@ -479,35 +479,23 @@ impl<'a> Sema<'a> {
                 CompileError::new(line, "D_LQUANT_BASETYPE", format!("{}( ) argument #{} must be an integer constant", func, i + 1))
             })
         };
-        let f = match func {
-            "count" => {
-                nargs(0..=0)?;
-                AggFunc::Count
+        // The functions without parameters of their own: name, kind, how
+        // many arguments (quantize takes an optional increment).
+        let simple: &[(&str, AggFunc, std::ops::RangeInclusive<usize>)] = &[
+            ("count", AggFunc::Count, 0..=0),
+            ("sum", AggFunc::Sum, 1..=1),
+            ("avg", AggFunc::Avg, 1..=1),
+            ("min", AggFunc::Min, 1..=1),
+            ("max", AggFunc::Max, 1..=1),
+            ("stddev", AggFunc::Stddev, 1..=1),
+            ("quantize", AggFunc::Quantize, 1..=2),
+        ];
+        let f = match simple.iter().find(|(n, _, _)| *n == func) {
+            Some((_, kind, range)) => {
+                nargs(range.clone())?;
+                kind.clone()
             }
-            "sum" => {
-                nargs(1..=1)?;
-                AggFunc::Sum
-            }
-            "avg" => {
-                nargs(1..=1)?;
-                AggFunc::Avg
-            }
-            "min" => {
-                nargs(1..=1)?;
-                AggFunc::Min
-            }
-            "max" => {
-                nargs(1..=1)?;
-                AggFunc::Max
-            }
-            "stddev" => {
-                nargs(1..=1)?;
-                AggFunc::Stddev
-            }
-            "quantize" => {
-                nargs(1..=2)?;
-                AggFunc::Quantize
-            }
+            None => match func {
             "lquantize" => {
                 nargs(4..=5)?;
                 let (base, limit, step) = (konst(1)?, konst(2)?, konst(3)?);
@@ -539,6 +527,7 @@ impl<'a> Sema<'a> {
             _ => {
                 return Err(CompileError::new(line, "D_AGG_FUNC", format!("failed to resolve {}: Unknown aggregating function", func)));
             }
+            },
         };
         for a in args.iter().take(1) {
             let t = self.type_of(a)?;
