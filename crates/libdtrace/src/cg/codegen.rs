@@ -2203,7 +2203,7 @@ fn signed_divmod(a: &mut Asm, l: Reg, r: Reg, modulo: bool, signed: bool) {
     a.bind(done);
 }
 
-/// r2 = quantize bucket of `v` (see layout::quantize_bucket).
+/// r2 = quantize bucket of `v` (consume::agg::quantize_bucket, in BPF).
 fn quantize_index(a: &mut Asm, v: Reg) {
     let neg = a.label();
     let zero = a.label();

@@ -153,51 +153,15 @@ pub fn agg_payload_words(f: &AggFunc) -> u32 {
         AggFunc::Avg => 1,
         AggFunc::Stddev => 3,
         AggFunc::Quantize => QUANTIZE_BUCKETS,
-        AggFunc::Lquantize { base, limit, step } => ((limit - base) / step) as u32 + 2,
+        AggFunc::Lquantize { base, limit, step } => crate::consume::agg::lquantize_nbuckets(*base, *limit, *step) as u32,
         AggFunc::Llquantize { factor, low, high, nsteps } => llquantize_buckets(*factor, *low, *high, *nsteps),
     }
 }
 
-/// DTrace's power-of-two buckets: 63 negative, zero, 63 positive.
-pub const QUANTIZE_BUCKETS: u32 = 127;
-pub const QUANTIZE_ZERO: i64 = 63;
-
-/// Bucket of `v` in a quantize() distribution.
-pub fn quantize_bucket(v: i64) -> usize {
-    if v == 0 {
-        return QUANTIZE_ZERO as usize;
-    }
-    let mag = if v > 0 { v as u64 } else { (v as i128).unsigned_abs() as u64 };
-    let log2 = 63 - mag.leading_zeros() as i64;
-    if v > 0 {
-        (QUANTIZE_ZERO + 1 + log2) as usize
-    } else {
-        (QUANTIZE_ZERO - 1 - log2) as usize
-    }
-}
-
-/// Value at the lower edge of quantize bucket `i`.
-pub fn quantize_bucket_value(i: usize) -> i64 {
-    let i = i as i64;
-    if i == QUANTIZE_ZERO {
-        0
-    } else if i > QUANTIZE_ZERO {
-        1i64.wrapping_shl((i - QUANTIZE_ZERO - 1) as u32)
-    } else {
-        -(1i64.wrapping_shl((QUANTIZE_ZERO - 1 - i) as u32))
-    }
-}
-
-pub fn lquantize_bucket(v: i64, base: i64, limit: i64, step: i64) -> usize {
-    let levels = (limit - base) / step;
-    if v < base {
-        0
-    } else if v >= limit {
-        levels as usize + 1
-    } else {
-        ((v - base) / step) as usize + 1
-    }
-}
+/// DTrace's power-of-two buckets (63 negative, zero, 63 positive): the
+/// consumer's layout, which the generated code mirrors.
+pub const QUANTIZE_BUCKETS: u32 = crate::consume::agg::QUANTIZE_NBUCKETS as u32;
+pub const QUANTIZE_ZERO: i64 = crate::consume::agg::QUANTIZE_ZERO_BUCKET as i64;
 
 /// Bucket count of llquantize (the consumer's layout, mirrored in BPF).
 pub fn llquantize_buckets(factor: u16, low: u16, high: u16, nsteps: u16) -> u32 {
@@ -237,29 +201,6 @@ pub fn llquantize_segments(factor: u16, low: u16, high: u16, nsteps: u16) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quantize_layout() {
-        assert_eq!(quantize_bucket(0), 63);
-        assert_eq!(quantize_bucket(1), 64);
-        assert_eq!(quantize_bucket(2), 65);
-        assert_eq!(quantize_bucket(3), 65);
-        assert_eq!(quantize_bucket(4), 66);
-        assert_eq!(quantize_bucket(-1), 62);
-        assert_eq!(quantize_bucket(i64::MAX), 126);
-        assert_eq!(quantize_bucket(i64::MIN + 1), 0);
-        assert_eq!(quantize_bucket_value(64), 1);
-        assert_eq!(quantize_bucket_value(66), 4);
-        assert_eq!(quantize_bucket_value(62), -1);
-    }
-
-    #[test]
-    fn lquantize_layout() {
-        assert_eq!(lquantize_bucket(-1, 0, 10, 1), 0);
-        assert_eq!(lquantize_bucket(0, 0, 10, 1), 1);
-        assert_eq!(lquantize_bucket(9, 0, 10, 1), 10);
-        assert_eq!(lquantize_bucket(10, 0, 10, 1), 11);
-    }
 
     #[test]
     fn llquantize_segments_agree_with_the_consumer() {
