@@ -1,30 +1,33 @@
-//! The processes a session follows: `-c cmd` (started held, released after
-//! BEGIN) and `-p pid` (watched until it exits).
+//! The processes a session follows: `-c cmd` (held stopped after its exec,
+//! released after BEGIN) and `-p pid` (watched until it exits).
 
 use libdtrace::session::Target;
 
 pub struct Child {
     pub pid: i32,
-    /// Write end of the pipe the child waits on before exec.
-    gate: Option<i32>,
+    /// The command is stopped (ptrace) right after its exec, waiting for
+    /// `release`.
+    held: bool,
     done: bool,
 }
 
 impl Child {
-    /// Forks; the child blocks until `release`, then runs `cmd` via
-    /// execvp (split on whitespace, as DTrace does).
+    /// Starts `cmd` (split on whitespace and run via execvp, as DTrace does)
+    /// and holds it stopped at the first instruction of the new program, as
+    /// DTrace's -c does: nothing the child did before exec (fork, exec
+    /// itself) is traced, and it runs no code of its own until `release`.
     pub fn spawn(cmd: &str) -> Result<Child, String> {
         let words: Vec<std::ffi::CString> =
             cmd.split_whitespace().map(|w| std::ffi::CString::new(w).unwrap_or_default()).collect();
         if words.is_empty() {
             return Err("failed to execute : empty command".into());
         }
-        // Fail before anything is enabled when the command cannot run, as
-        // DTrace does (it execs the command before enabling probes).
+        // Fail before anything is enabled when the command cannot run.
         let prog = cmd.split_whitespace().next().unwrap_or("");
         if let Err(e) = find_executable(prog) {
             return Err(format!("failed to execute {}: {}", prog, e));
         }
+        // The child reports a failed exec through this close-on-exec pipe.
         let mut fds = [0i32; 2];
         if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
             return Err("failed to create pipe".into());
@@ -37,38 +40,69 @@ impl Child {
         }
         if pid == 0 {
             unsafe {
-                libc::close(fds[1]);
-                let mut b = [0u8; 1];
-                // Go only if the parent released us (wrote a byte); if it
-                // closed the pipe or died instead, never run the command.
-                if libc::read(fds[0], b.as_mut_ptr() as *mut _, 1) != 1 {
-                    libc::_exit(127);
+                libc::close(fds[0]);
+                // Traced: the kernel stops us with SIGTRAP once exec is done.
+                // Where ptrace is forbidden (Yama scope 3), stop ourselves
+                // before exec instead.
+                if libc::ptrace(libc::PTRACE_TRACEME, 0, 0, 0) != 0 {
+                    libc::raise(libc::SIGSTOP);
                 }
                 libc::execvp(argv[0], argv.as_ptr());
-                let msg = format!("dtrace: failed to execute {}: {}\n", cmd, std::io::Error::last_os_error());
-                libc::write(2, msg.as_ptr() as *const _, msg.len());
+                let e = *libc::__errno_location();
+                libc::write(fds[1], &e as *const i32 as *const _, 4);
                 libc::_exit(127);
             }
         }
+        unsafe { libc::close(fds[1]) };
+        let mut child = Child { pid, held: false, done: false };
+        let mut st = 0;
+        loop {
+            let r = unsafe { libc::waitpid(pid, &mut st, libc::WUNTRACED) };
+            if r == pid {
+                break;
+            }
+            if r < 0 && std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
+                unsafe { libc::close(fds[0]) };
+                return Err(format!("failed to execute {}: lost the child", prog));
+            }
+        }
+        if libc::WIFSTOPPED(st) && libc::WSTOPSIG(st) == libc::SIGSTOP {
+            // Not traced: stopped before exec, which runs after release.
+            unsafe { libc::close(fds[0]) };
+            child.held = true;
+            return Ok(child);
+        }
+        if libc::WIFSTOPPED(st) {
+            // Exec succeeded. If dtrace dies before release, the kernel
+            // kills the command rather than letting it run untraced.
+            unsafe {
+                libc::ptrace(libc::PTRACE_SETOPTIONS, pid, 0, libc::PTRACE_O_EXITKILL);
+                libc::close(fds[0]);
+            }
+            child.held = true;
+            return Ok(child);
+        }
+        let mut e = 0i32;
+        let n = unsafe { libc::read(fds[0], &mut e as *mut i32 as *mut _, 4) };
         unsafe { libc::close(fds[0]) };
-        Ok(Child { pid, gate: Some(fds[1]), done: false })
+        let why = if n == 4 {
+            let s = std::io::Error::from_raw_os_error(e).to_string();
+            s.split(" (os error").next().unwrap_or(&s).to_string()
+        } else {
+            "exited before exec".to_string()
+        };
+        Err(format!("failed to execute {}: {}", prog, why))
     }
 
     pub fn kill(&mut self) {
         if !self.done {
             unsafe {
                 libc::kill(self.pid, libc::SIGKILL);
-            }
-        }
-        if let Some(g) = self.gate.take() {
-            unsafe { libc::close(g) };
-        }
-        if !self.done {
-            unsafe {
                 libc::waitpid(self.pid, std::ptr::null_mut(), 0);
             }
             self.done = true;
         }
+        self.held = false;
     }
 }
 
@@ -77,10 +111,13 @@ impl Target for Child {
         self.pid
     }
     fn release(&mut self) {
-        if let Some(g) = self.gate.take() {
+        if std::mem::take(&mut self.held) {
             unsafe {
-                libc::write(g, b"g".as_ptr() as *const _, 1);
-                libc::close(g);
+                // Detach if traced (stopped after exec); else continue the
+                // self-stopped child.
+                if libc::ptrace(libc::PTRACE_DETACH, self.pid, 0, 0) != 0 {
+                    libc::kill(self.pid, libc::SIGCONT);
+                }
             }
         }
     }
