@@ -26,6 +26,8 @@ use std::collections::HashMap;
 
 type R<T> = Result<T, CompileError>;
 
+mod subr;
+
 // Helper function ids.
 const H_MAP_LOOKUP: i32 = 1;
 const H_MAP_UPDATE: i32 = 2;
@@ -913,7 +915,7 @@ impl<'a> Gen<'a> {
                 for a in &args[1..] {
                     vals.push(self.record_value(f, a)?);
                 }
-                check_printf(&fmt, &vals.iter().map(|v| v.1.clone()).collect::<Vec<_>>(), "printf")
+                crate::lang::printf_check::check_printf(&fmt, &vals.iter().map(|v| v.1.clone()).collect::<Vec<_>>(), "printf")
                     .map_err(|m| CompileError::new(line, "D_PRINTF_ARG_TYPE", m))?;
                 f.items.push(RecItem::Printf { fmt, args: vals });
             }
@@ -2058,10 +2060,7 @@ impl<'a> Gen<'a> {
                 normalize(&mut f.asm, r, 4, true);
                 Ok(r)
             }
-            _ => {
-                self.env.sema.type_of(&Expr::new(ExprKind::Call { name: name.to_string(), args: args.to_vec() }, line))?;
-                Err(CompileError::new(line, "D_UNSUPPORTED", format!("{}( ) is not supported yet", name)))
-            }
+            _ => self.more_subroutine(f, line, name, args),
         }
     }
 }
@@ -2258,53 +2257,4 @@ fn bucket_add(a: &mut Asm, ptr: Reg, incr: Option<Reg>) {
         None => a.emit(Insn::alu64_imm(BPF_ADD, R3, 1)),
     }
     a.emit(Insn::stx(BPF_DW, R1, R3, 8));
-}
-
-/// Checks printf arguments against the format's conversions, with
-/// DTrace's messages.
-fn check_printf(fmt: &[u8], args: &[Type], func: &str) -> Result<(), String> {
-    use crate::consume::printf::{format_args, parse_format, ArgKind, FormatArg, Piece};
-    let pieces = parse_format(fmt)?;
-    let convs: Vec<_> = pieces
-        .iter()
-        .filter_map(|p| match p {
-            Piece::Conv(c) => Some(c),
-            _ => None,
-        })
-        .collect();
-    let wanted: Vec<FormatArg> = format_args(&pieces).into_iter().filter(|a| !matches!(a, FormatArg::Agg { .. })).collect();
-    for (i, w) in wanted.iter().enumerate() {
-        let (conv, kind) = match *w {
-            FormatArg::Dynamic { conv } => (conv, ArgKind::Int),
-            FormatArg::Value { conv, kind } => (conv, kind),
-            FormatArg::Agg { .. } => continue,
-        };
-        let c = convs.iter().find(|c| c.index == conv);
-        let text = c.map(|c| format!("%{}", c.name)).unwrap_or_default();
-        let Some(t) = args.get(i) else {
-            return Err(format!("{}( ) prototype mismatch: conversion #{} ({}) is missing a corresponding value argument", func, conv, text));
-        };
-        let ok = match kind {
-            ArgKind::None => true,
-            ArgKind::Str => t.is_str(),
-            ArgKind::Float | ArgKind::WideStr | ArgKind::Stack => false,
-            _ => t.is_scalar(),
-        };
-        if !ok {
-            let proto = c.map(|c| c.prototype()).unwrap_or("");
-            return Err(format!(
-                "{}( ) argument #{} is incompatible with conversion #{} prototype:\n\tconversion: {}\n\t prototype: {}\n\t  argument: {}",
-                func,
-                i + 2,
-                conv,
-                text,
-                proto,
-                t
-            ));
-        }
-    }
-    if args.len() > wanted.len() {
-        return Err(format!("{}( ) prototype mismatch: only {} arguments required by this format string", func, wanted.len()));
-    }
-    Ok(())
 }

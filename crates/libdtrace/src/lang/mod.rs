@@ -4,5 +4,6 @@ pub mod ast;
 pub mod diag;
 pub mod lexer;
 pub mod parser;
+pub mod printf_check;
 pub mod sema;
 pub mod types;
