@@ -10,6 +10,7 @@ use crate::lang::ast::{Item, Program};
 use crate::lang::diag::CompileError;
 use crate::lang::parser;
 use crate::lang::sema::{expand_macros, MacroEnv, Sema};
+use crate::lang::types::Type;
 use crate::options::Options;
 use crate::provider::attach::{self, AttachError, Loaded};
 use crate::provider::Catalog;
@@ -129,12 +130,6 @@ pub struct Prepared {
 pub fn prepare(parsed: &mut Parsed, sources: &[Source], opts: &Options, macros: &MacroEnv, zdefs: bool) -> Result<Prepared, Failure> {
     let src_of = |item: usize| &sources[parsed.origin[item]];
     expand_macros(&mut parsed.program, macros).map_err(|e| compile_failure(&sources[0], &e, opts.errtags))?;
-    let mut sema = Sema::new(opts.strsize);
-    // Check item by item so an error names the right source.
-    for (i, item) in parsed.program.items.iter().enumerate() {
-        let one = Program { items: vec![item.clone()] };
-        sema.declare_program(&one).map_err(|e| compile_failure(src_of(i), &e, opts.errtags))?;
-    }
     let mut catalog = Catalog::load();
     let mut matched = vec![0usize; sources.len()];
     let mut clauses = Vec::new();
@@ -156,15 +151,27 @@ pub fn prepare(parsed: &mut Parsed, sources: &[Source], opts: &Options, macros: 
         matched[parsed.origin[i]] += probes.len();
         clauses.push((i, probes));
     }
+    let mut sema = Sema::new(opts.strsize);
+    let arg_types: Vec<Option<Vec<Type>>> = clauses.iter().map(|(_, probes)| clause_arg_types(&catalog, probes, &sema)).collect();
+    // Check item by item so an error names the right source.
+    let mut ci = 0;
+    for (i, item) in parsed.program.items.iter().enumerate() {
+        if let Item::Clause(_) = item {
+            *sema.clause_args.borrow_mut() = arg_types[ci].clone();
+            ci += 1;
+        }
+        let one = Program { items: vec![item.clone()] };
+        sema.declare_program(&one).map_err(|e| compile_failure(src_of(i), &e, opts.errtags))?;
+    }
     let wall_offset_ns = wall_offset();
-    let btf = std::cell::OnceCell::new();
     let fbt_backend = choose_fbt_backend(&catalog, &clauses, opts)?;
-    let env = CgEnv { sema: &sema, opts, catalog: &catalog, wall_offset_ns, btf: &btf, fbt_backend };
+    let env = CgEnv { sema: &sema, opts, catalog: &catalog, wall_offset_ns, fbt_backend };
     let ins: Vec<ClauseIn> = clauses
         .iter()
-        .map(|(i, probes)| {
+        .enumerate()
+        .map(|(ci, (i, probes))| {
             let Item::Clause(c) = &parsed.program.items[*i] else { unreachable!() };
-            ClauseIn { clause: c, probes: probes.clone() }
+            ClauseIn { clause: c, probes: probes.clone(), arg_types: arg_types[ci].clone() }
         })
         .collect();
     let compiled = match codegen::compile(&env, &ins) {
@@ -183,6 +190,19 @@ pub fn prepare(parsed: &mut Parsed, sources: &[Source], opts: &Options, macros: 
         }
     };
     Ok(Prepared { compiled, catalog, matched })
+}
+
+/// `args[]` types of a clause: those of its probes when they all agree
+/// (DTrace types args[] only when the probes' prototypes match).
+fn clause_arg_types(cat: &Catalog, probes: &[u32], sema: &Sema) -> Option<Vec<Type>> {
+    let mut all = probes.iter().map(|&id| cat.arg_types(id, &sema.types));
+    let first = all.next()??;
+    for t in all {
+        if t.as_ref() != Some(&first) {
+            return None;
+        }
+    }
+    Some(first)
 }
 
 /// fentry/fexit where the kernel allows it and few functions are probed

@@ -19,13 +19,14 @@ use crate::kernel::sys;
 use crate::lang::ast::*;
 use crate::lang::diag::CompileError;
 use crate::lang::sema::{AggFunc, Sema, VarClass};
-use crate::lang::types::{arith_result, resolve_type_name, Type};
+use crate::lang::types::{arith_result, Type};
 use crate::options::Options;
 use crate::provider::{Catalog, ProbeKind};
 use std::collections::HashMap;
 
 type R<T> = Result<T, CompileError>;
 
+mod memory;
 mod subr;
 
 // Helper function ids.
@@ -82,8 +83,6 @@ pub struct CgEnv<'a> {
     pub catalog: &'a Catalog,
     /// realtime - monotonic, for walltimestamp.
     pub wall_offset_ns: i64,
-    /// Kernel types, loaded on first use.
-    pub btf: &'a std::cell::OnceCell<Option<crate::kernel::btf::Btf>>,
     /// How fbt probes attach (chosen by the session from what the kernel
     /// allows and how many functions are probed).
     pub fbt_backend: FbtBackend,
@@ -101,7 +100,7 @@ impl CgEnv<'_> {
     /// BTF id and parameter count of a kernel function fentry can attach
     /// to (at most 6 arguments, all passed in registers).
     fn fentry_target(&self, func: &str) -> Option<(u32, u32)> {
-        let btf = self.btf.get_or_init(|| crate::kernel::btf::Btf::load_vmlinux().ok()).as_ref()?;
+        let btf = self.sema.types.btf()?;
         let id = btf.find_func(func)?;
         let (params, _) = btf.func_params(id)?;
         if params.len() > 6 || btf.is_variadic(id) {
@@ -112,7 +111,7 @@ impl CgEnv<'_> {
 
     /// Byte offset of a member path in a kernel struct, from BTF.
     fn kernel_offset(&self, st: &str, path: &[&str]) -> Option<u64> {
-        let btf = self.btf.get_or_init(|| crate::kernel::btf::Btf::load_vmlinux().ok()).as_ref()?;
+        let btf = self.sema.types.btf()?;
         btf.member_path_offset(st, path).map(|(o, _)| o)
     }
 }
@@ -121,6 +120,8 @@ impl CgEnv<'_> {
 pub struct ClauseIn<'p> {
     pub clause: &'p Clause,
     pub probes: Vec<u32>,
+    /// Types of `args[]` where every probe of the clause has the same.
+    pub arg_types: Option<Vec<Type>>,
 }
 
 pub fn compile(env: &CgEnv, clauses: &[ClauseIn]) -> R<Compiled> {
@@ -547,6 +548,7 @@ impl<'a> Gen<'a> {
     }
 
     fn clause(&mut self, f: &mut Fn, all: &[ClauseIn], ci: usize, c: &Clause, probes: &[u32]) -> R<()> {
+        *self.env.sema.clause_args.borrow_mut() = all[ci].arg_types.clone();
         let end = f.asm.label();
         let fault = f.asm.label();
         f.clause_end = Some(end);
@@ -856,7 +858,22 @@ impl<'a> Gen<'a> {
 
     fn record_value(&mut self, f: &mut Fn, e: &Expr) -> R<(u32, Type)> {
         let t = self.env.sema.type_of(e)?;
-        let r = self.expr(f, e)?;
+        self.record_value_as(f, e, matches!(t, Type::Array(..)) && t.is_strcompat())
+    }
+
+    /// Records a value; `as_str` reads a `char *`/`char []` value as a
+    /// string (what `%s` and trace() of a char array want).
+    fn record_value_as(&mut self, f: &mut Fn, e: &Expr, as_str: bool) -> R<(u32, Type)> {
+        let mut t = self.env.sema.type_of(e)?;
+        if t.is_aggregate() && !as_str {
+            return Err(CompileError::new(e.line, "D_UNSUPPORTED", format!("values of type {} cannot be traced yet", t)));
+        }
+        let r = if as_str && t.is_strcompat() {
+            t = Type::Str;
+            self.str_expr(f, e)?
+        } else {
+            self.expr(f, e)?
+        };
         let off = f.rec_off;
         if t.is_str() {
             f.rec_off += self.strsize;
@@ -911,9 +928,10 @@ impl<'a> Gen<'a> {
                     Some(ExprKind::Str(s)) => s.clone(),
                     _ => return Err(CompileError::new(line, "D_PRINTF_FMT", "printf( ) argument #1 must be a string literal format")),
                 };
+                let wants_str = crate::lang::printf_check::string_args(&fmt);
                 let mut vals = Vec::new();
-                for a in &args[1..] {
-                    vals.push(self.record_value(f, a)?);
+                for (i, a) in args[1..].iter().enumerate() {
+                    vals.push(self.record_value_as(f, a, wants_str.get(i).copied().unwrap_or(false))?);
                 }
                 crate::lang::printf_check::check_printf(&fmt, &vals.iter().map(|v| v.1.clone()).collect::<Vec<_>>(), "printf")
                     .map_err(|m| CompileError::new(line, "D_PRINTF_ARG_TYPE", m))?;
@@ -1228,8 +1246,9 @@ impl<'a> Gen<'a> {
                 Ok(r)
             }
             ExprKind::Index { base, keys } => {
-                let ExprKind::Ident(n) = &base.kind else {
-                    return Err(CompileError::new(line, "D_UNSUPPORTED", "indexing of this expression is not supported"));
+                let n = match &base.kind {
+                    ExprKind::Ident(n) if n == "args" || self.env.sema.syms.var(VarClass::Assoc, n).is_some() => n,
+                    _ => return self.load_place(f, e),
                 };
                 if n == "args" {
                     let idx = self.env.sema.const_eval(&keys[0]).ok_or_else(|| {
@@ -1238,7 +1257,12 @@ impl<'a> Gen<'a> {
                     if !(0..10).contains(&idx) {
                         return Err(CompileError::new(line, "D_ARGS_IDX", format!("index {} is out of range for args[ ]", idx)));
                     }
-                    return self.arg(f, line, idx as usize);
+                    let r = self.arg(f, line, idx as usize)?;
+                    // Typed arguments narrower than a register.
+                    if let Type::Int { size, signed } = self.env.sema.type_of(e)? {
+                        normalize(&mut f.asm, r, size, signed);
+                    }
+                    return Ok(r);
                 }
                 let v = self.env.sema.syms.var(VarClass::Assoc, n).unwrap().clone();
                 let m = self.assoc_maps[v.id];
@@ -1273,14 +1297,15 @@ impl<'a> Gen<'a> {
                 f.asm.bind(l_end);
                 Ok(t)
             }
+            ExprKind::Member { .. } | ExprKind::Arrow { .. } => self.load_place(f, e),
             ExprKind::Cast { ty, expr } => {
                 let from = self.env.sema.type_of(expr)?;
-                let to = resolve_type_name(ty).unwrap_or(Type::LONG);
+                let to = self.env.sema.resolve_type(ty, line)?;
                 let r = self.expr(f, expr)?;
                 self.convert(f, r, &from, &to);
                 Ok(r)
             }
-            ExprKind::SizeofType(_) | ExprKind::SizeofExpr(_) => {
+            ExprKind::SizeofType(_) | ExprKind::SizeofExpr(_) | ExprKind::Offsetof { .. } => {
                 let n = self.env.sema.sizeof(e)?;
                 let r = self.alloc(f, line)?;
                 emit_ld64(&mut f.asm, r, n);
@@ -1330,6 +1355,11 @@ impl<'a> Gen<'a> {
         }
         if let Some(e) = self.env.sema.inlines.get(n).cloned() {
             return self.expr(f, &e);
+        }
+        if let Some(v) = self.env.sema.const_eval(&Expr::new(ExprKind::Ident(n.to_string()), line)) {
+            let r = self.alloc(f, line)?;
+            emit_ld64(&mut f.asm, r, v as u64);
+            return Ok(r);
         }
         self.env.sema.type_of(&Expr::new(ExprKind::Ident(n.to_string()), line))?;
         Err(CompileError::new(line, "D_IDENT_UNDEF", format!("failed to resolve {}: Unknown variable name", n)))
@@ -1647,8 +1677,10 @@ impl<'a> Gen<'a> {
                 }
                 return Ok(new);
             }
-            UnOp::AddrOf | UnOp::Deref => {
-                return Err(CompileError::new(e.line, "D_UNSUPPORTED", "pointer dereference needs kernel types, not supported yet"));
+            UnOp::Deref => return self.load_place(f, e),
+            UnOp::AddrOf => {
+                let (r, _) = self.place(f, x)?;
+                return Ok(r);
             }
             _ => {}
         }
@@ -1702,9 +1734,9 @@ impl<'a> Gen<'a> {
             }
             _ => {}
         }
-        let l = self.expr(f, lhs)?;
-        let (l, r) = self.second_operand(f, l, rhs)?;
-        if lt.is_str() && rt.is_str() {
+        if lt.is_str() || rt.is_str() {
+            let l = self.str_expr(f, lhs)?;
+            let (l, r) = self.second_operand_with(f, l, rhs, true)?;
             self.strcmp(f, l, r);
             self.free(f, r);
             let cmp = match op {
@@ -1716,6 +1748,13 @@ impl<'a> Gen<'a> {
                 _ => BPF_JSGE,
             };
             set_bool(&mut f.asm, cmp, l, None, 0);
+            return Ok(l);
+        }
+        let l = self.expr(f, lhs)?;
+        let (l, r) = self.second_operand(f, l, rhs)?;
+        if matches!(op, BinOp::Add | BinOp::Sub) && (lt.target().is_some() || rt.target().is_some()) {
+            self.pointer_arith(f, op, l, &lt, r, &rt);
+            self.free(f, r);
             return Ok(l);
         }
         let common = arith_result(&lt, &rt);
@@ -1775,14 +1814,20 @@ impl<'a> Gen<'a> {
     /// Evaluates the right operand while the left one is live, spilling
     /// the left one when registers run short.
     fn second_operand(&mut self, f: &mut Fn, l: Reg, rhs: &Expr) -> R<(Reg, Reg)> {
+        self.second_operand_with(f, l, rhs, false)
+    }
+
+    /// `second_operand`, reading `char *`/`char []` as a string if `as_str`.
+    fn second_operand_with(&mut self, f: &mut Fn, l: Reg, rhs: &Expr, as_str: bool) -> R<(Reg, Reg)> {
+        let eval = |g: &mut Self, f: &mut Fn| if as_str { g.str_expr(f, rhs) } else { g.expr(f, rhs) };
         if Self::nfree(f) >= 2 || is_leaf(rhs) {
-            let r = self.expr(f, rhs)?;
+            let r = eval(self, f)?;
             return Ok((l, r));
         }
         let slot = self.stack_slot(f, rhs.line)?;
         f.asm.emit(Insn::stx(BPF_DW, FP, l, slot));
         self.free(f, l);
-        let r = self.expr(f, rhs)?;
+        let r = eval(self, f)?;
         let l2 = self.alloc(f, rhs.line)?;
         f.asm.emit(Insn::ldx(BPF_DW, l2, FP, slot));
         Ok((l2, r))
@@ -1818,7 +1863,7 @@ impl<'a> Gen<'a> {
         // The new value: rhs, or lhs op rhs.
         let v = match op {
             None => {
-                let r = self.expr(f, rhs)?;
+                let r = if lt.is_str() { self.str_expr(f, rhs)? } else { self.expr(f, rhs)? };
                 let rt = self.env.sema.type_of(rhs)?;
                 self.convert(f, r, &rt, &lt);
                 r

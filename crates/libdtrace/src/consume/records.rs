@@ -52,7 +52,7 @@ pub fn decode(b: &[u8], off: usize, t: &Type, strsize: u32) -> Value {
                 Value::uint(v, *size)
             }
         }
-        Type::Ptr(_) => Value::uint(u64_at(b, off), 8),
+        Type::Ptr(_) | Type::Array(..) | Type::Struct(_) => Value::uint(u64_at(b, off), 8),
         Type::Void => Value::uint(0, 8),
     }
 }

@@ -29,7 +29,7 @@ pub fn check_printf(fmt: &[u8], args: &[Type], func: &str) -> Result<(), String>
         };
         let ok = match kind {
             ArgKind::None => true,
-            ArgKind::Str => t.is_str(),
+            ArgKind::Str => t.is_strcompat(),
             ArgKind::Float | ArgKind::WideStr | ArgKind::Stack => false,
             _ => t.is_scalar(),
         };
@@ -50,4 +50,16 @@ pub fn check_printf(fmt: &[u8], args: &[Type], func: &str) -> Result<(), String>
         return Err(format!("{}( ) prototype mismatch: only {} arguments required by this format string", func, wanted.len()));
     }
     Ok(())
+}
+
+/// For each value argument of a printf format, whether its conversion
+/// wants a string (so `char *` and `char []` arguments are read as one).
+pub fn string_args(fmt: &[u8]) -> Vec<bool> {
+    use crate::consume::printf::{format_args, parse_format, ArgKind, FormatArg};
+    let Ok(pieces) = parse_format(fmt) else { return Vec::new() };
+    format_args(&pieces)
+        .into_iter()
+        .filter(|a| !matches!(a, FormatArg::Agg { .. }))
+        .map(|a| matches!(a, FormatArg::Value { kind: ArgKind::Str, .. }))
+        .collect()
 }

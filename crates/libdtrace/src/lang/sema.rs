@@ -4,7 +4,8 @@
 
 use super::ast::*;
 use super::diag::CompileError;
-use super::types::{arith_result, resolve_type_name, Type};
+use super::ctypes::TypeEnv;
+use super::types::{arith_result, Type};
 use std::collections::HashMap;
 
 type R<T> = Result<T, CompileError>;
@@ -316,6 +317,11 @@ pub fn is_action(name: &str) -> bool {
 
 pub struct Sema<'a> {
     pub syms: Symbols,
+    /// C types: D's, the script's and the kernel's (BTF).
+    pub types: TypeEnv,
+    /// Types of `args[]` for the clause being checked or compiled (None:
+    /// untyped, each an int64_t).
+    pub clause_args: std::cell::RefCell<Option<Vec<Type>>>,
     /// Names of `inline` constants and their expressions.
     pub inlines: HashMap<String, Expr>,
     pub strsize: u32,
@@ -324,7 +330,14 @@ pub struct Sema<'a> {
 
 impl<'a> Sema<'a> {
     pub fn new(strsize: u32) -> Sema<'a> {
-        Sema { syms: Symbols::default(), inlines: HashMap::new(), strsize, _p: Default::default() }
+        Sema {
+            syms: Symbols::default(),
+            types: TypeEnv::default(),
+            clause_args: Default::default(),
+            inlines: HashMap::new(),
+            strsize,
+            _p: Default::default(),
+        }
     }
 
     /// Declares every variable and aggregation, in program order, checking
@@ -354,15 +367,20 @@ impl<'a> Sema<'a> {
             }
             return Ok(());
         }
+        if d.class == StorageClass::Typedef || d.ty.members.is_some() {
+            self.types.declare(d, &|e| self.const_eval(e)).map_err(|m| CompileError::new(d.line, "D_DECL_TYPE", m))?;
+        }
         if d.class == StorageClass::Typedef || d.names.is_empty() {
             return Ok(());
         }
-        let base = resolve_type_name(&d.ty)
-            .ok_or_else(|| CompileError::new(d.line, "D_TYPE_ERR", format!("failed to resolve type {}", d.ty.base)))?;
+        let base = self.resolve_type(&d.ty, d.line)?;
         for n in &d.names {
             let mut t = base.clone();
             for _ in 0..n.pointers {
                 t = Type::Ptr(Box::new(t));
+            }
+            if t.is_aggregate() || !n.dims.is_empty() {
+                return Err(CompileError::new(d.line, "D_DECL_TYPE", format!("{}: variables of struct, union or array type are not supported yet", n.name)));
             }
             let class = match d.class {
                 StorageClass::SelfVar => VarClass::SelfVar,
@@ -372,9 +390,7 @@ impl<'a> Sema<'a> {
             };
             let mut keys = Vec::new();
             for k in &n.assoc_keys {
-                keys.push(resolve_type_name(k).ok_or_else(|| {
-                    CompileError::new(d.line, "D_TYPE_ERR", format!("failed to resolve type {}", k.base))
-                })?);
+                keys.push(self.resolve_type(k, d.line)?);
             }
             self.syms.declare(class, &n.name, t, keys);
         }
@@ -402,6 +418,15 @@ impl<'a> Sema<'a> {
             ExprKind::Assign { op, lhs, rhs } => {
                 self.walk(rhs)?;
                 let rt = self.type_of(rhs)?;
+                // A char array is stored as a string; other arrays and
+                // structs would need copies of kernel memory.
+                let rt = match rt {
+                    Type::Array(..) if rt.is_strcompat() => Type::Str,
+                    t if t.is_aggregate() => {
+                        return Err(CompileError::new(e.line, "D_OP_INCOMPAT", format!("storing a value of type {} in a variable is not supported yet", t)));
+                    }
+                    t => t,
+                };
                 match &lhs.kind {
                     ExprKind::Ident(n) if builtin_type(n).is_none() && !self.inlines.contains_key(n) => {
                         self.syms.declare(VarClass::Global, n, rt.promoted_for_storage(), vec![]);
@@ -557,7 +582,12 @@ impl<'a> Sema<'a> {
         Some(match &e.kind {
             ExprKind::Int { value, .. } => *value as i64,
             ExprKind::Char(c) => *c,
-            ExprKind::Ident(n) => return self.inlines.get(n).and_then(|e| self.const_eval(e)),
+            ExprKind::Ident(n) => {
+                if let Some(v) = self.types.enumerators.borrow().get(n) {
+                    return Some(*v);
+                }
+                return self.inlines.get(n).and_then(|e| self.const_eval(e));
+            }
             ExprKind::Unary { op: UnOp::Neg, expr } => self.const_eval(expr)?.wrapping_neg(),
             ExprKind::Unary { op: UnOp::Plus, expr } => self.const_eval(expr)?,
             ExprKind::Unary { op: UnOp::BitNot, expr } => !self.const_eval(expr)?,
@@ -591,8 +621,14 @@ impl<'a> Sema<'a> {
             ExprKind::Char(_) => Ok(Type::CHAR),
             ExprKind::Str(_) => Ok(Type::Str),
             ExprKind::Ident(n) => {
+                if n == "curthread" {
+                    return Ok(self.kernel_struct_ptr("task_struct"));
+                }
                 if let Some(t) = builtin_type(n) {
                     return Ok(t);
+                }
+                if self.types.enumerators.borrow().contains_key(n) {
+                    return Ok(Type::INT);
                 }
                 if let Some(v) = self.syms.var(VarClass::Global, n) {
                     return Ok(v.ty.clone());
@@ -620,7 +656,7 @@ impl<'a> Sema<'a> {
                     if keys.len() != 1 {
                         return err("D_ARGS_MULTI", "args[ ] may not be referenced using a tuple".into());
                     }
-                    Ok(Type::LONG)
+                    Ok(self.arg_type(&keys[0]))
                 }
                 ExprKind::Ident(n) => {
                     for k in keys {
@@ -648,7 +684,27 @@ impl<'a> Sema<'a> {
                         None => err("D_IDENT_UNDEF", format!("failed to resolve {}: Unknown variable name", n)),
                     }
                 }
-                _ => err("D_UNKNOWN", "indexing of this expression is not supported".into()),
+                _ => {
+                    let bt = self.type_of(base)?;
+                    let Some(elem) = bt.target().cloned() else {
+                        return err("D_OP_INCOMPAT", format!("operator [ ] cannot be applied to type \"{}\"; must be applied to an array, a pointer or an associative array", bt));
+                    };
+                    if keys.len() != 1 {
+                        return err("D_ARR_BADREF", "operator [ ] may not be used with a tuple to index an array or pointer".into());
+                    }
+                    if !self.type_of(&keys[0])?.is_int() {
+                        return err("D_ARR_KEYTYPE", "operator [ ] requires an integer index".into());
+                    }
+                    if let (Type::Array(_, n), Some(i)) = (&bt, self.const_eval(&keys[0])) {
+                        if i < 0 || i as u64 >= *n as u64 {
+                            return err("D_ARR_BOUNDS", format!("index {} is out of range for array of {} elements", i, n));
+                        }
+                    }
+                    if elem == Type::Void {
+                        return err("D_DEREF_VOID", "cannot dereference a pointer to void".into());
+                    }
+                    Ok(elem)
+                }
             },
             ExprKind::Call { name, args } => {
                 for a in args {
@@ -691,10 +747,18 @@ impl<'a> Sema<'a> {
                         Ok(t)
                     }
                     UnOp::Deref => match t {
-                        Type::Ptr(p) if *p != Type::Void => Ok(*p),
+                        Type::Ptr(p) | Type::Array(p, _) if *p != Type::Void => Ok(*p),
+                        Type::Ptr(_) => err("D_DEREF_VOID", "cannot dereference a pointer to void".into()),
                         _ => err("D_DEREF_NONPTR", "operator * requires an operand of pointer type".into()),
                     },
-                    UnOp::AddrOf => Ok(Type::Ptr(Box::new(t))),
+                    UnOp::AddrOf => {
+                        if !matches!(expr.kind, ExprKind::Member { .. } | ExprKind::Arrow { .. } | ExprKind::Unary { op: UnOp::Deref, .. })
+                            && !matches!(&expr.kind, ExprKind::Index { base, .. } if self.type_of(base).map_or(false, |t| t.target().is_some()))
+                        {
+                            return err("D_ADDROF_VAR", "cannot take address of a D variable or an expression that is not in kernel memory".into());
+                        }
+                        Ok(Type::Ptr(Box::new(t)))
+                    }
                 }
             }
             ExprKind::Binary { op, lhs, rhs } => {
@@ -702,7 +766,10 @@ impl<'a> Sema<'a> {
                 match op {
                     BinOp::Comma => Ok(b),
                     BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
-                        if a.is_str() != b.is_str() {
+                        // A string compares with a string, `char *` or
+                        // `char []` (D's "string-compatible" types).
+                        let strcmp = a.is_str() || b.is_str();
+                        if (strcmp && !(a.is_strcompat() && b.is_strcompat())) || (!strcmp && (!a.decayed().is_scalar() || !b.decayed().is_scalar())) {
                             return err("D_OP_INCOMPAT", format!("operands have incompatible types: \"{}\" {} \"{}\"", a, binop_text(*op), b));
                         }
                         Ok(Type::INT)
@@ -714,13 +781,21 @@ impl<'a> Sema<'a> {
                         Ok(Type::INT)
                     }
                     _ => {
-                        if !a.is_scalar() || !b.is_scalar() {
+                        if !a.decayed().is_scalar() || !b.decayed().is_scalar() {
                             return err("D_OP_INCOMPAT", format!("operands have incompatible types: \"{}\" {} \"{}\"", a, binop_text(*op), b));
                         }
                         if matches!(op, BinOp::Shl | BinOp::Shr) {
                             return Ok(a.promoted());
                         }
-                        Ok(arith_result(&a, &b))
+                        let (pa, pb) = (a.decayed(), b.decayed());
+                        match (op, &pa, &pb) {
+                            (BinOp::Sub, Type::Ptr(_), Type::Ptr(_)) => Ok(Type::LONG),
+                            (BinOp::Add | BinOp::Sub, Type::Ptr(_), _) | (BinOp::Add, _, Type::Ptr(_)) => Ok(arith_result(&pa, &pb)),
+                            (_, Type::Ptr(_), _) | (_, _, Type::Ptr(_)) if !matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) => {
+                                err("D_OP_INCOMPAT", format!("operands have incompatible types: \"{}\" {} \"{}\"", a, binop_text(*op), b))
+                            }
+                            _ => Ok(arith_result(&pa, &pb)),
+                        }
                     }
                 }
             }
@@ -729,7 +804,7 @@ impl<'a> Sema<'a> {
                 if !is_lvalue(lhs) {
                     return err("D_OP_LVAL", "operator = requires a writable variable as its left-hand operand".into());
                 }
-                if a.is_str() != b.is_str() || (op.is_some() && a.is_str()) {
+                if (a.is_str() && !b.is_strcompat()) || (!a.is_str() && b.is_str()) || (op.is_some() && a.is_str()) {
                     return err("D_OP_INCOMPAT", format!("operands have incompatible types: \"{}\" = \"{}\"", a, b));
                 }
                 Ok(a)
@@ -741,7 +816,7 @@ impl<'a> Sema<'a> {
                     return err("D_OP_SCALAR", "operator ?: requires a scalar as its first operand".into());
                 }
                 let (a, b) = (self.type_of(then)?, self.type_of(els)?);
-                if a.is_str() != b.is_str() {
+                if a.is_str() != b.is_str() || a.is_aggregate() || b.is_aggregate() {
                     return err("D_OP_INCOMPAT", format!("operator ?: operands must have compatible types"));
                 }
                 if a.is_str() {
@@ -752,33 +827,92 @@ impl<'a> Sema<'a> {
             }
             ExprKind::Cast { ty, expr } => {
                 let from = self.type_of(expr)?;
-                let to = resolve_type_name(ty).ok_or_else(|| CompileError::new(line, "D_TYPE_ERR", format!("failed to resolve type {}", ty.base)))?;
-                if from.is_str() != to.is_str() && to != Type::Void {
+                let to = self.resolve_type(ty, line)?;
+                if (from.is_str() != to.is_str() && to != Type::Void) || to.is_aggregate() || (from.is_aggregate() && !to.is_scalar()) {
                     return err("D_CAST_INVAL", format!("invalid cast expression: \"{}\" to \"{}\"", from, to));
                 }
                 Ok(to)
             }
-            ExprKind::SizeofType(_) | ExprKind::SizeofExpr(_) | ExprKind::Offsetof { .. } => Ok(Type::ULONG),
+            ExprKind::SizeofType(_) | ExprKind::SizeofExpr(_) | ExprKind::Offsetof { .. } => {
+                self.sizeof(e)?;
+                Ok(Type::ULONG)
+            }
             ExprKind::Stringof(x) => {
                 self.type_of(x)?;
                 Ok(Type::Str)
             }
-            ExprKind::Member { .. } | ExprKind::Arrow { .. } | ExprKind::Xlate { .. } => {
-                err("D_TYPE_MEMBER", "struct and union member access needs kernel types, not supported yet".into())
+            ExprKind::Member { expr, member } => {
+                let t = self.type_of(expr)?;
+                match &t {
+                    Type::Struct(_) => Ok(self.member_of(&t, member, line, ".")?.ty),
+                    _ => err("D_OP_SOU", format!("operator . cannot be applied to type \"{}\"; must be applied to a struct or union", t)),
+                }
             }
+            ExprKind::Arrow { expr, member } => {
+                let t = self.type_of(expr)?;
+                match &t {
+                    Type::Ptr(p) if matches!(**p, Type::Struct(_)) => Ok(self.member_of(p, member, line, "->")?.ty),
+                    _ => err("D_OP_PTR", format!("operator -> cannot be applied to type \"{}\"; must be applied to a struct or union pointer", t)),
+                }
+            }
+            ExprKind::Xlate { .. } => err("D_UNSUPPORTED", "translators are not supported yet".into()),
         }
     }
 
-    /// `sizeof(type)` / `sizeof expr`.
+    /// `sizeof(type)` / `sizeof expr` / `offsetof(type, member)`.
     pub fn sizeof(&self, e: &Expr) -> R<u64> {
         match &e.kind {
-            ExprKind::SizeofType(t) => {
-                let ty = resolve_type_name(t).ok_or_else(|| CompileError::new(e.line, "D_TYPE_ERR", format!("failed to resolve type {}", t.base)))?;
-                let n: u64 = t.dims.iter().product::<u64>().max(1);
-                Ok(ty.size(self.strsize) * n)
-            }
+            ExprKind::SizeofType(t) => Ok(self.resolve_type(t, e.line)?.size(self.strsize)),
             ExprKind::SizeofExpr(x) => Ok(self.type_of(x)?.size(self.strsize)),
+            ExprKind::Offsetof { ty, member } => {
+                let t = self.resolve_type(ty, e.line)?;
+                if !matches!(t, Type::Struct(_)) {
+                    return Err(CompileError::new(e.line, "D_OFFSETOF_TYPE", format!("offsetof( ) first argument must be a struct or union type, not {}", t)));
+                }
+                let f = self.member_of(&t, member, e.line, "offsetof")?;
+                if f.bits != 0 {
+                    return Err(CompileError::new(e.line, "D_OFFSETOF_BITFIELD", format!("cannot take offset of a bit-field: {}", member)));
+                }
+                Ok(f.offset_bits / 8)
+            }
             _ => Ok(0),
+        }
+    }
+
+    /// A written type, with DTrace's message when it cannot be resolved.
+    pub fn resolve_type(&self, t: &TypeName, line: u32) -> R<Type> {
+        self.types.resolve(t).map_err(|m| CompileError::new(line, "D_TYPE_ERR", m))
+    }
+
+    /// `struct NAME *` from the kernel's types (untyped when there is no BTF).
+    pub fn kernel_struct_ptr(&self, name: &str) -> Type {
+        let tn = TypeName { base: format!("struct {}", name), members: None, pointers: 1, dims: vec![] };
+        self.types.resolve(&tn).unwrap_or(Type::Ptr(Box::new(Type::Void)))
+    }
+
+    /// A member of a struct or union type, or DTrace's error.
+    pub fn member_of(&self, t: &Type, member: &str, line: u32, op: &str) -> R<super::types::Field> {
+        let Type::Struct(c) = t else {
+            return Err(CompileError::new(line, "D_OP_SOU", format!("{} is not a struct or union", t)));
+        };
+        if c.src == super::types::CompositeSrc::Incomplete {
+            return Err(CompileError::new(
+                line,
+                "D_OP_INCOMPLETE",
+                format!("operator {} cannot be applied to a forward declaration: no {} definition is available", op, t),
+            ));
+        }
+        self.types
+            .member(c, member)
+            .ok_or_else(|| CompileError::new(line, "D_TYPE_MEMBER", format!("{} is not a member of {}", member, t)))
+    }
+
+    /// `args[i]`'s type for the current clause.
+    fn arg_type(&self, idx: &Expr) -> Type {
+        let i = self.const_eval(idx);
+        match (self.clause_args.borrow().as_ref(), i) {
+            (Some(ts), Some(i)) if i >= 0 => ts.get(i as usize).cloned().unwrap_or(Type::LONG),
+            _ => Type::LONG,
         }
     }
 }

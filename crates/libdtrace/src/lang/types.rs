@@ -2,6 +2,7 @@
 
 use super::ast::TypeName;
 use std::fmt;
+use std::rc::Rc;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Type {
@@ -9,9 +10,44 @@ pub enum Type {
     Int { size: u8, signed: bool },
     /// D's `string`: a NUL-terminated buffer of at most `strsize` bytes.
     Str,
-    /// A pointer; the pointee is kept for messages and sizeof.
+    /// A pointer; the pointee gives member access, `*` and arithmetic.
     Ptr(Box<Type>),
     Void,
+    /// `elem [len]`. As a value, an array is its address (kernel memory).
+    Array(Box<Type>, u32),
+    /// A struct or union. As a value, its address (kernel memory).
+    Struct(Rc<Composite>),
+}
+
+/// A struct or union type: from the kernel's BTF (members read on demand,
+/// so self-referencing kernel types cost nothing) or declared in D.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Composite {
+    pub name: String,
+    pub is_union: bool,
+    pub size: u64,
+    pub src: CompositeSrc,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CompositeSrc {
+    /// A BTF type id in vmlinux.
+    Btf(u32),
+    /// Declared in the script, members laid out as C does.
+    User(Vec<Field>),
+    /// A forward declaration with no known body.
+    Incomplete,
+}
+
+/// A member of a struct or union.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    pub name: String,
+    /// From the start of the struct (anonymous members flattened).
+    pub offset_bits: u64,
+    /// Width of a bitfield; 0 for ordinary members.
+    pub bits: u32,
+    pub ty: Type,
 }
 
 impl Type {
@@ -34,6 +70,46 @@ impl Type {
     pub fn is_signed(&self) -> bool {
         matches!(self, Type::Int { signed: true, .. })
     }
+    /// What D accepts where a string is wanted: `string`, `char *` and
+    /// `char [N]` (the last two are read from kernel memory).
+    pub fn is_strcompat(&self) -> bool {
+        match self {
+            Type::Str => true,
+            Type::Ptr(t) | Type::Array(t, _) => matches!(**t, Type::Int { size: 1, .. }),
+            _ => false,
+        }
+    }
+    /// Values that are addresses of kernel memory rather than loaded.
+    pub fn is_aggregate(&self) -> bool {
+        matches!(self, Type::Array(..) | Type::Struct(_))
+    }
+    /// The pointee of a pointer or the element of an array.
+    pub fn target(&self) -> Option<&Type> {
+        match self {
+            Type::Ptr(t) | Type::Array(t, _) => Some(t),
+            _ => None,
+        }
+    }
+    /// An array used as a value decays to a pointer to its first element.
+    pub fn decayed(&self) -> Type {
+        match self {
+            Type::Array(t, _) => Type::Ptr(t.clone()),
+            t => t.clone(),
+        }
+    }
+    /// Alignment as C lays out members.
+    pub fn align(&self) -> u64 {
+        match self {
+            Type::Int { size, .. } => *size as u64,
+            Type::Ptr(_) => 8,
+            Type::Array(t, _) => t.align(),
+            Type::Struct(c) => match &c.src {
+                CompositeSrc::User(fs) => fs.iter().map(|f| f.ty.align()).max().unwrap_or(1),
+                _ => 8,
+            },
+            Type::Str | Type::Void => 1,
+        }
+    }
     /// Size in bytes as D's sizeof reports it (`string` is strsize).
     pub fn size(&self, strsize: u32) -> u64 {
         match self {
@@ -41,6 +117,8 @@ impl Type {
             Type::Str => strsize as u64,
             Type::Ptr(_) => 8,
             Type::Void => 0,
+            Type::Array(t, n) => t.size(strsize) * *n as u64,
+            Type::Struct(c) => c.size,
         }
     }
     /// C's integer promotion: anything smaller than int becomes int.
@@ -88,23 +166,32 @@ impl fmt::Display for Type {
                 }
             }
             Type::Str => f.write_str("string"),
-            Type::Ptr(t) => write!(f, "{} *", t),
+            Type::Ptr(t) => match &**t {
+                Type::Ptr(_) => write!(f, "{}*", t),
+                _ => write!(f, "{} *", t),
+            },
             Type::Void => f.write_str("void"),
+            Type::Array(t, n) => write!(f, "{} [{}]", t, n),
+            Type::Struct(c) => write!(f, "{} {}", if c.is_union { "union" } else { "struct" }, c.name),
         }
     }
 }
 
-/// Resolves a written type name (without BTF: base C types, D's typedefs
-/// of the standard headers, `string`).
-pub fn resolve_type_name(t: &TypeName) -> Option<Type> {
-    let mut base = base_type(&t.base)?;
+/// Applies a written type's pointers and array dimensions to its base
+/// (`int *a[2][3]` is an array of 2 arrays of 3 pointers to int).
+pub fn decorate(mut base: Type, t: &TypeName) -> Type {
     for _ in 0..t.pointers {
         base = Type::Ptr(Box::new(base));
     }
-    Some(base)
+    for &d in t.dims.iter().rev() {
+        base = Type::Array(Box::new(base), d as u32);
+    }
+    base
 }
 
-fn base_type(name: &str) -> Option<Type> {
+/// D's own type names: C's base types, the typedefs of D's standard
+/// headers, `string`.
+pub fn base_type(name: &str) -> Option<Type> {
     let i = |size: u8, signed: bool| Some(Type::Int { size, signed });
     match name {
         "char" | "signed char" | "int8_t" => i(1, true),

@@ -140,6 +140,22 @@ impl Catalog {
         id
     }
 
+    /// The C types of a probe's `args[]`, where known: fbt from the
+    /// function's BTF prototype (on return, DTrace's convention: args[0]
+    /// the return offset, args[1] the return value).
+    pub fn arg_types(&self, id: u32, types: &crate::lang::ctypes::TypeEnv) -> Option<Vec<crate::lang::types::Type>> {
+        use crate::lang::types::Type;
+        let p = self.get(id)?;
+        let (ProbeKind::FbtEntry(i) | ProbeKind::FbtReturn(i)) = p.kind else { return None };
+        let btf = types.btf()?;
+        let func = btf.find_func(&self.fbt_funcs.get(i as usize)?.name)?;
+        let (params, ret) = btf.func_params(func)?;
+        Some(match p.kind {
+            ProbeKind::FbtEntry(_) => params.iter().map(|(_, t)| types.from_btf(*t)).collect(),
+            _ => vec![Type::LONG, types.from_btf(ret)],
+        })
+    }
+
     pub fn get(&self, id: u32) -> Option<&Probe> {
         self.probes.get(id.checked_sub(1)? as usize)
     }

@@ -1,0 +1,166 @@
+//! Kernel memory in D expressions: struct and union members (`.`, `->`),
+//! `*p`, `p[i]`, `&x->m`, pointer arithmetic, and `char *`/`char []`
+//! read as strings. A struct or array value is its kernel address;
+//! scalars are read with bpf_probe_read_kernel, a failed read is DTrace's
+//! "invalid address" fault.
+
+use super::*;
+
+/// Where an lvalue in kernel memory is, besides its address register.
+pub(super) struct Place {
+    pub ty: Type,
+    /// Bitfield width (0: not a bitfield) and its bit offset in the first byte.
+    pub bits: u32,
+    pub shift: u32,
+}
+
+impl<'a> Gen<'a> {
+    /// The address of a member, `*p` or `p[i]`, in a fresh register.
+    pub(super) fn place(&mut self, f: &mut Fn, e: &Expr) -> R<(Reg, Place)> {
+        let sema = self.env.sema;
+        match &e.kind {
+            ExprKind::Member { expr, member } | ExprKind::Arrow { expr, member } => {
+                let t = sema.type_of(expr)?;
+                let (st, op) = match &e.kind {
+                    ExprKind::Member { .. } => (t.clone(), "."),
+                    _ => (t.target().cloned().unwrap_or(Type::Void), "->"),
+                };
+                let field = sema.member_of(&st, member, e.line, op)?;
+                // A struct value is its address; a pointer's value is too.
+                let r = self.expr(f, expr)?;
+                let off = field.offset_bits / 8;
+                if off > 0 {
+                    f.asm.emit(Insn::alu64_imm(BPF_ADD, r, off as i32));
+                }
+                Ok((r, Place { ty: field.ty, bits: field.bits, shift: (field.offset_bits % 8) as u32 }))
+            }
+            ExprKind::Unary { op: UnOp::Deref, expr } => {
+                let ty = sema.type_of(e)?;
+                let r = self.expr(f, expr)?;
+                Ok((r, Place { ty, bits: 0, shift: 0 }))
+            }
+            ExprKind::Index { base, keys } => {
+                let bt = sema.type_of(base)?;
+                let ty = sema.type_of(e)?;
+                let b = self.expr(f, base)?;
+                let (b, i) = self.second_operand(f, b, &keys[0])?;
+                if let (Type::Array(_, n), None) = (&bt, sema.const_eval(&keys[0])) {
+                    // Outside the array: DTrace's invalid address fault.
+                    self.fault_if(f, BPF_JGE, i, *n as i32, FLT_BADADDR, Some(i));
+                }
+                let size = ty.size(self.strsize);
+                if size != 1 {
+                    f.asm.emit(Insn::alu64_imm(BPF_MUL, i, size as i32));
+                }
+                f.asm.emit(Insn::alu64_reg(BPF_ADD, b, i));
+                self.free(f, i);
+                Ok((b, Place { ty, bits: 0, shift: 0 }))
+            }
+            _ => {
+                sema.type_of(e)?;
+                Err(CompileError::new(e.line, "D_ADDROF_LVAL", "unacceptable operand for unary & operator"))
+            }
+        }
+    }
+
+    /// The value of a member, `*p` or `p[i]`: its address for structs and
+    /// arrays, else the scalar read from kernel memory.
+    pub(super) fn load_place(&mut self, f: &mut Fn, e: &Expr) -> R<Reg> {
+        let (r, p) = self.place(f, e)?;
+        if p.ty.is_aggregate() {
+            return Ok(r);
+        }
+        let (size, signed) = match p.ty {
+            Type::Int { size, signed } => (size as u32, signed),
+            Type::Ptr(_) => (8, false),
+            _ => return Err(CompileError::new(e.line, "D_DEREF_VOID", format!("cannot load a value of type {}", p.ty))),
+        };
+        let nbytes = if p.bits > 0 { (p.shift + p.bits).div_ceil(8).min(8) } else { size };
+        let a = &mut f.asm;
+        if p.bits > 0 {
+            a.emit(Insn::st_imm(BPF_DW, FP, SLOT_B, 0));
+        }
+        a.emit(Insn::mov64_reg(R1, FP));
+        a.emit(Insn::alu64_imm(BPF_ADD, R1, SLOT_B as i32));
+        a.emit(Insn::mov64_imm(R2, nbytes as i32));
+        a.emit(Insn::mov64_reg(R3, r));
+        a.emit(Insn::call(H_READ_KERNEL));
+        self.fault_if(f, BPF_JSLT, R0, 0, FLT_BADADDR, Some(r));
+        let a = &mut f.asm;
+        if p.bits > 0 {
+            // Little endian: the field starts `shift` bits into the bytes read.
+            a.emit(Insn::ldx(BPF_DW, r, FP, SLOT_B));
+            a.emit(Insn::alu64_imm(BPF_RSH, r, p.shift as i32));
+            let up = 64 - p.bits as i32;
+            if up > 0 {
+                a.emit(Insn::alu64_imm(BPF_LSH, r, up));
+                a.emit(Insn::alu64_imm(if signed { BPF_ARSH } else { BPF_RSH }, r, up));
+            }
+            return Ok(r);
+        }
+        let width = match size {
+            1 => BPF_B,
+            2 => BPF_H,
+            4 => BPF_W,
+            _ => BPF_DW,
+        };
+        a.emit(Insn::ldx(width, r, FP, SLOT_B));
+        normalize(a, r, size as u8, signed);
+        Ok(r)
+    }
+
+    /// Evaluates a string-compatible expression as a string: `char *` and
+    /// `char []` are read from kernel memory into a scratch buffer.
+    pub(super) fn str_expr(&mut self, f: &mut Fn, e: &Expr) -> R<Reg> {
+        let t = self.env.sema.type_of(e)?;
+        let r = self.expr(f, e)?;
+        if t.is_str() || !t.is_strcompat() {
+            return Ok(r);
+        }
+        // An array is read no further than its end (plus its NUL).
+        let max = match t {
+            Type::Array(_, n) => (n + 1).min(self.strsize),
+            _ => self.strsize,
+        };
+        let off = self.tmp(f, self.strsize);
+        Self::tmp_ptr(f, R1, off);
+        let a = &mut f.asm;
+        a.emit(Insn::mov64_imm(R2, max as i32));
+        a.emit(Insn::mov64_reg(R3, r));
+        a.emit(Insn::call(H_READ_KERNEL_STR));
+        self.fault_if(f, BPF_JSLT, R0, 0, FLT_BADADDR, Some(r));
+        Self::tmp_ptr(f, r, off);
+        Ok(r)
+    }
+
+    /// `p + n`, `n + p`, `p - n` (n scaled by the pointee's size) and
+    /// `p - q` (a count of elements), as C does. Result in `l`.
+    pub(super) fn pointer_arith(&mut self, f: &mut Fn, op: BinOp, l: Reg, lt: &Type, r: Reg, rt: &Type) {
+        let elem = |t: &Type| t.target().map_or(1, |p| p.size(self.strsize).max(1));
+        let a = &mut f.asm;
+        match (lt.target().is_some(), rt.target().is_some()) {
+            (true, true) => {
+                a.emit(Insn::alu64_reg(BPF_SUB, l, r));
+                let n = elem(lt);
+                if n > 1 {
+                    a.emit(Insn::mov64_imm(r, n as i32));
+                    signed_divmod(a, l, r, false, true);
+                }
+            }
+            (true, false) => {
+                let n = elem(lt);
+                if n > 1 {
+                    a.emit(Insn::alu64_imm(BPF_MUL, r, n as i32));
+                }
+                a.emit(Insn::alu64_reg(if op == BinOp::Sub { BPF_SUB } else { BPF_ADD }, l, r));
+            }
+            _ => {
+                let n = elem(rt);
+                if n > 1 {
+                    a.emit(Insn::alu64_imm(BPF_MUL, l, n as i32));
+                }
+                a.emit(Insn::alu64_reg(BPF_ADD, l, r));
+            }
+        }
+    }
+}

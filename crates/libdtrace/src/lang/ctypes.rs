@@ -1,0 +1,208 @@
+//! The C type environment of a D program: D's own type names, the types a
+//! script declares (`struct`, `union`, `enum`, `typedef`), and the
+//! kernel's types read from BTF (`/sys/kernel/btf/vmlinux`) on first use.
+
+use super::ast::{Decl, StorageClass, TypeName};
+use super::types::{base_type, decorate, Composite, CompositeSrc, Field, Type};
+use crate::kernel::btf::{Btf, Kind, TypeId};
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+#[derive(Default)]
+pub struct TypeEnv {
+    btf: OnceCell<Option<Btf>>,
+    /// `struct`/`union` tags declared in the script.
+    tags: RefCell<HashMap<String, Rc<Composite>>>,
+    typedefs: RefCell<HashMap<String, Type>>,
+    /// Enumerators declared in the script, with their values.
+    pub enumerators: RefCell<HashMap<String, i64>>,
+}
+
+/// Nesting limit when following kernel type chains (malformed BTF).
+const MAX_DEPTH: u32 = 32;
+
+impl TypeEnv {
+    /// The kernel's types, or None where the kernel has no BTF.
+    pub fn btf(&self) -> Option<&Btf> {
+        self.btf.get_or_init(|| Btf::load_vmlinux().ok()).as_ref()
+    }
+
+    /// Resolves a written type; the error is DTrace's message.
+    pub fn resolve(&self, t: &TypeName) -> Result<Type, String> {
+        let base = self.resolve_base(&t.base)?;
+        Ok(decorate(base, t))
+    }
+
+    fn resolve_base(&self, name: &str) -> Result<Type, String> {
+        if let Some(t) = base_type(name) {
+            return Ok(t);
+        }
+        if let Some(t) = self.typedefs.borrow().get(name) {
+            return Ok(t.clone());
+        }
+        let unknown = || format!("failed to resolve type {}: Unknown type name", name);
+        if let Some(rest) = name.strip_prefix("enum ") {
+            let _ = rest;
+            return Ok(Type::INT);
+        }
+        let tagged = name.strip_prefix("struct ").map(|n| (n, false)).or_else(|| name.strip_prefix("union ").map(|n| (n, true)));
+        if let Some((tag, is_union)) = tagged {
+            let tag = strip_module(tag);
+            if let Some(c) = self.tags.borrow().get(tag) {
+                return Ok(Type::Struct(c.clone()));
+            }
+            let btf = self.btf().ok_or_else(|| format!("failed to resolve type {}: kernel types (BTF) are not available", name))?;
+            let id = btf.find_struct(tag).ok_or_else(unknown)?;
+            let ty = self.from_btf(id);
+            return match &ty {
+                Type::Struct(c) if c.is_union == is_union => Ok(ty),
+                _ => Err(unknown()),
+            };
+        }
+        // A kernel typedef (`u64`, `pid_t` as the kernel spells it, ...).
+        let btf = self.btf().ok_or_else(unknown)?;
+        let id = btf.find_typedef(strip_module(name)).or_else(|| btf.find_base_type(name)).ok_or_else(unknown)?;
+        Ok(self.from_btf(id))
+    }
+
+    /// The D type of a kernel type.
+    pub fn from_btf(&self, id: TypeId) -> Type {
+        match self.btf() {
+            Some(btf) => convert(btf, id, 0),
+            None => Type::LONG,
+        }
+    }
+
+    /// A member of a struct or union (also inside anonymous members).
+    pub fn member(&self, c: &Composite, name: &str) -> Option<Field> {
+        match &c.src {
+            CompositeSrc::User(fields) => fields.iter().find(|f| f.name == name).cloned(),
+            CompositeSrc::Btf(id) => {
+                let btf = self.btf()?;
+                let m = btf.member(TypeId(*id), name)?;
+                Some(Field {
+                    name: name.to_string(),
+                    offset_bits: m.offset_bits as u64,
+                    bits: m.bitfield_size,
+                    ty: convert(btf, m.ty, 0),
+                })
+            }
+            CompositeSrc::Incomplete => None,
+        }
+    }
+
+    /// Records a script's declaration of types: `struct s { ... };`,
+    /// `typedef T name;`, `enum e { A, B };`.
+    pub fn declare(&self, d: &Decl, eval: &dyn Fn(&super::ast::Expr) -> Option<i64>) -> Result<(), String> {
+        if let Some(members) = &d.ty.members {
+            if let Some(rest) = d.ty.base.strip_prefix("enum") {
+                let _ = rest;
+                let mut next = 0i64;
+                for m in members {
+                    if let Some(n) = m.names.first() {
+                        let v = match &m.init {
+                            Some(e) => eval(e).ok_or_else(|| format!("enumerator {} must be assigned an integral constant expression", n.name))?,
+                            None => next,
+                        };
+                        self.enumerators.borrow_mut().insert(n.name.clone(), v);
+                        next = v + 1;
+                    }
+                }
+            } else {
+                self.declare_composite(&d.ty.base, members)?;
+            }
+        }
+        if d.class == StorageClass::Typedef {
+            let base = self.resolve_base(&d.ty.base)?;
+            for n in &d.names {
+                let mut t = base.clone();
+                for _ in 0..n.pointers {
+                    t = Type::Ptr(Box::new(t));
+                }
+                for &dim in n.dims.iter().rev() {
+                    t = Type::Array(Box::new(t), dim as u32);
+                }
+                self.typedefs.borrow_mut().insert(n.name.clone(), t);
+            }
+        }
+        Ok(())
+    }
+
+    /// Lays out a struct (members one after another, each aligned) or a
+    /// union (all at offset 0), as C does.
+    fn declare_composite(&self, base: &str, members: &[Decl]) -> Result<(), String> {
+        let is_union = base.starts_with("union");
+        let tag = base.split_once(' ').map(|(_, t)| t).unwrap_or("").to_string();
+        let mut fields = Vec::new();
+        let mut off = 0u64;
+        let mut size = 0u64;
+        let mut align = 1u64;
+        for m in members {
+            let mty = self.resolve(&m.ty)?;
+            for n in &m.names {
+                let mut t = mty.clone();
+                for _ in 0..n.pointers {
+                    t = Type::Ptr(Box::new(t));
+                }
+                for &dim in n.dims.iter().rev() {
+                    t = Type::Array(Box::new(t), dim as u32);
+                }
+                if fields.iter().any(|f: &Field| f.name == n.name) {
+                    return Err(format!("duplicate {} member {}", if is_union { "union" } else { "struct" }, n.name));
+                }
+                let a = t.align().max(1);
+                let sz = t.size(0);
+                let at = if is_union { 0 } else { off.div_ceil(a) * a };
+                fields.push(Field { name: n.name.clone(), offset_bits: at * 8, bits: 0, ty: t });
+                off = at + sz;
+                size = size.max(off);
+                align = align.max(a);
+            }
+        }
+        let size = size.div_ceil(align) * align;
+        let c = Composite { name: tag.clone(), is_union, size, src: CompositeSrc::User(fields) };
+        self.tags.borrow_mut().insert(tag, Rc::new(c));
+        Ok(())
+    }
+}
+
+/// `vmlinux`task_struct` names a kernel type by module; one kernel here.
+fn strip_module(name: &str) -> &str {
+    name.rsplit_once('`').map(|(_, n)| n).unwrap_or(name)
+}
+
+fn convert(btf: &Btf, id: TypeId, depth: u32) -> Type {
+    if depth > MAX_DEPTH {
+        return Type::LONG;
+    }
+    match btf.kind(id) {
+        Kind::Void | Kind::Func { .. } | Kind::FuncProto { .. } | Kind::Var { .. } | Kind::Datasec { .. } | Kind::DeclTag { .. } => {
+            Type::Void
+        }
+        Kind::Int { size, signed, is_char, is_bool, .. } => {
+            // pahole marks plain `char` neither signed nor char; x86's is signed.
+            let signed = (signed || is_char || btf.name(id) == "char") && !is_bool;
+            Type::Int { size: size.clamp(1, 8) as u8, signed }
+        }
+        Kind::Float { size } => Type::Int { size: size.clamp(1, 8) as u8, signed: true },
+        Kind::Enum { size, signed, .. } => Type::Int { size: size.clamp(1, 8) as u8, signed },
+        Kind::Ptr(t) => Type::Ptr(Box::new(convert(btf, t, depth + 1))),
+        Kind::Array { elem, len, .. } => Type::Array(Box::new(convert(btf, elem, depth + 1)), len),
+        Kind::Struct { size, .. } | Kind::Union { size, .. } => Type::Struct(Rc::new(Composite {
+            name: btf.name(id).to_string(),
+            is_union: matches!(btf.kind(id), Kind::Union { .. }),
+            size: size as u64,
+            src: CompositeSrc::Btf(id.0),
+        })),
+        Kind::Fwd { is_union } => {
+            // Use the full definition when the kernel has one.
+            let name = btf.name(id);
+            match btf.find_struct(name) {
+                Some(full) => convert(btf, full, depth + 1),
+                None => Type::Struct(Rc::new(Composite { name: name.to_string(), is_union, size: 0, src: CompositeSrc::Incomplete })),
+            }
+        }
+        Kind::Typedef(t) | Kind::Volatile(t) | Kind::Const(t) | Kind::Restrict(t) | Kind::TypeTag(t) => convert(btf, t, depth + 1),
+    }
+}
