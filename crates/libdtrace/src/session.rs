@@ -130,6 +130,8 @@ pub struct Prepared {
 pub fn prepare(parsed: &mut Parsed, sources: &[Source], opts: &Options, macros: &MacroEnv, zdefs: bool) -> Result<Prepared, Failure> {
     let src_of = |item: usize| &sources[parsed.origin[item]];
     expand_macros(&mut parsed.program, macros).map_err(|e| compile_failure(&sources[0], &e, opts.errtags))?;
+    let library = crate::lang::xlate::library();
+    crate::lang::xlate::expand(&mut parsed.program, &library).map_err(|(i, e)| compile_failure(src_of(i), &e, opts.errtags))?;
     let mut catalog = Catalog::load();
     let mut matched = vec![0usize; sources.len()];
     let mut clauses = Vec::new();
@@ -152,6 +154,7 @@ pub fn prepare(parsed: &mut Parsed, sources: &[Source], opts: &Options, macros: 
         clauses.push((i, probes));
     }
     let mut sema = Sema::new(opts.strsize);
+    sema.declare_program(&library).map_err(|e| Failure(format!("dtrace: internal error in built-in library: {}", e.msg)))?;
     let arg_types: Vec<Option<Vec<Type>>> = clauses.iter().map(|(_, probes)| clause_arg_types(&catalog, probes, &sema)).collect();
     // Check item by item so an error names the right source.
     let mut ci = 0;

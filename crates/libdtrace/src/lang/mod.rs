@@ -8,3 +8,4 @@ pub mod parser;
 pub mod printf_check;
 pub mod sema;
 pub mod types;
+pub mod xlate;

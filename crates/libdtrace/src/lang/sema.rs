@@ -695,7 +695,8 @@ impl<'a> Sema<'a> {
                     if !self.type_of(&keys[0])?.is_int() {
                         return err("D_ARR_KEYTYPE", "operator [ ] requires an integer index".into());
                     }
-                    if let (Type::Array(_, n), Some(i)) = (&bt, self.const_eval(&keys[0])) {
+                    // A zero-length (flexible) array member has no bound.
+                    if let (Type::Array(_, n @ 1..), Some(i)) = (&bt, self.const_eval(&keys[0])) {
                         if i < 0 || i as u64 >= *n as u64 {
                             return err("D_ARR_BOUNDS", format!("index {} is out of range for array of {} elements", i, n));
                         }

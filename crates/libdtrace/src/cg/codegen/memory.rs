@@ -44,7 +44,7 @@ impl<'a> Gen<'a> {
                 let ty = sema.type_of(e)?;
                 let b = self.expr(f, base)?;
                 let (b, i) = self.second_operand(f, b, &keys[0])?;
-                if let (Type::Array(_, n), None) = (&bt, sema.const_eval(&keys[0])) {
+                if let (Type::Array(_, n @ 1..), None) = (&bt, sema.const_eval(&keys[0])) {
                     // Outside the array: DTrace's invalid address fault.
                     self.fault_if(f, BPF_JGE, i, *n as i32, FLT_BADADDR, Some(i));
                 }

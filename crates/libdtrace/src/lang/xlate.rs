@@ -1,0 +1,188 @@
+//! Translators: `translator OUT < IN name > { member = expr; ... }` and
+//! their uses, `xlate <OUT> (e).member` / `xlate <OUT *> (e)->member`, and
+//! the built-ins defined through them (`curpsinfo`, `curlwpsinfo`).
+//!
+//! A use of one member is replaced by that member's expression with the
+//! translator's parameter bound to `e`, cast to the member's declared type,
+//! before type checking: only the members a script uses are compiled.
+
+use super::ast::*;
+use super::diag::CompileError;
+use super::parser::parse_program;
+
+/// D's standard definitions compiled into dtrace (types, translators and
+/// constants users expect without any file installed).
+const LIBRARY: &[(&str, &str)] = &[("procfs.d", include_str!("dlib/procfs.d")), ("names.d", include_str!("dlib/names.d"))];
+
+/// The library as one program (parsed once per run; errors are ours).
+pub fn library() -> Program {
+    let mut p = Program::default();
+    for (name, src) in LIBRARY {
+        match parse_program(src) {
+            Ok(q) => p.items.extend(q.items),
+            Err(e) => crate::note!("dtrace: internal error in built-in library {}: {}", name, e.msg),
+        }
+    }
+    p
+}
+
+/// Built-in variables that are translations of `curthread`.
+const BUILTIN_XLATES: &[(&str, &str)] = &[("curpsinfo", "psinfo_t"), ("curlwpsinfo", "lwpsinfo_t")];
+
+/// Rewrites every translated member access in the user's clauses; an
+/// error comes with the index of the item at fault.
+pub fn expand(user: &mut Program, lib: &Program) -> Result<(), (usize, CompileError)> {
+    let snapshot = user.clone();
+    let tr = Translators::collect(lib, &snapshot);
+    for (i, item) in user.items.iter_mut().enumerate() {
+        if let Item::Clause(c) = item {
+            let mut one = || -> Result<(), CompileError> {
+                if let Some(p) = &mut c.predicate {
+                    tr.expr(p)?;
+                }
+                for s in &mut c.body {
+                    tr.stmt(s)?;
+                }
+                Ok(())
+            };
+            one().map_err(|e| (i, e))?;
+        }
+    }
+    Ok(())
+}
+
+struct Translators<'p> {
+    list: Vec<&'p Translator>,
+    /// typedef name -> the type it names (`psinfo_t` -> `struct psinfo`).
+    typedefs: Vec<(&'p str, &'p TypeName)>,
+    /// struct tag ("struct psinfo") -> member declarations.
+    structs: Vec<(&'p str, &'p [Decl])>,
+}
+
+impl<'p> Translators<'p> {
+    fn collect(lib: &'p Program, user: &'p Program) -> Translators<'p> {
+        let mut t = Translators { list: Vec::new(), typedefs: Vec::new(), structs: Vec::new() };
+        for item in lib.items.iter().chain(user.items.iter()) {
+            match item {
+                Item::Translator(x) => t.list.push(x),
+                Item::Decl(d) => {
+                    if let Some(m) = &d.ty.members {
+                        t.structs.push((d.ty.base.as_str(), m.as_slice()));
+                    }
+                    if d.class == StorageClass::Typedef {
+                        for n in &d.names {
+                            t.typedefs.push((n.name.as_str(), &d.ty));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        t
+    }
+
+    fn stmt(&self, s: &mut Stmt) -> Result<(), CompileError> {
+        match s {
+            Stmt::Expr(e) => self.expr(e),
+            Stmt::If { cond, then, els, .. } => {
+                self.expr(cond)?;
+                for s in then.iter_mut().chain(els.iter_mut()) {
+                    self.stmt(s)?;
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Rewrites children first, then this node.
+    fn expr(&self, e: &mut Expr) -> Result<(), CompileError> {
+        let mut r = Ok(());
+        super::sema::visit_children_mut(e, &mut |c| {
+            if r.is_ok() {
+                r = self.expr(c);
+            }
+        });
+        r?;
+        let line = e.line;
+        if let ExprKind::Ident(n) = &e.kind {
+            if let Some((_, to)) = BUILTIN_XLATES.iter().find(|(b, _)| b == n) {
+                e.kind = ExprKind::Xlate {
+                    ty: TypeName { base: to.to_string(), members: None, pointers: 1, dims: vec![] },
+                    expr: Box::new(Expr::new(ExprKind::Ident("curthread".into()), line)),
+                };
+            }
+            return Ok(());
+        }
+        let (inner, member, via_ptr) = match &e.kind {
+            ExprKind::Arrow { expr, member } => (expr, member, true),
+            ExprKind::Member { expr, member } => (expr, member, false),
+            _ => return Ok(()),
+        };
+        let ExprKind::Xlate { ty, expr: arg } = &inner.kind else { return Ok(()) };
+        if via_ptr != (ty.pointers == 1) {
+            let op = if via_ptr { "->" } else { "." };
+            return Err(CompileError::new(line, "D_XLATE_SOU", format!("operator {} cannot be applied to xlate <{}{}>", op, ty.base, "*".repeat(ty.pointers as usize))));
+        }
+        let new = self.member(ty, arg, member, line)?;
+        *e = new;
+        Ok(())
+    }
+
+    /// The translated expression of one member, cast to its declared type.
+    fn member(&self, ty: &TypeName, arg: &Expr, member: &str, line: u32) -> Result<Expr, CompileError> {
+        let tag = self.struct_tag(&ty.base);
+        let t = self
+            .list
+            .iter()
+            .find(|t| t.to.base == ty.base || self.struct_tag(&t.to.base) == tag)
+            .ok_or_else(|| CompileError::new(line, "D_XLATE_NONE", format!("No translator available for type {}", ty.base)))?;
+        let (_, body) = t
+            .members
+            .iter()
+            .find(|(m, _)| m == member)
+            .ok_or_else(|| CompileError::new(line, "D_XLATE_MEMB", format!("translator for {} does not define member {}", ty.base, member)))?;
+        let mut out = body.clone();
+        substitute(&mut out, &t.param, arg, line);
+        // Scalars take the declared member type; arrays and strings stay.
+        if let Some(mt) = self.member_type(&tag, member) {
+            if mt.dims.is_empty() && mt.base != "string" {
+                out = Expr::new(ExprKind::Cast { ty: mt, expr: Box::new(out) }, line);
+            }
+        }
+        Ok(out)
+    }
+
+    /// `psinfo_t` -> `struct psinfo`; a struct tag stays itself.
+    fn struct_tag(&self, base: &str) -> String {
+        match self.typedefs.iter().find(|(n, _)| *n == base) {
+            Some((_, t)) => t.base.clone(),
+            None => base.to_string(),
+        }
+    }
+
+    fn member_type(&self, tag: &str, member: &str) -> Option<TypeName> {
+        let (_, decls) = self.structs.iter().find(|(s, _)| *s == tag)?;
+        for d in decls.iter() {
+            if let Some(n) = d.names.iter().find(|n| n.name == member) {
+                let mut t = d.ty.clone();
+                t.members = None;
+                t.pointers += n.pointers;
+                t.dims.extend(n.dims.iter().copied());
+                return Some(t);
+            }
+        }
+        None
+    }
+}
+
+/// Replaces the translator's parameter by the translated expression, and
+/// gives every node the line of the use (for messages).
+fn substitute(e: &mut Expr, param: &str, arg: &Expr, line: u32) {
+    if matches!(&e.kind, ExprKind::Ident(n) if n == param) {
+        *e = arg.clone();
+        return;
+    }
+    e.line = line;
+    super::sema::visit_children_mut(e, &mut |c| substitute(c, param, arg, line));
+}
