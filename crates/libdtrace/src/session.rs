@@ -359,6 +359,7 @@ pub fn run(
         }
         if last_drop_check.elapsed() >= Duration::from_millis(1000) {
             report_drops(&loaded, &mut drops_seen, opts);
+            report_spec_drops(&mut consumer, opts);
             check_recursion(c, &mut loaded, &mut misses_seen);
             last_drop_check = Instant::now();
         }
@@ -379,6 +380,7 @@ pub fn run(
         status = consumer.exit_status();
     }
     report_drops(&loaded, &mut drops_seen, opts);
+    report_spec_drops(&mut consumer, opts);
     for (p, n) in c.programs.iter().zip(loaded.recursion_misses()) {
         if n > 0 {
             crate::note!("dtrace: {} firing{} of {} missed: the probe fired again on a CPU where it was already running", n, if n == 1 { "" } else { "s" }, program_desc(p));
@@ -467,6 +469,15 @@ fn set_state_exiting(l: &Loaded) {
 
 /// Prints drop counts that grew since the last report, DTrace's way:
 /// principal-buffer drops per CPU, the others as totals.
+/// DTrace's "N speculative drops": speculative records past `specsize`.
+fn report_spec_drops(consumer: &mut Consumer, opts: &Options) {
+    let n = consumer.take_spec_drops();
+    if n > 0 {
+        let tag = if opts.droptags { "[DTRACEDROP_SPEC] " } else { "" };
+        crate::note!("dtrace: {}{} speculative drop{}", tag, n, if n == 1 { "" } else { "s" });
+    }
+}
+
 fn report_drops(l: &Loaded, seen: &mut Vec<u64>, opts: &Options) {
     let ncpu = sys::possible_cpus();
     let slots = crate::cg::layout::DROP_SLOTS as usize;
@@ -498,6 +509,7 @@ fn report_drops(l: &Loaded, seen: &mut Vec<u64>, opts: &Options) {
     let kinds = [
         (1, "DTRACEDROP_AGGREGATION", "aggregation drop", "aggregation drops"),
         (2, "DTRACEDROP_DYNAMIC", "dynamic variable drop", "dynamic variable drops"),
+        (4, "DTRACEDROP_SPECUNAVAIL", "failed speculation (no speculative buffer available)", "failed speculations (no speculative buffer available)"),
     ];
     for (k, t, one, many) in kinds {
         let total: u64 = (0..ncpu).map(|c| get(c, k)).sum();

@@ -27,6 +27,7 @@ use std::collections::HashMap;
 type R<T> = Result<T, CompileError>;
 
 mod memory;
+mod spec;
 mod subr;
 
 // Helper function ids.
@@ -221,6 +222,8 @@ struct Fn {
     in_error: Option<u32>,
     /// Number of probes the program is attached to.
     prog_probes: usize,
+    /// What the current clause did so far (spec::DID_*).
+    spec: u8,
 }
 
 const POOL: [Reg; 4] = [R6, R7, R8, R9];
@@ -278,6 +281,7 @@ impl<'a> Gen<'a> {
         self.add_map("dt_zero", sys::BPF_MAP_TYPE_ARRAY, 4, 8, 1);
         self.add_map("dt_sysprobe", sys::BPF_MAP_TYPE_ARRAY, 4, SYSPROBE_VALUE, 1024);
         self.add_map("dt_probeinfo", sys::BPF_MAP_TYPE_HASH, 4, PROBEINFO_VALUE, 1);
+        self.add_map("dt_spec", sys::BPF_MAP_TYPE_ARRAY, 4, 8, o.nspec.clamp(1, MAX_NSPEC));
         debug_assert_eq!(self.out.maps.len(), FIXED_MAPS);
         let syms = &self.env.sema.syms;
         for v in &syms.globals {
@@ -438,6 +442,7 @@ impl<'a> Gen<'a> {
             action_no: 0,
             in_error: None,
             prog_probes: all_probes.len(),
+            spec: 0,
         };
         if matches!(attach, Attach::FbtEntry | Attach::FbtReturn) {
             self.probeinfo_ids.extend(all_probes.iter().copied());
@@ -559,6 +564,7 @@ impl<'a> Gen<'a> {
         f.items.clear();
         f.tmp_top = f.tmp_base;
         f.action_no = 0;
+        f.spec = 0;
         let saved_stack = f.stack_top;
         // Reserve the epid now: ERROR clauses generated inside take later ones.
         let epid_idx = self.out.epids.len();
@@ -917,7 +923,16 @@ impl<'a> Gen<'a> {
                 _ => Err(CompileError::new(line, "D_PROTO_ARG", format!("{}( ) argument #{} must be an aggregation", name, i + 1))),
             }
         };
+        Self::spec_order(f, line, spec::act_kind(name))?;
         match name {
+            "speculate" => {
+                proto(1)?;
+                self.speculate(f, &args[0])?;
+            }
+            "commit" | "discard" => {
+                proto(1)?;
+                self.commit_or_discard(f, name == "commit", &args[0])?;
+            }
             "trace" => {
                 proto(1)?;
                 let (off, ty) = self.record_value(f, &args[0])?;
@@ -1018,6 +1033,7 @@ impl<'a> Gen<'a> {
     // ---- aggregations ------------------------------------------------------
 
     fn aggregate(&mut self, f: &mut Fn, line: u32, name: &str, keys: &[Expr], args: &[Expr]) -> R<()> {
+        Self::spec_order(f, line, spec::ActKind::Aggregate)?;
         let av = self.env.sema.syms.agg(name).expect("declared").clone();
         let spec = self.out.aggs[self.agg_index[av.id]].clone();
         // Evaluate the value argument first (it survives the map calls).
@@ -2096,6 +2112,10 @@ impl<'a> Gen<'a> {
             "stringof" => {
                 nargs(1, 1)?;
                 self.stringof(f, line, &args[0])
+            }
+            "speculation" => {
+                nargs(0, 0)?;
+                self.speculation(f, line)
             }
             "rand" => {
                 nargs(0, 0)?;

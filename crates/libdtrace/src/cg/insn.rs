@@ -150,6 +150,11 @@ impl Insn {
     pub fn atomic_add(size: u8, dst: Reg, src: Reg, off: i16) -> Insn {
         Insn::new(BPF_STX | size | BPF_ATOMIC, dst, src, off, BPF_ADD as i32)
     }
+    /// Atomic compare-and-exchange: if `*(dst + off) == r0` store `src`;
+    /// r0 gets the old value either way.
+    pub fn atomic_cmpxchg(size: u8, dst: Reg, src: Reg, off: i16) -> Insn {
+        Insn::new(BPF_STX | size | BPF_ATOMIC, dst, src, off, 0xf1)
+    }
     pub fn jmp_imm(op: u8, dst: Reg, imm: i32, off: i16) -> Insn {
         Insn::new(BPF_JMP | op | BPF_K, dst, 0, off, imm)
     }

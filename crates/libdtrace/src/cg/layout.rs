@@ -7,8 +7,10 @@ use crate::lang::sema::AggFunc;
 use crate::lang::types::Type;
 
 /// Header of every record: epid (u32), probe discriminator (u32: the
-/// syscall number for syscall programs, else the probe id), cpu (u32), pad.
+/// syscall number for syscall programs, else the probe id), cpu (u32),
+/// speculation id (u32, 0 when not speculative).
 pub const REC_HDR: u32 = 16;
+pub const REC_SPEC_OFF: u32 = 12;
 /// The epid of a fault record (see `Fault`).
 pub const ERROR_EPID: u32 = u32::MAX;
 
@@ -23,14 +25,19 @@ pub const MAP_STRTAB: usize = 6;
 pub const MAP_ZERO: usize = 7;
 pub const MAP_SYSPROBE: usize = 8;
 pub const MAP_PROBEINFO: usize = 9;
-pub const FIXED_MAPS: usize = 10;
+/// Speculation ids: one u64 per id, 0 free, 1 active.
+pub const MAP_SPEC: usize = 10;
+pub const FIXED_MAPS: usize = 11;
+/// Most speculations a session may have (the nspec option's ceiling).
+pub const MAX_NSPEC: u32 = 64;
 
 /// Indices into the per-CPU drop counters (`MAP_DROPS` value, u64 each).
 pub const DROP_PRINCIPAL: i16 = 0;
 pub const DROP_AGG: i16 = 8;
 pub const DROP_DYNVAR: i16 = 16;
 pub const DROP_ERRORS: i16 = 24;
-pub const DROP_SLOTS: u32 = 4;
+pub const DROP_SPECUNAVAIL: i16 = 32;
+pub const DROP_SLOTS: u32 = 5;
 
 /// Session states kept in `MAP_STATE` (u32 at offset 0; exit status at 4).
 /// Probes other than BEGIN and END act only while ACTIVE, which the
@@ -107,6 +114,9 @@ pub enum RecItem {
     Normalize { agg: usize, off: u32 },
     Denormalize { agg: usize },
     Setopt { name: String, value: Option<String> },
+    /// commit(id) / discard(id): the id is a u64 at `off`.
+    Commit { off: u32 },
+    Discard { off: u32 },
 }
 
 /// An enabled-probe description: one clause as compiled into one program.

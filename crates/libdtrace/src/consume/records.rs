@@ -27,6 +27,16 @@ pub struct Consumer<'a> {
     /// Aggregations printed explicitly by printa(): DTrace prints only the
     /// others at exit.
     printed: Vec<bool>,
+    /// Output of speculative records, by speculation id, until committed.
+    spec: std::collections::HashMap<u32, SpecBuf>,
+    spec_drops: u64,
+}
+
+#[derive(Default)]
+struct SpecBuf {
+    out: Vec<u8>,
+    /// Record bytes held, counted against `specsize`.
+    bytes: u64,
 }
 
 fn u32_at(b: &[u8], o: usize) -> u32 {
@@ -68,6 +78,8 @@ impl<'a> Consumer<'a> {
             exit: None,
             norm: vec![1; c.aggs.len()],
             printed: vec![false; c.aggs.len()],
+            spec: Default::default(),
+            spec_drops: 0,
         }
     }
 
@@ -108,6 +120,7 @@ impl<'a> Consumer<'a> {
             buf.extend_from_slice(output::probe_line(cpu, id, &func, &name, self.testing).as_bytes());
         }
         let strsize = self.c.strsize;
+        let mut spec_ops = Vec::new();
         for item in &epid.items {
             match item {
                 RecItem::Trace { off, ty } => {
@@ -139,10 +152,42 @@ impl<'a> Consumer<'a> {
                 }
                 RecItem::Denormalize { agg } => self.norm[*agg] = 1,
                 RecItem::Setopt { .. } => {}
+                RecItem::Commit { off } => spec_ops.push((u64_at(rec, *off as usize) as u32, true)),
+                RecItem::Discard { off } => spec_ops.push((u64_at(rec, *off as usize) as u32, false)),
             }
         }
         buf.extend_from_slice(output::record_end(self.opts.quiet).as_bytes());
-        let _ = out.write_all(&buf);
+        let spec = u32_at(rec, REC_SPEC_OFF as usize);
+        if spec != 0 {
+            self.speculative(spec, rec.len(), buf);
+        } else {
+            let _ = out.write_all(&buf);
+        }
+        // Committed data follows the committing record, as in DTrace.
+        for (id, commit) in spec_ops {
+            if let Some(s) = self.spec.remove(&id) {
+                if commit {
+                    let _ = out.write_all(&s.out);
+                }
+            }
+        }
+    }
+
+    /// Keeps a speculative record's output until its commit or discard;
+    /// past `specsize` bytes of records, the record is a speculative drop.
+    fn speculative(&mut self, id: u32, size: usize, text: Vec<u8>) {
+        let s = self.spec.entry(id).or_default();
+        if s.bytes + size as u64 > self.opts.specsize {
+            self.spec_drops += 1;
+            return;
+        }
+        s.bytes += size as u64;
+        s.out.extend_from_slice(&text);
+    }
+
+    /// Speculative drops since the last call.
+    pub fn take_spec_drops(&mut self) -> u64 {
+        std::mem::take(&mut self.spec_drops)
     }
 
     fn error_record(&mut self, rec: &[u8], disc: u32) {
