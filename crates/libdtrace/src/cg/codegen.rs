@@ -939,9 +939,15 @@ impl<'a> Gen<'a> {
                 f.items.push(RecItem::Trace { off, ty });
             }
             "printf" => {
-                let fmt = match args.first().map(|a| &a.kind) {
-                    Some(ExprKind::Str(s)) => s.clone(),
-                    _ => return Err(CompileError::new(line, "D_PRINTF_FMT", "printf( ) argument #1 must be a string literal format")),
+                if args.is_empty() {
+                    proto(1)?; // "0 args passed, 1 expected"
+                }
+                let fmt = match &args[0].kind {
+                    ExprKind::Str(s) => s.clone(),
+                    _ => {
+                        let m = format!("printf( ) argument #1 is incompatible with prototype:\n\tprototype: string constant\n\t argument: {}", self.env.sema.type_of(&args[0])?);
+                        return Err(CompileError::new(line, "D_PRINTF_ARG_FMT", m));
+                    }
                 };
                 let wants_str = crate::lang::printf_check::string_args(&fmt);
                 let mut vals = Vec::new();
@@ -963,6 +969,12 @@ impl<'a> Gen<'a> {
                 let mut aggs = Vec::new();
                 for i in first..args.len() {
                     aggs.push(agg_arg(i)?);
+                }
+                if let (Some(fs), Some(ExprKind::Agg(n))) = (&fmt, args.get(first).map(|a| &a.kind)) {
+                    if let Some(av) = self.env.sema.syms.agg(n) {
+                        crate::lang::printf_check::check_printa(fs, &av.keys, av.func == AggFunc::Count)
+                            .map_err(|m| CompileError::new(line, "D_PRINTF_ARG_TYPE", m))?;
+                    }
                 }
                 f.items.push(RecItem::Printa { fmt, aggs });
             }

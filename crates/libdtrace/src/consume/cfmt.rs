@@ -1,8 +1,14 @@
 //! The C library's printf(3) conversions that DTrace hands its formats to,
 //! reimplemented: integers, strings, characters and floating point, with the
-//! flags `# 0 - + space`, a width and a precision. Behaviour follows glibc
+//! flags `# 0 - + space '`, a width and a precision. Behaviour follows glibc
 //! (e.g. the `0` flag pads strings and characters with spaces, and is
-//! ignored for integers when a precision is given).
+//! ignored for integers when a precision is given; `'` groups the digits of
+//! every integer conversion, hex and octal included, and the integer part
+//! of `%f`/`%g`, by the locale's `LC_NUMERIC` rules).
+
+use std::borrow::Cow;
+use std::ffi::CStr;
+use std::sync::OnceLock;
 
 /// A resolved conversion specification.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -14,6 +20,8 @@ pub struct Spec {
     pub space: bool,
     pub width: usize,
     pub prec: Option<usize>,
+    /// The `'` flag: group digits by these rules (see [`locale_grouping`]).
+    pub group: Option<&'static Grouping>,
 }
 
 impl Spec {
@@ -23,6 +31,72 @@ impl Spec {
     pub fn left(width: usize) -> Spec {
         Spec { width, left: true, ..Spec::default() }
     }
+}
+
+/// Digit grouping rules of a locale (`thousands_sep` and `grouping` of
+/// `localeconv(3)`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Grouping {
+    /// The separator; empty: no grouping.
+    pub sep: Cow<'static, [u8]>,
+    /// Group sizes from the right; the last repeats; 0 or >= 127
+    /// (`CHAR_MAX`) ends grouping.
+    pub sizes: Cow<'static, [u8]>,
+}
+
+/// The process environment's `LC_NUMERIC` grouping (as after DTrace's
+/// `setlocale(LC_ALL, "")`: `LC_ALL`, `LC_NUMERIC`, `LANG`), read once.
+pub fn locale_grouping() -> &'static Grouping {
+    static G: OnceLock<Grouping> = OnceLock::new();
+    G.get_or_init(read_locale_grouping)
+}
+
+fn read_locale_grouping() -> Grouping {
+    // SAFETY: newlocale/nl_langinfo_l/freelocale on a locale object of our
+    // own; the returned strings are copied before the object is freed.
+    unsafe {
+        let loc = libc::newlocale(libc::LC_NUMERIC_MASK, c"".as_ptr(), std::ptr::null_mut());
+        if loc.is_null() {
+            return Grouping::default();
+        }
+        let item = |i: libc::nl_item| {
+            let p = libc::nl_langinfo_l(i, loc);
+            if p.is_null() {
+                Vec::new()
+            } else {
+                CStr::from_ptr(p).to_bytes().to_vec()
+            }
+        };
+        // GROUPING follows THOUSEP in glibc's LC_NUMERIC items.
+        let g = Grouping { sep: Cow::Owned(item(libc::THOUSEP)), sizes: Cow::Owned(item(libc::THOUSEP + 1)) };
+        libc::freelocale(loc);
+        g
+    }
+}
+
+/// Insert `g`'s separator into a run of digits, counting groups from the
+/// right.
+pub fn group_digits(d: &[u8], g: &Grouping) -> Vec<u8> {
+    let mut groups: Vec<&[u8]> = Vec::new();
+    let mut end = d.len();
+    if !g.sep.is_empty() {
+        let mut sizes = g.sizes.iter().copied();
+        let mut size = 0u8;
+        loop {
+            size = sizes.next().unwrap_or(size);
+            if size == 0 || size >= 127 || end <= size as usize {
+                break;
+            }
+            groups.push(&d[end - size as usize..end]);
+            end -= size as usize;
+        }
+    }
+    let mut out = d[..end].to_vec();
+    for grp in groups.iter().rev() {
+        out.extend_from_slice(&g.sep);
+        out.extend_from_slice(grp);
+    }
+    out
 }
 
 /// Integer radix/case of an unsigned conversion.
@@ -53,6 +127,19 @@ fn pad(out: &mut Vec<u8>, spec: &Spec, prefix: &[u8], body: &[u8], zero_ok: bool
     }
 }
 
+/// The sign column of a signed conversion: `-`, or `+`/space by the flags.
+fn sign(negative: bool, spec: &Spec) -> &'static [u8] {
+    if negative {
+        b"-"
+    } else if spec.plus {
+        b"+"
+    } else if spec.space {
+        b" "
+    } else {
+        b""
+    }
+}
+
 fn digits(mut v: u64, radix: Radix) -> Vec<u8> {
     let (base, table): (u64, &[u8; 16]) = match radix {
         Radix::Dec => (10, b"0123456789abcdef"),
@@ -72,40 +159,34 @@ fn digits(mut v: u64, radix: Radix) -> Vec<u8> {
     buf
 }
 
-/// Apply an integer precision: at least `prec` digits; precision 0 with a
-/// zero value gives no digits.
-fn with_prec(mut d: Vec<u8>, v_is_zero: bool, prec: Option<usize>) -> Vec<u8> {
-    if let Some(p) = prec {
-        if p == 0 && v_is_zero {
-            d.clear();
-        } else if d.len() < p {
+/// The digits of an integer conversion as glibc builds them: the digits,
+/// grouped (`'`), then zero-filled to the precision (which counts the
+/// separators); precision 0 with a zero value gives no digits.
+fn int_body(v: u64, radix: Radix, spec: &Spec) -> Vec<u8> {
+    let mut d = digits(v, radix);
+    if let Some(g) = spec.group {
+        d = group_digits(&d, g);
+    }
+    match spec.prec {
+        Some(0) if v == 0 => Vec::new(),
+        Some(p) if d.len() < p => {
             let mut z = vec![b'0'; p - d.len()];
             z.extend_from_slice(&d);
-            d = z;
+            z
         }
+        _ => d,
     }
-    d
 }
 
 /// `%d`/`%i` of a signed value.
 pub fn fmt_signed(out: &mut Vec<u8>, spec: &Spec, v: i64) {
-    let mag = v.unsigned_abs();
-    let body = with_prec(digits(mag, Radix::Dec), mag == 0, spec.prec);
-    let sign: &[u8] = if v < 0 {
-        b"-"
-    } else if spec.plus {
-        b"+"
-    } else if spec.space {
-        b" "
-    } else {
-        b""
-    };
-    pad(out, spec, sign, &body, spec.prec.is_none());
+    let body = int_body(v.unsigned_abs(), Radix::Dec, spec);
+    pad(out, spec, sign(v < 0, spec), &body, spec.prec.is_none());
 }
 
 /// `%u`, `%o`, `%x`, `%X` of an unsigned value.
 pub fn fmt_unsigned(out: &mut Vec<u8>, spec: &Spec, v: u64, radix: Radix) {
-    let mut body = with_prec(digits(v, radix), v == 0, spec.prec);
+    let mut body = int_body(v, radix, spec);
     let mut prefix: &[u8] = b"";
     if spec.alt {
         match radix {
@@ -135,15 +216,7 @@ pub fn fmt_char(out: &mut Vec<u8>, spec: &Spec, c: u8) {
 /// `%e %E %f %F %g %G`.
 pub fn fmt_float(out: &mut Vec<u8>, spec: &Spec, v: f64, conv: u8) {
     let upper = conv.is_ascii_uppercase();
-    let sign: &[u8] = if v.is_sign_negative() && !v.is_nan() {
-        b"-"
-    } else if spec.plus {
-        b"+"
-    } else if spec.space {
-        b" "
-    } else {
-        b""
-    };
+    let sign = sign(v.is_sign_negative() && !v.is_nan(), spec);
     if !v.is_finite() {
         let s = if v.is_nan() { "nan" } else { "inf" };
         let s = if upper { s.to_ascii_uppercase() } else { s.to_string() };
@@ -157,7 +230,23 @@ pub fn fmt_float(out: &mut Vec<u8>, spec: &Spec, v: f64, conv: u8) {
         b'e' => expo(a, prec, spec.alt, upper),
         _ => general(a, prec, spec.alt, upper),
     };
-    pad(out, spec, sign, body.as_bytes(), true);
+    let body = match spec.group {
+        Some(g) => group_integer_part(body.as_bytes(), g),
+        None => body.into_bytes(),
+    };
+    pad(out, spec, sign, &body, true);
+}
+
+/// Group the integer part of a fixed-notation number (`%'f`, `%'g`); an
+/// exponent form is left alone.
+fn group_integer_part(body: &[u8], g: &Grouping) -> Vec<u8> {
+    if body.iter().any(|c| matches!(c, b'e' | b'E')) {
+        return body.to_vec();
+    }
+    let n = body.iter().position(|&c| c == b'.').unwrap_or(body.len());
+    let mut out = group_digits(&body[..n], g);
+    out.extend_from_slice(&body[n..]);
+    out
 }
 
 fn fixed(a: f64, prec: usize, alt: bool) -> String {
@@ -266,5 +355,39 @@ mod tests {
         assert_eq!(s(|o| fmt_float(o, &Spec { zero: true, width: 10, ..Spec::default() }, -1.5, b'f')), "-01.500000");
         assert_eq!(s(|o| fmt_float(o, &Spec { zero: true, width: 6, ..Spec::default() }, f64::INFINITY, b'f')), "   inf");
         assert_eq!(s(|o| fmt_float(o, &Spec::default(), -0.0, b'f')), "-0.000000");
+    }
+
+    static EN_US: Grouping = Grouping { sep: Cow::Borrowed(b","), sizes: Cow::Borrowed(&[3, 3]) };
+
+    // Expected strings: glibc printf(3) with `'` in en_US.UTF-8 (a C program
+    // on this machine, locale built with localedef).
+    #[test]
+    fn grouping() {
+        let g = |spec: Spec| Spec { group: Some(&EN_US), ..spec };
+        let d = Spec::default();
+        assert_eq!(s(|o| fmt_signed(o, &g(d), 1234567)), "1,234,567");
+        assert_eq!(s(|o| fmt_signed(o, &g(Spec { zero: true, width: 10, ..d }), 1234567)), "01,234,567");
+        assert_eq!(s(|o| fmt_signed(o, &g(Spec { prec: Some(10), ..d }), 1234567)), "01,234,567");
+        assert_eq!(s(|o| fmt_signed(o, &g(Spec::left(12)), 1234567)), "1,234,567   ");
+        assert_eq!(s(|o| fmt_signed(o, &g(d), -1234567890123)), "-1,234,567,890,123");
+        assert_eq!(s(|o| fmt_signed(o, &g(Spec { plus: true, ..d }), 1234)), "+1,234");
+        assert_eq!(s(|o| fmt_signed(o, &g(d), -12)), "-12");
+        assert_eq!(s(|o| fmt_signed(o, &g(Spec { zero: true, width: 6, ..d }), 1234)), "01,234");
+        assert_eq!(s(|o| fmt_unsigned(o, &g(d), 4_000_000_000, Radix::Dec)), "4,000,000,000");
+        assert_eq!(s(|o| fmt_unsigned(o, &g(d), 0x1234567, Radix::HexUpper)), "1,234,567");
+        assert_eq!(s(|o| fmt_unsigned(o, &g(d), 1234567, Radix::Hex)), "12d,687");
+        assert_eq!(s(|o| fmt_unsigned(o, &g(Spec { alt: true, ..d }), 0o1234567, Radix::Oct)), "01,234,567");
+        assert_eq!(s(|o| fmt_unsigned(o, &g(Spec { alt: true, zero: true, width: 12, ..d }), 0x1234567, Radix::Hex)), "0x01,234,567");
+        assert_eq!(s(|o| fmt_float(o, &g(d), 1234567.5, b'f')), "1,234,567.500000");
+        assert_eq!(s(|o| fmt_float(o, &g(d), 1234567.0, b'g')), "1.23457e+06");
+        assert_eq!(s(|o| fmt_float(o, &g(Spec { prec: Some(10), ..d }), 1234567.0, b'g')), "1,234,567");
+        assert_eq!(s(|o| fmt_float(o, &g(d), 1234567.0, b'e')), "1.234567e+06");
+        assert_eq!(s(|o| fmt_float(o, &g(Spec { alt: true, prec: Some(0), ..d }), 1234567.0, b'f')), "1,234,567.");
+        assert_eq!(s(|o| fmt_float(o, &g(Spec { zero: true, width: 12, prec: Some(2), ..d }), -12345.678, b'f')), "-0012,345.68");
+        // The C locale has no separator.
+        assert_eq!(group_digits(b"1234567", &Grouping::default()), b"1234567");
+        // A size of CHAR_MAX stops grouping: only the last 3 digits.
+        let once = Grouping { sep: Cow::Borrowed(b"."), sizes: Cow::Borrowed(&[3, 127]) };
+        assert_eq!(group_digits(b"1234567", &once), b"1234.567");
     }
 }

@@ -1,6 +1,7 @@
 //! The consumer: record decoding, aggregation merging and DTrace's output formats.
 //!
-//! Everything here is a pure function of decoded data (no kernel access):
+//! Everything here is a pure function of decoded data (no kernel access but
+//! `ksyms` reading `/proc/kallsyms`):
 //!
 //! * [`value`]: [`Value`], the decoded data of one record item; symbolic
 //!   address formats; the ordering of aggregation keys.
@@ -10,6 +11,7 @@
 //!   aggregation output.
 //! * [`output`]: the heading and probe lines, `trace()`, byte dumps,
 //!   stacks, wall-clock formats.
+//! * [`ksyms`]: kernel symbols from `/proc/kallsyms` for `%a` and friends.
 //! * [`records`]: decoding of output records and aggregation maps, and the
 //!   consumer-side actions (written by the session's side).
 //!
@@ -19,6 +21,7 @@
 
 pub mod agg;
 mod cfmt;
+pub mod ksyms;
 pub mod output;
 pub mod printf;
 pub mod records;

@@ -5,15 +5,16 @@
 //! Tracing Guide ("Output Formatting") and observed in the DTrace test
 //! suites:
 //!
-//! * Conversions: `%a %A %c %C %d %e %E %f %g %G %i %k %o %p %s %S %T %u %x
-//!   %X %Y %%` and the size-prefixed forms `%hd %hi %ho %hu %hx %hX %ld %li
-//!   %lo %lu %lx %lX %lld %lli %llo %llu %llx %llX %lc %ls %wc %ws %Le %LE %Lf
-//!   %Lg %LG`. As an extension the prefixes `hh`, `z`, `j`, `t` (and `l`/`ll`/
-//!   `h` on any integer conversion, `l` on floats) are accepted and ignored:
-//!   values carry their own size.
+//! * Conversions: exactly DTrace's dictionary, `%a %A %c %C %d %e %E %f %g
+//!   %G %i %k %o %p %s %S %T %u %x %X %Y %%` and the size-prefixed forms
+//!   `%hd %hi %ho %hu %hx %hX %ld %li %lo %lu %lx %lX %lld %lli %llo %llu
+//!   %llx %llX %lc %ls %wc %ws %Le %LE %Lf %Lg %LG`. Only `h`, `l`, `L` and
+//!   `w` are read as size prefixes, so C's `%hhd`, `%lf` or `%zu` are
+//!   undefined conversions (`%zu` is reported as `%z`), as in DTrace.
 //! * Flags `# 0 - + space '`, a width, a precision, `*` for either (taken
 //!   from the arguments, width first), `?` (width 16: a pointer's), `@`
-//!   (printa: the aggregation value).
+//!   (printa: the aggregation value). `'` groups digits by the locale's
+//!   `LC_NUMERIC` rules (none in the C locale).
 //! * A precision of 0 is ignored, as DTrace does (`%.0s` prints the whole
 //!   string).
 //! * `%d`/`%i` of an unsigned value print it unsigned; integers narrower
@@ -99,12 +100,22 @@ pub enum ArgKind {
 /// An expected argument of a format, in argument order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FormatArg {
-    /// A `*` width or `.*` precision: an integer (DTrace reads it as `int`).
-    Dynamic { conv: u32 },
+    /// A `*` width (`prec` false) or `.*` precision: an integer (DTrace
+    /// reads it as `int`).
+    Dynamic { conv: u32, prec: bool },
     /// The value of conversion #`conv`.
     Value { conv: u32, kind: ArgKind },
     /// The aggregation's value (`%@...`, printa only): consumes no argument.
     Agg { conv: u32 },
+}
+
+impl FormatArg {
+    /// The number of the conversion the argument belongs to.
+    pub fn conv(&self) -> u32 {
+        match *self {
+            FormatArg::Dynamic { conv, .. } | FormatArg::Value { conv, .. } | FormatArg::Agg { conv } => conv,
+        }
+    }
 }
 
 impl Conv {
@@ -199,22 +210,6 @@ const DTRACE_CONVERSIONS: &[&str] = &[
     "s", "S", "T", "u", "wc", "ws", "x", "X", "Y", "%",
 ];
 
-/// Whether `name` is a known conversion: DTrace's, or (extension) an
-/// integer/float conversion with C size prefixes.
-fn known_conversion(name: &str) -> bool {
-    if DTRACE_CONVERSIONS.contains(&name) {
-        return true;
-    }
-    let base = name.trim_start_matches(['h', 'l', 'L', 'z', 'j', 't']);
-    let prefix = &name[..name.len() - base.len()];
-    let prefix_ok = matches!(prefix, "h" | "hh" | "l" | "ll" | "L" | "z" | "j" | "t");
-    match base {
-        "d" | "i" | "o" | "u" | "x" | "X" => prefix_ok && prefix != "L",
-        "e" | "E" | "f" | "g" | "G" => prefix == "l",
-        _ => false,
-    }
-}
-
 /// Parse a format string (escape sequences already processed by the lexer).
 /// Errors carry DTrace's message text, e.g.
 /// `format conversion #1 is undefined: %y`.
@@ -266,10 +261,12 @@ pub fn parse_format(fmt: &[u8]) -> Result<Vec<Piece>, String> {
                 b'*' => {
                     let already = if dot { cv.dyn_prec } else { cv.dyn_width };
                     if already {
+                        // DTrace says "precision" for a second width '*' too
+                        // (its `n ? "precision" : "width"` tests a nonzero
+                        // flag).
                         return Err(format!(
-                            "format conversion #{} has more than one '*' specified for the output {}",
-                            nconv,
-                            if dot { "precision" } else { "width" }
+                            "format conversion #{} has more than one '*' specified for the output precision",
+                            nconv
                         ));
                     }
                     if dot {
@@ -311,7 +308,9 @@ pub fn parse_format(fmt: &[u8]) -> Result<Vec<Piece>, String> {
                         nconv
                     ));
                 }
-                b'h' | b'l' | b'L' | b'w' | b'z' | b'j' | b't' => {
+                // dt_printf_create() collects only these as size prefixes
+                // (at most 6 of them).
+                b'h' | b'l' | b'L' | b'w' => {
                     if name.len() < 6 {
                         name.push(c as char);
                     }
@@ -324,7 +323,7 @@ pub fn parse_format(fmt: &[u8]) -> Result<Vec<Piece>, String> {
             }
             i += 1;
         }
-        if !known_conversion(&name) {
+        if !DTRACE_CONVERSIONS.contains(&name.as_str()) {
             return Err(format!("format conversion #{} is undefined: %{}", nconv, name));
         }
         cv.conv = *name.as_bytes().last().unwrap();
@@ -350,10 +349,10 @@ pub fn format_args(pieces: &[Piece]) -> Vec<FormatArg> {
                 continue;
             }
             if c.dyn_width {
-                v.push(FormatArg::Dynamic { conv: c.index });
+                v.push(FormatArg::Dynamic { conv: c.index, prec: false });
             }
             if c.dyn_prec {
-                v.push(FormatArg::Dynamic { conv: c.index });
+                v.push(FormatArg::Dynamic { conv: c.index, prec: true });
             }
             if c.agg {
                 v.push(FormatArg::Agg { conv: c.index });
@@ -452,6 +451,7 @@ fn resolve_spec(c: &Conv, dw: Option<i64>, dp: Option<i64>) -> (Spec, usize) {
         space: c.space,
         width: width.unsigned_abs() as usize,
         prec: if prec > 0 { Some(prec as usize) } else { None },
+        group: c.group.then(cfmt::locale_grouping),
     };
     let mut indent = 0;
     if c.conv == b'k' {
@@ -709,8 +709,8 @@ mod tests {
         assert_eq!(
             format_args(&p),
             vec![
-                FormatArg::Dynamic { conv: 1 },
-                FormatArg::Dynamic { conv: 1 },
+                FormatArg::Dynamic { conv: 1, prec: false },
+                FormatArg::Dynamic { conv: 1, prec: true },
                 FormatArg::Value { conv: 1, kind: ArgKind::Str },
                 FormatArg::Agg { conv: 2 },
                 FormatArg::Value { conv: 4, kind: ArgKind::Pointer },
@@ -735,8 +735,8 @@ mod tests {
         let Piece::Conv(c) = &p[0] else { panic!() };
         assert_eq!(c.prototype(), "long long");
         assert_eq!(c.type_names().unwrap()[0], "long long");
-        // Extensions: C size prefixes on integer conversions are accepted.
-        assert!(parse_format(b"%hhd %zu %jd %td %lf %llu").is_ok());
+        // Only h, l, L and w are size prefixes (dt_printf_create()).
+        assert!(parse_format(b"%llu %hX %Lf %ws %wc").is_ok());
     }
 
     #[test]
@@ -744,11 +744,19 @@ mod tests {
         // Messages of dt_printf_create() (libdtrace/dt_printf.c).
         assert_eq!(err("%y"), "format conversion #1 is undefined: %y");
         assert_eq!(err("%d %"), "format conversion #2 name expected before end of format string");
-        assert_eq!(err("%**d"), "format conversion #1 has more than one '*' specified for the output width");
+        assert_eq!(err("%**d"), "format conversion #1 has more than one '*' specified for the output precision");
+        assert_eq!(err("%.**d"), "format conversion #1 has more than one '*' specified for the output precision");
         assert_eq!(err("%.*.*d"), "format conversion #1 has more than one '.' specified");
         assert_eq!(err("%1$d"), "format conversion #1 uses unsupported positional format (%n$)");
         assert_eq!(err("%-%"), "format conversion #1 cannot be combined with other format flags: %%");
         assert_eq!(err("%Ld"), "format conversion #1 is undefined: %Ld");
+        // C's other size prefixes are not DTrace's: `z` ends the name.
+        assert_eq!(err("%hhd"), "format conversion #1 is undefined: %hhd");
+        assert_eq!(err("%lf"), "format conversion #1 is undefined: %lf");
+        assert_eq!(err("%zu"), "format conversion #1 is undefined: %z");
+        assert_eq!(err("%jd"), "format conversion #1 is undefined: %j");
+        assert_eq!(err("%% %lllld"), "format conversion #2 is undefined: %lllld");
+        assert_eq!(err("%5%"), "format conversion #1 cannot be combined with other format flags: %%");
     }
 
     #[test]
@@ -805,7 +813,6 @@ mod tests {
         assert_eq!(fmt("%i", &[Value::uint(0xffff_ffff, 4)]), "4294967295");
         assert_eq!(fmt("%o %#o %#x %#X", &[Value::int(8, 4), Value::int(8, 4), Value::int(255, 4), Value::int(255, 4)]), "10 010 0xff 0XFF");
         assert_eq!(fmt("%5.3d|%-+6d|", &[Value::int(7, 4), Value::int(7, 8)]), "  007|+7    |");
-        assert_eq!(fmt("%zu %hhd", &[Value::uint(5, 8), Value::int(-3, 1)]), "5 -3");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! (printa, clear, trunc, normalize, exit). Also reads aggregation maps,
 //! merging the per-CPU values, for printing.
 
-use super::output;
+use super::ksyms::KernelSymbols;
+use super::output::{self, PrintCtx};
 use super::value::Value;
 use crate::cg::layout::*;
 use crate::kernel::sys;
@@ -30,6 +31,8 @@ pub struct Consumer<'a> {
     /// Output of speculative records, by speculation id, until committed.
     spec: std::collections::HashMap<u32, SpecBuf>,
     spec_drops: u64,
+    /// Kernel symbols for `%a`, `sym()` and the like (read on first use).
+    ksyms: KernelSymbols,
 }
 
 #[derive(Default)]
@@ -37,6 +40,11 @@ struct SpecBuf {
     out: Vec<u8>,
     /// Record bytes held, counted against `specsize`.
     bytes: u64,
+}
+
+/// What formatting needs from the consumer: its kernel symbols.
+fn print_ctx(ksyms: &KernelSymbols) -> PrintCtx<'_> {
+    PrintCtx { symbolizer: ksyms, ..PrintCtx::default() }
 }
 
 fn u32_at(b: &[u8], o: usize) -> u32 {
@@ -80,6 +88,7 @@ impl<'a> Consumer<'a> {
             printed: vec![false; c.aggs.len()],
             spec: Default::default(),
             spec_drops: 0,
+            ksyms: KernelSymbols::new(),
         }
     }
 
@@ -125,11 +134,11 @@ impl<'a> Consumer<'a> {
             match item {
                 RecItem::Trace { off, ty } => {
                     let v = decode(rec, *off as usize, ty, strsize);
-                    output::trace_value(&mut buf, &v, self.opts.quiet, &output::PrintCtx::default());
+                    output::trace_value(&mut buf, &v, self.opts.quiet, &print_ctx(&self.ksyms));
                 }
                 RecItem::Printf { fmt, args } => {
                     let vals: Vec<Value> = args.iter().map(|(o, t)| decode(rec, *o as usize, t, strsize)).collect();
-                    buf.extend_from_slice(&super::printf::format(fmt, &vals));
+                    super::printf::format_with(&mut buf, fmt, &vals, &print_ctx(&self.ksyms));
                 }
                 RecItem::Printa { fmt, aggs } => {
                     let _ = out.write_all(&buf);
@@ -356,7 +365,7 @@ impl<'a> Consumer<'a> {
 
     fn printa(&mut self, l: &Loaded, fmt: Option<&[u8]>, aggs: &[usize], out: &mut dyn Write) {
         let mut buf = Vec::new();
-        let ctx = output::PrintCtx::default();
+        let ctx = print_ctx(&self.ksyms);
         let kinds: Vec<super::agg::AggKind> = aggs.iter().map(|&a| self.c.aggs[a].func.clone()).collect();
         let entries: Vec<Vec<(Vec<Value>, super::agg::AggValue)>> = aggs.iter().map(|&a| self.sorted_entries(l, a)).collect();
         for &a in aggs {
@@ -364,7 +373,7 @@ impl<'a> Consumer<'a> {
         }
         if aggs.len() == 1 {
             match fmt {
-                Some(f) => super::agg::printa_format(&mut buf, f, &entries[0], &kinds[0], self.norm[aggs[0]]),
+                Some(f) => super::agg::printa_format_with(&mut buf, f, &entries[0], &kinds[0], self.norm[aggs[0]], &ctx),
                 None => super::agg::printa(&mut buf, &entries[0], &kinds[0], self.norm[aggs[0]], &ctx),
             }
         } else {
@@ -397,7 +406,7 @@ impl<'a> Consumer<'a> {
             }
             let kind = self.c.aggs[agg].func.clone();
             let mut buf = Vec::new();
-            super::agg::print_aggregation(&mut buf, &entries, &kind, self.norm[agg]);
+            super::agg::print_aggregation_with(&mut buf, &entries, &kind, self.norm[agg], &print_ctx(&self.ksyms));
             let _ = out.write_all(&buf);
         }
     }

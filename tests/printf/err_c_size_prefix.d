@@ -1,0 +1,4 @@
+BEGIN
+{
+	printf("%zu\n", 1);
+}

@@ -1,0 +1,4 @@
+BEGIN
+{
+	printf("%c\n", 1L);
+}

@@ -1,0 +1,4 @@
+BEGIN
+{
+	printf("%Y\n", 1);
+}

@@ -1,0 +1,4 @@
+BEGIN
+{
+	printf("%d %y\n", 1, 2);
+}
