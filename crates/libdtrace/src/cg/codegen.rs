@@ -28,6 +28,7 @@ type R<T> = Result<T, CompileError>;
 
 mod memory;
 mod spec;
+mod actions;
 mod subr;
 
 // Helper function ids.
@@ -1027,17 +1028,7 @@ impl<'a> Gen<'a> {
                 let n = s(args.first()).ok_or_else(|| CompileError::new(line, "D_PROTO_ARG", "setopt( ) argument #1 must be a string"))?;
                 f.items.push(RecItem::Setopt { name: n, value: s(args.get(1)) });
             }
-            "system" | "raise" | "stop" | "copyout" | "copyoutstr" | "chill" | "breakpoint" | "panic" => {
-                if !self.env.opts.destructive {
-                    return Err(CompileError::new(
-                        line,
-                        "D_ACT_DESTR",
-                        format!("{}( ) is a destructive action: destructive actions are not allowed unless explicitly enabled with -w", name),
-                    ));
-                }
-                return Err(CompileError::new(line, "D_UNSUPPORTED", format!("{}( ) is not supported yet", name)));
-            }
-            _ => return Err(CompileError::new(line, "D_UNSUPPORTED", format!("{}( ) is not supported yet", name))),
+            _ => return self.more_action(f, line, name, args),
         }
         Ok(())
     }
