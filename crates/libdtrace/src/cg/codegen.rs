@@ -48,6 +48,8 @@ const H_READ_USER_STR: i32 = 114;
 const H_READ_KERNEL_STR: i32 = 115;
 const H_RINGBUF_OUTPUT: i32 = 130;
 const H_GET_ATTACH_COOKIE: i32 = 174;
+const H_GET_STACK: i32 = 67;
+const BPF_F_USER_STACK: i32 = 1 << 8;
 const H_RINGBUF_QUERY: i32 = 134;
 const BPF_RB_AVAIL_DATA: i32 = 0;
 const BPF_RB_NO_WAKEUP: i32 = 1;
@@ -257,10 +259,10 @@ impl<'a> Gen<'a> {
     }
 
     fn value_size(&self, t: &Type) -> u32 {
-        if t.is_str() {
-            self.strsize
-        } else {
-            8
+        match t {
+            Type::Str => self.strsize,
+            Type::Stack { .. } => t.size(self.strsize) as u32,
+            _ => 8,
         }
     }
 
@@ -872,6 +874,14 @@ impl<'a> Gen<'a> {
     /// string (what `%s` and trace() of a char array want).
     fn record_value_as(&mut self, f: &mut Fn, e: &Expr, as_str: bool) -> R<(u32, Type)> {
         let mut t = self.env.sema.type_of(e)?;
+        if let Type::Stack { user, frames } = t {
+            let off = f.rec_off;
+            f.rec_off += self.value_size(&t);
+            f.asm.emit(Insn::ldx(BPF_DW, R2, FP, SLOT_REC));
+            f.asm.emit(Insn::alu64_imm(BPF_ADD, R2, off as i32));
+            Self::get_stack(f, user, frames);
+            return Ok((off, t));
+        }
         if t.is_aggregate() && !as_str {
             return Err(CompileError::new(e.line, "D_UNSUPPORTED", format!("values of type {} cannot be traced yet", t)));
         }
@@ -892,6 +902,31 @@ impl<'a> Gen<'a> {
         }
         self.free(f, r);
         Ok((off, t))
+    }
+
+    /// Writes a stack at the address in r2: kernel program counters, or
+    /// for a user stack the process id and then its program counters.
+    /// Unused frames are zero (bpf_get_stack clears the rest).
+    fn get_stack(f: &mut Fn, user: bool, frames: u32) {
+        // From a raw tracepoint the kernel stack starts in our program,
+        // bpf_trace_runN and __bpf_trace_<event>: skip those three frames.
+        let skip = match f.attach {
+            Attach::SysEnter | Attach::SysExit if !user => 3,
+            _ => 0,
+        };
+        let a = &mut f.asm;
+        if user {
+            a.emit(Insn::stx(BPF_DW, FP, R2, SLOT_B));
+            a.emit(Insn::call(H_PID_TGID));
+            a.emit(Insn::alu64_imm(BPF_RSH, R0, 32));
+            a.emit(Insn::ldx(BPF_DW, R2, FP, SLOT_B));
+            a.emit(Insn::stx(BPF_DW, R2, R0, 0));
+            a.emit(Insn::alu64_imm(BPF_ADD, R2, 8));
+        }
+        a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_CTX));
+        a.emit(Insn::mov64_imm(R3, 8 * frames as i32));
+        a.emit(Insn::mov64_imm(R4, if user { BPF_F_USER_STACK } else { skip }));
+        a.emit(Insn::call(H_GET_STACK));
     }
 
     fn copy_str_to_rec(&mut self, f: &mut Fn, off: u32, src: Reg) {
@@ -933,6 +968,11 @@ impl<'a> Gen<'a> {
             "commit" | "discard" => {
                 proto(1)?;
                 self.commit_or_discard(f, name == "commit", &args[0])?;
+            }
+            "stack" | "ustack" => {
+                let e = Expr::new(ExprKind::Call { name: name.to_string(), args: args.to_vec() }, line);
+                let (off, ty) = self.record_value(f, &e)?;
+                f.items.push(RecItem::Trace { off, ty });
             }
             "trace" => {
                 proto(1)?;
@@ -1199,6 +1239,12 @@ impl<'a> Gen<'a> {
         let base = self.tmp(f, size);
         let mut off = base;
         for (k, t) in keys.iter().zip(types) {
+            if let Type::Stack { user, frames } = *t {
+                Self::tmp_ptr(f, R2, off);
+                Self::get_stack(f, user, frames);
+                off += self.value_size(t);
+                continue;
+            }
             let r = self.expr(f, k)?;
             if t.is_str() {
                 Self::tmp_ptr(f, R1, off);

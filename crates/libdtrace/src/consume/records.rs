@@ -71,6 +71,11 @@ pub fn decode(b: &[u8], off: usize, t: &Type, strsize: u32) -> Value {
             }
         }
         Type::Ptr(_) | Type::Array(..) | Type::Struct(_) => Value::uint(u64_at(b, off), 8),
+        Type::Stack { user: false, frames } => Value::Stack((0..*frames as usize).map(|i| u64_at(b, off + 8 * i)).collect()),
+        Type::Stack { user: true, frames } => Value::UStack {
+            pid: u64_at(b, off) as u32,
+            pcs: (1..=*frames as usize).map(|i| u64_at(b, off + 8 * i)).take_while(|&pc| pc != 0).collect(),
+        },
         Type::Void => Value::uint(0, 8),
     }
 }

@@ -114,9 +114,9 @@ fn accepts(c: &Conv, t: &Type) -> bool {
         ArgKind::Int => t.is_int(),
         ArgKind::Char => matches!(t, Type::Int { size, .. } if *size <= 4),
         ArgKind::Str => t.is_strcompat(),
-        // D has no floating-point or wide-character values, and stacks
-        // are not recorded yet.
-        ArgKind::Float | ArgKind::WideStr | ArgKind::Stack => false,
+        // D has no floating-point or wide-character values.
+        ArgKind::Float | ArgKind::WideStr => false,
+        ArgKind::Stack => matches!(t, Type::Stack { .. }),
         // %A wants -p/-c for plain integers; the target is not known here.
         ArgKind::Pointer | ArgKind::KernelAddr | ArgKind::UserAddr => t.is_scalar(),
         ArgKind::Time => matches!(t, Type::Int { size: 8, .. }),

@@ -304,6 +304,35 @@ fn subroutine_type(name: &str) -> Option<Type> {
     })
 }
 
+/// Frames recorded by `stack()` and `ustack()` unless their first
+/// argument says (DTrace's stackframes and ustackframes defaults).
+pub const STACKFRAMES: u32 = 20;
+pub const USTACKFRAMES: u32 = 100;
+/// The most frames the kernel hands out (its perf_event_max_stack default).
+const MAX_FRAMES: i64 = 127;
+
+/// The type of `stack(n)` / `ustack(n [, strsize])`; None for other names.
+fn stack_type(name: &str, args: &[Expr], s: &Sema) -> R<Option<Type>> {
+    let (user, default) = match name {
+        "stack" => (false, STACKFRAMES),
+        "ustack" => (true, USTACKFRAMES),
+        _ => return Ok(None),
+    };
+    if args.len() > if user { 2 } else { 1 } {
+        let line = args[0].line;
+        return Err(CompileError::new(line, "D_PROTO_LEN", format!("{}( ) prototype mismatch: {} args passed, at most {} expected", name, args.len(), if user { 2 } else { 1 })));
+    }
+    let frames = match args.first() {
+        None => default,
+        Some(a) => match s.const_eval(a) {
+            Some(n) if (1..=MAX_FRAMES).contains(&n) => n as u32,
+            Some(_) => return Err(CompileError::new(a.line, if user { "D_USTACK_FRAMES" } else { "D_STACK_SIZE" }, format!("{}( ) size must be greater than zero and at most {}", name, MAX_FRAMES))),
+            None => return Err(CompileError::new(a.line, if user { "D_USTACK_FRAMES" } else { "D_STACK_PROTO" }, format!("{}( ) argument #1 must be a non-zero positive integer constant", name))),
+        },
+    };
+    Ok(Some(Type::Stack { user, frames }))
+}
+
 /// Actions: calls that are statements and have no value.
 pub fn is_action(name: &str) -> bool {
     matches!(
@@ -712,6 +741,9 @@ impl<'a> Sema<'a> {
                     if !matches!(a.kind, ExprKind::Agg(_)) {
                         self.type_of(a)?;
                     }
+                }
+                if let Some(t) = stack_type(name, args, self)? {
+                    return Ok(t);
                 }
                 if is_action(name) {
                     return Ok(Type::Void);

@@ -17,6 +17,9 @@ pub enum Type {
     Array(Box<Type>, u32),
     /// A struct or union. As a value, its address (kernel memory).
     Struct(Rc<Composite>),
+    /// `stack()` / `ustack()`: up to `frames` program counters (a user
+    /// stack is preceded by the process id). Only recorded, never computed on.
+    Stack { user: bool, frames: u32 },
 }
 
 /// A struct or union type: from the kernel's BTF (members read on demand,
@@ -101,7 +104,7 @@ impl Type {
     pub fn align(&self) -> u64 {
         match self {
             Type::Int { size, .. } => *size as u64,
-            Type::Ptr(_) => 8,
+            Type::Ptr(_) | Type::Stack { .. } => 8,
             Type::Array(t, _) => t.align(),
             Type::Struct(c) => match &c.src {
                 CompositeSrc::User(fs) => fs.iter().map(|f| f.ty.align()).max().unwrap_or(1),
@@ -119,6 +122,7 @@ impl Type {
             Type::Void => 0,
             Type::Array(t, n) => t.size(strsize) * *n as u64,
             Type::Struct(c) => c.size,
+            Type::Stack { user, frames } => 8 * (*frames as u64 + *user as u64),
         }
     }
     /// C's integer promotion: anything smaller than int becomes int.
@@ -173,6 +177,8 @@ impl fmt::Display for Type {
             Type::Void => f.write_str("void"),
             Type::Array(t, n) => write!(f, "{} [{}]", t, n),
             Type::Struct(c) => write!(f, "{} {}", if c.is_union { "union" } else { "struct" }, c.name),
+            Type::Stack { user: false, .. } => f.write_str("stack"),
+            Type::Stack { user: true, .. } => f.write_str("ustack"),
         }
     }
 }
