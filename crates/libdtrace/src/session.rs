@@ -3,14 +3,17 @@
 //! parses flags and drives this.
 
 use crate::cg::codegen::{self, CgEnv, ClauseIn, FbtBackend};
-use crate::cg::layout::{Attach, Compiled, MAP_DROPS, MAP_RINGBUF, MAP_STATE, STATE_ACTIVE, STATE_EXITING, STATE_PREBEGIN};
+use crate::cg::layout::{
+    Attach, Compiled, DROP_AGG, DROP_DYNVAR, DROP_ERRORS, DROP_PRINCIPAL, DROP_SLOTS, ERROR_EPID, MAP_DROPS, MAP_RINGBUF, MAP_STATE,
+    STATE_ACTIVE, STATE_EXITING, STATE_PREBEGIN,
+};
 use crate::consume::records::Consumer;
 use crate::kernel::{ringbuf::RingBuf, sys};
 use crate::lang::ast::{Item, Program};
 use crate::lang::diag::CompileError;
 use crate::lang::parser;
 use crate::lang::sema::{expand_macros, MacroEnv, Sema};
-use crate::options::Options;
+use crate::options::{self, Options, Origin};
 use crate::provider::attach::{self, AttachError, Loaded};
 use crate::provider::Catalog;
 use std::io::Write;
@@ -77,7 +80,7 @@ pub fn parse_sources(sources: &[Source], opts: &mut Options) -> Result<Parsed, F
         .map_err(|e| compile_failure(s, &e, opts.errtags))?;
         for item in p.items {
             if let Item::Pragma { words, line } = &item {
-                apply_pragma(words, opts).map_err(|m| compile_failure(s, &CompileError::new(*line, "D_PRAGMA_INVAL", m), opts.errtags))?;
+                apply_pragma(words, *line, opts).map_err(|e| compile_failure(s, &e, opts.errtags))?;
             }
             program.items.push(item);
             origin.push(i);
@@ -104,17 +107,30 @@ fn parse_desc(flag: char, text: &str) -> Result<Program, CompileError> {
     parser::parse_probe_spec(&spec)
 }
 
-fn apply_pragma(words: &[String], opts: &mut Options) -> Result<(), String> {
-    match words {
-        [d, o, rest @ ..] if d == "D" && o == "option" => {
-            for w in rest {
-                opts.set(w)?;
-            }
-            Ok(())
-        }
-        // Other pragmas (attributes, depends_on, binding) are accepted.
-        _ => Ok(()),
+/// `#pragma D option name[=value]`, as dt_pragma_option() takes it: one
+/// option per pragma, an identifier-like word. Other pragmas
+/// (attributes, depends_on, binding) are accepted.
+fn apply_pragma(words: &[String], line: u32, opts: &mut Options) -> Result<(), CompileError> {
+    let [d, o, args @ ..] = words else { return Ok(()) };
+    if d != "D" || o != "option" {
+        return Ok(());
     }
+    let malformed = |m: &str| CompileError::new(line, "D_PRAGMA_MALFORM", m);
+    let opt = match args.first() {
+        Some(w) if !w.starts_with(|c: char| c.is_ascii_digit() || c == '"') => w,
+        _ => return Err(malformed("malformed #pragma option <option>=<val>")),
+    };
+    if args.len() > 1 {
+        return Err(malformed("superfluous arguments specified for #pragma option"));
+    }
+    let (name, value) = options::split(opt);
+    opts.set(Origin::Pragma, name, value).map_err(|e| {
+        let msg = match value {
+            None => format!("failed to set option '{}': {}", name, e),
+            Some(v) => format!("failed to set option '{}' to '{}': {}", name, v, e),
+        };
+        CompileError::new(line, "D_PRAGMA_OPTSET", msg)
+    })
 }
 
 /// Everything compiled, with per-source match counts for the banner.
@@ -311,13 +327,13 @@ pub fn run(
     if let Some(t) = target.as_deref_mut() {
         t.release();
     }
-    let mut drops_seen = Vec::new();
+    let mut drops = Drops::default();
     let mut misses_seen = vec![0u64; c.programs.len()];
     let poll_ms = (opts.switchrate_ns / 1_000_000).clamp(1, 100) as i32;
     let mut last_drop_check = Instant::now();
     loop {
-        ring.drain(|rec| consumer.record(rec, &loaded, out));
-        if let Some(s) = consumer.exit_status() {
+        drain(&mut ring, &mut consumer, &loaded, out, &mut drops);
+        if let Some(s) = consumer.exit_status().or_else(|| exit_requested(&loaded)) {
             status = Some(s);
             break;
         }
@@ -329,13 +345,13 @@ pub fn run(
         }
         if let Some(t) = target.as_deref_mut() {
             if t.exited() {
-                ring.drain(|rec| consumer.record(rec, &loaded, out));
+                drain(&mut ring, &mut consumer, &loaded, out, &mut drops);
                 crate::note!("dtrace: pid {} has exited", t.pid());
                 break;
             }
         }
         if last_drop_check.elapsed() >= Duration::from_millis(1000) {
-            report_drops(&loaded, &mut drops_seen, opts);
+            check_drops(&mut ring, &mut consumer, &loaded, out, &mut drops, opts);
             check_recursion(c, &mut loaded, &mut misses_seen);
             last_drop_check = Instant::now();
         }
@@ -349,13 +365,12 @@ pub fn run(
     if opts.verbose {
         crate::note!("dtrace: detached in {:.3} s", t1.elapsed().as_secs_f64());
     }
-    ring.drain(|rec| consumer.record(rec, &loaded, out));
+    drain(&mut ring, &mut consumer, &loaded, out, &mut drops);
     attach::run_once(c, &loaded, &Attach::End).map_err(|e| Failure(format!("failed to run END: {}", e)))?;
-    ring.drain(|rec| consumer.record(rec, &loaded, out));
+    check_drops(&mut ring, &mut consumer, &loaded, out, &mut drops, opts);
     if status.is_none() {
         status = consumer.exit_status();
     }
-    report_drops(&loaded, &mut drops_seen, opts);
     for (p, n) in c.programs.iter().zip(loaded.recursion_misses()) {
         if n > 0 {
             crate::note!("dtrace: {} firing{} of {} missed: the probe fired again on a CPU where it was already running", n, if n == 1 { "" } else { "s" }, program_desc(p));
@@ -435,6 +450,14 @@ fn set_state_active(l: &Loaded) {
     }
 }
 
+/// exit() was called: the state says so even when its record was
+/// dropped (then its status is in the state too). DTrace exits then as well.
+fn exit_requested(l: &Loaded) -> Option<i32> {
+    let v = state(l);
+    let word = |o: usize| i32::from_le_bytes(v[o..o + 4].try_into().unwrap());
+    (word(0) == STATE_EXITING).then(|| word(4))
+}
+
 fn set_state_exiting(l: &Loaded) {
     let v = state(l);
     if i32::from_le_bytes(v[0..4].try_into().unwrap()) != STATE_EXITING {
@@ -442,49 +465,155 @@ fn set_state_exiting(l: &Loaded) {
     }
 }
 
-/// Prints drop counts that grew since the last report, DTrace's way:
-/// principal-buffer drops per CPU, the others as totals.
-fn report_drops(l: &Loaded, seen: &mut Vec<u64>, opts: &Options) {
+/// Hands every record in the buffer to the consumer, counting error
+/// records on the way.
+fn drain(ring: &mut RingBuf, consumer: &mut Consumer, l: &Loaded, out: &mut dyn Write, drops: &mut Drops) {
+    ring.drain(|rec| {
+        drops.note_record(rec);
+        consumer.record(rec, l, out)
+    });
+}
+
+/// Reads the drop counters, drains the buffer (so that error records
+/// still in it are not taken for lost ones), then reports new drops.
+fn check_drops(ring: &mut RingBuf, consumer: &mut Consumer, l: &Loaded, out: &mut dyn Write, drops: &mut Drops, opts: &Options) {
+    let Some(counters) = read_drop_counters(l) else { return };
+    drain(ring, consumer, l, out, drops);
+    for m in drops.report(&counters, opts.droptags) {
+        crate::note!("dtrace: {}", m);
+    }
+}
+
+/// The `MAP_DROPS` counters of every CPU, `DROP_SLOTS` per CPU.
+fn read_drop_counters(l: &Loaded) -> Option<Vec<u64>> {
     let ncpu = sys::possible_cpus();
-    let slots = crate::cg::layout::DROP_SLOTS as usize;
-    let vs = slots * 8;
-    let mut buf = vec![0u8; vs * ncpu];
-    if sys::map_lookup(l.map(MAP_DROPS).as_fd(), &0u32.to_le_bytes(), &mut buf).is_err() {
-        return;
-    }
-    seen.resize(slots * ncpu, 0);
-    let get = |cpu: usize, k: usize| u64::from_le_bytes(buf[cpu * vs + k * 8..cpu * vs + k * 8 + 8].try_into().unwrap());
-    let tag = |t: &str| if opts.droptags { format!("[{}] ", t) } else { String::new() };
-    let plural = |n: u64, one: &str, many: &str| if n == 1 { one.to_string() } else { many.to_string() };
-    for cpu in 0..ncpu {
-        let now = get(cpu, 0);
-        if now > seen[cpu * slots] {
-            let n = now - seen[cpu * slots];
-            crate::note!("dtrace: {}{} {} on CPU {}", tag("DTRACEDROP_PRINCIPAL"), n, plural(n, "drop", "drops"), cpu);
-            seen[cpu * slots] = now;
+    let mut buf = vec![0u8; DROP_SLOTS as usize * 8 * ncpu];
+    sys::map_lookup(l.map(MAP_DROPS).as_fd(), &0u32.to_le_bytes(), &mut buf).ok()?;
+    Some(buf.chunks_exact(8).map(|b| u64::from_le_bytes(b.try_into().unwrap())).collect())
+}
+
+/// Index of a drop counter in a CPU's slots (the `DROP_*` byte offsets).
+const fn slot(off: i16) -> usize {
+    off as usize / 8
+}
+
+/// Per-CPU drop kinds, as dt_handle_cpudrop() words them:
+/// `N [aggregation ]drop[s] on CPU C`.
+const CPU_DROPS: [(usize, &str, &str); 2] =
+    [(slot(DROP_PRINCIPAL), "DTRACEDROP_PRINCIPAL", ""), (slot(DROP_AGG), "DTRACEDROP_AGGREGATION", "aggregation ")];
+
+/// Drop kinds reported as totals, as dt_handle_status() words them:
+/// `N what[s]`. (DTrace's speculative kinds need counters in the
+/// generated code first.)
+const TOTAL_DROPS: [(usize, &str, &str); 1] = [(slot(DROP_DYNVAR), "DTRACEDROP_DYNAMIC", "dynamic variable drop")];
+
+/// Drop accounting across reports.
+#[derive(Default)]
+struct Drops {
+    /// Error records received, per CPU. The programs count every error
+    /// (`DROP_ERRORS`); one that never arrived did not fit in the buffer,
+    /// which DTrace counts as a principal-buffer drop.
+    errors_received: Vec<u64>,
+    /// Counts already reported, per CPU and slot (principal drops
+    /// include lost error records).
+    reported: Vec<u64>,
+}
+
+impl Drops {
+    fn note_record(&mut self, rec: &[u8]) {
+        let word = |o: usize| rec.get(o..o + 4).map(|b| u32::from_le_bytes(b.try_into().unwrap()));
+        if let (Some(ERROR_EPID), Some(cpu)) = (word(0), word(8)) {
+            let cpu = cpu as usize;
+            if self.errors_received.len() <= cpu {
+                self.errors_received.resize(cpu + 1, 0);
+            }
+            self.errors_received[cpu] += 1;
         }
     }
-    for cpu in 0..ncpu {
-        let now = get(cpu, 3);
-        if now > seen[cpu * slots + 3] {
-            let n = now - seen[cpu * slots + 3];
-            crate::note!("dtrace: {} {} on CPU {}", n, plural(n, "error", "errors"), cpu);
-            seen[cpu * slots + 3] = now;
+
+    /// The drops counted since the last report, in DTrace's words
+    /// (`[DTRACEDROP_*] ` first under `droptags`). `counters` must have
+    /// been read before the records received so far were drained.
+    fn report(&mut self, counters: &[u64], droptags: bool) -> Vec<String> {
+        let slots = DROP_SLOTS as usize;
+        let ncpu = counters.len() / slots;
+        self.reported.resize(counters.len(), 0);
+        let mut now = counters.to_vec();
+        for cpu in 0..ncpu {
+            let received = self.errors_received.get(cpu).copied().unwrap_or(0);
+            now[cpu * slots + slot(DROP_PRINCIPAL)] += now[cpu * slots + slot(DROP_ERRORS)].saturating_sub(received);
         }
-    }
-    let kinds = [
-        (1, "DTRACEDROP_AGGREGATION", "aggregation drop", "aggregation drops"),
-        (2, "DTRACEDROP_DYNAMIC", "dynamic variable drop", "dynamic variable drops"),
-    ];
-    for (k, t, one, many) in kinds {
-        let total: u64 = (0..ncpu).map(|c| get(c, k)).sum();
-        let before: u64 = (0..ncpu).map(|c| seen[c * slots + k]).sum();
-        if total > before {
-            let n = total - before;
-            crate::note!("dtrace: {}{} {}", tag(t), n, plural(n, one, many));
-            for c in 0..ncpu {
-                seen[c * slots + k] = get(c, k);
+        let tag = |t: &str| if droptags { format!("[{}] ", t) } else { String::new() };
+        let s = |n: u64| if n > 1 { "s" } else { "" };
+        let mut msgs = Vec::new();
+        for (k, t, what) in TOTAL_DROPS {
+            let total = |v: &[u64]| (0..ncpu).map(|c| v[c * slots + k]).sum::<u64>();
+            let n = total(&now).saturating_sub(total(&self.reported));
+            if n > 0 {
+                msgs.push(format!("{}{} {}{}", tag(t), n, what, s(n)));
             }
         }
+        for cpu in 0..ncpu {
+            for (k, t, what) in CPU_DROPS {
+                let i = cpu * slots + k;
+                let n = now[i].saturating_sub(self.reported[i]);
+                if n > 0 {
+                    msgs.push(format!("{}{} {}drop{} on CPU {}", tag(t), n, what, s(n), cpu));
+                }
+            }
+        }
+        for (k, _, _) in CPU_DROPS.iter().chain(TOTAL_DROPS.iter()) {
+            for cpu in 0..ncpu {
+                let i = cpu * slots + k;
+                self.reported[i] = self.reported[i].max(now[i]);
+            }
+        }
+        msgs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counters of `ncpu` CPUs from (cpu, slot, value) triples.
+    fn counters(ncpu: usize, set: &[(usize, i16, u64)]) -> Vec<u64> {
+        let mut v = vec![0; ncpu * DROP_SLOTS as usize];
+        for &(cpu, off, n) in set {
+            v[cpu * DROP_SLOTS as usize + slot(off)] = n;
+        }
+        v
+    }
+
+    fn error_record(cpu: u32) -> Vec<u8> {
+        let mut r = vec![0u8; 40];
+        r[0..4].copy_from_slice(&ERROR_EPID.to_le_bytes());
+        r[8..12].copy_from_slice(&cpu.to_le_bytes());
+        r
+    }
+
+    #[test]
+    fn drop_messages() {
+        let mut d = Drops::default();
+        let c = counters(2, &[(0, DROP_PRINCIPAL, 1), (1, DROP_PRINCIPAL, 5), (1, DROP_AGG, 2), (0, DROP_DYNVAR, 1), (1, DROP_DYNVAR, 2)]);
+        assert_eq!(
+            d.report(&c, false),
+            vec!["3 dynamic variable drops", "1 drop on CPU 0", "5 drops on CPU 1", "2 aggregation drops on CPU 1"]
+        );
+        // Only what grew since is reported again.
+        let c = counters(2, &[(0, DROP_PRINCIPAL, 1), (1, DROP_PRINCIPAL, 6), (1, DROP_AGG, 2), (0, DROP_DYNVAR, 1), (1, DROP_DYNVAR, 2)]);
+        assert_eq!(d.report(&c, true), vec!["[DTRACEDROP_PRINCIPAL] 1 drop on CPU 1"]);
+        assert!(d.report(&c, true).is_empty());
+    }
+
+    #[test]
+    fn lost_error_records_are_principal_drops() {
+        let mut d = Drops::default();
+        d.note_record(&error_record(1));
+        // Three errors on CPU 1, one received: two did not fit.
+        let c = counters(2, &[(1, DROP_ERRORS, 3)]);
+        assert_eq!(d.report(&c, false), vec!["2 drops on CPU 1"]);
+        d.note_record(&error_record(1));
+        assert!(d.report(&c, false).is_empty());
     }
 }

@@ -342,7 +342,11 @@ impl<'a> Consumer<'a> {
         // oprintf("\n") (even in quiet mode, even with no aggregations:
         // illumos and Oracle cmd/dtrace.c), then prints the aggregations.
         let _ = out.write_all(b"\n");
-        for agg in 0..self.c.aggs.len() {
+        // DTrace sorts the entries of all aggregations together, first by
+        // aggregation (dt_aggregate_varvalcmp()); aggsortrev reverses every
+        // comparison, so the aggregations come in reverse order too.
+        let order: Vec<usize> = if self.opts.aggsortrev { (0..self.c.aggs.len()).rev().collect() } else { (0..self.c.aggs.len()).collect() };
+        for agg in order {
             if self.printed[agg] {
                 continue;
             }
