@@ -19,24 +19,53 @@ pub enum Mode {
     Unsupported(String),
 }
 
+/// A flag that sets a DTrace option (`-x name=value`, `-q`, `-b size`,
+/// `-D name` ...), kept in command-line order as dtrace(1M) applies them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Setting {
+    /// How a failure names the flag: `failed to set -x bufsize: ...`.
+    pub label: String,
+    pub name: String,
+    pub value: Option<String>,
+}
+
 #[derive(Clone, Debug)]
 pub struct Flags {
     pub mode: Mode,
     pub sources: Vec<Src>,
-    pub xopts: Vec<String>,
-    pub quiet: bool,
+    pub settings: Vec<Setting>,
     pub output: Option<String>,
     pub command: Option<String>,
     pub pid: Option<i32>,
-    pub print_bpf: bool,
-    pub zdefs: bool,
-    pub destructive: bool,
-    pub flowindent: bool,
     pub verbose: bool,
-    pub bufsize: Option<String>,
-    pub cpp: bool,
-    pub cpp_args: Vec<String>,
     pub macro_args: Vec<String>,
+}
+
+/// The option a flag without argument stands for (dtrace.c's second pass).
+fn option_of_flag(c: char) -> Option<&'static str> {
+    Some(match c {
+        'q' => "quiet",
+        'w' => "destructive",
+        'F' => "flowindent",
+        'H' => "cpphdrs",
+        'C' => "cpp",
+        'S' => "verbose",
+        'Z' => "zdefs",
+        _ => return None,
+    })
+}
+
+/// The option a flag with an argument stands for.
+fn option_of_arg_flag(c: char) -> Option<&'static str> {
+    Some(match c {
+        'b' => "bufsize",
+        'D' => "define",
+        'U' => "undef",
+        'I' => "incdir",
+        'L' => "libdir",
+        'X' => "stdc",
+        _ => return None,
+    })
 }
 
 pub const USAGE: &str = "Usage: dtrace [-aACeFHlqSvVwZ] [-b bufsz] [-c cmd] [-D name[=def]]
@@ -87,19 +116,11 @@ pub fn parse(args: &[String]) -> Result<Flags, String> {
     let mut f = Flags {
         mode: Mode::Run,
         sources: Vec::new(),
-        xopts: Vec::new(),
-        quiet: false,
+        settings: Vec::new(),
         output: None,
         command: None,
         pid: None,
-        print_bpf: false,
-        zdefs: false,
-        destructive: false,
-        flowindent: false,
         verbose: false,
-        bufsize: None,
-        cpp: false,
-        cpp_args: Vec::new(),
         macro_args: Vec::new(),
     };
     let mut i = 0;
@@ -118,6 +139,9 @@ pub fn parse(args: &[String]) -> Result<Flags, String> {
             let c = b[j];
             // `l` is an option without an argument in DTrace.
             if NO_ARG.contains(c) {
+                if let Some(name) = option_of_flag(c) {
+                    f.settings.push(Setting { label: format!("-{}", c), name: name.into(), value: None });
+                }
                 match c {
                     'l' => f.mode = Mode::List,
                     'e' => {
@@ -126,16 +150,9 @@ pub fn parse(args: &[String]) -> Result<Flags, String> {
                         }
                     }
                     'V' => f.mode = Mode::Version,
-                    'q' => f.quiet = true,
-                    'S' => f.print_bpf = true,
-                    'Z' => f.zdefs = true,
-                    'w' => f.destructive = true,
-                    'F' => f.flowindent = true,
                     'v' => f.verbose = true,
-                    'C' => f.cpp = true,
                     'A' | 'a' => f.mode = Mode::Unsupported("anonymous tracing (-a, -A)".into()),
                     'G' | 'h' => f.mode = Mode::Unsupported("generating USDT headers or objects (-G, -h)".into()),
-                    'H' => {}
                     _ => {}
                 }
                 j += 1;
@@ -154,18 +171,24 @@ pub fn parse(args: &[String]) -> Result<Flags, String> {
                 }
             };
             match c {
-                'b' => f.bufsize = Some(val),
                 'c' => f.command = Some(val),
                 'p' => f.pid = Some(val.parse().map_err(|_| format!("invalid process ID: {}", val))?),
                 'o' => f.output = Some(val),
                 's' => f.sources.push(Src::Script(val)),
                 'n' | 'P' | 'm' | 'f' | 'i' => f.sources.push(Src::Desc(c, val)),
-                'x' => f.xopts.push(val),
-                'D' => f.cpp_args.push(format!("-D{}", val)),
-                'U' => f.cpp_args.push(format!("-U{}", val)),
-                'I' => f.cpp_args.push(format!("-I{}", val)),
-                'X' | 'L' | 'O' => {}
-                _ => {}
+                // dtrace(1M) names the option without its value on failure.
+                'x' => {
+                    let (name, value) = match val.split_once('=') {
+                        Some((n, v)) => (n.to_string(), Some(v.to_string())),
+                        None => (val, None),
+                    };
+                    f.settings.push(Setting { label: format!("-x {}", name), name, value });
+                }
+                c => {
+                    if let Some(name) = option_of_arg_flag(c) {
+                        f.settings.push(Setting { label: format!("-{} {}", c, val), name: name.into(), value: Some(val) });
+                    }
+                }
             }
             j = b.len();
         }
@@ -183,12 +206,37 @@ mod tests {
         parse(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap()
     }
 
+    fn setting(label: &str, name: &str, value: Option<&str>) -> Setting {
+        Setting { label: label.into(), name: name.into(), value: value.map(String::from) }
+    }
+
     #[test]
     fn grouped_and_attached() {
         let f = p(&["-qn", "BEGIN", "-xstrsize=32", "-x", "quiet"]);
-        assert!(f.quiet);
         assert_eq!(f.sources, vec![Src::Desc('n', "BEGIN".into())]);
-        assert_eq!(f.xopts, vec!["strsize=32", "quiet"]);
+        assert_eq!(
+            f.settings,
+            vec![setting("-q", "quiet", None), setting("-x strsize", "strsize", Some("32")), setting("-x quiet", "quiet", None)]
+        );
+    }
+
+    #[test]
+    fn option_flags_in_order() {
+        let f = p(&["-C", "-DX=1", "-U", "Y", "-I/tmp", "-H", "-b", "4m", "-wFZ", "-s", "a.d"]);
+        assert_eq!(
+            f.settings,
+            vec![
+                setting("-C", "cpp", None),
+                setting("-D X=1", "define", Some("X=1")),
+                setting("-U Y", "undef", Some("Y")),
+                setting("-I /tmp", "incdir", Some("/tmp")),
+                setting("-H", "cpphdrs", None),
+                setting("-b 4m", "bufsize", Some("4m")),
+                setting("-w", "destructive", None),
+                setting("-F", "flowindent", None),
+                setting("-Z", "zdefs", None),
+            ]
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ mod target;
 
 use flags::{Flags, Mode};
 use libdtrace::lang::sema::MacroEnv;
-use libdtrace::options::Options;
+use libdtrace::options::{Options, Origin};
 use libdtrace::session::{self, Failure, Source};
 use std::io::Write;
 use std::process::exit;
@@ -34,35 +34,21 @@ fn die(msg: impl AsRef<str>) -> i32 {
 fn run(fl: Flags) -> i32 {
     match fl.mode {
         Mode::Version => {
-            println!("dtrace: Sun D 1.13 (dtrace for Linux, in Rust {})", env!("CARGO_PKG_VERSION"));
+            println!("dtrace: Sun D {}.{} (dtrace for Linux, in Rust {})", D_VERSION.0, D_VERSION.1, env!("CARGO_PKG_VERSION"));
             return 0;
         }
         Mode::Unsupported(what) => return die(format!("{} is not supported", what)),
         _ => {}
     }
     let mut opts = Options::default();
-    for x in &fl.xopts {
-        if let Err(m) = opts.set(x) {
-            return die(m);
+    // dtrace(1M) applies option flags in command-line order, before
+    // compiling anything.
+    for st in &fl.settings {
+        if let Err(e) = opts.set(Origin::CommandLine, &st.name, st.value.as_deref()) {
+            return die(format!("failed to set {}: {}", st.label, e));
         }
     }
-    if fl.quiet {
-        opts.quiet = true;
-    }
-    if fl.destructive {
-        opts.destructive = true;
-    }
-    if fl.flowindent {
-        opts.flowindent = true;
-    }
-    if fl.verbose {
-        opts.verbose = true;
-    }
-    if let Some(b) = &fl.bufsize {
-        if let Err(m) = opts.set(&format!("bufsize={}", b)) {
-            return die(m);
-        }
-    }
+    opts.verbose = fl.verbose;
     // Read scripts.
     let mut sources = Vec::new();
     for s in &fl.sources {
@@ -78,10 +64,10 @@ fn run(fl: Flags) -> i32 {
                         Err(e) => return die(format!("failed to open {}: {}", path, io_msg(&e))),
                     }
                 };
-                let text = if fl.cpp {
-                    match run_cpp(&text, &fl.cpp_args) {
+                let text = if opts.cpp {
+                    match preprocess(&text, &opts) {
                         Ok(t) => t,
-                        Err(m) => return die(m),
+                        Err(why) => return die(format!("failed to compile script {}: {}", path, why)),
                     }
                 } else {
                     text
@@ -127,7 +113,7 @@ fn run(fl: Flags) -> i32 {
     .unwrap_or_else(|| "dtrace".into())];
     args.extend(fl.macro_args.iter().cloned());
     let macros = MacroEnv { args, target: target_pid, defaultargs: opts.defaultargs };
-    let prep = match session::prepare(&mut parsed, &sources, &opts, &macros, fl.zdefs || opts.zdefs) {
+    let prep = match session::prepare(&mut parsed, &sources, &opts, &macros, opts.zdefs) {
         Ok(p) => p,
         Err(Failure(m)) => {
             if let Some(c) = tgt.as_mut() {
@@ -136,7 +122,7 @@ fn run(fl: Flags) -> i32 {
             return die(m);
         }
     };
-    if fl.print_bpf {
+    if opts.print_code {
         for p in &prep.compiled.programs {
             libdtrace::note!("\nDisassembly of {} ({} instructions):", p.name, p.insns.len());
             for l in libdtrace::cg::insn::disassemble(&p.insns) {
@@ -149,6 +135,12 @@ fn run(fl: Flags) -> i32 {
             c.kill();
         }
         return 0;
+    }
+    if let Some(why) = opts.unapplied() {
+        if let Some(c) = tgt.as_mut() {
+            c.kill();
+        }
+        return die(why);
     }
     // Output: stdout or -o file.
     let mut out: Box<dyn Write> = match &fl.output {
@@ -166,7 +158,7 @@ fn run(fl: Flags) -> i32 {
     session::install_signal_handlers();
     // -q (or -x quiet) suppresses the "matched N probes" notices, as notice()
     // does in illumos dtrace(1M).
-    let quiet = opts.quiet;
+    let (quiet, destructive) = (opts.quiet, opts.destructive);
     let mut banner = |p: &session::Prepared| {
         if quiet {
             return;
@@ -174,6 +166,9 @@ fn run(fl: Flags) -> i32 {
         for (i, s) in sources.iter().enumerate() {
             let n = p.matched[i];
             libdtrace::note!("dtrace: {} matched {} probe{}", s.label(), n, if n == 1 { "" } else { "s" });
+        }
+        if destructive {
+            libdtrace::note!("dtrace: allowing destructive actions");
         }
     };
     let target: Option<&mut dyn session::Target> = match (tgt.as_mut(), grabbed.as_mut()) {
@@ -207,27 +202,53 @@ fn io_msg(e: &std::io::Error) -> String {
     }
 }
 
-/// `-C`: runs the system's C preprocessor over a script.
-fn run_cpp(text: &str, args: &[String]) -> Result<String, String> {
+/// The D language version (`-V`, `__SUNW_D_VERSION`).
+const D_VERSION: (u32, u32) = (1, 13);
+
+/// The macros DTrace defines for cpp on Linux (dt_vopen()): GCC's own
+/// predefined macros stay (`__LP64__`, `_LP64`, `__x86_64__` ...) except
+/// `__GNUC__`.
+fn cpp_predefs() -> Vec<String> {
+    let mut v: Vec<String> =
+        ["-D__linux", "-D__unix", "-D__SVR4", "-D__SUNW_D=1", "-U__GNUC__", "-D__SUNW_D_64", "-D__Linux"].map(String::from).to_vec();
+    if cfg!(target_arch = "x86_64") {
+        v.push("-D__amd64".into());
+    }
+    v
+}
+
+/// `-C`: runs a script through the C preprocessor as dt_preproc() does:
+/// DTrace's macros, then the `-D`/`-U`/`-I`/`-H` options in order, then
+/// `__SUNW_D_VERSION` and the ISO C mode (`-X s`: traditional). Line
+/// markers are kept so error lines stay right; a `#!` first line is
+/// blanked (cpp would reject it). The error is DTrace's (EDT_CPP*).
+fn preprocess(text: &str, opts: &Options) -> Result<String, &'static str> {
     use std::process::{Command, Stdio};
-    let cpp = ["/usr/bin/cpp", "/usr/local/bin/cpp", "/bin/cpp"].iter().find(|p| std::path::Path::new(p).exists());
-    let Some(cpp) = cpp else {
-        return Err("failed to run cpp: no C preprocessor (cpp) is installed; install cpp (e.g. apt-get install cpp) or drop -C".into());
+    let text = match text.strip_prefix("#!") {
+        Some(rest) => rest.find('\n').map_or("", |i| &rest[i..]).to_string(),
+        None => text.to_string(),
     };
-    let mut child = Command::new(cpp)
-        .args(["-P", "-undef", "-nostdinc", "-D__linux", "-D__unix", "-D__SUNW_D=1", "-D__SUNW_D_VERSION=0x01010000"])
-        .args(args)
+    let version = format!("-D__SUNW_D_VERSION=0x{:08x}", (D_VERSION.0 << 24) | (D_VERSION.1 << 12));
+    let stdc = if opts.cpp_traditional { "-traditional-cpp" } else { "-std=c99" };
+    let mut child = Command::new(&opts.cpp_path)
+        .args(cpp_predefs())
+        .args(&opts.cpp_args)
+        .args([version.as_str(), stdc])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
-        .map_err(|e| format!("failed to run cpp: {}", e))?;
-    child.stdin.take().unwrap().write_all(text.as_bytes()).map_err(|e| e.to_string())?;
-    let o = child.wait_with_output().map_err(|e| e.to_string())?;
-    if !o.status.success() {
-        return Err("preprocessor failed".into());
+        .map_err(|e| if e.kind() == std::io::ErrorKind::NotFound { "Preprocessor not found" } else { "Failed to exec preprocessor" })?;
+    // Feed it from another thread: cpp may fill its output pipe before it
+    // has read all of its input.
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let feeder = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
+    let out = child.wait_with_output();
+    let _ = feeder.join();
+    match out {
+        Ok(o) if o.status.success() => Ok(String::from_utf8_lossy(&o.stdout).into_owned()),
+        _ => Err("Preprocessor failed to process input program"),
     }
-    Ok(String::from_utf8_lossy(&o.stdout).into_owned())
 }
 
 const LIST_HEADER: &str = "   ID   PROVIDER            MODULE                          FUNCTION NAME";

@@ -1,8 +1,146 @@
-//! DTrace's options (`-x name=value`, `#pragma D option name=value`), with
-//! DTrace's names, defaults and value syntax (sizes `4m`, rates `10hz`).
+//! DTrace's options: `-x name[=value]`, `#pragma D option name[=value]`,
+//! the command-line flags that are options underneath (`-q`, `-b`, `-w`,
+//! `-F`, `-Z`, `-S`, `-C`, `-D`, `-U`, `-I`, `-H`, `-X`, `-L`) and the
+//! `setopt()` action.
+//!
+//! Every option name of illumos DTrace and Oracle's DTrace for Linux is
+//! known (libdtrace/dt_options.c), so a script written for DTrace never
+//! fails on one. [`TABLE`] gives each its value syntax, default and
+//! meaning; values are parsed the way DTrace parses them and rejected with
+//! its messages ("Invalid option name", "Invalid value for specified
+//! option", ...). Options that do nothing here say why in their meaning;
+//! the few whose DTrace behaviour this implementation cannot give are
+//! refused with the reason rather than silently ignored.
 
-/// Options the compiler and session use; unknown names are rejected with
-/// DTrace's message, known-but-unimplemented ones are accepted and kept.
+use std::fmt;
+
+/// Where an option is set from: DTrace allows some only in some places.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// `-x` and the flags that stand for options, before tracing starts.
+    CommandLine,
+    /// `#pragma D option` in a D program.
+    Pragma,
+    /// The `setopt()` action, while tracing is active.
+    Tracing,
+}
+
+/// DTrace's three option tables, plus the compile-time options that
+/// `#pragma` may not set (dt_pcb != NULL gives EDT_BADOPTCTX).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Compile-time (`_dtrace_ctoptions`).
+    Compile,
+    /// Compile-time, but not from within a D program (preprocessor and
+    /// search-path options).
+    CommandOnly,
+    /// Run-time, fixed once tracing starts (`_dtrace_rtoptions`).
+    Runtime,
+    /// Run-time, may change while tracing (`_dtrace_drtoptions`).
+    Dynamic,
+}
+
+/// How an option's value is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// No value allowed: `-x zdefs` (dt_opt_cflags).
+    Flag,
+    /// Optional (dt_opt_runtime): none sets it to 0; `yes`, `on`, `true`,
+    /// `enable(d)`, `set` to 1; `no`, `off`, `false`, `disable(d)`,
+    /// `unset` or an empty value unset it; else a C number (`12`, `0x1f`).
+    Toggle,
+    /// Optional size (dt_opt_size): a C number with an optional `k`, `m`,
+    /// `g` or `t` suffix (powers of 1024); none is 0.
+    Size,
+    /// Optional time (dt_opt_rate): a C number of nanoseconds, or with a
+    /// suffix `ns`/`nsec`, `us`/`usec`, `ms`/`msec`, `s`/`sec`, `m`/`min`,
+    /// `h`/`hour`, `d`/`day`, or a rate in `hz`; none is 0.
+    Time,
+    /// A required decimal number.
+    Number,
+    /// One of the words (required).
+    Choice(&'static [&'static str]),
+    /// Any text (required).
+    Text,
+    /// A value is allowed and ignored.
+    Any,
+}
+
+/// A parsed option value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Val<'a> {
+    /// DTRACEOPT_UNSET (`-x quiet=no`).
+    Unset,
+    Num(u64),
+    Text(&'a str),
+}
+
+impl Val<'_> {
+    /// Set at all (DTrace tests `!= DTRACEOPT_UNSET`).
+    pub fn is_set(&self) -> bool {
+        *self != Val::Unset
+    }
+
+    fn num(&self) -> Option<u64> {
+        match self {
+            Val::Num(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    fn num_u32(&self) -> Option<u32> {
+        self.num().map(|n| n.min(u32::MAX as u64) as u32)
+    }
+
+    fn text(&self) -> &str {
+        match self {
+            Val::Text(t) => t,
+            _ => "",
+        }
+    }
+}
+
+/// Why an option could not be set, in DTrace's words where DTrace has them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OptError {
+    BadName,
+    BadValue,
+    /// A preprocessor option in `#pragma D option`.
+    Context,
+    /// A run-time option changed by `setopt()` while tracing.
+    Active,
+    VersionFormat,
+    VersionUndefined,
+    /// Valid for DTrace, but this implementation cannot honour it.
+    Unsupported(String),
+}
+
+impl fmt::Display for OptError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            OptError::BadName => "Invalid option name",
+            OptError::BadValue => "Invalid value for specified option",
+            OptError::Context => "Option cannot be used from within a D program",
+            OptError::Active => "Operation illegal when tracing is active",
+            OptError::VersionFormat => "Version is not properly formatted or is too large",
+            OptError::VersionUndefined => "Requested version is not supported by compiler",
+            OptError::Unsupported(why) => why,
+        })
+    }
+}
+
+/// One option: how it is written and what it does.
+pub struct OptSpec {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub scope: Scope,
+    /// DTrace's default, as it would be written (empty: unset).
+    pub default: &'static str,
+    pub meaning: &'static str,
+    apply: fn(&mut Options, Val) -> Result<(), OptError>,
+}
+
+/// The options the compiler, session and consumer use.
 #[derive(Clone, Debug)]
 pub struct Options {
     pub quiet: bool,
@@ -26,13 +164,30 @@ pub struct Options {
     pub aggpercpu: bool,
     pub rawbytes: bool,
     pub droptags: bool,
+    /// `cpu`: trace only on this CPU. Not applied by the code generator
+    /// yet: the command refuses to run with it (see [`Options::unapplied`]).
     pub cpu: Option<u32>,
     pub nspec: u32,
     pub specsize: u64,
+    pub stackframes: u32,
+    pub ustackframes: u32,
+    pub stackindent: u32,
+    /// `-S` / `-x verbose`: print the compiled code.
+    pub print_code: bool,
+    /// `-C` / `-x cpp`: run the C preprocessor over script files.
+    pub cpp: bool,
+    /// `-x cpppath`: the preprocessor to run (looked up in `PATH`).
+    pub cpp_path: String,
+    /// `-D`, `-U`, `-I`, `-H` (and `define`, `undef`, `incdir`, `cpphdrs`,
+    /// `cppargs`), in command-line order.
+    pub cpp_args: Vec<String>,
+    /// `-X s`: run cpp in traditional (pre-ISO) mode.
+    pub cpp_traditional: bool,
+    /// `-x bpflog`: print the verifier's log when a program is refused.
     pub verbose_verifier: bool,
-    /// `-v`: report backends and attach/detach timings.
+    /// `-v`: report backends and attach/detach timings (a flag, not an option).
     pub verbose: bool,
-    /// `-x fbtbackend=fentry|kprobe` forces how fbt probes attach.
+    /// `-x fbtbackend=fentry|kprobe|auto` forces how fbt probes attach.
     pub fbt_backend: Option<String>,
 }
 
@@ -61,6 +216,14 @@ impl Default for Options {
             cpu: None,
             nspec: 1,
             specsize: 32 << 10,
+            stackframes: 20,
+            ustackframes: 20,
+            stackindent: 14,
+            print_code: false,
+            cpp: false,
+            cpp_path: "cpp".into(),
+            cpp_args: Vec::new(),
+            cpp_traditional: false,
             verbose_verifier: false,
             verbose: false,
             fbt_backend: None,
@@ -68,108 +231,318 @@ impl Default for Options {
     }
 }
 
-/// Parses a size: `N`, `Nk`, `Nm`, `Ng`, `Nt` (powers of 1024).
-pub fn parse_size(v: &str) -> Option<u64> {
-    let v = v.trim();
-    let (num, mult) = match v.chars().last()? {
-        'k' | 'K' => (&v[..v.len() - 1], 1u64 << 10),
-        'm' | 'M' => (&v[..v.len() - 1], 1 << 20),
-        'g' | 'G' => (&v[..v.len() - 1], 1 << 30),
-        't' | 'T' => (&v[..v.len() - 1], 1 << 40),
-        _ => (v, 1),
-    };
-    num.parse::<u64>().ok()?.checked_mul(mult)
+fn ignore(_: &mut Options, _: Val) -> Result<(), OptError> {
+    Ok(())
 }
 
-/// Parses a time or rate into nanoseconds: `10hz` is a rate, `10ms` a
-/// period, a bare number is a rate in hertz (DTrace's rule for rates).
-pub fn parse_rate_ns(v: &str) -> Option<u64> {
-    let v = v.trim();
-    let digits = v.bytes().take_while(|c| c.is_ascii_digit()).count();
-    let n: u64 = v[..digits].parse().ok()?;
-    let unit = &v[digits..];
-    let ns = match unit {
-        "" | "hz" => {
-            if n == 0 {
-                return None;
-            }
-            1_000_000_000 / n
-        }
-        "ns" | "nsec" => n,
-        "us" | "usec" => n * 1_000,
-        "ms" | "msec" => n * 1_000_000,
-        "s" | "sec" => n * 1_000_000_000,
-        "m" | "min" => n * 60_000_000_000,
-        "h" | "hour" => n * 3_600_000_000_000,
-        _ => return None,
-    };
-    Some(ns)
+fn unsupported(why: &str) -> Result<(), OptError> {
+    Err(OptError::Unsupported(why.to_string()))
 }
 
-/// Every option name DTrace accepts (so a script written for DTrace never
-/// fails on an option we do not act on).
-const KNOWN: &[&str] = &[
-    "aggpercpu", "aggrate", "aggsize", "aggsortkey", "aggsortkeypos", "aggsortpos", "aggsortrev", "amin",
-    "argref", "bufpolicy", "bufresize", "bufsize", "cleanrate", "cpp", "cpphdrs", "cpppath", "cpu", "ctypes",
-    "defaultargs", "destructive", "droptags", "dtypes", "dynvarsize", "errtags", "evaltime", "flowindent",
-    "grabanon", "jstackframes", "jstackstrsize", "lazyload", "ldpath", "libdir", "linkmode", "linktype",
-    "modpath", "nolibs", "nspec", "pgmax", "preallocate", "procfs", "pspec", "quiet", "rawbytes",
-    "specsize", "stackframes", "stackindent", "statusrate", "strsize", "switchrate", "syslibdir",
-    "tree", "tregs", "udefs", "ustackframes", "verbose", "version", "zdefs", "maxframes", "temporal",
-    "lockmem", "noresolve", "bpflog", "scratchsize", "iregs", "disasm", "core", "oformat",
+/// `-x version=M.m[.u]`: versions up to ours (D 1.13) are accepted; the
+/// compiler offers the same language whatever the version asked.
+fn check_version(_: &mut Options, v: Val) -> Result<(), OptError> {
+    let number = |p: &str| if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) { p.parse::<u32>().ok() } else { None };
+    let parts: Option<Vec<u32>> = v.text().split('.').map(number).collect();
+    let Some(n) = parts.filter(|n| (2..=3).contains(&n.len())) else { return Err(OptError::VersionFormat) };
+    let (major, minor, micro) = (n[0], n[1], n.get(2).copied().unwrap_or(0));
+    if major > 0xff || minor > 0xfff || micro > 0xfff {
+        Err(OptError::VersionFormat)
+    } else if (major, minor, micro) <= (1, 13, 0) {
+        Ok(())
+    } else {
+        Err(OptError::VersionUndefined)
+    }
+}
+
+use Kind::*;
+use Scope::*;
+
+/// Every option DTrace knows (illumos and Oracle Linux), in name order.
+pub static TABLE: &[OptSpec] = &[
+    OptSpec { name: "agghist", kind: Toggle, scope: Dynamic, default: "", meaning: "print aggregations as histograms (not supported)",
+        apply: |_, v| if v.is_set() { unsupported("aggregation histograms (agghist) are not supported") } else { Ok(()) } },
+    OptSpec { name: "aggpack", kind: Toggle, scope: Dynamic, default: "", meaning: "print aggregation histograms packed (not supported)",
+        apply: |_, v| if v.is_set() { unsupported("packed aggregation histograms (aggpack) are not supported") } else { Ok(()) } },
+    OptSpec { name: "aggpercpu", kind: Flag, scope: Compile, default: "", meaning: "keep per-CPU aggregation data for library consumers (dtrace(1M) prints the same either way)",
+        apply: |o, _| { o.aggpercpu = true; Ok(()) } },
+    OptSpec { name: "aggrate", kind: Time, scope: Dynamic, default: "1hz", meaning: "rate of aggregation reading (aggregations are read from their maps when printed)",
+        apply: |o, v| { o.aggrate_ns = v.num().unwrap_or(0); Ok(()) } },
+    OptSpec { name: "aggsize", kind: Size, scope: Runtime, default: "4m", meaning: "aggregation buffer size",
+        apply: |o, v| { o.aggsize = v.num().unwrap_or(0); Ok(()) } },
+    OptSpec { name: "aggsortkey", kind: Toggle, scope: Dynamic, default: "", meaning: "sort aggregations by key, ties broken by value",
+        apply: |o, v| { o.aggsortkey = v.is_set(); Ok(()) } },
+    OptSpec { name: "aggsortkeypos", kind: Toggle, scope: Dynamic, default: "0", meaning: "position of the key that sorts first",
+        apply: |o, v| { o.aggsortkeypos = v.num_u32(); Ok(()) } },
+    OptSpec { name: "aggsortpos", kind: Toggle, scope: Dynamic, default: "0", meaning: "position of the aggregation that sorts a multi-aggregation printa()",
+        apply: |o, v| { o.aggsortpos = v.num_u32(); Ok(()) } },
+    OptSpec { name: "aggsortrev", kind: Toggle, scope: Dynamic, default: "", meaning: "reverse the aggregation sort order",
+        apply: |o, v| { o.aggsortrev = v.is_set(); Ok(()) } },
+    OptSpec { name: "aggzoom", kind: Toggle, scope: Dynamic, default: "", meaning: "zoom aggregation histograms (not supported)",
+        apply: |_, v| if v.is_set() { unsupported("zoomed aggregation histograms (aggzoom) are not supported") } else { Ok(()) } },
+    OptSpec { name: "amin", kind: Text, scope: Compile, default: "", meaning: "minimum stability attributes (accepted; stability is not checked)", apply: ignore },
+    OptSpec { name: "argref", kind: Flag, scope: Compile, default: "", meaning: "allow unreferenced macro arguments (they always are here)", apply: ignore },
+    OptSpec { name: "bpflog", kind: Toggle, scope: Runtime, default: "", meaning: "print the BPF verifier log when a program is refused",
+        apply: |o, v| { o.verbose_verifier = v.is_set(); Ok(()) } },
+    OptSpec { name: "bpflogsize", kind: Size, scope: Runtime, default: "", meaning: "BPF verifier log size (the whole log is kept)", apply: ignore },
+    OptSpec { name: "bufpolicy", kind: Choice(&["ring", "fill", "switch"]), scope: Runtime, default: "switch", meaning: "principal buffer policy (only switch: the buffer is read continuously)",
+        apply: |_, v| match v.text() {
+            "switch" => Ok(()),
+            p => Err(OptError::Unsupported(format!("the {} buffer policy is not supported: trace data is read continuously from one BPF ring buffer", p))),
+        } },
+    OptSpec { name: "bufresize", kind: Choice(&["auto", "manual"]), scope: Runtime, default: "auto", meaning: "buffer resizing policy (buffers are never resized)", apply: ignore },
+    OptSpec { name: "bufsize", kind: Size, scope: Runtime, default: "4m", meaning: "principal buffer size",
+        apply: |o, v| { o.bufsize = v.num().unwrap_or(0); Ok(()) } },
+    OptSpec { name: "cleanrate", kind: Time, scope: Runtime, default: "101hz", meaning: "dynamic variable cleaning rate (BPF maps need no cleaning)", apply: ignore },
+    OptSpec { name: "core", kind: Flag, scope: Compile, default: "", meaning: "dump core on exit (debugging; not supported, ignored)", apply: ignore },
+    OptSpec { name: "cpp", kind: Flag, scope: Compile, default: "", meaning: "run the C preprocessor on script files (-C)",
+        apply: |o, _| { o.cpp = true; Ok(()) } },
+    OptSpec { name: "cppargs", kind: Text, scope: CommandOnly, default: "", meaning: "extra preprocessor arguments, split at white space",
+        apply: |o, v| { o.cpp_args.extend(v.text().split_whitespace().map(String::from)); Ok(()) } },
+    OptSpec { name: "cpphdrs", kind: Flag, scope: CommandOnly, default: "", meaning: "print the names of included files (-H)",
+        apply: |o, _| { o.cpp_args.push("-H".into()); Ok(()) } },
+    OptSpec { name: "cpppath", kind: Text, scope: CommandOnly, default: "cpp", meaning: "the C preprocessor to run",
+        apply: |o, v| { o.cpp_path = v.text().to_string(); Ok(()) } },
+    OptSpec { name: "cpu", kind: Toggle, scope: Runtime, default: "", meaning: "trace only on this CPU",
+        apply: |o, v| { o.cpu = v.num_u32(); Ok(()) } },
+    OptSpec { name: "ctfpath", kind: Text, scope: CommandOnly, default: "", meaning: "CTF archive path (types come from BTF here)", apply: ignore },
+    OptSpec { name: "ctypes", kind: Text, scope: Compile, default: "", meaning: "file to write C types to (CTF only; ignored)", apply: ignore },
+    OptSpec { name: "debug", kind: Flag, scope: Compile, default: "", meaning: "library debugging output (ignored)", apply: ignore },
+    OptSpec { name: "debugassert", kind: Choice(&["mutexes"]), scope: Compile, default: "", meaning: "library debugging assertions (ignored)", apply: ignore },
+    OptSpec { name: "defaultargs", kind: Flag, scope: Compile, default: "", meaning: "unset macro arguments are 0 or \"\"",
+        apply: |o, _| { o.defaultargs = true; Ok(()) } },
+    OptSpec { name: "define", kind: Text, scope: CommandOnly, default: "", meaning: "define a preprocessor macro (-D)",
+        apply: |o, v| { o.cpp_args.push(format!("-D{}", v.text())); Ok(()) } },
+    OptSpec { name: "destructive", kind: Toggle, scope: Runtime, default: "", meaning: "allow destructive actions (-w)",
+        apply: |o, v| { o.destructive = v.is_set(); Ok(()) } },
+    OptSpec { name: "disasm", kind: Number, scope: Compile, default: "", meaning: "disassembly listings (use -S)", apply: ignore },
+    OptSpec { name: "droptags", kind: Any, scope: Compile, default: "", meaning: "tag drop messages with their DTRACEDROP_* kind",
+        apply: |o, _| { o.droptags = true; Ok(()) } },
+    OptSpec { name: "dtypes", kind: Text, scope: Compile, default: "", meaning: "file to write D types to (CTF only; ignored)", apply: ignore },
+    OptSpec { name: "dynvarsize", kind: Size, scope: Runtime, default: "1m", meaning: "dynamic variable space size",
+        apply: |o, v| { o.dynvarsize = v.num().unwrap_or(0); Ok(()) } },
+    OptSpec { name: "empty", kind: Flag, scope: Compile, default: "", meaning: "permit empty D programs", apply: ignore },
+    OptSpec { name: "errtags", kind: Flag, scope: Compile, default: "", meaning: "tag compiler errors with their D_* name",
+        apply: |o, _| { o.errtags = true; Ok(()) } },
+    OptSpec { name: "evaltime", kind: Choice(&["exec", "preinit", "postinit", "main"]), scope: Compile, default: "postinit", meaning: "when -c/-p processes are stopped for probe evaluation (ignored)", apply: ignore },
+    OptSpec { name: "fbtbackend", kind: Choice(&["fentry", "kprobe", "auto"]), scope: Runtime, default: "auto", meaning: "how fbt probes attach (this implementation's own)",
+        apply: |o, v| { o.fbt_backend = Some(v.text().to_string()); Ok(()) } },
+    OptSpec { name: "flowindent", kind: Toggle, scope: Dynamic, default: "", meaning: "indent function entry/return output (-F)",
+        apply: |o, v| { o.flowindent = v.is_set(); Ok(()) } },
+    OptSpec { name: "grabanon", kind: Toggle, scope: Runtime, default: "", meaning: "claim anonymous tracing state (-a; not supported)",
+        apply: |_, v| if v.is_set() { unsupported("anonymous tracing is not supported") } else { Ok(()) } },
+    OptSpec { name: "incdir", kind: Text, scope: CommandOnly, default: "", meaning: "add a preprocessor include directory (-I)",
+        apply: |o, v| { o.cpp_args.push(format!("-I{}", v.text())); Ok(()) } },
+    OptSpec { name: "iregs", kind: Number, scope: Compile, default: "", meaning: "DIF integer registers (no DIF here; ignored)", apply: ignore },
+    OptSpec { name: "jstackframes", kind: Toggle, scope: Runtime, default: "50", meaning: "default jstack() frames (no Java stacks on Linux)", apply: ignore },
+    OptSpec { name: "jstackstrsize", kind: Size, scope: Runtime, default: "512", meaning: "default jstack() string space (no Java stacks on Linux)", apply: ignore },
+    OptSpec { name: "kdefs", kind: Flag, scope: Compile, default: "", meaning: "require kernel symbols to be defined", apply: ignore },
+    OptSpec { name: "knodefs", kind: Flag, scope: Compile, default: "", meaning: "allow undefined kernel symbols", apply: ignore },
+    OptSpec { name: "late", kind: Choice(&["dynamic", "static"]), scope: Compile, default: "static", meaning: "translator binding", apply: ignore },
+    OptSpec { name: "lazyload", kind: Any, scope: Compile, default: "", meaning: "load library modules lazily", apply: ignore },
+    OptSpec { name: "ldpath", kind: Text, scope: CommandOnly, default: "", meaning: "linker path for -G (not supported; ignored)", apply: ignore },
+    OptSpec { name: "libdir", kind: Text, scope: Compile, default: "", meaning: "add a D library directory (-L; D libraries are not loaded here)", apply: ignore },
+    OptSpec { name: "linkmode", kind: Choice(&["kernel", "primary", "dynamic", "static"]), scope: Compile, default: "kernel", meaning: "how kernel symbols are bound", apply: ignore },
+    OptSpec { name: "linknommap", kind: Any, scope: Compile, default: "", meaning: "do not mmap objects when linking", apply: ignore },
+    OptSpec { name: "linktype", kind: Choice(&["elf", "dof", "ELF", "DOF"]), scope: Compile, default: "elf", meaning: "object type written by -G", apply: ignore },
+    OptSpec { name: "lockmem", kind: Text, scope: Runtime, default: "", meaning: "locked-memory limit, a size or unlimited (BPF memory is not charged to it)", apply: ignore },
+    OptSpec { name: "maxframes", kind: Toggle, scope: Runtime, default: "127", meaning: "maximum stack frames", apply: ignore },
+    OptSpec { name: "modpath", kind: Text, scope: CommandOnly, default: "", meaning: "kernel module path", apply: ignore },
+    OptSpec { name: "nolibs", kind: Flag, scope: Compile, default: "", meaning: "do not load D libraries", apply: ignore },
+    OptSpec { name: "noresolve", kind: Toggle, scope: Runtime, default: "", meaning: "do not resolve symbols in output", apply: ignore },
+    OptSpec { name: "nspec", kind: Toggle, scope: Runtime, default: "1", meaning: "number of speculation buffers",
+        apply: |o, v| { o.nspec = v.num_u32().unwrap_or(0); Ok(()) } },
+    OptSpec { name: "pcapsize", kind: Size, scope: Runtime, default: "", meaning: "pcap() packet capture size", apply: ignore },
+    OptSpec { name: "pgmax", kind: Number, scope: Compile, default: "", meaning: "maximum grabbed processes cached", apply: ignore },
+    OptSpec { name: "preallocate", kind: Text, scope: Compile, default: "", meaning: "preallocate library memory",
+        apply: |_, v| parse_size(v.text()).map(|_| ()).ok_or(OptError::BadValue) },
+    OptSpec { name: "printsize", kind: Size, scope: Dynamic, default: "8k", meaning: "print() output size", apply: ignore },
+    OptSpec { name: "procfspath", kind: Text, scope: CommandOnly, default: "/proc", meaning: "procfs mount point", apply: ignore },
+    OptSpec { name: "pspec", kind: Flag, scope: Compile, default: "", meaning: "interpret ambiguous specifiers as probe names", apply: ignore },
+    OptSpec { name: "quiet", kind: Toggle, scope: Dynamic, default: "", meaning: "output only explicitly traced data (-q)",
+        apply: |o, v| { o.quiet = v.is_set(); Ok(()) } },
+    OptSpec { name: "quietresize", kind: Toggle, scope: Dynamic, default: "", meaning: "no messages on buffer resizing (never resized)", apply: ignore },
+    OptSpec { name: "rawbytes", kind: Toggle, scope: Dynamic, default: "", meaning: "print trace() data as hexadecimal dumps",
+        apply: |o, v| { o.rawbytes = v.is_set(); Ok(()) } },
+    OptSpec { name: "scratchsize", kind: Size, scope: Runtime, default: "", meaning: "scratch space size", apply: ignore },
+    OptSpec { name: "specsize", kind: Size, scope: Runtime, default: "32k", meaning: "speculation buffer size",
+        apply: |o, v| { o.specsize = v.num().unwrap_or(0); Ok(()) } },
+    OptSpec { name: "stackframes", kind: Toggle, scope: Runtime, default: "20", meaning: "default stack() frames",
+        apply: |o, v| { o.stackframes = v.num_u32().unwrap_or(0); Ok(()) } },
+    OptSpec { name: "stackindent", kind: Toggle, scope: Dynamic, default: "14", meaning: "indentation of stack() and ustack() frames",
+        apply: |o, v| { o.stackindent = v.num_u32().unwrap_or(0); Ok(()) } },
+    OptSpec { name: "statusrate", kind: Time, scope: Runtime, default: "1hz", meaning: "rate of status (drop) checks", apply: ignore },
+    OptSpec { name: "stdc", kind: Choice(&["a", "c", "s", "t"]), scope: CommandOnly, default: "a", meaning: "ISO C mode of the preprocessor (-X; s is traditional cpp, the others C99)",
+        apply: |o, v| { o.cpp_traditional = v.text() == "s"; Ok(()) } },
+    OptSpec { name: "strip", kind: Flag, scope: Compile, default: "", meaning: "strip objects written by -G", apply: ignore },
+    OptSpec { name: "strsize", kind: Size, scope: Runtime, default: "256", meaning: "string size",
+        apply: |o, v| match v.num().unwrap_or(0) {
+            // Our string routines work in 8-byte words, in at most 8 KB.
+            s @ 1..=8192 => { o.strsize = ((s + 7) & !7) as u32; Ok(()) }
+            _ => unsupported("strsize must be between 1 and 8192 here"),
+        } },
+    OptSpec { name: "switchrate", kind: Time, scope: Dynamic, default: "1hz", meaning: "rate of principal buffer reads",
+        apply: |o, v| { o.switchrate_ns = v.num().unwrap_or(0); Ok(()) } },
+    OptSpec { name: "syslibdir", kind: Text, scope: Compile, default: "", meaning: "system D library directory", apply: ignore },
+    OptSpec { name: "sysslice", kind: Text, scope: Compile, default: "", meaning: "systemd slice of system processes", apply: ignore },
+    OptSpec { name: "temporal", kind: Toggle, scope: Runtime, default: "", meaning: "output in time order (it always is: one ring buffer)", apply: ignore },
+    OptSpec { name: "tree", kind: Number, scope: Compile, default: "", meaning: "dump parse trees (debugging; ignored)", apply: ignore },
+    OptSpec { name: "tregs", kind: Number, scope: Compile, default: "", meaning: "DIF tuple registers (no DIF here; ignored)", apply: ignore },
+    OptSpec { name: "udefs", kind: Flag, scope: Compile, default: "", meaning: "require user symbols to be defined", apply: ignore },
+    OptSpec { name: "undef", kind: Text, scope: CommandOnly, default: "", meaning: "undefine a preprocessor macro (-U)",
+        apply: |o, v| { o.cpp_args.push(format!("-U{}", v.text())); Ok(()) } },
+    OptSpec { name: "unodefs", kind: Flag, scope: Compile, default: "", meaning: "allow undefined user symbols", apply: ignore },
+    OptSpec { name: "useruid", kind: Number, scope: Compile, default: "", meaning: "lowest uid of user processes", apply: ignore },
+    OptSpec { name: "ustackframes", kind: Toggle, scope: Runtime, default: "20", meaning: "default ustack() frames",
+        apply: |o, v| { o.ustackframes = v.num_u32().unwrap_or(0); Ok(()) } },
+    OptSpec { name: "verbose", kind: Flag, scope: Compile, default: "", meaning: "print the compiled code (-S)",
+        apply: |o, _| { o.print_code = true; Ok(()) } },
+    OptSpec { name: "version", kind: Text, scope: Compile, default: "1.13", meaning: "D language version to accept", apply: check_version },
+    OptSpec { name: "zdefs", kind: Flag, scope: Compile, default: "", meaning: "permit probe descriptions that match no probes (-Z)",
+        apply: |o, _| { o.zdefs = true; Ok(()) } },
 ];
 
-impl Options {
-    /// Applies `name` or `name=value`; returns DTrace's error text on failure.
-    pub fn set(&mut self, opt: &str) -> Result<(), String> {
-        let (name, value) = match opt.split_once('=') {
-            Some((n, v)) => (n.trim(), Some(v.trim())),
-            None => (opt.trim(), None),
-        };
-        let bad = || format!("failed to set option '{}': Invalid value for specified option", name);
-        let size = |v: Option<&str>| v.and_then(parse_size).ok_or_else(bad);
-        let rate = |v: Option<&str>| v.and_then(parse_rate_ns).ok_or_else(bad);
-        let num = |v: Option<&str>| v.and_then(|v| v.parse::<u32>().ok()).ok_or_else(bad);
-        match name {
-            "quiet" => self.quiet = true,
-            "strsize" => {
-                let s = size(value)?;
-                if !(8..=8192).contains(&s) {
-                    return Err(bad());
-                }
-                // Our string routines want a multiple of 8.
-                self.strsize = ((s + 7) & !7) as u32;
-            }
-            "bufsize" => self.bufsize = size(value)?,
-            "aggsize" => self.aggsize = size(value)?,
-            "dynvarsize" => self.dynvarsize = size(value)?,
-            "switchrate" => self.switchrate_ns = rate(value)?,
-            "aggrate" => self.aggrate_ns = rate(value)?,
-            "errtags" => self.errtags = true,
-            "destructive" => self.destructive = true,
-            "zdefs" => self.zdefs = true,
-            "defaultargs" => self.defaultargs = true,
-            "flowindent" => self.flowindent = true,
-            "aggsortkey" => self.aggsortkey = true,
-            "aggsortrev" => self.aggsortrev = true,
-            "aggsortpos" => self.aggsortpos = Some(num(value)?),
-            "aggsortkeypos" => self.aggsortkeypos = Some(num(value)?),
-            "aggpercpu" => self.aggpercpu = true,
-            "rawbytes" => self.rawbytes = true,
-            "droptags" => self.droptags = true,
-            "cpu" => self.cpu = Some(num(value)?),
-            "nspec" => self.nspec = num(value)?,
-            "specsize" => self.specsize = size(value)?,
-            "bpflog" => self.verbose_verifier = true,
-            "verbose" => self.verbose = true,
-            "fbtbackend" => match value {
-                Some(v @ ("fentry" | "kprobe" | "auto")) => self.fbt_backend = Some(v.to_string()),
-                _ => return Err(bad()),
-            },
-            n if KNOWN.contains(&n) => {}
-            _ => return Err(format!("failed to set option '{}': Invalid option name", name)),
+/// Looks an option up by name.
+pub fn spec(name: &str) -> Option<&'static OptSpec> {
+    TABLE.iter().find(|s| s.name == name)
+}
+
+/// Splits `name=value` at the first `=`, as dtrace(1M) and `#pragma` do.
+pub fn split(opt: &str) -> (&str, Option<&str>) {
+    match opt.split_once('=') {
+        Some((n, v)) => (n, Some(v)),
+        None => (opt, None),
+    }
+}
+
+impl Kind {
+    /// Parses a value the way this kind's DTrace handler does.
+    pub fn parse(self, value: Option<&str>) -> Result<Val<'_>, OptError> {
+        let bad = Err(OptError::BadValue);
+        match (self, value) {
+            (Flag, Some(_)) => bad,
+            (Flag, None) | (Any, _) => Ok(Val::Num(1)),
+            (Toggle | Size | Time, None) => Ok(Val::Num(0)),
+            (Toggle, Some(v)) => parse_toggle(v).ok_or(OptError::BadValue),
+            (Size, Some(v)) => parse_size(v).map(Val::Num).ok_or(OptError::BadValue),
+            (Time, Some(v)) => parse_time_ns(v).map(Val::Num).ok_or(OptError::BadValue),
+            (Number | Choice(_) | Text, None) => bad,
+            (Number, Some(v)) => v.parse::<u64>().map(Val::Num).map_err(|_| OptError::BadValue),
+            (Choice(words), Some(v)) if words.contains(&v) => Ok(Val::Text(v)),
+            (Choice(_), Some(_)) => bad,
+            (Text, Some(v)) => Ok(Val::Text(v)),
         }
-        Ok(())
+    }
+}
+
+/// dt_opt_runtime(): the yes/no words, an empty value, or a number.
+fn parse_toggle(v: &str) -> Option<Val<'_>> {
+    const WORDS: [(&str, &str); 6] =
+        [("yes", "no"), ("enable", "disable"), ("enabled", "disabled"), ("true", "false"), ("on", "off"), ("set", "unset")];
+    if v.is_empty() || WORDS.iter().any(|(_, no)| no.eq_ignore_ascii_case(v)) {
+        return Some(Val::Unset);
+    }
+    if WORDS.iter().any(|(yes, _)| yes.eq_ignore_ascii_case(v)) {
+        return Some(Val::Num(1));
+    }
+    match parse_c_number(v)? {
+        (n, "") => Some(Val::Num(n)),
+        _ => None,
+    }
+}
+
+/// strtoull(s, &end, 0) for non-negative values that fit an int64_t:
+/// the number (0 when there are no digits) and the rest of the text.
+/// `None` for negative or too large numbers.
+fn parse_c_number(s: &str) -> Option<(u64, &str)> {
+    let t = s.trim_start();
+    let t = t.strip_prefix('+').unwrap_or(t);
+    if t.starts_with('-') {
+        return None;
+    }
+    let (radix, digits) = match t.as_bytes() {
+        [b'0', b'x' | b'X', c, ..] if c.is_ascii_hexdigit() => (16, &t[2..]),
+        [b'0', ..] => (8, t),
+        _ => (10, t),
+    };
+    let len = digits.bytes().take_while(|c| (*c as char).is_digit(radix)).count();
+    if len == 0 {
+        return Some((0, s));
+    }
+    let n = u64::from_str_radix(&digits[..len], radix).ok().filter(|n| *n <= i64::MAX as u64)?;
+    Some((n, &digits[len..]))
+}
+
+/// Parses a size (dt_optval_parse()): a C number with an optional `k`,
+/// `m`, `g` or `t` suffix (powers of 1024).
+pub fn parse_size(v: &str) -> Option<u64> {
+    let shift = match v.bytes().last()? {
+        b'k' | b'K' => 10,
+        b'm' | b'M' => 20,
+        b'g' | b'G' => 30,
+        b't' | b'T' => 40,
+        _ => 0,
+    };
+    let num = if shift > 0 { &v[..v.len() - 1] } else { v };
+    match parse_c_number(num)? {
+        (n, "") if !num.is_empty() => n.checked_mul(1 << shift).filter(|n| *n <= i64::MAX as u64),
+        _ => None,
+    }
+}
+
+/// Parses a time into nanoseconds (dt_opt_rate()): a C number of
+/// nanoseconds, with an optional unit suffix (any case), or a rate in `hz`
+/// (`0hz` is 0).
+pub fn parse_time_ns(v: &str) -> Option<u64> {
+    const UNITS: [(&str, u64); 14] = [
+        ("ns", 1),
+        ("nsec", 1),
+        ("us", 1_000),
+        ("usec", 1_000),
+        ("ms", 1_000_000),
+        ("msec", 1_000_000),
+        ("s", 1_000_000_000),
+        ("sec", 1_000_000_000),
+        ("m", 60_000_000_000),
+        ("min", 60_000_000_000),
+        ("h", 3_600_000_000_000),
+        ("hour", 3_600_000_000_000),
+        ("d", 86_400_000_000_000),
+        ("day", 86_400_000_000_000),
+    ];
+    let (n, unit) = parse_c_number(v)?;
+    if unit.eq_ignore_ascii_case("hz") {
+        return Some(1_000_000_000u64.checked_div(n).unwrap_or(0));
+    }
+    let mul = match UNITS.iter().find(|(u, _)| u.eq_ignore_ascii_case(unit)) {
+        Some((_, m)) => *m,
+        None if unit.is_empty() => 1,
+        None => return None,
+    };
+    n.checked_mul(mul)
+}
+
+impl Options {
+    /// Sets option `name` (with `value`, if any) as DTrace's
+    /// dtrace_setopt() would from `origin`.
+    pub fn set(&mut self, origin: Origin, name: &str, value: Option<&str>) -> Result<(), OptError> {
+        let spec = spec(name).ok_or(OptError::BadName)?;
+        match (origin, spec.scope) {
+            (Origin::Pragma, CommandOnly) => return Err(OptError::Context),
+            (Origin::Tracing, Runtime) => return Err(OptError::Active),
+            _ => {}
+        }
+        let v = spec.kind.parse(value)?;
+        (spec.apply)(self, v)
+    }
+
+    /// Options that are set but that this implementation does not apply
+    /// yet, with the reason; the command refuses to run with them rather
+    /// than trace differently from what was asked.
+    pub fn unapplied(&self) -> Option<String> {
+        // The per-CPU filter belongs in the generated code (a
+        // bpf_get_smp_processor_id() test before each clause).
+        self.cpu.map(|c| format!("cannot trace only on CPU {}: the cpu option is not supported yet", c))
     }
 }
 
@@ -177,24 +550,87 @@ impl Options {
 mod tests {
     use super::*;
 
-    #[test]
-    fn sizes_and_rates() {
-        assert_eq!(parse_size("4m"), Some(4 << 20));
-        assert_eq!(parse_size("512"), Some(512));
-        assert_eq!(parse_size("x"), None);
-        assert_eq!(parse_rate_ns("10hz"), Some(100_000_000));
-        assert_eq!(parse_rate_ns("10"), Some(100_000_000));
-        assert_eq!(parse_rate_ns("5ms"), Some(5_000_000));
+    fn set(o: &mut Options, s: &str) -> Result<(), OptError> {
+        let (n, v) = split(s);
+        o.set(Origin::CommandLine, n, v)
     }
 
     #[test]
-    fn set_options() {
+    fn sizes() {
+        assert_eq!(parse_size("4m"), Some(4 << 20));
+        assert_eq!(parse_size("512"), Some(512));
+        assert_eq!(parse_size("0x10k"), Some(16 << 10));
+        assert_eq!(parse_size("1T"), Some(1 << 40));
+        for bad in ["x", "", "k", "4q", "-1", "4 m", "99999999999t"] {
+            assert_eq!(parse_size(bad), None, "{}", bad);
+        }
+    }
+
+    #[test]
+    fn times() {
+        assert_eq!(parse_time_ns("10hz"), Some(100_000_000));
+        assert_eq!(parse_time_ns("10HZ"), Some(100_000_000));
+        assert_eq!(parse_time_ns("0hz"), Some(0));
+        // A bare number is nanoseconds (dt_opt_rate()'s multiplier 1).
+        assert_eq!(parse_time_ns("10"), Some(10));
+        assert_eq!(parse_time_ns("5ms"), Some(5_000_000));
+        assert_eq!(parse_time_ns("2sec"), Some(2_000_000_000));
+        assert_eq!(parse_time_ns("1d"), Some(86_400_000_000_000));
+        assert_eq!(parse_time_ns("10 parsecs"), None);
+        assert_eq!(parse_time_ns("-1s"), None);
+    }
+
+    #[test]
+    fn toggles() {
         let mut o = Options::default();
-        o.set("quiet").unwrap();
-        o.set("strsize=32").unwrap();
+        set(&mut o, "quiet").unwrap();
         assert!(o.quiet);
+        set(&mut o, "quiet=no").unwrap();
+        assert!(!o.quiet);
+        set(&mut o, "quiet=ON").unwrap();
+        assert!(o.quiet);
+        set(&mut o, "quiet=").unwrap();
+        assert!(!o.quiet);
+        set(&mut o, "aggsortkeypos").unwrap();
+        assert_eq!(o.aggsortkeypos, Some(0));
+        set(&mut o, "aggsortkeypos=0x2").unwrap();
+        assert_eq!(o.aggsortkeypos, Some(2));
+        set(&mut o, "aggsortkeypos=010").unwrap();
+        assert_eq!(o.aggsortkeypos, Some(8));
+        assert_eq!(set(&mut o, "aggsortpos=-1"), Err(OptError::BadValue));
+        assert_eq!(set(&mut o, "aggsortpos=1x"), Err(OptError::BadValue));
+    }
+
+    #[test]
+    fn names_values_and_places() {
+        let mut o = Options::default();
+        assert_eq!(set(&mut o, "nosuch"), Err(OptError::BadName));
+        assert_eq!(OptError::BadName.to_string(), "Invalid option name");
+        assert_eq!(set(&mut o, "bufsize=zz"), Err(OptError::BadValue));
+        assert_eq!(set(&mut o, "zdefs=1"), Err(OptError::BadValue));
+        assert_eq!(set(&mut o, "bufpolicy=rings"), Err(OptError::BadValue));
+        assert!(matches!(set(&mut o, "bufpolicy=ring"), Err(OptError::Unsupported(_))));
+        set(&mut o, "bufpolicy=switch").unwrap();
+        set(&mut o, "strsize=32").unwrap();
         assert_eq!(o.strsize, 32);
-        assert!(o.set("nosuch").unwrap_err().contains("Invalid option name"));
-        assert!(o.set("bufsize=zz").is_err());
+        set(&mut o, "switchrate=10hz").unwrap();
+        assert_eq!(o.switchrate_ns, 100_000_000);
+        assert_eq!(o.set(Origin::Pragma, "define", Some("X")), Err(OptError::Context));
+        assert_eq!(o.set(Origin::Tracing, "bufsize", Some("1m")), Err(OptError::Active));
+        o.set(Origin::Tracing, "aggsortrev", None).unwrap();
+        assert!(o.aggsortrev);
+        set(&mut o, "define=X=1").unwrap();
+        set(&mut o, "cpphdrs").unwrap();
+        assert_eq!(o.cpp_args, vec!["-DX=1", "-H"]);
+        set(&mut o, "version=1.6.2").unwrap();
+        assert_eq!(set(&mut o, "version=9.0"), Err(OptError::VersionUndefined));
+        assert_eq!(set(&mut o, "version=x"), Err(OptError::VersionFormat));
+    }
+
+    #[test]
+    fn table_is_sorted_and_unique() {
+        for w in TABLE.windows(2) {
+            assert!(w[0].name < w[1].name, "{} {}", w[0].name, w[1].name);
+        }
     }
 }

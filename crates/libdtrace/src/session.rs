@@ -3,7 +3,11 @@
 //! parses flags and drives this.
 
 use crate::cg::codegen::{self, CgEnv, ClauseIn, FbtBackend};
-use crate::cg::layout::{Attach, Compiled, MAP_DROPS, MAP_RINGBUF, MAP_STATE, STATE_ACTIVE, STATE_EXITING, STATE_PREBEGIN};
+use crate::cg::layout::{
+    Attach, Compiled, DROP_AGG, DROP_DYNVAR, DROP_ERRORS, DROP_PRINCIPAL, DROP_SLOTS,
+    DROP_SPECUNAVAIL, ERROR_EPID, MAP_DROPS, MAP_RINGBUF, MAP_STATE, STATE_ACTIVE, STATE_EXITING,
+    STATE_PREBEGIN,
+};
 use crate::consume::records::Consumer;
 use crate::kernel::{ringbuf::RingBuf, sys};
 use crate::lang::ast::{Item, Program};
@@ -11,7 +15,7 @@ use crate::lang::diag::CompileError;
 use crate::lang::parser;
 use crate::lang::sema::{expand_macros, MacroEnv, Sema};
 use crate::lang::types::Type;
-use crate::options::Options;
+use crate::options::{self, Options, Origin};
 use crate::provider::attach::{self, AttachError, Loaded};
 use crate::provider::Catalog;
 use std::io::Write;
@@ -51,11 +55,19 @@ pub struct Failure(pub String);
 /// Formats a compile error for a source, DTrace's way.
 pub fn compile_failure(src: &Source, e: &CompileError, errtags: bool) -> Failure {
     match src {
-        Source::Script { name, .. } => Failure(format!("failed to compile script {}: {}", name, e.render(errtags))),
+        Source::Script { name, .. } => Failure(format!(
+            "failed to compile script {}: {}",
+            name,
+            e.render(errtags)
+        )),
         Source::Desc { text, .. } => {
             let mut e = e.clone();
             e.line = None;
-            Failure(format!("invalid probe specifier {}: {}", text, e.render(errtags)))
+            Failure(format!(
+                "invalid probe specifier {}: {}",
+                text,
+                e.render(errtags)
+            ))
         }
     }
 }
@@ -78,7 +90,8 @@ pub fn parse_sources(sources: &[Source], opts: &mut Options) -> Result<Parsed, F
         .map_err(|e| compile_failure(s, &e, opts.errtags))?;
         for item in p.items {
             if let Item::Pragma { words, line } = &item {
-                apply_pragma(words, opts).map_err(|m| compile_failure(s, &CompileError::new(*line, "D_PRAGMA_INVAL", m), opts.errtags))?;
+                apply_pragma(words, *line, opts)
+                    .map_err(|e| compile_failure(s, &e, opts.errtags))?;
             }
             program.items.push(item);
             origin.push(i);
@@ -105,17 +118,34 @@ fn parse_desc(flag: char, text: &str) -> Result<Program, CompileError> {
     parser::parse_probe_spec(&spec)
 }
 
-fn apply_pragma(words: &[String], opts: &mut Options) -> Result<(), String> {
-    match words {
-        [d, o, rest @ ..] if d == "D" && o == "option" => {
-            for w in rest {
-                opts.set(w)?;
-            }
-            Ok(())
-        }
-        // Other pragmas (attributes, depends_on, binding) are accepted.
-        _ => Ok(()),
+/// `#pragma D option name[=value]`, as dt_pragma_option() takes it: one
+/// option per pragma, an identifier-like word. Other pragmas
+/// (attributes, depends_on, binding) are accepted.
+fn apply_pragma(words: &[String], line: u32, opts: &mut Options) -> Result<(), CompileError> {
+    let [d, o, args @ ..] = words else {
+        return Ok(());
+    };
+    if d != "D" || o != "option" {
+        return Ok(());
     }
+    let malformed = |m: &str| CompileError::new(line, "D_PRAGMA_MALFORM", m);
+    let opt = match args.first() {
+        Some(w) if !w.starts_with(|c: char| c.is_ascii_digit() || c == '"') => w,
+        _ => return Err(malformed("malformed #pragma option <option>=<val>")),
+    };
+    if args.len() > 1 {
+        return Err(malformed(
+            "superfluous arguments specified for #pragma option",
+        ));
+    }
+    let (name, value) = options::split(opt);
+    opts.set(Origin::Pragma, name, value).map_err(|e| {
+        let msg = match value {
+            None => format!("failed to set option '{}': {}", name, e),
+            Some(v) => format!("failed to set option '{}' to '{}': {}", name, v, e),
+        };
+        CompileError::new(line, "D_PRAGMA_OPTSET", msg)
+    })
 }
 
 /// Everything compiled, with per-source match counts for the banner.
@@ -127,11 +157,19 @@ pub struct Prepared {
 }
 
 /// Expands macros, checks types, matches probes and generates code.
-pub fn prepare(parsed: &mut Parsed, sources: &[Source], opts: &Options, macros: &MacroEnv, zdefs: bool) -> Result<Prepared, Failure> {
+pub fn prepare(
+    parsed: &mut Parsed,
+    sources: &[Source],
+    opts: &Options,
+    macros: &MacroEnv,
+    zdefs: bool,
+) -> Result<Prepared, Failure> {
     let src_of = |item: usize| &sources[parsed.origin[item]];
-    expand_macros(&mut parsed.program, macros).map_err(|e| compile_failure(&sources[0], &e, opts.errtags))?;
+    expand_macros(&mut parsed.program, macros)
+        .map_err(|e| compile_failure(&sources[0], &e, opts.errtags))?;
     let library = crate::lang::xlate::library();
-    crate::lang::xlate::expand(&mut parsed.program, &library).map_err(|(i, e)| compile_failure(src_of(i), &e, opts.errtags))?;
+    crate::lang::xlate::expand(&mut parsed.program, &library)
+        .map_err(|(i, e)| compile_failure(src_of(i), &e, opts.errtags))?;
     let mut catalog = Catalog::load();
     let mut matched = vec![0usize; sources.len()];
     let mut clauses = Vec::new();
@@ -141,7 +179,14 @@ pub fn prepare(parsed: &mut Parsed, sources: &[Source], opts: &Options, macros: 
         for d in &c.probes {
             let ids = catalog.matching(d).map_err(|e| Failure(e.0))?;
             if ids.is_empty() && !zdefs {
-                let e = CompileError::new(d.line, "D_PDESC_ZERO", format!("probe description {} does not match any probes", full_desc(d)));
+                let e = CompileError::new(
+                    d.line,
+                    "D_PDESC_ZERO",
+                    format!(
+                        "probe description {} does not match any probes",
+                        full_desc(d)
+                    ),
+                );
                 return Err(compile_failure(src_of(i), &e, opts.errtags));
             }
             for id in ids {
@@ -154,8 +199,16 @@ pub fn prepare(parsed: &mut Parsed, sources: &[Source], opts: &Options, macros: 
         clauses.push((i, probes));
     }
     let mut sema = Sema::new(opts.strsize);
-    sema.declare_program(&library).map_err(|e| Failure(format!("dtrace: internal error in built-in library: {}", e.msg)))?;
-    let arg_types: Vec<Option<Vec<Type>>> = clauses.iter().map(|(_, probes)| clause_arg_types(&catalog, probes, &sema)).collect();
+    sema.declare_program(&library).map_err(|e| {
+        Failure(format!(
+            "dtrace: internal error in built-in library: {}",
+            e.msg
+        ))
+    })?;
+    let arg_types: Vec<Option<Vec<Type>>> = clauses
+        .iter()
+        .map(|(_, probes)| clause_arg_types(&catalog, probes, &sema))
+        .collect();
     // Check item by item so an error names the right source.
     let mut ci = 0;
     for (i, item) in parsed.program.items.iter().enumerate() {
@@ -163,18 +216,33 @@ pub fn prepare(parsed: &mut Parsed, sources: &[Source], opts: &Options, macros: 
             *sema.clause_args.borrow_mut() = arg_types[ci].clone();
             ci += 1;
         }
-        let one = Program { items: vec![item.clone()] };
-        sema.declare_program(&one).map_err(|e| compile_failure(src_of(i), &e, opts.errtags))?;
+        let one = Program {
+            items: vec![item.clone()],
+        };
+        sema.declare_program(&one)
+            .map_err(|e| compile_failure(src_of(i), &e, opts.errtags))?;
     }
     let wall_offset_ns = wall_offset();
     let fbt_backend = choose_fbt_backend(&catalog, &clauses, opts)?;
-    let env = CgEnv { sema: &sema, opts, catalog: &catalog, wall_offset_ns, fbt_backend };
+    let env = CgEnv {
+        sema: &sema,
+        opts,
+        catalog: &catalog,
+        wall_offset_ns,
+        fbt_backend,
+    };
     let ins: Vec<ClauseIn> = clauses
         .iter()
         .enumerate()
         .map(|(ci, (i, probes))| {
-            let Item::Clause(c) = &parsed.program.items[*i] else { unreachable!() };
-            ClauseIn { clause: c, probes: probes.clone(), arg_types: arg_types[ci].clone() }
+            let Item::Clause(c) = &parsed.program.items[*i] else {
+                unreachable!()
+            };
+            ClauseIn {
+                clause: c,
+                probes: probes.clone(),
+                arg_types: arg_types[ci].clone(),
+            }
         })
         .collect();
     let compiled = match codegen::compile(&env, &ins) {
@@ -192,7 +260,11 @@ pub fn prepare(parsed: &mut Parsed, sources: &[Source], opts: &Options, macros: 
             return Err(compile_failure(src, &e, opts.errtags));
         }
     };
-    Ok(Prepared { compiled, catalog, matched })
+    Ok(Prepared {
+        compiled,
+        catalog,
+        matched,
+    })
 }
 
 /// `args[]` types of a clause: those of its probes when they all agree
@@ -213,29 +285,48 @@ fn clause_arg_types(cat: &Catalog, probes: &[u32], sema: &Sema) -> Option<Vec<Ty
 /// otherwise. `-x fbtbackend=` forces either.
 const FENTRY_MAX_FUNCTIONS: usize = 64;
 
-fn choose_fbt_backend(cat: &Catalog, clauses: &[(usize, Vec<u32>)], opts: &Options) -> Result<FbtBackend, Failure> {
+fn choose_fbt_backend(
+    cat: &Catalog,
+    clauses: &[(usize, Vec<u32>)],
+    opts: &Options,
+) -> Result<FbtBackend, Failure> {
     use crate::provider::ProbeKind;
     let mut fbt: Vec<u32> = clauses
         .iter()
         .flat_map(|(_, p)| p.iter().copied())
-        .filter(|&id| matches!(cat.get(id).map(|p| &p.kind), Some(ProbeKind::FbtEntry(_) | ProbeKind::FbtReturn(_))))
+        .filter(|&id| {
+            matches!(
+                cat.get(id).map(|p| &p.kind),
+                Some(ProbeKind::FbtEntry(_) | ProbeKind::FbtReturn(_))
+            )
+        })
         .collect();
     fbt.sort();
     fbt.dedup();
     if fbt.is_empty() {
         return Ok(FbtBackend::Kprobe);
     }
-    let first = cat.get(fbt[0]).map(|p| p.function.clone()).unwrap_or_default();
+    let first = cat
+        .get(fbt[0])
+        .map(|p| p.function.clone())
+        .unwrap_or_default();
     let kprobes = crate::provider::kprobes_available();
     match opts.fbt_backend.as_deref() {
-        Some("kprobe") if !kprobes => Err(Failure("fbt: cannot use the kprobe backend: this kernel has no kprobes".into())),
+        Some("kprobe") if !kprobes => Err(Failure(
+            "fbt: cannot use the kprobe backend: this kernel has no kprobes".into(),
+        )),
         Some("kprobe") => Ok(FbtBackend::Kprobe),
         Some("fentry") => match crate::provider::fentry_check(&first) {
             Ok(()) => Ok(FbtBackend::Fentry),
-            Err(why) => Err(Failure(format!("fbt: cannot use the fentry backend: the kernel refuses fentry programs ({})", why))),
+            Err(why) => Err(Failure(format!(
+                "fbt: cannot use the fentry backend: the kernel refuses fentry programs ({})",
+                why
+            ))),
         },
         _ => {
-            if (fbt.len() <= FENTRY_MAX_FUNCTIONS || !kprobes) && crate::provider::fentry_check(&first).is_ok() {
+            if (fbt.len() <= FENTRY_MAX_FUNCTIONS || !kprobes)
+                && crate::provider::fentry_check(&first).is_ok()
+            {
                 Ok(FbtBackend::Fentry)
             } else {
                 Ok(FbtBackend::Kprobe)
@@ -250,8 +341,14 @@ fn full_desc(d: &crate::lang::ast::ProbeDesc) -> String {
 
 /// realtime - monotonic, in ns (walltimestamp = ktime_get_ns + this).
 fn wall_offset() -> i64 {
-    let mut rt = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    let mut mono = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut rt = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    let mut mono = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     unsafe {
         libc::clock_gettime(libc::CLOCK_REALTIME, &mut rt);
         libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut mono);
@@ -310,7 +407,8 @@ pub fn run(
         }
         fail(e)
     })?;
-    let mut ring = RingBuf::new(loaded.map(MAP_RINGBUF)).map_err(|e| Failure(format!("failed to map the output buffer: {}", e)))?;
+    let mut ring = RingBuf::new(loaded.map(MAP_RINGBUF))
+        .map_err(|e| Failure(format!("failed to map the output buffer: {}", e)))?;
     let mut consumer = Consumer::new(c, &prep.catalog, opts);
     raise_fd_limit();
     let mut progress = |done: usize, total: usize| {
@@ -320,7 +418,12 @@ pub fn run(
     let t0 = Instant::now();
     attach::attach_all(c, &prep.catalog, &mut loaded, &mut progress).map_err(fail)?;
     if opts.verbose {
-        let fbt: usize = c.programs.iter().filter(|p| matches!(p.attach, Attach::FbtEntry | Attach::FbtReturn)).map(|p| p.probes.len()).sum();
+        let fbt: usize = c
+            .programs
+            .iter()
+            .filter(|p| matches!(p.attach, Attach::FbtEntry | Attach::FbtReturn))
+            .map(|p| p.probes.len())
+            .sum();
         if fbt > 0 {
             crate::note!("dtrace: fbt: kprobe backend (one shared program per entry/return, probe id as BPF cookie)");
         }
@@ -329,18 +432,19 @@ pub fn run(
     banner(prep);
 
     let mut status: Option<i32> = None;
-    attach::run_once(c, &loaded, &Attach::Begin).map_err(|e| Failure(format!("failed to run BEGIN: {}", e)))?;
+    attach::run_once(c, &loaded, &Attach::Begin)
+        .map_err(|e| Failure(format!("failed to run BEGIN: {}", e)))?;
     set_state_active(&loaded);
     if let Some(t) = target.as_deref_mut() {
         t.release();
     }
-    let mut drops_seen = Vec::new();
+    let mut drops = Drops::default();
     let mut misses_seen = vec![0u64; c.programs.len()];
     let poll_ms = (opts.switchrate_ns / 1_000_000).clamp(1, 100) as i32;
     let mut last_drop_check = Instant::now();
     loop {
-        ring.drain(|rec| consumer.record(rec, &loaded, out));
-        if let Some(s) = consumer.exit_status() {
+        drain(&mut ring, &mut consumer, &loaded, out, &mut drops);
+        if let Some(s) = consumer.exit_status().or_else(|| exit_requested(&loaded)) {
             status = Some(s);
             break;
         }
@@ -352,13 +456,13 @@ pub fn run(
         }
         if let Some(t) = target.as_deref_mut() {
             if t.exited() {
-                ring.drain(|rec| consumer.record(rec, &loaded, out));
+                drain(&mut ring, &mut consumer, &loaded, out, &mut drops);
                 crate::note!("dtrace: pid {} has exited", t.pid());
                 break;
             }
         }
         if last_drop_check.elapsed() >= Duration::from_millis(1000) {
-            report_drops(&loaded, &mut drops_seen, opts);
+            check_drops(&mut ring, &mut consumer, &loaded, out, &mut drops, opts);
             report_spec_drops(&mut consumer, opts);
             check_recursion(c, &mut loaded, &mut misses_seen);
             last_drop_check = Instant::now();
@@ -373,13 +477,13 @@ pub fn run(
     if opts.verbose {
         crate::note!("dtrace: detached in {:.3} s", t1.elapsed().as_secs_f64());
     }
-    ring.drain(|rec| consumer.record(rec, &loaded, out));
-    attach::run_once(c, &loaded, &Attach::End).map_err(|e| Failure(format!("failed to run END: {}", e)))?;
-    ring.drain(|rec| consumer.record(rec, &loaded, out));
+    drain(&mut ring, &mut consumer, &loaded, out, &mut drops);
+    attach::run_once(c, &loaded, &Attach::End)
+        .map_err(|e| Failure(format!("failed to run END: {}", e)))?;
+    check_drops(&mut ring, &mut consumer, &loaded, out, &mut drops, opts);
     if status.is_none() {
         status = consumer.exit_status();
     }
-    report_drops(&loaded, &mut drops_seen, opts);
     report_spec_drops(&mut consumer, opts);
     for (p, n) in c.programs.iter().zip(loaded.recursion_misses()) {
         if n > 0 {
@@ -425,13 +529,19 @@ fn program_desc(p: &crate::cg::layout::ProgSpec) -> String {
 /// hard one (and the hard one too, as root, when it is small).
 fn raise_fd_limit() {
     unsafe {
-        let mut r = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        let mut r = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
         if libc::getrlimit(libc::RLIMIT_NOFILE, &mut r) != 0 {
             return;
         }
         let want: libc::rlim_t = 1 << 20;
         if r.rlim_max < want {
-            let more = libc::rlimit { rlim_cur: want, rlim_max: want };
+            let more = libc::rlimit {
+                rlim_cur: want,
+                rlim_max: want,
+            };
             if libc::setrlimit(libc::RLIMIT_NOFILE, &more) == 0 {
                 return;
             }
@@ -449,7 +559,12 @@ fn state(l: &Loaded) -> [u8; 8] {
 
 fn set_state(l: &Loaded, mut v: [u8; 8], s: i32) {
     v[0..4].copy_from_slice(&s.to_le_bytes());
-    let _ = sys::map_update(l.map(MAP_STATE).as_fd(), &0u32.to_le_bytes(), &v, sys::BPF_ANY);
+    let _ = sys::map_update(
+        l.map(MAP_STATE).as_fd(),
+        &0u32.to_le_bytes(),
+        &v,
+        sys::BPF_ANY,
+    );
 }
 
 /// BEGIN has run: let every other probe act (unless BEGIN called exit()).
@@ -460,6 +575,14 @@ fn set_state_active(l: &Loaded) {
     }
 }
 
+/// exit() was called: the state says so even when its record was
+/// dropped (then its status is in the state too). DTrace exits then as well.
+fn exit_requested(l: &Loaded) -> Option<i32> {
+    let v = state(l);
+    let word = |o: usize| i32::from_le_bytes(v[o..o + 4].try_into().unwrap());
+    (word(0) == STATE_EXITING).then(|| word(4))
+}
+
 fn set_state_exiting(l: &Loaded) {
     let v = state(l);
     if i32::from_le_bytes(v[0..4].try_into().unwrap()) != STATE_EXITING {
@@ -467,59 +590,254 @@ fn set_state_exiting(l: &Loaded) {
     }
 }
 
-/// Prints drop counts that grew since the last report, DTrace's way:
-/// principal-buffer drops per CPU, the others as totals.
 /// DTrace's "N speculative drops": speculative records past `specsize`.
 fn report_spec_drops(consumer: &mut Consumer, opts: &Options) {
     let n = consumer.take_spec_drops();
     if n > 0 {
-        let tag = if opts.droptags { "[DTRACEDROP_SPEC] " } else { "" };
-        crate::note!("dtrace: {}{} speculative drop{}", tag, n, if n == 1 { "" } else { "s" });
+        let tag = if opts.droptags {
+            "[DTRACEDROP_SPEC] "
+        } else {
+            ""
+        };
+        crate::note!(
+            "dtrace: {}{} speculative drop{}",
+            tag,
+            n,
+            if n == 1 { "" } else { "s" }
+        );
     }
 }
 
-fn report_drops(l: &Loaded, seen: &mut Vec<u64>, opts: &Options) {
-    let ncpu = sys::possible_cpus();
-    let slots = crate::cg::layout::DROP_SLOTS as usize;
-    let vs = slots * 8;
-    let mut buf = vec![0u8; vs * ncpu];
-    if sys::map_lookup(l.map(MAP_DROPS).as_fd(), &0u32.to_le_bytes(), &mut buf).is_err() {
+/// Hands every record in the buffer to the consumer, counting error
+/// records on the way.
+fn drain(
+    ring: &mut RingBuf,
+    consumer: &mut Consumer,
+    l: &Loaded,
+    out: &mut dyn Write,
+    drops: &mut Drops,
+) {
+    ring.drain(|rec| {
+        drops.note_record(rec);
+        consumer.record(rec, l, out)
+    });
+}
+
+/// Reads the drop counters, drains the buffer (so that error records
+/// still in it are not taken for lost ones), then reports new drops.
+fn check_drops(
+    ring: &mut RingBuf,
+    consumer: &mut Consumer,
+    l: &Loaded,
+    out: &mut dyn Write,
+    drops: &mut Drops,
+    opts: &Options,
+) {
+    let Some(counters) = read_drop_counters(l) else {
         return;
+    };
+    drain(ring, consumer, l, out, drops);
+    for m in drops.report(&counters, opts.droptags) {
+        crate::note!("dtrace: {}", m);
     }
-    seen.resize(slots * ncpu, 0);
-    let get = |cpu: usize, k: usize| u64::from_le_bytes(buf[cpu * vs + k * 8..cpu * vs + k * 8 + 8].try_into().unwrap());
-    let tag = |t: &str| if opts.droptags { format!("[{}] ", t) } else { String::new() };
-    let plural = |n: u64, one: &str, many: &str| if n == 1 { one.to_string() } else { many.to_string() };
-    for cpu in 0..ncpu {
-        let now = get(cpu, 0);
-        if now > seen[cpu * slots] {
-            let n = now - seen[cpu * slots];
-            crate::note!("dtrace: {}{} {} on CPU {}", tag("DTRACEDROP_PRINCIPAL"), n, plural(n, "drop", "drops"), cpu);
-            seen[cpu * slots] = now;
+}
+
+/// The `MAP_DROPS` counters of every CPU, `DROP_SLOTS` per CPU.
+fn read_drop_counters(l: &Loaded) -> Option<Vec<u64>> {
+    let ncpu = sys::possible_cpus();
+    let mut buf = vec![0u8; DROP_SLOTS as usize * 8 * ncpu];
+    sys::map_lookup(l.map(MAP_DROPS).as_fd(), &0u32.to_le_bytes(), &mut buf).ok()?;
+    Some(
+        buf.chunks_exact(8)
+            .map(|b| u64::from_le_bytes(b.try_into().unwrap()))
+            .collect(),
+    )
+}
+
+/// Index of a drop counter in a CPU's slots (the `DROP_*` byte offsets).
+const fn slot(off: i16) -> usize {
+    off as usize / 8
+}
+
+/// Per-CPU drop kinds, as dt_handle_cpudrop() words them:
+/// `N [aggregation ]drop[s] on CPU C`.
+const CPU_DROPS: [(usize, &str, &str); 2] = [
+    (slot(DROP_PRINCIPAL), "DTRACEDROP_PRINCIPAL", ""),
+    (slot(DROP_AGG), "DTRACEDROP_AGGREGATION", "aggregation "),
+];
+
+/// Drop kinds reported as totals, as dt_handle_status() words them:
+/// `N what[s]` (speculative drops are counted by the consumer: see
+/// `report_spec_drops`).
+const TOTAL_DROPS: [(usize, &str, &str, &str); 2] = [
+    (
+        slot(DROP_DYNVAR),
+        "DTRACEDROP_DYNAMIC",
+        "dynamic variable drop",
+        "",
+    ),
+    (
+        slot(DROP_SPECUNAVAIL),
+        "DTRACEDROP_SPECUNAVAIL",
+        "failed speculation",
+        " (no speculative buffer available)",
+    ),
+];
+
+/// Drop accounting across reports.
+#[derive(Default)]
+struct Drops {
+    /// Error records received, per CPU. The programs count every error
+    /// (`DROP_ERRORS`); one that never arrived did not fit in the buffer,
+    /// which DTrace counts as a principal-buffer drop.
+    errors_received: Vec<u64>,
+    /// Counts already reported, per CPU and slot (principal drops
+    /// include lost error records).
+    reported: Vec<u64>,
+}
+
+impl Drops {
+    fn note_record(&mut self, rec: &[u8]) {
+        let word = |o: usize| {
+            rec.get(o..o + 4)
+                .map(|b| u32::from_le_bytes(b.try_into().unwrap()))
+        };
+        if let (Some(ERROR_EPID), Some(cpu)) = (word(0), word(8)) {
+            let cpu = cpu as usize;
+            if self.errors_received.len() <= cpu {
+                self.errors_received.resize(cpu + 1, 0);
+            }
+            self.errors_received[cpu] += 1;
         }
     }
-    for cpu in 0..ncpu {
-        let now = get(cpu, 3);
-        if now > seen[cpu * slots + 3] {
-            let n = now - seen[cpu * slots + 3];
-            crate::note!("dtrace: {} {} on CPU {}", n, plural(n, "error", "errors"), cpu);
-            seen[cpu * slots + 3] = now;
+
+    /// The drops counted since the last report, in DTrace's words
+    /// (`[DTRACEDROP_*] ` first under `droptags`). `counters` must have
+    /// been read before the records received so far were drained.
+    fn report(&mut self, counters: &[u64], droptags: bool) -> Vec<String> {
+        let slots = DROP_SLOTS as usize;
+        let ncpu = counters.len() / slots;
+        self.reported.resize(counters.len(), 0);
+        let mut now = counters.to_vec();
+        for cpu in 0..ncpu {
+            let received = self.errors_received.get(cpu).copied().unwrap_or(0);
+            now[cpu * slots + slot(DROP_PRINCIPAL)] +=
+                now[cpu * slots + slot(DROP_ERRORS)].saturating_sub(received);
         }
-    }
-    let kinds = [
-        (1, "DTRACEDROP_AGGREGATION", "aggregation drop", "aggregation drops"),
-        (2, "DTRACEDROP_DYNAMIC", "dynamic variable drop", "dynamic variable drops"),
-        (4, "DTRACEDROP_SPECUNAVAIL", "failed speculation (no speculative buffer available)", "failed speculations (no speculative buffer available)"),
-    ];
-    for (k, t, one, many) in kinds {
-        let total: u64 = (0..ncpu).map(|c| get(c, k)).sum();
-        let before: u64 = (0..ncpu).map(|c| seen[c * slots + k]).sum();
-        if total > before {
-            let n = total - before;
-            crate::note!("dtrace: {}{} {}", tag(t), n, plural(n, one, many));
-            for c in 0..ncpu {
-                seen[c * slots + k] = get(c, k);
+        let tag = |t: &str| {
+            if droptags {
+                format!("[{}] ", t)
+            } else {
+                String::new()
+            }
+        };
+        let s = |n: u64| if n > 1 { "s" } else { "" };
+        let mut msgs = Vec::new();
+        for (k, t, what, why) in TOTAL_DROPS {
+            let total = |v: &[u64]| (0..ncpu).map(|c| v[c * slots + k]).sum::<u64>();
+            let n = total(&now).saturating_sub(total(&self.reported));
+            if n > 0 {
+                msgs.push(format!("{}{} {}{}{}", tag(t), n, what, s(n), why));
             }
         }
+        for cpu in 0..ncpu {
+            for (k, t, what) in CPU_DROPS {
+                let i = cpu * slots + k;
+                let n = now[i].saturating_sub(self.reported[i]);
+                if n > 0 {
+                    msgs.push(format!(
+                        "{}{} {}drop{} on CPU {}",
+                        tag(t),
+                        n,
+                        what,
+                        s(n),
+                        cpu
+                    ));
+                }
+            }
+        }
+        let kinds = CPU_DROPS
+            .iter()
+            .map(|d| d.0)
+            .chain(TOTAL_DROPS.iter().map(|d| d.0));
+        for k in kinds {
+            for cpu in 0..ncpu {
+                let i = cpu * slots + k;
+                self.reported[i] = self.reported[i].max(now[i]);
+            }
+        }
+        msgs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counters of `ncpu` CPUs from (cpu, slot, value) triples.
+    fn counters(ncpu: usize, set: &[(usize, i16, u64)]) -> Vec<u64> {
+        let mut v = vec![0; ncpu * DROP_SLOTS as usize];
+        for &(cpu, off, n) in set {
+            v[cpu * DROP_SLOTS as usize + slot(off)] = n;
+        }
+        v
+    }
+
+    fn error_record(cpu: u32) -> Vec<u8> {
+        let mut r = vec![0u8; 40];
+        r[0..4].copy_from_slice(&ERROR_EPID.to_le_bytes());
+        r[8..12].copy_from_slice(&cpu.to_le_bytes());
+        r
+    }
+
+    #[test]
+    fn drop_messages() {
+        let mut d = Drops::default();
+        let c = counters(
+            2,
+            &[
+                (0, DROP_PRINCIPAL, 1),
+                (1, DROP_PRINCIPAL, 5),
+                (1, DROP_AGG, 2),
+                (0, DROP_DYNVAR, 1),
+                (1, DROP_DYNVAR, 2),
+            ],
+        );
+        assert_eq!(
+            d.report(&c, false),
+            vec![
+                "3 dynamic variable drops",
+                "1 drop on CPU 0",
+                "5 drops on CPU 1",
+                "2 aggregation drops on CPU 1"
+            ]
+        );
+        // Only what grew since is reported again.
+        let c = counters(
+            2,
+            &[
+                (0, DROP_PRINCIPAL, 1),
+                (1, DROP_PRINCIPAL, 6),
+                (1, DROP_AGG, 2),
+                (0, DROP_DYNVAR, 1),
+                (1, DROP_DYNVAR, 2),
+            ],
+        );
+        assert_eq!(
+            d.report(&c, true),
+            vec!["[DTRACEDROP_PRINCIPAL] 1 drop on CPU 1"]
+        );
+        assert!(d.report(&c, true).is_empty());
+    }
+
+    #[test]
+    fn lost_error_records_are_principal_drops() {
+        let mut d = Drops::default();
+        d.note_record(&error_record(1));
+        // Three errors on CPU 1, one received: two did not fit.
+        let c = counters(2, &[(1, DROP_ERRORS, 3)]);
+        assert_eq!(d.report(&c, false), vec!["2 drops on CPU 1"]);
+        d.note_record(&error_record(1));
+        assert!(d.report(&c, false).is_empty());
     }
 }

@@ -924,7 +924,8 @@ impl<'a> Gen<'a> {
             a.emit(Insn::alu64_imm(BPF_ADD, R2, 8));
         }
         a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_CTX));
-        a.emit(Insn::mov64_imm(R3, 8 * frames as i32));
+        // A kernel stack gets one spare frame (see Consumer::value).
+        a.emit(Insn::mov64_imm(R3, 8 * (frames + !user as u32) as i32));
         a.emit(Insn::mov64_imm(R4, if user { BPF_F_USER_STACK } else { skip }));
         a.emit(Insn::call(H_GET_STACK));
     }

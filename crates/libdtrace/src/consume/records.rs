@@ -71,7 +71,7 @@ pub fn decode(b: &[u8], off: usize, t: &Type, strsize: u32) -> Value {
             }
         }
         Type::Ptr(_) | Type::Array(..) | Type::Struct(_) => Value::uint(u64_at(b, off), 8),
-        Type::Stack { user: false, frames } => Value::Stack((0..*frames as usize).map(|i| u64_at(b, off + 8 * i)).collect()),
+        Type::Stack { user: false, frames } => Value::Stack((0..=*frames as usize).map(|i| u64_at(b, off + 8 * i)).collect()),
         Type::Stack { user: true, frames } => Value::UStack {
             pid: u64_at(b, off) as u32,
             pcs: (1..=*frames as usize).map(|i| u64_at(b, off + 8 * i)).take_while(|&pc| pc != 0).collect(),
@@ -111,6 +111,28 @@ impl<'a> Consumer<'a> {
         }
     }
 
+    /// Decodes a recorded value. A kernel stack loses the tracing glue
+    /// frames above the probe site (`__traceiter_*` is there only while
+    /// several tracers share the tracepoint, so the kernel cannot skip it
+    /// by count) and keeps the frames asked for; one spare was recorded.
+    fn value(&self, b: &[u8], off: usize, t: &Type) -> Value {
+        match (decode(b, off, t, self.c.strsize), t) {
+            (Value::Stack(mut pcs), Type::Stack { frames, .. }) => {
+                let glue = pcs
+                    .iter()
+                    .take_while(|&&pc| {
+                        let s = super::value::Symbolizer::kernel(&self.ksyms, pc);
+                        s.and_then(|s| s.name).is_some_and(|n| n.starts_with("__traceiter_"))
+                    })
+                    .count();
+                pcs.drain(..glue);
+                pcs.truncate(*frames as usize);
+                Value::Stack(pcs)
+            }
+            (v, _) => v,
+        }
+    }
+
     /// Handles one record from the output buffer.
     pub fn record(&mut self, rec: &[u8], l: &Loaded, out: &mut dyn Write) {
         let epid_no = u32_at(rec, 0);
@@ -133,16 +155,15 @@ impl<'a> Consumer<'a> {
             };
             buf.extend_from_slice(output::probe_line(cpu, id, &func, &name, self.testing).as_bytes());
         }
-        let strsize = self.c.strsize;
         let mut spec_ops = Vec::new();
         for item in &epid.items {
             match item {
                 RecItem::Trace { off, ty } => {
-                    let v = decode(rec, *off as usize, ty, strsize);
+                    let v = self.value(rec, *off as usize, ty);
                     output::trace_value(&mut buf, &v, self.opts.quiet, &print_ctx(&self.ksyms));
                 }
                 RecItem::Printf { fmt, args } => {
-                    let vals: Vec<Value> = args.iter().map(|(o, t)| decode(rec, *o as usize, t, strsize)).collect();
+                    let vals: Vec<Value> = args.iter().map(|(o, t)| self.value(rec, *o as usize, t)).collect();
                     super::printf::format_with(&mut buf, fmt, &vals, &print_ctx(&self.ksyms));
                 }
                 RecItem::Printa { fmt, aggs } => {
@@ -288,7 +309,7 @@ impl<'a> Consumer<'a> {
                 let mut keys = Vec::new();
                 let mut off = 0usize;
                 for t in &a.keys {
-                    keys.push(decode(&next, off, t, self.c.strsize));
+                    keys.push(self.value(&next, off, t));
                     off += if t.is_str() { self.c.strsize as usize } else { 8 };
                 }
                 out.push((keys, m));
@@ -339,7 +360,7 @@ impl<'a> Consumer<'a> {
                     let mut kv = Vec::new();
                     let mut off = 0usize;
                     for t in &a.keys {
-                        kv.push(decode(k, off, t, self.c.strsize));
+                        kv.push(self.value(k, off, t));
                         off += if t.is_str() { self.c.strsize as usize } else { 8 };
                     }
                     if !keepers.contains(&kv) {
@@ -401,7 +422,11 @@ impl<'a> Consumer<'a> {
         // oprintf("\n") (even in quiet mode, even with no aggregations:
         // illumos and Oracle cmd/dtrace.c), then prints the aggregations.
         let _ = out.write_all(b"\n");
-        for agg in 0..self.c.aggs.len() {
+        // DTrace sorts the entries of all aggregations together, first by
+        // aggregation (dt_aggregate_varvalcmp()); aggsortrev reverses every
+        // comparison, so the aggregations come in reverse order too.
+        let order: Vec<usize> = if self.opts.aggsortrev { (0..self.c.aggs.len()).rev().collect() } else { (0..self.c.aggs.len()).collect() };
+        for agg in order {
             if self.printed[agg] {
                 continue;
             }

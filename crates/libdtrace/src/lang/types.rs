@@ -17,8 +17,9 @@ pub enum Type {
     Array(Box<Type>, u32),
     /// A struct or union. As a value, its address (kernel memory).
     Struct(Rc<Composite>),
-    /// `stack()` / `ustack()`: up to `frames` program counters (a user
-    /// stack is preceded by the process id). Only recorded, never computed on.
+    /// `stack()` / `ustack()`: up to `frames` program counters, preceded by
+    /// the process id for a user stack and followed by one spare frame for
+    /// a kernel stack (see `Consumer::value`). Only recorded.
     Stack { user: bool, frames: u32 },
 }
 
@@ -122,7 +123,7 @@ impl Type {
             Type::Void => 0,
             Type::Array(t, n) => t.size(strsize) * *n as u64,
             Type::Struct(c) => c.size,
-            Type::Stack { user, frames } => 8 * (*frames as u64 + *user as u64),
+            Type::Stack { frames, .. } => 8 * (*frames as u64 + 1),
         }
     }
     /// C's integer promotion: anything smaller than int becomes int.
