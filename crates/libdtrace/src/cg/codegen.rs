@@ -175,10 +175,16 @@ pub fn compile(env: &CgEnv, clauses: &[ClauseIn]) -> R<Compiled> {
         }
     }
     for (attach, members) in groups {
-        g.program(&attach, clauses, &members)?;
+        g.program_split(&attach, clauses, &members)?;
     }
     g.finish()
 }
+
+/// Programs larger than this are split (clauses are independent, so any
+/// run of them can be a program of its own): jumps reach ±32767
+/// instructions, the kernel lengthens some on load, and the verifier's
+/// time grows faster than linearly with size.
+const MAX_PROG_INSNS: usize = 8192;
 
 struct Gen<'a> {
     env: &'a CgEnv<'a>,
@@ -409,6 +415,25 @@ impl<'a> Gen<'a> {
         }
         self.strtab_index.insert(key, off);
         off
+    }
+
+    /// Emits the programs of one attach point: one, or as many as it takes
+    /// to keep each within `MAX_PROG_INSNS` (the clauses split in order).
+    fn program_split(&mut self, attach: &Attach, clauses: &[ClauseIn], members: &[(usize, Vec<u32>)]) -> R<()> {
+        let (np, ne) = (self.out.programs.len(), self.out.epids.len());
+        let r = self.program(attach, clauses, members);
+        let too_big = match &r {
+            Ok(()) => self.out.programs.last().is_some_and(|p| p.insns.len() > MAX_PROG_INSNS),
+            Err(e) => e.tag == "D_PROG",
+        };
+        if !too_big || members.len() < 2 {
+            return r;
+        }
+        self.out.programs.truncate(np);
+        self.out.epids.truncate(ne);
+        let (a, b) = members.split_at(members.len() / 2);
+        self.program_split(attach, clauses, a)?;
+        self.program_split(attach, clauses, b)
     }
 
     /// Emits one program for an attach point.

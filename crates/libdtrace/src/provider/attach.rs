@@ -260,13 +260,15 @@ pub fn attach_all(c: &Compiled, cat: &Catalog, l: &mut Loaded, progress: &mut dy
 
 /// Runs the BEGIN or END program once, on the current CPU.
 pub fn run_once(c: &Compiled, l: &Loaded, which: &Attach) -> io::Result<bool> {
+    // Several programs when a probe's clauses were split, run in order.
+    let mut ran = false;
     for (p, fd) in c.programs.iter().zip(&l.progs) {
         if &p.attach == which {
             let cpu = unsafe { libc::sched_getcpu() };
             let cpu = if cpu >= 0 { Some(cpu as u32) } else { None };
             sys::prog_test_run(fd.as_fd(), &[0u8; 16], cpu)?;
-            return Ok(true);
+            ran = true;
         }
     }
-    Ok(false)
+    Ok(ran)
 }
