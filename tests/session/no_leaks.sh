@@ -31,6 +31,9 @@ run() {
 signal() {
 	local label=$1 sig=$2 dpid
 	bpf_snapshot
+	# Empty the file first: a "ready" left by the previous run must not
+	# be taken for this one's (the shell truncates only once dtrace starts).
+	: >"$TMPD/out"
 	"$DTRACE" -q -n "$PROG" >"$TMPD/out" 2>"$TMPD/err" &
 	dpid=$!
 	if wait_for "$TMPD/out" '^ready$' "$dpid"; then
