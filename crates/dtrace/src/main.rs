@@ -136,12 +136,6 @@ fn run(fl: Flags) -> i32 {
         }
         return 0;
     }
-    if let Some(why) = opts.unapplied() {
-        if let Some(c) = tgt.as_mut() {
-            c.kill();
-        }
-        return die(why);
-    }
     // Output: stdout or -o file.
     let mut out: Box<dyn Write> = match &fl.output {
         Some(path) => match std::fs::OpenOptions::new().create(true).append(true).open(path) {

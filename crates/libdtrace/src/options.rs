@@ -164,8 +164,7 @@ pub struct Options {
     pub aggpercpu: bool,
     pub rawbytes: bool,
     pub droptags: bool,
-    /// `cpu`: trace only on this CPU. Not applied by the code generator
-    /// yet: the command refuses to run with it (see [`Options::unapplied`]).
+    /// `cpu`: trace only on this CPU (a test before every clause).
     pub cpu: Option<u32>,
     pub nspec: u32,
     pub specsize: u64,
@@ -536,14 +535,6 @@ impl Options {
         (spec.apply)(self, v)
     }
 
-    /// Options that are set but that this implementation does not apply
-    /// yet, with the reason; the command refuses to run with them rather
-    /// than trace differently from what was asked.
-    pub fn unapplied(&self) -> Option<String> {
-        // The per-CPU filter belongs in the generated code (a
-        // bpf_get_smp_processor_id() test before each clause).
-        self.cpu.map(|c| format!("cannot trace only on CPU {}: the cpu option is not supported yet", c))
-    }
 }
 
 #[cfg(test)]

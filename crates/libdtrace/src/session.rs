@@ -199,6 +199,8 @@ pub fn prepare(
         clauses.push((i, probes));
     }
     let mut sema = Sema::new(opts.strsize);
+    sema.stackframes = opts.stackframes.clamp(1, 127);
+    sema.ustackframes = opts.ustackframes.clamp(1, 127);
     sema.declare_program(&library).map_err(|e| {
         Failure(format!(
             "dtrace: internal error in built-in library: {}",

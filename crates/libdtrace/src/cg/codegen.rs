@@ -485,6 +485,14 @@ impl<'a> Gen<'a> {
                 f.this_slots.insert(v.id, f.stack_top);
             }
         }
+        // Keep room for the spills of expressions.
+        if f.stack_top < STACK_LIMIT + 64 {
+            let n = f.this_slots.len();
+            return Err(CompileError::nowhere(
+                "D_STACK",
+                format!("{} scalar this-> variables need {} bytes of the 512-byte BPF stack: use fewer this-> variables (self-> or global ones cost no stack)", n, 8 * n),
+            ));
+        }
         let prog_exit = f.asm.label();
         self.prologue(&mut f, prog_exit, &all_probes)?;
         for (ci, probes) in members {
@@ -509,7 +517,17 @@ impl<'a> Gen<'a> {
             Attach::Fentry { btf_id, ret, .. } => (if *ret { sys::BPF_TRACE_FEXIT } else { sys::BPF_TRACE_FENTRY }, *btf_id),
             _ => (0, 0),
         };
-        self.out.programs.push(ProgSpec { attach: attach.clone(), prog_type, name, insns, probes: all_probes, expected_attach_type, attach_btf_id });
+        let clause_lines = members.iter().map(|(ci, _)| clauses[*ci].clause.line).collect();
+        self.out.programs.push(ProgSpec {
+            attach: attach.clone(),
+            prog_type,
+            name,
+            insns,
+            probes: all_probes,
+            expected_attach_type,
+            attach_btf_id,
+            clause_lines,
+        });
         Ok(())
     }
 
@@ -608,6 +626,11 @@ impl<'a> Gen<'a> {
             let mut ids = probes.to_vec();
             ids.sort();
             Self::value_filter(&mut f.asm, &ids, end);
+        }
+        // -x cpu=N: trace only on that CPU.
+        if let (Some(cpu), None) = (self.env.opts.cpu, f.in_error) {
+            f.asm.emit(Insn::call(H_SMP_ID));
+            f.asm.jmp_imm(BPF_JNE, R0, cpu as i32, end);
         }
         if let Some(p) = &c.predicate {
             let t = self.env.sema.type_of(p)?;

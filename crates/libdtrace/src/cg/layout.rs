@@ -100,6 +100,8 @@ pub struct ProgSpec {
     /// For fentry/fexit: the attach type and the function's BTF id.
     pub expected_attach_type: u32,
     pub attach_btf_id: u32,
+    /// Source lines of the clauses compiled into the program (messages).
+    pub clause_lines: Vec<u32>,
 }
 
 /// One data item of a record, at a byte offset from the record start.

@@ -307,15 +307,15 @@ fn subroutine_type(name: &str) -> Option<Type> {
 /// Frames recorded by `stack()` and `ustack()` unless their first
 /// argument says (DTrace's stackframes and ustackframes defaults).
 pub const STACKFRAMES: u32 = 20;
-pub const USTACKFRAMES: u32 = 100;
+pub const USTACKFRAMES: u32 = 20;
 /// The most frames the kernel hands out (its perf_event_max_stack default).
 const MAX_FRAMES: i64 = 127;
 
 /// The type of `stack(n)` / `ustack(n [, strsize])`; None for other names.
 fn stack_type(name: &str, args: &[Expr], s: &Sema) -> R<Option<Type>> {
     let (user, default) = match name {
-        "stack" => (false, STACKFRAMES),
-        "ustack" => (true, USTACKFRAMES),
+        "stack" => (false, s.stackframes),
+        "ustack" => (true, s.ustackframes),
         _ => return Ok(None),
     };
     if args.len() > if user { 2 } else { 1 } {
@@ -354,6 +354,9 @@ pub struct Sema<'a> {
     /// Names of `inline` constants and their expressions.
     pub inlines: HashMap<String, Expr>,
     pub strsize: u32,
+    /// Frames of stack() and ustack() without an argument.
+    pub stackframes: u32,
+    pub ustackframes: u32,
     _p: std::marker::PhantomData<&'a ()>,
 }
 
@@ -365,6 +368,8 @@ impl<'a> Sema<'a> {
             clause_args: Default::default(),
             inlines: HashMap::new(),
             strsize,
+            stackframes: STACKFRAMES,
+            ustackframes: USTACKFRAMES,
             _p: Default::default(),
         }
     }

@@ -124,7 +124,7 @@ pub fn load(c: &Compiled) -> Result<Loaded, AttachError> {
                 return AttachError { msg: crate::kernel::PRIVILEGE_MESSAGE.to_string(), log: None };
             }
             AttachError {
-                msg: format!("BPF verifier rejected the program for {}: {}", describe(p), verifier_reason(&e.log, &io)),
+                msg: rejection_message(p, &verifier_reason(&e.log, &io)),
                 log: Some(e.log.clone()),
             }
         })?;
@@ -145,6 +145,26 @@ fn describe(p: &ProgSpec) -> String {
         Attach::Fentry { probe, ret, .. } => format!("fbt probe {} ({})", probe, if *ret { "fexit" } else { "fentry" }),
         Attach::Timer { probe, .. } => format!("profile probe {}", probe),
     }
+}
+
+/// The verifier's rejection: which probe and clauses, the verifier's own
+/// reason and, for the limits a script can run into, what to change. The
+/// whole log is printed with `-x bpflog`.
+fn rejection_message(p: &ProgSpec, reason: &str) -> String {
+    let lines: Vec<String> = p.clause_lines.iter().map(|l| l.to_string()).collect();
+    let clauses = match lines.len() {
+        0 => String::new(),
+        1 => format!(" (clause at line {})", lines[0]),
+        _ => format!(" (clauses at lines {})", lines.join(", ")),
+    };
+    let advice = if reason.contains("too large") || reason.contains("too complex") || reason.contains("16-bit range") {
+        "; the program is beyond what the verifier accepts: split the clause into smaller ones, or lower strsize"
+    } else if reason.contains("stack") && (reason.contains("invalid") || reason.contains("size")) {
+        "; the clause needs more than the 512-byte BPF stack: use fewer this-> variables or split the clause"
+    } else {
+        ""
+    };
+    format!("BPF verifier rejected the program for {}{}: {}{} (-x bpflog shows the verifier's log)", describe(p), clauses, reason, advice)
 }
 
 /// The verifier's own reason: the last non-empty line of its log that is
