@@ -295,7 +295,7 @@ impl<'a> Gen<'a> {
         let syms = &self.env.sema.syms;
         for v in &syms.globals {
             self.global_off.push(self.globals_size);
-            self.globals_size += if v.ty.is_str() { self.strsize } else { 8 };
+            self.globals_size += if v.ty.is_str() { self.strsize } else { (v.ty.size(self.strsize) as u32).div_ceil(8).max(1) * 8 };
         }
         let dyn_entries = |ks: u32, vs: u32| (o.dynvarsize / (ks + vs) as u64).clamp(128, 1 << 20) as u32;
         for v in syms.selfs.clone() {
@@ -1455,7 +1455,8 @@ impl<'a> Gen<'a> {
             return self.builtin(f, line, n);
         }
         if let Some(v) = self.env.sema.syms.var(VarClass::Global, n) {
-            let (off, is_str) = (self.global_off[v.id], v.ty.is_str());
+            // Strings and arrays are used in place: their address.
+            let (off, is_str) = (self.global_off[v.id], v.ty.is_str() || v.ty.is_aggregate());
             let r = self.alloc(f, line)?;
             lookup_fixed(&mut f.asm, MAP_GLOBALS);
             f.asm.jmp_imm(BPF_JEQ, R0, 0, f.clause_end.unwrap());
@@ -2024,6 +2025,9 @@ impl<'a> Gen<'a> {
                 let m = self.self_maps[var.id];
                 self.tid_key(f);
                 self.store_dyn(f, m, KeyAt::Stack(SLOT_A), v, is_str);
+            }
+            ExprKind::Index { base, .. } if !matches!(&base.kind, ExprKind::Ident(n) if self.env.sema.syms.var(VarClass::Assoc, n).is_some()) => {
+                self.store_place(f, line, lhs, v)?;
             }
             ExprKind::Index { base, keys } => {
                 let ExprKind::Ident(n) = &base.kind else { unreachable!() };

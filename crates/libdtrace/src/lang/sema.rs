@@ -413,8 +413,14 @@ impl<'a> Sema<'a> {
             for _ in 0..n.pointers {
                 t = Type::Ptr(Box::new(t));
             }
-            if t.is_aggregate() || !n.dims.is_empty() {
-                return Err(CompileError::new(d.line, "D_DECL_TYPE", format!("{}: variables of struct, union or array type are not supported yet", n.name)));
+            for &dim in n.dims.iter().rev() {
+                t = Type::Array(Box::new(t), dim as u32);
+            }
+            // Global arrays of scalars live in the globals map; structs and
+            // arrays elsewhere would need copies of kernel memory.
+            let scalar_array = d.class == StorageClass::None && matches!(&t, Type::Array(e, _) if e.decayed().is_scalar());
+            if t.is_aggregate() && !scalar_array {
+                return Err(CompileError::new(d.line, "D_DECL_TYPE", format!("{}: variables of type {} are not supported yet", n.name, t)));
             }
             let class = match d.class {
                 StorageClass::SelfVar => VarClass::SelfVar,
@@ -473,7 +479,8 @@ impl<'a> Sema<'a> {
                     }
                     ExprKind::Index { base, keys } => {
                         if let ExprKind::Ident(n) = &base.kind {
-                            if n != "args" {
+                            let is_array = self.syms.var(VarClass::Global, n).is_some_and(|v| matches!(v.ty, Type::Array(..)));
+                            if n != "args" && !is_array {
                                 for k in keys {
                                     self.walk(k)?;
                                 }
@@ -692,7 +699,7 @@ impl<'a> Sema<'a> {
                     }
                     Ok(self.arg_type(&keys[0]))
                 }
-                ExprKind::Ident(n) => {
+                ExprKind::Ident(n) if self.syms.var(VarClass::Global, n).is_none_or(|v| !matches!(v.ty, Type::Array(..))) => {
                     for k in keys {
                         self.type_of(k)?;
                     }

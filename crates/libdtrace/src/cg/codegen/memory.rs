@@ -109,6 +109,26 @@ impl<'a> Gen<'a> {
         Ok(r)
     }
 
+    /// `a[i] = v` for a D array variable (never kernel memory, which D
+    /// does not write): the element's address is in the variable's map.
+    pub(super) fn store_place(&mut self, f: &mut Fn, line: u32, lhs: &Expr, v: Reg) -> R<()> {
+        let ExprKind::Index { base, .. } = &lhs.kind else { unreachable!() };
+        if !matches!(self.env.sema.type_of(base)?, Type::Array(..)) || !matches!(base.kind, ExprKind::Ident(_)) {
+            return Err(CompileError::new(line, "D_OP_WRITE", "kernel memory cannot be written: operator = requires a D variable as its left-hand operand"));
+        }
+        let (addr, p) = self.place(f, lhs)?;
+        let width = match p.ty {
+            Type::Int { size: 1, .. } => BPF_B,
+            Type::Int { size: 2, .. } => BPF_H,
+            Type::Int { size: 4, .. } => BPF_W,
+            Type::Int { .. } | Type::Ptr(_) => BPF_DW,
+            _ => return Err(CompileError::new(line, "D_OP_WRITE", format!("elements of type {} cannot be assigned", p.ty))),
+        };
+        f.asm.emit(Insn::stx(width, addr, v, 0));
+        self.free(f, addr);
+        Ok(())
+    }
+
     /// Evaluates a string-compatible expression as a string: `char *` and
     /// `char []` are read from kernel memory into a scratch buffer.
     pub(super) fn str_expr(&mut self, f: &mut Fn, e: &Expr) -> R<Reg> {
