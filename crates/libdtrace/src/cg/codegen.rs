@@ -267,7 +267,7 @@ impl<'a> Gen<'a> {
     fn value_size(&self, t: &Type) -> u32 {
         match t {
             Type::Str => self.strsize,
-            Type::Stack { .. } => t.size(self.strsize) as u32,
+            Type::Stack { .. } | Type::Sym(_) => t.size(self.strsize) as u32,
             _ => 8,
         }
     }
@@ -930,6 +930,16 @@ impl<'a> Gen<'a> {
             Self::get_stack(f, user, frames);
             return Ok((off, t));
         }
+        if let (Type::Sym(kind), ExprKind::Call { args, .. }) = (&t, &e.kind) {
+            let r = self.expr(f, &args[0])?;
+            let off = f.rec_off;
+            f.rec_off += self.value_size(&t);
+            f.asm.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_REC));
+            f.asm.emit(Insn::alu64_imm(BPF_ADD, R1, off as i32));
+            Self::store_sym(f, *kind, r);
+            self.free(f, r);
+            return Ok((off, t));
+        }
         if t.is_aggregate() && !as_str {
             return Err(CompileError::new(e.line, "D_UNSUPPORTED", format!("values of type {} cannot be traced yet", t)));
         }
@@ -978,6 +988,21 @@ impl<'a> Gen<'a> {
         a.emit(Insn::call(H_GET_STACK));
     }
 
+    /// Writes a symbol address at r1 (for a user one, the process id first).
+    /// Clobbers r0-r5.
+    fn store_sym(f: &mut Fn, kind: crate::lang::types::SymKind, addr: Reg) {
+        let a = &mut f.asm;
+        if kind.user() {
+            a.emit(Insn::stx(BPF_DW, FP, R1, SLOT_B));
+            a.emit(Insn::call(H_PID_TGID));
+            a.emit(Insn::alu64_imm(BPF_RSH, R0, 32));
+            a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_B));
+            a.emit(Insn::stx(BPF_DW, R1, R0, 0));
+            a.emit(Insn::alu64_imm(BPF_ADD, R1, 8));
+        }
+        a.emit(Insn::stx(BPF_DW, R1, addr, 0));
+    }
+
     fn copy_str_to_rec(&mut self, f: &mut Fn, off: u32, src: Reg) {
         let a = &mut f.asm;
         a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_REC));
@@ -1018,7 +1043,7 @@ impl<'a> Gen<'a> {
                 proto(1)?;
                 self.commit_or_discard(f, name == "commit", &args[0])?;
             }
-            "stack" | "ustack" => {
+            "stack" | "ustack" | "func" | "sym" | "mod" | "ufunc" | "usym" | "umod" | "uaddr" => {
                 let e = Expr::new(ExprKind::Call { name: name.to_string(), args: args.to_vec() }, line);
                 let (off, ty) = self.record_value(f, &e)?;
                 f.items.push(RecItem::Trace { off, ty });
@@ -1291,6 +1316,15 @@ impl<'a> Gen<'a> {
             if let Type::Stack { user, frames } = *t {
                 Self::tmp_ptr(f, R2, off);
                 Self::get_stack(f, user, frames);
+                off += self.value_size(t);
+                continue;
+            }
+            if let Type::Sym(kind) = *t {
+                let ExprKind::Call { args, .. } = &k.kind else { unreachable!() };
+                let r = self.expr(f, &args[0])?;
+                Self::tmp_ptr(f, R1, off);
+                Self::store_sym(f, kind, r);
+                self.free(f, r);
                 off += self.value_size(t);
                 continue;
             }

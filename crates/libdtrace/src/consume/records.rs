@@ -9,7 +9,7 @@ use super::value::Value;
 use crate::cg::layout::*;
 use crate::kernel::sys;
 use crate::lang::sema::AggFunc;
-use crate::lang::types::Type;
+use crate::lang::types::{SymKind, Type};
 use crate::options::Options;
 use crate::provider::attach::Loaded;
 use crate::provider::Catalog;
@@ -72,6 +72,16 @@ pub fn decode(b: &[u8], off: usize, t: &Type, strsize: u32) -> Value {
         }
         Type::Ptr(_) | Type::Array(..) | Type::Struct(_) => Value::uint(u64_at(b, off), 8),
         Type::Stack { user: false, frames } => Value::Stack((0..=*frames as usize).map(|i| u64_at(b, off + 8 * i)).collect()),
+        Type::Sym(k) => {
+            let (pid, addr) = if k.user() { (u64_at(b, off) as u32, u64_at(b, off + 8)) } else { (0, u64_at(b, off)) };
+            match k {
+                SymKind::Sym => Value::Sym(addr),
+                SymKind::Mod => Value::Mod(addr),
+                SymKind::USym => Value::USym { pid, addr },
+                SymKind::UMod => Value::UMod { pid, addr },
+                SymKind::UAddr => Value::UAddr { pid, addr },
+            }
+        }
         Type::Stack { user: true, frames } => Value::UStack {
             pid: u64_at(b, off) as u32,
             pcs: (1..=*frames as usize).map(|i| u64_at(b, off + 8 * i)).take_while(|&pc| pc != 0).collect(),

@@ -333,6 +333,19 @@ fn stack_type(name: &str, args: &[Expr], s: &Sema) -> R<Option<Type>> {
     Ok(Some(Type::Stack { user, frames }))
 }
 
+/// The symbol-printing functions and what they record.
+pub fn sym_kind(name: &str) -> Option<super::types::SymKind> {
+    use super::types::SymKind::*;
+    Some(match name {
+        "func" | "sym" => Sym,
+        "mod" => Mod,
+        "ufunc" | "usym" => USym,
+        "umod" => UMod,
+        "uaddr" => UAddr,
+        _ => return None,
+    })
+}
+
 /// Actions: calls that are statements and have no value.
 pub fn is_action(name: &str) -> bool {
     matches!(
@@ -756,6 +769,15 @@ impl<'a> Sema<'a> {
                 }
                 if let Some(t) = stack_type(name, args, self)? {
                     return Ok(t);
+                }
+                if let Some(k) = sym_kind(name) {
+                    if args.len() != 1 {
+                        return err("D_PROTO_LEN", format!("{}( ) prototype mismatch: {} args passed, 1 expected", name, args.len()));
+                    }
+                    if !self.type_of(&args[0])?.decayed().is_scalar() {
+                        return err("D_PROTO_ARG", format!("{}( ) argument #1 is incompatible with prototype:\n\tprototype: uintptr_t\n\t argument: {}", name, self.type_of(&args[0])?));
+                    }
+                    return Ok(Type::Sym(k));
                 }
                 if is_action(name) {
                     return Ok(Type::Void);

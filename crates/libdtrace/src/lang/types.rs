@@ -21,6 +21,25 @@ pub enum Type {
     /// the process id for a user stack and followed by one spare frame for
     /// a kernel stack (see `Consumer::value`). Only recorded.
     Stack { user: bool, frames: u32 },
+    /// An address printed as a symbol: `func()`/`sym()`, `mod()`, and the
+    /// user ones (`ufunc()`/`usym()`, `umod()`, `uaddr()`), which record the
+    /// process id before the address. DTrace's `_symaddr`/`_usymaddr`.
+    Sym(SymKind),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SymKind {
+    Sym,
+    Mod,
+    USym,
+    UMod,
+    UAddr,
+}
+
+impl SymKind {
+    pub fn user(self) -> bool {
+        matches!(self, SymKind::USym | SymKind::UMod | SymKind::UAddr)
+    }
 }
 
 /// A struct or union type: from the kernel's BTF (members read on demand,
@@ -105,7 +124,7 @@ impl Type {
     pub fn align(&self) -> u64 {
         match self {
             Type::Int { size, .. } => *size as u64,
-            Type::Ptr(_) | Type::Stack { .. } => 8,
+            Type::Ptr(_) | Type::Stack { .. } | Type::Sym(_) => 8,
             Type::Array(t, _) => t.align(),
             Type::Struct(c) => match &c.src {
                 CompositeSrc::User(fs) => fs.iter().map(|f| f.ty.align()).max().unwrap_or(1),
@@ -124,6 +143,7 @@ impl Type {
             Type::Array(t, n) => t.size(strsize) * *n as u64,
             Type::Struct(c) => c.size,
             Type::Stack { frames, .. } => 8 * (*frames as u64 + 1),
+            Type::Sym(k) => 8 * (1 + k.user() as u64),
         }
     }
     /// C's integer promotion: anything smaller than int becomes int.
@@ -180,6 +200,7 @@ impl fmt::Display for Type {
             Type::Struct(c) => write!(f, "{} {}", if c.is_union { "union" } else { "struct" }, c.name),
             Type::Stack { user: false, .. } => f.write_str("stack"),
             Type::Stack { user: true, .. } => f.write_str("ustack"),
+            Type::Sym(k) => f.write_str(if k.user() { "_usymaddr" } else { "_symaddr" }),
         }
     }
 }
