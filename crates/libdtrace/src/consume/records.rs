@@ -247,6 +247,7 @@ impl<'a> Consumer<'a> {
         };
         let what = match kind {
             FLT_BADADDR => format!("invalid address (0x{:x})", val),
+            FLT_ILLOP => "illegal operation".to_string(),
             FLT_DIVZERO => "divide-by-zero".to_string(),
             FLT_KPRIV => "invalid kernel access".to_string(),
             _ => format!("fault {}", kind),

@@ -291,7 +291,8 @@ fn subroutine_type(name: &str) -> Option<Type> {
     Some(match name {
         "strlen" => Type::ULONG,
         "strjoin" | "copyinstr" | "stringof" | "lltostr" | "basename" | "dirname" | "substr" | "strchr"
-        | "strrchr" | "strstr" | "toupper" | "tolower" | "cleanpath" | "inet_ntoa" | "inet_ntop" | "inet_ntoa6" => Type::Str,
+        | "strrchr" | "strstr" | "strtok" | "toupper" | "tolower" | "cleanpath" | "inet_ntoa" | "inet_ntop" | "inet_ntoa6" => Type::Str,
+        "bcopy" | "copyinto" => Type::Void,
         "copyin" | "alloca" => Type::Ptr(Box::new(Type::Void)),
         "rand" => Type::INT,
         "progenyof" | "index" | "rindex" => Type::INT,
@@ -344,6 +345,18 @@ pub fn sym_kind(name: &str) -> Option<super::types::SymKind> {
         "uaddr" => UAddr,
         _ => return None,
     })
+}
+
+/// The value of a name some subroutine arguments may use although D has no
+/// such constant here yet: `strtok(NULL, ...)`, `inet_ntop(AF_INET6, ...)`.
+pub fn subr_keyword_arg(subr: &str, i: usize, e: &Expr) -> Option<i64> {
+    let ExprKind::Ident(n) = &e.kind else { return None };
+    match (subr, i, n.as_str()) {
+        ("strtok", 0, "NULL") => Some(0),
+        ("inet_ntop", 0, "AF_INET") => Some(2),
+        ("inet_ntop", 0, "AF_INET6") => Some(10),
+        _ => None,
+    }
 }
 
 /// Actions: calls that are statements and have no value.
@@ -762,8 +775,8 @@ impl<'a> Sema<'a> {
                 }
             },
             ExprKind::Call { name, args } => {
-                for a in args {
-                    if !matches!(a.kind, ExprKind::Agg(_)) {
+                for (i, a) in args.iter().enumerate() {
+                    if !matches!(a.kind, ExprKind::Agg(_)) && subr_keyword_arg(name, i, a).is_none() {
                         self.type_of(a)?;
                     }
                 }
@@ -1058,7 +1071,9 @@ fn collect_children<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
             }
             out.extend(keys.iter());
         }
-        ExprKind::Call { args, .. } => out.extend(args.iter().filter(|a| !matches!(a.kind, ExprKind::Agg(_)))),
+        ExprKind::Call { name, args } => out.extend(
+            args.iter().enumerate().filter(|(i, a)| !matches!(a.kind, ExprKind::Agg(_)) && subr_keyword_arg(name, *i, a).is_none()).map(|(_, a)| a),
+        ),
         ExprKind::Unary { expr, .. }
         | ExprKind::Cast { expr, .. }
         | ExprKind::SizeofExpr(expr)

@@ -1,17 +1,154 @@
-//! Code generation for D's string, network and conversion subroutines
-//! (basename, strchr, substr, htonl, inet_ntoa, ...), beside the core ones
-//! in the parent module.
+//! Code generation for D's string, network, conversion and memory
+//! subroutines (basename, strchr, substr, htonl, inet_ntoa, alloca, ...),
+//! beside the core ones in the parent module. Semantics follow illumos
+//! DTrace; see each implementation for the details.
 
 use super::*;
+use crate::lang::sema::subr_keyword_arg;
+
+mod conv;
+mod emit;
+mod mem;
+mod net;
+mod path;
+mod search;
+mod text;
+
+/// A parameter of a subroutine prototype, with the type name DTrace
+/// prints in its mismatch messages.
+#[derive(Clone, Copy)]
+enum Param {
+    /// A string (`const char *`).
+    Str,
+    /// A string or NULL (strtok's first argument).
+    StrOrNull,
+    /// An integer type.
+    Int(&'static str),
+    /// A pointer to kernel memory: a pointer or an integer address.
+    Addr(&'static str),
+    /// `void *`: a pointer, an integer address or a string.
+    Any(&'static str),
+}
+
+/// Parameters of a subroutine, and how many of them are required (the
+/// rest are optional).
+struct Proto {
+    params: &'static [Param],
+    required: usize,
+}
+
+fn proto(name: &str) -> Option<Proto> {
+    use Param::*;
+    let (params, required): (&'static [Param], usize) = match name {
+        "basename" | "dirname" | "cleanpath" | "toupper" | "tolower" => (&[Str], 1),
+        "strchr" | "strrchr" => (&[Str, Int("char")], 2),
+        "strstr" => (&[Str, Str], 2),
+        "strtok" => (&[StrOrNull, Str], 2),
+        "index" | "rindex" => (&[Str, Str, Int("int")], 2),
+        "substr" => (&[Str, Int("int"), Int("int")], 2),
+        "lltostr" => (&[Int("int64_t"), Int("int")], 1),
+        "strtoll" => (&[Str, Int("int")], 1),
+        "htons" | "ntohs" => (&[Int("uint16_t")], 1),
+        "htonl" | "ntohl" => (&[Int("uint32_t")], 1),
+        "htonll" | "ntohll" => (&[Int("uint64_t")], 1),
+        "inet_ntoa" => (&[Addr("ipaddr_t *")], 1),
+        "inet_ntoa6" => (&[Addr("in6_addr_t *")], 1),
+        "inet_ntop" => (&[Int("int"), Any("void *")], 2),
+        "progenyof" => (&[Int("pid_t")], 1),
+        "alloca" => (&[Int("size_t")], 1),
+        "bcopy" => (&[Any("void *"), Any("void *"), Int("size_t")], 3),
+        "copyinto" => (&[Addr("uintptr_t"), Int("size_t"), Any("void *")], 3),
+        _ => return None,
+    };
+    Some(Proto { params, required })
+}
 
 impl<'a> Gen<'a> {
     /// Subroutines not handled by `subroutine` itself.
-    pub(super) fn more_subroutine(&mut self, _f: &mut Fn, line: u32, name: &str, args: &[Expr]) -> R<Reg> {
+    pub(super) fn more_subroutine(&mut self, f: &mut Fn, line: u32, name: &str, args: &[Expr]) -> R<Reg> {
+        let Some(p) = proto(name) else {
+            self.env.sema.type_of(&Expr::new(ExprKind::Call { name: name.to_string(), args: args.to_vec() }, line))?;
+            return Err(CompileError::new(line, "D_UNSUPPORTED", format!("{}( ) is not supported yet", name)));
+        };
+        self.check_args(line, name, &p, args)?;
+        // Loop counters are stack slots needed only while the code runs.
+        let stack = f.stack_top;
+        let r = self.subr_body(f, line, name, args);
+        f.stack_top = stack;
+        r
+    }
+
+    fn subr_body(&mut self, f: &mut Fn, line: u32, name: &str, args: &[Expr]) -> R<Reg> {
         match name {
-            _ => {
-                self.env.sema.type_of(&Expr::new(ExprKind::Call { name: name.to_string(), args: args.to_vec() }, line))?;
-                Err(CompileError::new(line, "D_UNSUPPORTED", format!("{}( ) is not supported yet", name)))
+            "strchr" | "strrchr" => self.strchr(f, args, name == "strrchr"),
+            "strstr" => self.strstr(f, line, args),
+            "index" | "rindex" => self.index(f, line, args, name == "rindex"),
+            "substr" => self.substr(f, args),
+            "strtok" => self.strtok(f, line, args),
+            "toupper" | "tolower" => self.fold_case(f, &args[0], name == "toupper"),
+            "basename" | "dirname" => self.basename(f, &args[0], name == "dirname"),
+            "cleanpath" => self.cleanpath(f, line, &args[0]),
+            "lltostr" => self.lltostr(f, args),
+            "strtoll" => self.strtoll(f, args),
+            "htons" | "ntohs" => self.byteswap(f, &args[0], 16),
+            "htonl" | "ntohl" => self.byteswap(f, &args[0], 32),
+            "htonll" | "ntohll" => self.byteswap(f, &args[0], 64),
+            "inet_ntoa" => self.inet(f, line, false, &args[0]),
+            "inet_ntoa6" => self.inet(f, line, true, &args[0]),
+            "inet_ntop" => self.inet_ntop(f, line, args),
+            "progenyof" => self.progenyof(f, line, &args[0]),
+            "alloca" => self.alloca(f, line, &args[0]),
+            "bcopy" => self.bcopy(f, line, args),
+            "copyinto" => self.copyinto(f, line, args),
+            _ => unreachable!("every prototype has a body"),
+        }
+    }
+
+    /// Checks the argument count and types against DTrace's prototype,
+    /// with DTrace's messages.
+    fn check_args(&self, line: u32, name: &str, p: &Proto, args: &[Expr]) -> R<()> {
+        let n = args.len();
+        let optional = p.required < p.params.len();
+        if n < p.required || n > p.params.len() {
+            return Err(CompileError::new(
+                line,
+                "D_PROTO_LEN",
+                format!(
+                    "{}( ) prototype mismatch: {} arg{} passed, {}{} expected",
+                    name,
+                    n,
+                    if n == 1 { "" } else { "s" },
+                    if optional { "at least " } else { "" },
+                    if optional { p.required } else { p.params.len() }
+                ),
+            ));
+        }
+        for (i, (param, arg)) in p.params.iter().zip(args).enumerate() {
+            if subr_keyword_arg(name, i, arg).is_some() {
+                continue;
+            }
+            let t = self.env.sema.type_of(arg)?;
+            let (ok, proto_name) = match param {
+                Param::Str => (t.is_str(), "char *"),
+                Param::StrOrNull => (t.is_str() || self.env.sema.const_eval(arg) == Some(0), "char *"),
+                Param::Int(tn) => (t.is_int(), *tn),
+                Param::Addr(tn) => (t.is_scalar(), *tn),
+                Param::Any(tn) => (t.is_scalar() || t.is_str(), *tn),
+            };
+            if !ok {
+                return Err(CompileError::new(
+                    line,
+                    "D_PROTO_ARG",
+                    format!("{}( ) argument #{} is incompatible with prototype:\n\tprototype: {}\n\t argument: {}", name, i + 1, proto_name, t),
+                ));
             }
         }
+        Ok(())
+    }
+
+    /// An integer argument known at compile time: a keyword such as
+    /// AF_INET or a constant expression.
+    fn const_arg(&self, name: &str, i: usize, e: &Expr) -> Option<i64> {
+        subr_keyword_arg(name, i, e).or_else(|| self.env.sema.const_eval(e))
     }
 }
