@@ -2,7 +2,8 @@
  * Kernel types from BTF: curthread is a struct task_struct *; members
  * through -> and ., nested pointers, char arrays used as strings
  * (comparison with a string, %s, trace(), stringof, array decay), array
- * elements, sizeof/offsetof of kernel types, & of a member, and *p.
+ * elements, sizeof/offsetof of kernel types, & of a member, and *p;
+ * char arrays passed to string subroutines.
  */
 #pragma D option quiet
 
@@ -17,6 +18,7 @@ BEGIN
 	printf("addr %d\n", &curthread->pid == (int *)((char *)curthread + offsetof(struct task_struct, pid)));
 	printf("deref %d\n", (*curthread).pid == pid);
 	printf("nested %d\n", curthread->group_leader->pid == pid);
+	printf("subr %d %s %s %d %s\n", strlen(curthread->comm), toupper(curthread->comm), strjoin(curthread->comm, "!"), index(curthread->comm, "r"), substr(curthread->comm, 2));
 	trace(curthread->comm);
 	printf("\n");
 	exit(0);

@@ -2113,10 +2113,10 @@ impl<'a> Gen<'a> {
 
     fn stringof(&mut self, f: &mut Fn, line: u32, x: &Expr) -> R<Reg> {
         let t = self.env.sema.type_of(x)?;
-        let r = self.expr(f, x)?;
-        if t.is_str() {
-            return Ok(r);
+        if t.is_strcompat() {
+            return self.str_expr(f, x);
         }
+        let r = self.expr(f, x)?;
         // An address: read a kernel string from it.
         let off = self.tmp(f, self.strsize);
         Self::tmp_ptr(f, R1, off);
@@ -2129,6 +2129,21 @@ impl<'a> Gen<'a> {
     }
 
     fn subroutine(&mut self, f: &mut Fn, line: u32, name: &str, args: &[Expr]) -> R<Reg> {
+        // A `char []` or `char *` where a string parameter is: read it as
+        // a string first (D's string-compatible types).
+        let strung: Vec<Expr> = args
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let t = self.env.sema.type_of(a)?;
+                Ok(if crate::lang::sema::string_param(name, i) && t.is_strcompat() && !t.is_str() {
+                    Expr::new(ExprKind::Stringof(Box::new(a.clone())), a.line)
+                } else {
+                    a.clone()
+                })
+            })
+            .collect::<R<_>>()?;
+        let args = &strung[..];
         let nargs = |lo: usize, hi: usize| -> R<()> {
             if (lo..=hi).contains(&args.len()) {
                 Ok(())

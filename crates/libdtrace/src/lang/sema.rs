@@ -334,6 +334,16 @@ fn stack_type(name: &str, args: &[Expr], s: &Sema) -> R<Option<Type>> {
     Ok(Some(Type::Stack { user, frames }))
 }
 
+/// Whether parameter `i` of subroutine `name` is a string (so a `char []`
+/// or `char *` argument is read as one).
+pub fn string_param(name: &str, i: usize) -> bool {
+    match name {
+        "strlen" | "basename" | "dirname" | "cleanpath" | "toupper" | "tolower" | "strtoll" | "strchr" | "strrchr" | "substr" => i == 0,
+        "strjoin" | "strstr" | "index" | "rindex" | "strtok" => i < 2,
+        _ => false,
+    }
+}
+
 /// The symbol-printing functions and what they record.
 pub fn sym_kind(name: &str) -> Option<super::types::SymKind> {
     use super::types::SymKind::*;
