@@ -312,6 +312,9 @@ pub fn run(
     })?;
     let mut ring = RingBuf::new(loaded.map(MAP_RINGBUF)).map_err(|e| Failure(format!("failed to map the output buffer: {}", e)))?;
     let mut consumer = Consumer::new(c, &prep.catalog, opts);
+    if let Some(t) = target.as_deref() {
+        consumer.set_target(t.pid() as u32);
+    }
     raise_fd_limit();
     let mut progress = |done: usize, total: usize| {
         crate::note!("dtrace: attached {} of {} probes", done, total);
@@ -340,6 +343,7 @@ pub fn run(
     let mut last_drop_check = Instant::now();
     loop {
         ring.drain(|rec| consumer.record(rec, &loaded, out));
+        consumer.watch_target();
         if let Some(s) = consumer.exit_status() {
             status = Some(s);
             break;
