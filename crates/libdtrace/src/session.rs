@@ -412,6 +412,9 @@ pub fn run(
     let mut ring = RingBuf::new(loaded.map(MAP_RINGBUF))
         .map_err(|e| Failure(format!("failed to map the output buffer: {}", e)))?;
     let mut consumer = Consumer::new(c, &prep.catalog, opts);
+    if let Some(t) = target.as_deref() {
+        consumer.set_target(t.pid() as u32);
+    }
     raise_fd_limit();
     let mut progress = |done: usize, total: usize| {
         crate::note!("dtrace: attached {} of {} probes", done, total);
@@ -446,6 +449,7 @@ pub fn run(
     let mut last_drop_check = Instant::now();
     loop {
         drain(&mut ring, &mut consumer, &loaded, out, &mut drops);
+        consumer.watch_target();
         if let Some(s) = consumer.exit_status().or_else(|| exit_requested(&loaded)) {
             status = Some(s);
             break;

@@ -2135,8 +2135,11 @@ impl<'a> Gen<'a> {
             .iter()
             .enumerate()
             .map(|(i, a)| {
+                if crate::lang::sema::subr_keyword_arg(name, i, a).is_some() || !crate::lang::sema::string_param(name, i) {
+                    return Ok(a.clone());
+                }
                 let t = self.env.sema.type_of(a)?;
-                Ok(if crate::lang::sema::string_param(name, i) && t.is_strcompat() && !t.is_str() {
+                Ok(if t.is_strcompat() && !t.is_str() {
                     Expr::new(ExprKind::Stringof(Box::new(a.clone())), a.line)
                 } else {
                     a.clone()

@@ -1,7 +1,8 @@
 //! The consumer: record decoding, aggregation merging and DTrace's output formats.
 //!
 //! Everything here is a pure function of decoded data (no kernel access but
-//! `ksyms` reading `/proc/kallsyms`):
+//! `ksyms` reading `/proc/kallsyms` and `usyms` reading `/proc/PID/maps` and
+//! ELF files):
 //!
 //! * [`value`]: [`Value`], the decoded data of one record item; symbolic
 //!   address formats; the ordering of aggregation keys.
@@ -12,6 +13,8 @@
 //! * [`output`]: the heading and probe lines, `trace()`, byte dumps,
 //!   stacks, wall-clock formats.
 //! * [`ksyms`]: kernel symbols from `/proc/kallsyms` for `%a` and friends.
+//! * [`usyms`]: user symbols (process mappings, ELF symbol tables) for
+//!   `ustack()`, `%A` and friends.
 //! * [`records`]: decoding of output records and aggregation maps, and the
 //!   consumer-side actions (written by the session's side).
 //!
@@ -25,6 +28,7 @@ pub mod ksyms;
 pub mod output;
 pub mod printf;
 pub mod records;
+pub mod usyms;
 pub mod value;
 
 pub use agg::{AggData, AggKind, AggSortOpts, AggValue, SortOpts, QUANTIZE_NBUCKETS, QUANTIZE_ZERO_BUCKET};

@@ -3,8 +3,8 @@
 //! (printa, clear, trunc, normalize, exit). Also reads aggregation maps,
 //! merging the per-CPU values, for printing.
 
-use super::ksyms::KernelSymbols;
 use super::output::{self, PrintCtx};
+use super::usyms::Symbols;
 use super::value::Value;
 use crate::cg::layout::*;
 use crate::kernel::sys;
@@ -31,8 +31,9 @@ pub struct Consumer<'a> {
     /// Output of speculative records, by speculation id, until committed.
     spec: std::collections::HashMap<u32, SpecBuf>,
     spec_drops: u64,
-    /// Kernel symbols for `%a`, `sym()` and the like (read on first use).
-    ksyms: KernelSymbols,
+    /// Kernel and user symbols for `%a`, `ustack()` and the like (read on
+    /// first use).
+    syms: Symbols,
 }
 
 #[derive(Default)]
@@ -42,9 +43,9 @@ struct SpecBuf {
     bytes: u64,
 }
 
-/// What formatting needs from the consumer: its kernel symbols.
-fn print_ctx(ksyms: &KernelSymbols) -> PrintCtx<'_> {
-    PrintCtx { symbolizer: ksyms, ..PrintCtx::default() }
+/// What formatting needs from the consumer: its symbols and `$target`.
+fn print_ctx(syms: &Symbols) -> PrintCtx<'_> {
+    PrintCtx { symbolizer: syms, target_pid: syms.user.target(), ..PrintCtx::default() }
 }
 
 fn u32_at(b: &[u8], o: usize) -> u32 {
@@ -103,12 +104,24 @@ impl<'a> Consumer<'a> {
             printed: vec![false; c.aggs.len()],
             spec: Default::default(),
             spec_drops: 0,
-            ksyms: KernelSymbols::new(),
+            syms: Symbols::default(),
         }
     }
 
     pub fn exit_status(&self) -> Option<i32> {
         self.exit
+    }
+
+    /// The `-c`/`-p` process: `%A` of a plain integer is an address in it,
+    /// and its mappings are read now (see [`Consumer::watch_target`]).
+    pub fn set_target(&mut self, pid: u32) {
+        self.syms.user.set_target(pid);
+    }
+
+    /// Keeps the target's mappings current while it runs, so its stacks
+    /// still resolve when aggregations are printed after it exits.
+    pub fn watch_target(&self) {
+        self.syms.user.watch();
     }
 
     fn probe_of(&self, epid: &Epid, disc: u32) -> Option<&crate::provider::Probe> {
@@ -131,7 +144,7 @@ impl<'a> Consumer<'a> {
                 let glue = pcs
                     .iter()
                     .take_while(|&&pc| {
-                        let s = super::value::Symbolizer::kernel(&self.ksyms, pc);
+                        let s = super::value::Symbolizer::kernel(&self.syms, pc);
                         s.and_then(|s| s.name).is_some_and(|n| n.starts_with("__traceiter_"))
                     })
                     .count();
@@ -170,11 +183,11 @@ impl<'a> Consumer<'a> {
             match item {
                 RecItem::Trace { off, ty } => {
                     let v = self.value(rec, *off as usize, ty);
-                    output::trace_value(&mut buf, &v, self.opts.quiet, &print_ctx(&self.ksyms));
+                    output::trace_value(&mut buf, &v, self.opts.quiet, &print_ctx(&self.syms));
                 }
                 RecItem::Printf { fmt, args } => {
                     let vals: Vec<Value> = args.iter().map(|(o, t)| self.value(rec, *o as usize, t)).collect();
-                    super::printf::format_with(&mut buf, fmt, &vals, &print_ctx(&self.ksyms));
+                    super::printf::format_with(&mut buf, fmt, &vals, &print_ctx(&self.syms));
                 }
                 RecItem::Printa { fmt, aggs } => {
                     let _ = out.write_all(&buf);
@@ -402,7 +415,7 @@ impl<'a> Consumer<'a> {
 
     fn printa(&mut self, l: &Loaded, fmt: Option<&[u8]>, aggs: &[usize], out: &mut dyn Write) {
         let mut buf = Vec::new();
-        let ctx = print_ctx(&self.ksyms);
+        let ctx = print_ctx(&self.syms);
         let kinds: Vec<super::agg::AggKind> = aggs.iter().map(|&a| self.c.aggs[a].func.clone()).collect();
         let entries: Vec<Vec<(Vec<Value>, super::agg::AggValue)>> = aggs.iter().map(|&a| self.sorted_entries(l, a)).collect();
         for &a in aggs {
@@ -447,7 +460,7 @@ impl<'a> Consumer<'a> {
             }
             let kind = self.c.aggs[agg].func.clone();
             let mut buf = Vec::new();
-            super::agg::print_aggregation_with(&mut buf, &entries, &kind, self.norm[agg], &print_ctx(&self.ksyms));
+            super::agg::print_aggregation_with(&mut buf, &entries, &kind, self.norm[agg], &print_ctx(&self.syms));
             let _ = out.write_all(&buf);
         }
     }
