@@ -31,6 +31,9 @@ pub struct Consumer<'a> {
     /// Output of speculative records, by speculation id, until committed.
     spec: std::collections::HashMap<u32, SpecBuf>,
     spec_drops: u64,
+    /// `-F`: the indentation, and the probe of the last record shown.
+    flow: output::FlowIndent,
+    last_probe: Option<u32>,
     /// Kernel and user symbols for `%a`, `ustack()` and the like (read on
     /// first use).
     syms: Symbols,
@@ -104,6 +107,8 @@ impl<'a> Consumer<'a> {
             printed: vec![false; c.aggs.len()],
             spec: Default::default(),
             spec_drops: 0,
+            flow: Default::default(),
+            last_probe: None,
             syms: Symbols::default(),
         }
     }
@@ -169,14 +174,26 @@ impl<'a> Consumer<'a> {
         let mut buf = Vec::new();
         if !self.opts.quiet {
             if !self.heading_done {
-                buf.extend_from_slice(output::heading(self.testing, false).as_bytes());
+                buf.extend_from_slice(output::heading(self.testing, self.opts.flowindent).as_bytes());
                 self.heading_done = true;
             }
-            let (id, func, name) = match self.probe_of(epid, disc) {
-                Some(p) => (p.id, p.function.clone(), p.name.clone()),
-                None => (0, String::new(), String::new()),
+            let (id, prov, func, name) = match self.probe_of(epid, disc) {
+                Some(p) => (p.id, p.provider.clone(), p.function.clone(), p.name.clone()),
+                None => (0, String::new(), String::new(), String::new()),
             };
-            buf.extend_from_slice(output::probe_line(cpu, id, &func, &name, self.testing).as_bytes());
+            if self.opts.flowindent {
+                // A second clause of the probe just shown neither indents
+                // nor unindents again (dt_flowindent()).
+                let flow = match output::flow_kind(&name) {
+                    _ if self.last_probe == Some(id) => output::Flow::None,
+                    f => f,
+                };
+                let line = self.flow.line(cpu, &prov, &func, &name, flow, self.testing);
+                buf.extend_from_slice(line.as_bytes());
+            } else {
+                buf.extend_from_slice(output::probe_line(cpu, id, &func, &name, self.testing).as_bytes());
+            }
+            self.last_probe = Some(id);
         }
         let mut spec_ops = Vec::new();
         for item in &epid.items {
