@@ -966,14 +966,15 @@ impl<'a> Gen<'a> {
     /// for a user stack the process id and then its program counters.
     /// Unused frames are zero (bpf_get_stack clears the rest).
     fn get_stack(f: &mut Fn, user: bool, frames: u32) {
-        // Frames of the probe machinery before the probe site: from a raw
-        // tracepoint our program, bpf_trace_runN and __bpf_trace_<event>;
+        // Frames of the probe machinery before the probe site: from BEGIN
+        // and END our program; from a raw tracepoint our program, bpf_trace_runN and __bpf_trace_<event>;
         // from fentry our program and the trampoline (then the function
         // itself, as fbt shows it); from fexit also the function, so the
         // stack starts at the caller, as a return probe's does.
         let skip = match f.attach {
             _ if user => 0,
             Attach::SysEnter | Attach::SysExit => 3,
+            Attach::Begin | Attach::End => 1,
             Attach::Fentry { ret: false, .. } => 2,
             Attach::Fentry { ret: true, .. } => 3,
             _ => 0,

@@ -47,8 +47,14 @@ struct SpecBuf {
 }
 
 /// What formatting needs from the consumer: its symbols and `$target`.
-fn print_ctx(syms: &Symbols) -> PrintCtx<'_> {
-    PrintCtx { symbolizer: syms, target_pid: syms.user.target(), ..PrintCtx::default() }
+fn print_ctx<'s>(syms: &'s Symbols, opts: &Options) -> PrintCtx<'s> {
+    PrintCtx {
+        symbolizer: syms,
+        target_pid: syms.user.target(),
+        stack_indent: opts.stackindent as usize,
+        rawbytes: opts.rawbytes,
+        ..PrintCtx::default()
+    }
 }
 
 fn u32_at(b: &[u8], o: usize) -> u32 {
@@ -200,11 +206,11 @@ impl<'a> Consumer<'a> {
             match item {
                 RecItem::Trace { off, ty } => {
                     let v = self.value(rec, *off as usize, ty);
-                    output::trace_value(&mut buf, &v, self.opts.quiet, &print_ctx(&self.syms));
+                    output::trace_value(&mut buf, &v, self.opts.quiet, &print_ctx(&self.syms, self.opts));
                 }
                 RecItem::Printf { fmt, args } => {
                     let vals: Vec<Value> = args.iter().map(|(o, t)| self.value(rec, *o as usize, t)).collect();
-                    super::printf::format_with(&mut buf, fmt, &vals, &print_ctx(&self.syms));
+                    super::printf::format_with(&mut buf, fmt, &vals, &print_ctx(&self.syms, self.opts));
                 }
                 RecItem::Printa { fmt, aggs } => {
                     let _ = out.write_all(&buf);
@@ -432,7 +438,7 @@ impl<'a> Consumer<'a> {
 
     fn printa(&mut self, l: &Loaded, fmt: Option<&[u8]>, aggs: &[usize], out: &mut dyn Write) {
         let mut buf = Vec::new();
-        let ctx = print_ctx(&self.syms);
+        let ctx = print_ctx(&self.syms, self.opts);
         let kinds: Vec<super::agg::AggKind> = aggs.iter().map(|&a| self.c.aggs[a].func.clone()).collect();
         let entries: Vec<Vec<(Vec<Value>, super::agg::AggValue)>> = aggs.iter().map(|&a| self.sorted_entries(l, a)).collect();
         for &a in aggs {
@@ -477,7 +483,7 @@ impl<'a> Consumer<'a> {
             }
             let kind = self.c.aggs[agg].func.clone();
             let mut buf = Vec::new();
-            super::agg::print_aggregation_with(&mut buf, &entries, &kind, self.norm[agg], &print_ctx(&self.syms));
+            super::agg::print_aggregation_with(&mut buf, &entries, &kind, self.norm[agg], &print_ctx(&self.syms, self.opts));
             let _ = out.write_all(&buf);
         }
     }
