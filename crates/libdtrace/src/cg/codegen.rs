@@ -2278,6 +2278,10 @@ impl<'a> Gen<'a> {
                 nargs(0, 0)?;
                 self.speculation(f, line)
             }
+            "__psargs" => {
+                nargs(2, 2)?;
+                self.psargs(f, &args[0], &args[1])
+            }
             "rand" => {
                 nargs(0, 0)?;
                 let r = self.alloc(f, line)?;

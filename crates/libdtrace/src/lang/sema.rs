@@ -290,6 +290,8 @@ pub fn builtin_type(name: &str) -> Option<Type> {
 fn subroutine_type(name: &str) -> Option<Type> {
     Some(match name {
         "strlen" => Type::ULONG,
+        // The library's psinfo translator: the current process's arguments.
+        "__psargs" => Type::Str,
         "strjoin" | "copyinstr" | "stringof" | "lltostr" | "basename" | "dirname" | "substr" | "strchr"
         | "strrchr" | "strstr" | "strtok" | "toupper" | "tolower" | "cleanpath" | "inet_ntoa" | "inet_ntop" | "inet_ntoa6" => Type::Str,
         "bcopy" | "copyinto" => Type::Void,

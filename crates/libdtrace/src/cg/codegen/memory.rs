@@ -153,6 +153,60 @@ impl<'a> Gen<'a> {
         Ok(r)
     }
 
+    /// `__psargs(arg_start, arg_end)`: the current process's command line
+    /// (its user memory between the mm's arg_start and arg_end) with the
+    /// NULs between arguments made spaces, at most PRARGSZ - 1 (79)
+    /// characters: psinfo_t's pr_psargs. Empty when unreadable.
+    pub(super) fn psargs(&mut self, f: &mut Fn, start: &Expr, end: &Expr) -> R<Reg> {
+        const PRARGSZ: u32 = 80;
+        let cap = PRARGSZ.min(self.strsize);
+        let s = self.expr(f, start)?;
+        let (s, e) = self.second_operand(f, s, end)?;
+        let off = self.tmp(f, self.strsize);
+        let a = &mut f.asm;
+        let empty = a.label();
+        let done = a.label();
+        // n = min(end - start, cap) bytes, the last one becoming the NUL.
+        a.emit(Insn::alu64_reg(BPF_SUB, e, s));
+        a.jmp_imm(BPF_JSLE, e, 0, empty);
+        let fits = a.label();
+        a.jmp_imm(BPF_JLE, e, cap as i32, fits);
+        a.emit(Insn::mov64_imm(e, cap as i32));
+        a.bind(fits);
+        Self::tmp_ptr_a(a, R1, off);
+        a.emit(Insn::mov64_reg(R2, e));
+        a.emit(Insn::mov64_reg(R3, s));
+        a.emit(Insn::call(H_READ_USER));
+        a.jmp_imm(BPF_JSLT, R0, 0, empty);
+        // Every NUL before the last byte separates two arguments.
+        Self::tmp_ptr_a(a, R1, off);
+        a.emit(Insn::mov64_imm(R2, 0));
+        a.emit(Insn::alu64_imm(BPF_SUB, e, 1));
+        let top = a.label();
+        let next = a.label();
+        let end_loop = a.label();
+        a.bind(top);
+        a.jmp_reg(BPF_JGE, R2, e, end_loop);
+        a.jmp_imm(BPF_JGE, R2, cap as i32, end_loop);
+        a.emit(Insn::ldx(BPF_B, R3, R1, 0));
+        a.jmp_imm(BPF_JNE, R3, 0, next);
+        a.emit(Insn::st_imm(BPF_B, R1, 0, b' ' as i32));
+        a.bind(next);
+        a.emit(Insn::alu64_imm(BPF_ADD, R1, 1));
+        a.emit(Insn::alu64_imm(BPF_ADD, R2, 1));
+        a.ja(top);
+        a.bind(end_loop);
+        a.emit(Insn::st_imm(BPF_B, R1, 0, 0));
+        a.ja(done);
+        a.bind(empty);
+        Self::tmp_ptr_a(a, R1, off);
+        a.emit(Insn::st_imm(BPF_B, R1, 0, 0));
+        a.bind(done);
+        self.free(f, e);
+        Self::tmp_ptr(f, s, off);
+        Ok(s)
+    }
+
     /// `p + n`, `n + p`, `p - n` (n scaled by the pointee's size) and
     /// `p - q` (a count of elements), as C does. Result in `l`.
     pub(super) fn pointer_arith(&mut self, f: &mut Fn, op: BinOp, l: Reg, lt: &Type, r: Reg, rt: &Type) {

@@ -22,7 +22,8 @@ typedef struct psinfo {
 	gid_t	pr_egid;	/* effective group id */
 	uintptr_t pr_addr;	/* address of the task_struct */
 	char	pr_fname[16];	/* name of the executable (comm) */
-	char	pr_psargs[80];	/* command name (see README: not argv yet) */
+	char	pr_psargs[80];	/* the command line (the command name for
+				   another process or a kernel thread) */
 	char	pr_dmodel;	/* PR_MODEL_LP64 or PR_MODEL_ILP32 */
 	taskid_t pr_taskid;
 	projid_t pr_projid;
@@ -66,7 +67,7 @@ translator psinfo_t < struct task_struct *T > {
 	pr_egid = T->cred->egid.val;
 	pr_addr = (uintptr_t)T;
 	pr_fname = T->comm;
-	pr_psargs = T->comm;
+	pr_psargs = T == curthread && T->mm != 0 ? __psargs(T->mm->arg_start, T->mm->arg_end) : stringof(T->comm);
 	pr_dmodel = PR_MODEL_LP64;
 	pr_taskid = 0;
 	pr_projid = 0;
