@@ -268,6 +268,7 @@ impl<'a> Gen<'a> {
         match t {
             Type::Str => self.strsize,
             Type::Stack { .. } | Type::Sym(_) => t.size(self.strsize) as u32,
+            Type::Struct(_) | Type::Array(..) => (t.size(self.strsize) as u32).div_ceil(8).max(1) * 8,
             _ => 8,
         }
     }
@@ -395,6 +396,14 @@ impl<'a> Gen<'a> {
             self.out.maps[MAP_SYSPROBE].max_entries = 1;
         }
         Ok(self.out)
+    }
+
+    /// Offset of `size` zero bytes in the string table (what a missing
+    /// struct-valued variable reads as).
+    fn zeros(&mut self, size: u32) -> u32 {
+        let off = self.strtab.len() as u32;
+        self.strtab.resize(self.strtab.len() + size.div_ceil(8) as usize * 8, 0);
+        off
     }
 
     /// Offset of a string literal in the string table.
@@ -840,8 +849,12 @@ impl<'a> Gen<'a> {
 
     /// reg = string table + off (a direct map-value pointer).
     fn strtab_ptr(f: &mut Fn, reg: Reg, off: u32) {
-        f.asm.emit(Insn::new(BPF_LD | BPF_DW | BPF_IMM, reg, BPF_PSEUDO_MAP_VALUE, 0, MAP_STRTAB as i32));
-        f.asm.emit(Insn::new(0, 0, 0, 0, off as i32));
+        Self::strtab_ptr_a(&mut f.asm, reg, off);
+    }
+
+    fn strtab_ptr_a(a: &mut Asm, reg: Reg, off: u32) {
+        a.emit(Insn::new(BPF_LD | BPF_DW | BPF_IMM, reg, BPF_PSEUDO_MAP_VALUE, 0, MAP_STRTAB as i32));
+        a.emit(Insn::new(0, 0, 0, 0, off as i32));
     }
 
     /// Jumps to the clause's fault handler with `code` and the value in `val` (or 0).
@@ -1796,7 +1809,13 @@ impl<'a> Gen<'a> {
     /// missing entries read as 0 or "".
     fn load_dyn(&mut self, f: &mut Fn, line: u32, map: usize, key: KeyAt, ty: &Type) -> R<Reg> {
         let r = self.alloc(f, line)?;
-        let empty = if ty.is_str() { Some(self.intern(b"")) } else { None };
+        // Strings and structs are used in place; a missing one reads as ""
+        // or as zeros (a read-only copy in the string table).
+        let empty = match ty {
+            Type::Str => Some(self.intern(b"")),
+            Type::Struct(_) => Some(self.zeros(self.value_size(ty))),
+            _ => None,
+        };
         let a = &mut f.asm;
         a.emit2(Insn::ld_map_fd(R1, map as i32));
         key.ptr(a, R2);
@@ -1804,7 +1823,7 @@ impl<'a> Gen<'a> {
         let missing = a.label();
         let done = a.label();
         a.jmp_imm(BPF_JEQ, R0, 0, missing);
-        if ty.is_str() {
+        if empty.is_some() {
             a.emit(Insn::mov64_reg(r, R0));
         } else {
             a.emit(Insn::ldx(BPF_DW, r, R0, 0));
@@ -2070,6 +2089,7 @@ impl<'a> Gen<'a> {
             ExprKind::Index { base, .. } if !matches!(&base.kind, ExprKind::Ident(n) if self.env.sema.syms.var(VarClass::Assoc, n).is_some()) => {
                 self.store_place(f, line, lhs, v)?;
             }
+            ExprKind::Member { .. } => self.store_member(f, line, lhs, v)?,
             ExprKind::Index { base, keys } => {
                 let ExprKind::Ident(n) = &base.kind else { unreachable!() };
                 let var = self.env.sema.syms.var(VarClass::Assoc, n).unwrap().clone();

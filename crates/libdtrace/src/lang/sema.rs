@@ -454,10 +454,12 @@ impl<'a> Sema<'a> {
             for &dim in n.dims.iter().rev() {
                 t = Type::Array(Box::new(t), dim as u32);
             }
-            // Global arrays of scalars live in the globals map; structs and
-            // arrays elsewhere would need copies of kernel memory.
+            // Global arrays of scalars live in the globals map; structs in
+            // global, self-> and associative array variables (members are
+            // assigned one by one); this-> structs would need stack space.
             let scalar_array = d.class == StorageClass::None && matches!(&t, Type::Array(e, _) if e.decayed().is_scalar());
-            if t.is_aggregate() && !scalar_array {
+            let struct_var = matches!(t, Type::Struct(_)) && d.class != StorageClass::ThisVar;
+            if t.is_aggregate() && !scalar_array && !struct_var {
                 return Err(CompileError::new(d.line, "D_DECL_TYPE", format!("{}: variables of type {} are not supported yet", n.name, t)));
             }
             let class = match d.class {
@@ -1023,6 +1025,8 @@ pub fn is_lvalue(e: &Expr) -> bool {
         ExprKind::Ident(n) => builtin_type(n).is_none(),
         ExprKind::SelfVar(_) | ExprKind::ThisVar(_) => true,
         ExprKind::Index { base, .. } => matches!(&base.kind, ExprKind::Ident(n) if n != "args"),
+        // A member of a struct-valued D variable (never kernel memory).
+        ExprKind::Member { expr, .. } => is_lvalue(expr) && !matches!(expr.kind, ExprKind::ThisVar(_)),
         _ => false,
     }
 }

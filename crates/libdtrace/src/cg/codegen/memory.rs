@@ -129,6 +129,81 @@ impl<'a> Gen<'a> {
         Ok(())
     }
 
+    /// `v.m = x` for a member of a struct-valued D variable (global,
+    /// `self->` or associative array element, created zeroed if missing).
+    pub(super) fn store_member(&mut self, f: &mut Fn, line: u32, lhs: &Expr, v: Reg) -> R<()> {
+        // Walk down to the variable, adding the members' offsets.
+        let mut off_bits = 0u64;
+        let mut e = lhs;
+        let mut field = None;
+        while let ExprKind::Member { expr, member } = &e.kind {
+            let f_ = self.env.sema.member_of(&self.env.sema.type_of(expr)?, member, line, ".")?;
+            off_bits += f_.offset_bits;
+            field.get_or_insert(f_);
+            e = expr;
+        }
+        let field = field.expect("a member");
+        if field.bits != 0 {
+            return Err(CompileError::new(line, "D_OP_WRITE", "bit-field members of D variables cannot be assigned yet"));
+        }
+        let base = self.struct_var_for_write(f, line, e)?;
+        let width = match field.ty {
+            Type::Int { size: 1, .. } => BPF_B,
+            Type::Int { size: 2, .. } => BPF_H,
+            Type::Int { size: 4, .. } => BPF_W,
+            Type::Int { .. } | Type::Ptr(_) => BPF_DW,
+            _ => return Err(CompileError::new(line, "D_OP_WRITE", format!("members of type {} cannot be assigned yet", field.ty))),
+        };
+        f.asm.emit(Insn::stx(width, base, v, (off_bits / 8) as i16));
+        self.free(f, base);
+        Ok(())
+    }
+
+    /// The address of a struct-valued D variable's storage, creating a
+    /// dynamic one (zeroed) when it does not exist yet; a full map is a
+    /// dynamic variable drop and ends the clause.
+    fn struct_var_for_write(&mut self, f: &mut Fn, line: u32, e: &Expr) -> R<Reg> {
+        let ty = self.env.sema.type_of(e)?;
+        let (map, key) = match &e.kind {
+            ExprKind::Ident(_) => return self.expr(f, e),
+            ExprKind::SelfVar(n) => {
+                let v = self.env.sema.syms.var(VarClass::SelfVar, n).unwrap().clone();
+                self.tid_key(f);
+                (self.self_maps[v.id], KeyAt::Stack(SLOT_A))
+            }
+            ExprKind::Index { base, keys } => {
+                let ExprKind::Ident(n) = &base.kind else { unreachable!() };
+                let v = self.env.sema.syms.var(VarClass::Assoc, n).unwrap().clone();
+                let koff = self.build_tuple(f, line, keys, &v.keys)?;
+                (self.assoc_maps[v.id], KeyAt::Tmp(koff))
+            }
+            _ => return Err(CompileError::new(line, "D_OP_WRITE", "kernel memory cannot be written: operator = requires a D variable as its left-hand operand")),
+        };
+        let zeros = self.zeros(self.value_size(&ty));
+        let r = self.alloc(f, line)?;
+        let end = f.clause_end.unwrap();
+        let a = &mut f.asm;
+        let found = a.label();
+        a.emit2(Insn::ld_map_fd(R1, map as i32));
+        key.ptr(a, R2);
+        a.emit(Insn::call(H_MAP_LOOKUP));
+        a.jmp_imm(BPF_JNE, R0, 0, found);
+        a.emit2(Insn::ld_map_fd(R1, map as i32));
+        key.ptr(a, R2);
+        Self::strtab_ptr_a(a, R3, zeros);
+        a.emit(Insn::mov64_imm(R4, BPF_NOEXIST));
+        a.emit(Insn::call(H_MAP_UPDATE));
+        a.emit2(Insn::ld_map_fd(R1, map as i32));
+        key.ptr(a, R2);
+        a.emit(Insn::call(H_MAP_LOOKUP));
+        a.jmp_imm(BPF_JNE, R0, 0, found);
+        count_drop(a, DROP_DYNVAR);
+        a.ja(end);
+        a.bind(found);
+        a.emit(Insn::mov64_reg(r, R0));
+        Ok(r)
+    }
+
     /// Evaluates a string-compatible expression as a string: `char *` and
     /// `char []` are read from kernel memory into a scratch buffer.
     pub(super) fn str_expr(&mut self, f: &mut Fn, e: &Expr) -> R<Reg> {
