@@ -58,6 +58,7 @@ fn run(fl: Flags) -> i32 {
     if fl.verbose {
         opts.verbose = true;
     }
+    opts.output = fl.output.clone();
     if let Some(b) = &fl.bufsize {
         if let Err(m) = opts.set(&format!("bufsize={}", b)) {
             return die(m);
