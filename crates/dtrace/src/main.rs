@@ -49,6 +49,7 @@ fn run(fl: Flags) -> i32 {
         }
     }
     opts.verbose = fl.verbose;
+    opts.output = fl.output.clone();
     // Read scripts.
     let mut sources = Vec::new();
     for s in &fl.sources {

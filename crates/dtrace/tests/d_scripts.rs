@@ -346,6 +346,28 @@ fn find_vmrun() -> Result<PathBuf, String> {
     }
 }
 
+/// The dtrace under test: DTRACE_BIN runs the cases against another one
+/// (e.g. a reference one).
+fn dtrace_bin() -> PathBuf {
+    std::env::var_os("DTRACE_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_dtrace")))
+}
+
+/// Does the kernel let BPF programs write user memory (copyout())? Kernel
+/// lockdown forbids it; dtrace then refuses copyout() at compile time.
+fn write_user_allowed() -> bool {
+    static ALLOWED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ALLOWED.get_or_init(|| {
+        Command::new(dtrace_bin())
+            .args(["-w", "-e", "-n", "BEGIN { copyoutstr(\"\", 0, 1) }"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    })
+}
+
 /// What `NAME.requires` asks for.
 struct Requirements {
     /// Some(reason) if the case must be skipped here.
@@ -392,6 +414,11 @@ fn check_requirements(case: &Case) -> Result<Requirements, String> {
             "uprobes" => {
                 if !tracefs_file("uprobe_events") {
                     reasons.push("kernel has no uprobes (no uprobe_events in tracefs)".to_string());
+                }
+            }
+            "write_user" => {
+                if !write_user_allowed() {
+                    reasons.push("kernel refuses bpf_probe_write_user (kernel lockdown)".to_string());
                 }
             }
             "btf" => {
@@ -1002,10 +1029,7 @@ fn main() {
         *seen.entry(c.name.as_str()).or_default() += 1;
     }
 
-    // DTRACE_BIN runs the cases against another dtrace (e.g. a reference one).
-    let dtrace = std::env::var_os("DTRACE_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_dtrace")));
+    let dtrace = dtrace_bin();
     let start = Instant::now();
     println!("\nrunning {} tests", selected.len());
     let _ = std::io::stdout().flush();

@@ -188,6 +188,9 @@ pub struct Options {
     pub verbose: bool,
     /// `-x fbtbackend=fentry|kprobe|auto` forces how fbt probes attach.
     pub fbt_backend: Option<String>,
+    /// `-o FILE`: the file the session's output goes to (ftruncate()
+    /// truncates it); None for standard output.
+    pub output: Option<String>,
 }
 
 impl Default for Options {
@@ -226,6 +229,7 @@ impl Default for Options {
             verbose_verifier: false,
             verbose: false,
             fbt_backend: None,
+            output: None,
         }
     }
 }

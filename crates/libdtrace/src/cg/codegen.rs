@@ -1074,24 +1074,8 @@ impl<'a> Gen<'a> {
                 f.items.push(RecItem::Trace { off, ty });
             }
             "printf" => {
-                if args.is_empty() {
-                    proto(1)?; // "0 args passed, 1 expected"
-                }
-                let fmt = match &args[0].kind {
-                    ExprKind::Str(s) => s.clone(),
-                    _ => {
-                        let m = format!("printf( ) argument #1 is incompatible with prototype:\n\tprototype: string constant\n\t argument: {}", self.env.sema.type_of(&args[0])?);
-                        return Err(CompileError::new(line, "D_PRINTF_ARG_FMT", m));
-                    }
-                };
-                let wants_str = crate::lang::printf_check::string_args(&fmt);
-                let mut vals = Vec::new();
-                for (i, a) in args[1..].iter().enumerate() {
-                    vals.push(self.record_value_as(f, a, wants_str.get(i).copied().unwrap_or(false))?);
-                }
-                crate::lang::printf_check::check_printf(&fmt, &vals.iter().map(|v| v.1.clone()).collect::<Vec<_>>(), "printf")
-                    .map_err(|m| CompileError::new(line, "D_PRINTF_ARG_TYPE", m))?;
-                f.items.push(RecItem::Printf { fmt, args: vals });
+                let (fmt, args) = self.printf_like(f, line, name, args)?;
+                f.items.push(RecItem::Printf { fmt, args });
             }
             "printa" => {
                 let (fmt, first) = match args.first().map(|a| &a.kind) {
@@ -1153,14 +1137,6 @@ impl<'a> Gen<'a> {
                 let agg = agg_arg(0)?;
                 let (off, _) = self.record_value(f, &args[1])?;
                 f.items.push(RecItem::Normalize { agg, off });
-            }
-            "setopt" => {
-                let s = |e: Option<&Expr>| match e.map(|e| &e.kind) {
-                    Some(ExprKind::Str(s)) => Some(String::from_utf8_lossy(s).into_owned()),
-                    _ => None,
-                };
-                let n = s(args.first()).ok_or_else(|| CompileError::new(line, "D_PROTO_ARG", "setopt( ) argument #1 must be a string"))?;
-                f.items.push(RecItem::Setopt { name: n, value: s(args.get(1)) });
             }
             _ => return self.more_action(f, line, name, args),
         }

@@ -69,6 +69,9 @@ pub const BPF_JLT: u8 = 0xa0;
 pub const BPF_JLE: u8 = 0xb0;
 pub const BPF_JSLT: u8 = 0xc0;
 pub const BPF_JSLE: u8 = 0xd0;
+/// `may_goto`: jumps once the kernel's loop budget for this run is spent
+/// (kernel >= 6.9), so a loop needs no verifier-provable bound.
+pub const BPF_JCOND: u8 = 0xe0;
 
 /// `src_reg` value of a `ld_imm64` that carries a map file descriptor.
 pub const BPF_PSEUDO_MAP_FD: u8 = 1;
@@ -215,6 +218,7 @@ fn jmp_name(op: u8) -> &'static str {
         BPF_JLE => "jle",
         BPF_JSLT => "jslt",
         BPF_JSLE => "jsle",
+        BPF_JCOND => "may_goto",
         _ => "j?",
     }
 }

@@ -50,6 +50,7 @@ pub const STATE_ACTIVE: i32 = 2;
 pub const FLT_BADADDR: u32 = 1;
 pub const FLT_ILLOP: u32 = 3;
 pub const FLT_DIVZERO: u32 = 4;
+pub const FLT_NOSCRATCH: u32 = 5;
 pub const FLT_KPRIV: u32 = 6;
 
 /// Value of `MAP_SYSPROBE` entries (keyed by syscall number).
@@ -120,6 +121,15 @@ pub enum RecItem {
     /// commit(id) / discard(id): the id is a u64 at `off`.
     Commit { off: u32 },
     Discard { off: u32 },
+    /// system(fmt, ...): the consumer runs the formatted command.
+    System { fmt: Vec<u8>, args: Vec<(u32, Type)> },
+    /// freopen(fmt, ...): output goes to the formatted file from here on;
+    /// an empty `fmt` restores the original output.
+    Freopen { fmt: Vec<u8>, args: Vec<(u32, Type)> },
+    Ftruncate,
+    /// tracemem(addr, size [, dynsize]): `size` bytes at `off`; with
+    /// `dynsize` (an i64 at that offset) only that many when smaller.
+    Tracemem { off: u32, size: u32, dynsize: Option<u32> },
 }
 
 /// An enabled-probe description: one clause as compiled into one program.

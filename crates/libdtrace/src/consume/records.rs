@@ -1,7 +1,10 @@
 //! The record consumer: decodes each record by the layout its clause was
 //! compiled with, prints it, and applies the consumer-side actions
-//! (printa, clear, trunc, normalize, exit). Also reads aggregation maps,
+//! (printa, clear, trunc, normalize, exit; system, freopen, ftruncate,
+//! setopt and tracemem in [`actions`]). Also reads aggregation maps,
 //! merging the per-CPU values, for printing.
+
+mod actions;
 
 use super::output::{self, PrintCtx};
 use super::usyms::Symbols;
@@ -13,13 +16,15 @@ use crate::lang::types::{SymKind, Type};
 use crate::options::Options;
 use crate::provider::attach::Loaded;
 use crate::provider::Catalog;
+use actions::Sink;
 use std::io::Write;
 use std::os::fd::AsFd;
 
 pub struct Consumer<'a> {
     c: &'a Compiled,
     cat: &'a Catalog,
-    opts: &'a Options,
+    /// The session's options; setopt() changes the run-time ones.
+    opts: Options,
     testing: bool,
     heading_done: bool,
     exit: Option<i32>,
@@ -37,6 +42,8 @@ pub struct Consumer<'a> {
     /// Kernel and user symbols for `%a`, `ustack()` and the like (read on
     /// first use).
     syms: Symbols,
+    /// The file freopen() sends output to (None: the session's output).
+    redirect: Option<std::fs::File>,
 }
 
 #[derive(Default)]
@@ -105,7 +112,7 @@ impl<'a> Consumer<'a> {
         Consumer {
             c,
             cat,
-            opts,
+            opts: opts.clone(),
             testing: std::env::var_os("_DTRACE_TESTING").is_some(),
             heading_done: false,
             exit: None,
@@ -116,6 +123,7 @@ impl<'a> Consumer<'a> {
             flow: Default::default(),
             last_probe: None,
             syms: Symbols::default(),
+            redirect: None,
         }
     }
 
@@ -169,6 +177,12 @@ impl<'a> Consumer<'a> {
 
     /// Handles one record from the output buffer.
     pub fn record(&mut self, rec: &[u8], l: &Loaded, out: &mut dyn Write) {
+        let mut sink = Sink::new(out, self.redirect.take());
+        self.record_to(rec, l, &mut sink);
+        self.redirect = sink.into_file();
+    }
+
+    fn record_to(&mut self, rec: &[u8], l: &Loaded, out: &mut Sink) {
         let epid_no = u32_at(rec, 0);
         let disc = u32_at(rec, 4);
         let cpu = u32_at(rec, 8);
@@ -206,11 +220,11 @@ impl<'a> Consumer<'a> {
             match item {
                 RecItem::Trace { off, ty } => {
                     let v = self.value(rec, *off as usize, ty);
-                    output::trace_value(&mut buf, &v, self.opts.quiet, &print_ctx(&self.syms, self.opts));
+                    output::trace_value(&mut buf, &v, self.opts.quiet, &print_ctx(&self.syms, &self.opts));
                 }
                 RecItem::Printf { fmt, args } => {
                     let vals: Vec<Value> = args.iter().map(|(o, t)| self.value(rec, *o as usize, t)).collect();
-                    super::printf::format_with(&mut buf, fmt, &vals, &print_ctx(&self.syms, self.opts));
+                    super::printf::format_with(&mut buf, fmt, &vals, &print_ctx(&self.syms, &self.opts));
                 }
                 RecItem::Printa { fmt, aggs } => {
                     let _ = out.write_all(&buf);
@@ -232,7 +246,11 @@ impl<'a> Consumer<'a> {
                     self.norm[*agg] = if n == 0 { 1 } else { n };
                 }
                 RecItem::Denormalize { agg } => self.norm[*agg] = 1,
-                RecItem::Setopt { .. } => {}
+                RecItem::Setopt { name, value } => self.setopt(epid_no, disc, name, value.as_deref()),
+                RecItem::System { fmt, args } => self.system(rec, epid_no, disc, fmt, args, &mut buf, out),
+                RecItem::Freopen { fmt, args } => self.freopen(rec, epid_no, disc, fmt, args, &mut buf, out),
+                RecItem::Ftruncate => self.ftruncate(&mut buf, out),
+                RecItem::Tracemem { off, size, dynsize } => actions::tracemem(&mut buf, rec, *off, *size, *dynsize),
                 RecItem::Commit { off } => spec_ops.push((u64_at(rec, *off as usize) as u32, true)),
                 RecItem::Discard { off } => spec_ops.push((u64_at(rec, *off as usize) as u32, false)),
             }
@@ -285,6 +303,7 @@ impl<'a> Consumer<'a> {
             FLT_BADADDR => format!("invalid address (0x{:x})", val),
             FLT_ILLOP => "illegal operation".to_string(),
             FLT_DIVZERO => "divide-by-zero".to_string(),
+            FLT_NOSCRATCH => "out of scratch space".to_string(),
             FLT_KPRIV => "invalid kernel access".to_string(),
             _ => format!("fault {}", kind),
         };
@@ -438,7 +457,7 @@ impl<'a> Consumer<'a> {
 
     fn printa(&mut self, l: &Loaded, fmt: Option<&[u8]>, aggs: &[usize], out: &mut dyn Write) {
         let mut buf = Vec::new();
-        let ctx = print_ctx(&self.syms, self.opts);
+        let ctx = print_ctx(&self.syms, &self.opts);
         let kinds: Vec<super::agg::AggKind> = aggs.iter().map(|&a| self.c.aggs[a].func.clone()).collect();
         let entries: Vec<Vec<(Vec<Value>, super::agg::AggValue)>> = aggs.iter().map(|&a| self.sorted_entries(l, a)).collect();
         for &a in aggs {
@@ -465,6 +484,9 @@ impl<'a> Consumer<'a> {
 
     /// At exit: every aggregation, in declaration order, DTrace's layout.
     pub fn print_all_aggregations(&mut self, l: &Loaded, out: &mut dyn Write) {
+        // They follow the records into a freopen()ed file.
+        let mut out = Sink::new(out, self.redirect.take());
+        let out = &mut out;
         // dtrace(1M) ends its consume loop with an unconditional
         // oprintf("\n") (even in quiet mode, even with no aggregations:
         // illumos and Oracle cmd/dtrace.c), then prints the aggregations.
@@ -483,7 +505,7 @@ impl<'a> Consumer<'a> {
             }
             let kind = self.c.aggs[agg].func.clone();
             let mut buf = Vec::new();
-            super::agg::print_aggregation_with(&mut buf, &entries, &kind, self.norm[agg], &print_ctx(&self.syms, self.opts));
+            super::agg::print_aggregation_with(&mut buf, &entries, &kind, self.norm[agg], &print_ctx(&self.syms, &self.opts));
             let _ = out.write_all(&buf);
         }
     }

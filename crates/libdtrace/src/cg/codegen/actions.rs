@@ -1,24 +1,497 @@
 //! Code generation for the actions beyond the core ones in the parent
-//! module: destructive actions (`system`, `raise`, `stop`, `copyout`,
-//! `copyoutstr`, `chill`, ...), `tracemem`, `freopen`, `ftruncate`.
+//! module: the destructive actions (`system`, `raise`, `stop`, `copyout`,
+//! `copyoutstr`, `chill`, `freopen`), `tracemem`, `ftruncate`, `setopt`,
+//! the printf-like argument recording they share with `printf`, and the
+//! refusal of `breakpoint` and `panic`.
 
 use super::*;
 
+const H_PROBE_WRITE_USER: i32 = 36;
+const H_SEND_SIGNAL: i32 = 109;
+const SIGSTOP: i32 = 19;
+/// Highest signal number (Linux's _NSIG); above it raise() is an illegal
+/// operation, as in DTrace.
+const MAX_SIGNAL: i32 = 64;
+/// DTrace's chill() budget: at most 500 ms per CPU in any 1 s interval.
+const CHILL_MAX_NS: i32 = 500_000_000;
+const CHILL_INTERVAL_NS: i32 = 1_000_000_000;
+/// BPF cannot sleep: chill() spins in a may_goto loop (kernel >= 6.9),
+/// which the kernel ends once its budget for the program run is spent:
+/// 8M iterations, or 250 ms where may_goto is timed (6.15+); a 6.18 kernel
+/// was seen to end it after the first 64K iterations. One chill() is held
+/// to 200 ms, and each iteration is long enough to cover it within 64K.
+const CHILL_FIRING_MAX_NS: i64 = 200_000_000;
+/// Clock reads per loop iteration (an inner counted loop): 64K iterations
+/// of 512 reads last more than 200 ms even at 10 ns a read.
+const CHILL_READS: i32 = 512;
+/// Most bytes copyout() copies per call (they pass through scratch space).
+const COPYOUT_MAX: u32 = 4096;
+/// Most bytes tracemem() records per call (records live in a per-CPU
+/// buffer of at most 32 KB).
+const TRACEMEM_MAX: i64 = 8192;
+
+/// How many arguments an action takes, as DTrace's prototypes say.
+#[derive(Clone, Copy)]
+enum Arity {
+    Exact(usize),
+    /// `void(t1, [t2])`: trailing optional arguments.
+    Optional(usize, usize),
+    /// `void(t1, ...)`: at least n (and at most max, where we have one).
+    Varargs(usize, Option<usize>),
+}
+
+/// Does the kernel refuse bpf_probe_write_user to tracing programs? Asked
+/// once, by loading a small program that calls it; a load that fails for
+/// another reason (no privilege for BPF) is left to the real load to report.
+fn write_user_refused() -> bool {
+    static REFUSED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *REFUSED.get_or_init(|| {
+        let prog = [
+            Insn::st_imm(BPF_DW, FP, -8, 0),
+            Insn::mov64_imm(R1, 0),
+            Insn::mov64_reg(R2, FP),
+            Insn::alu64_imm(BPF_ADD, R2, -8),
+            Insn::mov64_imm(R3, 1),
+            Insn::call(H_PROBE_WRITE_USER),
+            Insn::mov64_imm(R0, 0),
+            Insn::exit(),
+        ];
+        match sys::prog_load(sys::BPF_PROG_TYPE_RAW_TRACEPOINT, &prog, "dt_wuser_chk", 0, 0) {
+            Err(e) => e.log.contains("cannot use helper"),
+            Ok(_) => false,
+        }
+    })
+}
+
+/// DTrace's D_PROTO_LEN check.
+fn check_arity(line: u32, name: &str, n: usize, arity: Arity) -> R<()> {
+    let want = match arity {
+        Arity::Exact(m) if n != m => m.to_string(),
+        Arity::Optional(lo, _) if n < lo => format!("at least {}", lo),
+        Arity::Optional(_, hi) | Arity::Varargs(_, Some(hi)) if n > hi => format!("at most {}", hi),
+        Arity::Varargs(lo, _) if n < lo => lo.to_string(),
+        _ => return Ok(()),
+    };
+    Err(CompileError::new(
+        line,
+        "D_PROTO_LEN",
+        format!("{}( ) prototype mismatch: {} arg{} passed, {} expected", name, n, if n == 1 { "" } else { "s" }, want),
+    ))
+}
+
 impl<'a> Gen<'a> {
     /// Actions not handled by `action` itself.
-    pub(super) fn more_action(&mut self, _f: &mut Fn, line: u32, name: &str, _args: &[Expr]) -> R<()> {
+    pub(super) fn more_action(&mut self, f: &mut Fn, line: u32, name: &str, args: &[Expr]) -> R<()> {
         match name {
-            "system" | "raise" | "stop" | "copyout" | "copyoutstr" | "chill" | "breakpoint" | "panic" => {
-                if !self.env.opts.destructive {
-                    return Err(CompileError::new(
-                        line,
-                        "D_ACT_DESTR",
-                        format!("{}( ) is a destructive action: destructive actions are not allowed unless explicitly enabled with -w", name),
-                    ));
-                }
-                Err(CompileError::new(line, "D_UNSUPPORTED", format!("{}( ) is not supported yet", name)))
+            "system" => {
+                let (fmt, args) = self.printf_like(f, line, name, args)?;
+                self.destructive(line, name)?;
+                f.items.push(RecItem::System { fmt, args });
             }
-            _ => Err(CompileError::new(line, "D_UNSUPPORTED", format!("{}( ) is not supported yet", name))),
+            "freopen" => self.freopen(f, line, args)?,
+            "ftruncate" => {
+                check_arity(line, name, args.len(), Arity::Exact(0))?;
+                f.items.push(RecItem::Ftruncate);
+            }
+            "setopt" => self.setopt(f, line, args)?,
+            "tracemem" => self.tracemem(f, line, args)?,
+            "raise" => {
+                self.int_args(line, name, args, &["int"])?;
+                self.destructive(line, name)?;
+                let r = self.expr(f, &args[0])?;
+                self.fault_if(f, BPF_JGT, r, MAX_SIGNAL, FLT_ILLOP, None);
+                Self::send_signal(f, Some(r));
+                self.free(f, r);
+            }
+            "stop" => {
+                check_arity(line, name, args.len(), Arity::Exact(0))?;
+                self.destructive(line, name)?;
+                Self::send_signal(f, None);
+            }
+            "copyout" => self.copyout(f, line, args)?,
+            "copyoutstr" => self.copyoutstr(f, line, args)?,
+            "chill" => self.chill(f, line, args)?,
+            "breakpoint" | "panic" => {
+                check_arity(line, name, args.len(), Arity::Exact(0))?;
+                let what = if name == "panic" { "cannot panic the kernel" } else { "cannot stop the kernel in a debugger" };
+                return Err(CompileError::new(
+                    line,
+                    "D_UNKNOWN",
+                    format!("{}( ) is not available on Linux: BPF programs {}", name, what),
+                ));
+            }
+            _ => return Err(CompileError::new(line, "D_UNSUPPORTED", format!("{}( ) is not supported yet", name))),
         }
+        Ok(())
+    }
+
+    /// Destructive actions need -w (or `#pragma D option destructive`).
+    fn destructive(&self, line: u32, name: &str) -> R<()> {
+        if self.env.opts.destructive {
+            return Ok(());
+        }
+        Err(CompileError::new(
+            line,
+            "D_ACT_DESTR",
+            format!("{}( ) is a destructive action: destructive actions are not allowed unless explicitly enabled with -w", name),
+        ))
+    }
+
+    /// DTrace's D_PROTO_ARG check of argument `i` (0-based) against a
+    /// prototype type; returns the argument's type.
+    fn check_arg(&self, line: u32, name: &str, args: &[Expr], i: usize, tag: &'static str, proto: &str, ok: impl std::ops::Fn(&Type) -> bool) -> R<Type> {
+        let t = self.env.sema.type_of(&args[i])?;
+        if ok(&t) {
+            return Ok(t);
+        }
+        Err(CompileError::new(
+            line,
+            tag,
+            format!("{}( ) argument #{} is incompatible with prototype:\n\tprototype: {}\n\t argument: {}", name, i + 1, proto, t),
+        ))
+    }
+
+    /// Checks an action whose arguments are all integers (`protos` names
+    /// their prototype types).
+    fn int_args(&self, line: u32, name: &str, args: &[Expr], protos: &[&str]) -> R<()> {
+        check_arity(line, name, args.len(), Arity::Exact(protos.len()))?;
+        for (i, p) in protos.iter().enumerate() {
+            self.check_arg(line, name, args, i, "D_PROTO_ARG", p, Type::is_int)?;
+        }
+        Ok(())
+    }
+
+    /// The format and recorded arguments of printf-like actions (printf,
+    /// system, freopen), checked as DTrace does.
+    pub(super) fn printf_like(&mut self, f: &mut Fn, line: u32, name: &str, args: &[Expr]) -> R<(Vec<u8>, Vec<(u32, Type)>)> {
+        check_arity(line, name, args.len(), Arity::Varargs(1, None))?;
+        let fmt = match &args[0].kind {
+            ExprKind::Str(s) => s.clone(),
+            _ => {
+                let m = format!(
+                    "{}( ) argument #1 is incompatible with prototype:\n\tprototype: string constant\n\t argument: {}",
+                    name,
+                    self.env.sema.type_of(&args[0])?
+                );
+                return Err(CompileError::new(line, "D_PRINTF_ARG_FMT", m));
+            }
+        };
+        let wants_str = crate::lang::printf_check::string_args(&fmt);
+        let mut vals = Vec::new();
+        for (i, a) in args[1..].iter().enumerate() {
+            vals.push(self.record_value_as(f, a, wants_str.get(i).copied().unwrap_or(false))?);
+        }
+        let types: Vec<Type> = vals.iter().map(|v| v.1.clone()).collect();
+        crate::lang::printf_check::check_printf(&fmt, &types, name).map_err(|m| CompileError::new(line, "D_PRINTF_ARG_TYPE", m))?;
+        Ok((fmt, vals))
+    }
+
+    /// `freopen(fmt, ...)`: later output goes to the formatted file;
+    /// `freopen("")` restores the original output.
+    fn freopen(&mut self, f: &mut Fn, line: u32, args: &[Expr]) -> R<()> {
+        // DTrace marks "restore" with the format "." internally, so a
+        // literal "." is refused, and "" is checked as "." would be.
+        let (fmt, args) = match args.first().map(|a| &a.kind) {
+            Some(ExprKind::Str(s)) if s == b"." => {
+                return Err(CompileError::new(line, "D_FREOPEN_INVALID", "freopen( ) argument #1 cannot be \".\""));
+            }
+            Some(ExprKind::Str(s)) if s.is_empty() => {
+                let types = args[1..].iter().map(|a| self.env.sema.type_of(a)).collect::<R<Vec<_>>>()?;
+                crate::lang::printf_check::check_printf(b".", &types, "freopen").map_err(|m| CompileError::new(line, "D_PRINTF_ARG_TYPE", m))?;
+                (Vec::new(), Vec::new())
+            }
+            _ => self.printf_like(f, line, "freopen", args)?,
+        };
+        self.destructive(line, "freopen")?;
+        f.items.push(RecItem::Freopen { fmt, args });
+        Ok(())
+    }
+
+    /// `setopt(name [, value])`: the consumer sets the option when it
+    /// reaches the record. Both must be string constants here.
+    fn setopt(&mut self, f: &mut Fn, line: u32, args: &[Expr]) -> R<()> {
+        check_arity(line, "setopt", args.len(), Arity::Optional(1, 2))?;
+        let mut strs = Vec::new();
+        for i in 0..args.len() {
+            self.check_arg(line, "setopt", args, i, "D_PROTO_ARG", "char *", Type::is_strcompat)?;
+            match &args[i].kind {
+                ExprKind::Str(s) => strs.push(String::from_utf8_lossy(s).into_owned()),
+                _ => return Err(CompileError::new(line, "D_PROTO_ARG", format!("setopt( ) argument #{} must be a string constant", i + 1))),
+            }
+        }
+        let mut strs = strs.into_iter();
+        f.items.push(RecItem::Setopt { name: strs.next().unwrap_or_default(), value: strs.next() });
+        Ok(())
+    }
+
+    /// `tracemem(addr, size [, dynsize])`: `size` bytes of kernel memory
+    /// into the record (only `dynsize` when it is smaller).
+    fn tracemem(&mut self, f: &mut Fn, line: u32, args: &[Expr]) -> R<()> {
+        let name = "tracemem";
+        check_arity(line, name, args.len(), Arity::Varargs(2, Some(3)))?;
+        self.check_arg(line, name, args, 0, "D_TRACEMEM_ADDR", "pointer or integer", |t| {
+            t.is_scalar() || matches!(t, Type::Array(..))
+        })?;
+        self.check_arg(line, name, args, 1, "D_PROTO_ARG", "size_t", Type::is_int)?;
+        let size = match self.env.sema.const_eval(&args[1]) {
+            Some(n) if n > 0 => n,
+            _ => {
+                return Err(CompileError::new(
+                    line,
+                    "D_TRACEMEM_SIZE",
+                    "tracemem( ) argument #2 must be a non-zero positive integral constant expression",
+                ))
+            }
+        };
+        if size > TRACEMEM_MAX {
+            return Err(CompileError::new(line, "D_TRACEMEM_SIZE", format!("tracemem( ) argument #2 must be at most {}", TRACEMEM_MAX)));
+        }
+        let size = size as u32;
+        let dynsize = match args.get(2) {
+            Some(_) => {
+                self.check_arg(line, name, args, 2, "D_PROTO_ARG", "int", Type::is_int)?;
+                Some(self.record_value(f, &args[2])?.0)
+            }
+            None => None,
+        };
+        let off = f.rec_off;
+        f.rec_off += (size + 7) & !7;
+        let addr = self.expr(f, &args[0])?;
+        let n = self.alloc(f, line)?;
+        let a = &mut f.asm;
+        a.emit(Insn::mov64_imm(n, size as i32));
+        if let Some(d) = dynsize {
+            // Fewer bytes when dynsize < size (unsigned: a negative one does not count).
+            let keep = a.label();
+            a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_REC));
+            a.emit(Insn::ldx(BPF_DW, R2, R1, d as i16));
+            a.jmp_reg(BPF_JGE, R2, n, keep);
+            a.emit(Insn::mov64_reg(n, R2));
+            a.bind(keep);
+        }
+        a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_REC));
+        a.emit(Insn::alu64_imm(BPF_ADD, R1, off as i32));
+        a.emit(Insn::mov64_reg(R2, n));
+        a.emit(Insn::mov64_reg(R3, addr));
+        a.emit(Insn::call(H_READ_KERNEL));
+        self.fault_if(f, BPF_JSLT, R0, 0, FLT_BADADDR, Some(addr));
+        self.free(f, n);
+        self.free(f, addr);
+        f.items.push(RecItem::Tracemem { off, size, dynsize });
+        Ok(())
+    }
+
+    /// bpf_send_signal(sig) to the current process: `sig` in a register,
+    /// or SIGSTOP.
+    fn send_signal(f: &mut Fn, sig: Option<Reg>) {
+        let a = &mut f.asm;
+        match sig {
+            Some(r) => a.emit(Insn::mov64_reg(R1, r)),
+            None => a.emit(Insn::mov64_imm(R1, SIGSTOP)),
+        }
+        a.emit(Insn::call(H_SEND_SIGNAL));
+    }
+
+    /// Evaluates `e` (read as a string when `as_str`) into a fresh stack
+    /// slot, so several operands outlive helper calls without holding
+    /// registers.
+    fn spill(&mut self, f: &mut Fn, line: u32, e: &Expr, as_str: bool) -> R<i16> {
+        let r = if as_str { self.str_expr(f, e)? } else { self.expr(f, e)? };
+        let slot = self.stack_slot(f, line)?;
+        f.asm.emit(Insn::stx(BPF_DW, FP, r, slot));
+        self.free(f, r);
+        Ok(slot)
+    }
+
+    /// copyout() and copyoutstr() are destructive, and need a kernel that
+    /// lets BPF programs write user memory.
+    fn user_writes(&self, line: u32, name: &str) -> R<()> {
+        self.destructive(line, name)?;
+        if write_user_refused() {
+            return Err(CompileError::new(
+                line,
+                "D_UNSUPPORTED",
+                format!(
+                    "{}( ) is not available on this kernel: it refuses BPF programs the bpf_probe_write_user helper, as kernel lockdown (integrity or confidentiality mode) does",
+                    name
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// bpf_probe_write_user(*user, tmp + off, n), faulting on a bad user
+    /// address (n is in 1..=the bytes at tmp + off).
+    fn write_user(&mut self, f: &mut Fn, user: i16, off: u32, n: Reg) {
+        f.asm.emit(Insn::ldx(BPF_DW, R1, FP, user));
+        Self::tmp_ptr(f, R2, off);
+        f.asm.emit(Insn::mov64_reg(R3, n));
+        f.asm.emit(Insn::call(H_PROBE_WRITE_USER));
+        f.asm.emit(Insn::ldx(BPF_DW, R3, FP, user));
+        self.fault_if(f, BPF_JSLT, R0, 0, FLT_BADADDR, Some(R3));
+    }
+
+    /// `copyout(buf, addr, nbytes)`: nbytes of the kernel (D) buffer `buf`
+    /// to the current process's address `addr`.
+    fn copyout(&mut self, f: &mut Fn, line: u32, args: &[Expr]) -> R<()> {
+        let name = "copyout";
+        check_arity(line, name, args.len(), Arity::Exact(3))?;
+        self.check_arg(line, name, args, 0, "D_PROTO_ARG", "void *", |t| *t != Type::Void)?;
+        self.check_arg(line, name, args, 1, "D_PROTO_ARG", "uintptr_t", Type::is_scalar)?;
+        self.check_arg(line, name, args, 2, "D_PROTO_ARG", "size_t", Type::is_int)?;
+        let room = match self.env.sema.const_eval(&args[2]) {
+            Some(n) if n > COPYOUT_MAX as i64 => {
+                return Err(CompileError::new(line, "D_PROTO_ARG", format!("copyout( ) argument #3 must be at most {}", COPYOUT_MAX)))
+            }
+            Some(n) => n.max(1) as u32,
+            None => COPYOUT_MAX,
+        };
+        self.user_writes(line, name)?;
+        let buf = self.spill(f, line, &args[0], false)?;
+        let user = self.spill(f, line, &args[1], false)?;
+        let n = self.expr(f, &args[2])?;
+        let skip = f.asm.label();
+        // More than the scratch space holds: DTrace's out-of-scratch fault.
+        self.fault_if(f, BPF_JGT, n, room as i32, FLT_NOSCRATCH, Some(n));
+        f.asm.jmp_imm(BPF_JLT, n, 1, skip);
+        let off = self.tmp(f, room);
+        Self::tmp_ptr(f, R1, off);
+        let a = &mut f.asm;
+        a.emit(Insn::mov64_reg(R2, n));
+        a.emit(Insn::ldx(BPF_DW, R3, FP, buf));
+        a.emit(Insn::call(H_READ_KERNEL));
+        a.emit(Insn::ldx(BPF_DW, R3, FP, buf));
+        self.fault_if(f, BPF_JSLT, R0, 0, FLT_BADADDR, Some(R3));
+        self.write_user(f, user, off, n);
+        f.asm.bind(skip);
+        self.free(f, n);
+        Ok(())
+    }
+
+    /// `copyoutstr(str, addr, maxlen)`: the string and its NUL, at most
+    /// maxlen bytes, to the current process's address `addr`.
+    fn copyoutstr(&mut self, f: &mut Fn, line: u32, args: &[Expr]) -> R<()> {
+        let name = "copyoutstr";
+        check_arity(line, name, args.len(), Arity::Exact(3))?;
+        self.check_arg(line, name, args, 0, "D_PROTO_ARG", "char *", Type::is_strcompat)?;
+        self.check_arg(line, name, args, 1, "D_PROTO_ARG", "uintptr_t", Type::is_scalar)?;
+        self.check_arg(line, name, args, 2, "D_PROTO_ARG", "size_t", Type::is_int)?;
+        self.user_writes(line, name)?;
+        let strsize = self.strsize as i32;
+        let s = self.spill(f, line, &args[0], true)?;
+        let user = self.spill(f, line, &args[1], false)?;
+        let n = self.expr(f, &args[2])?;
+        let off = self.tmp(f, self.strsize);
+        Self::tmp_ptr(f, R1, off);
+        let a = &mut f.asm;
+        a.emit(Insn::mov64_imm(R2, strsize));
+        a.emit(Insn::ldx(BPF_DW, R3, FP, s));
+        a.emit(Insn::call(H_READ_KERNEL_STR));
+        a.emit(Insn::ldx(BPF_DW, R3, FP, s));
+        self.fault_if(f, BPF_JSLT, R0, 0, FLT_BADADDR, Some(R3));
+        // n = min(maxlen, length with NUL), within the buffer for the verifier.
+        let (skip, shorter, fits) = (f.asm.label(), f.asm.label(), f.asm.label());
+        let a = &mut f.asm;
+        a.jmp_reg(BPF_JLE, n, R0, shorter);
+        a.emit(Insn::mov64_reg(n, R0));
+        a.bind(shorter);
+        a.jmp_imm(BPF_JLT, n, 1, skip);
+        a.jmp_imm(BPF_JLE, n, strsize, fits);
+        a.emit(Insn::mov64_imm(n, strsize));
+        a.bind(fits);
+        self.write_user(f, user, off, n);
+        f.asm.bind(skip);
+        self.free(f, n);
+        Ok(())
+    }
+
+    /// The per-CPU chill() account (u64 interval start, u64 ns chilled),
+    /// created with the first chill().
+    fn chill_map(&mut self) -> usize {
+        match self.out.maps.iter().position(|m| m.name == "dt_chill") {
+            Some(i) => i,
+            None => self.add_map("dt_chill", sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, 16, 1),
+        }
+    }
+
+    /// `chill(ns)`: spins for ns nanoseconds. As in DTrace, more than
+    /// 500 ms of chill per CPU within one second is an illegal operation;
+    /// so is more than 200 ms in one call (the BPF loop budget, above).
+    fn chill(&mut self, f: &mut Fn, line: u32, args: &[Expr]) -> R<()> {
+        self.int_args(line, "chill", args, &["int"])?;
+        if let Some(ns) = self.env.sema.const_eval(&args[0]) {
+            if !(0..=CHILL_FIRING_MAX_NS).contains(&ns) {
+                return Err(CompileError::new(
+                    line,
+                    "D_PROTO_ARG",
+                    format!("chill( ) argument #1 must be between 0 and {} ns: BPF programs cannot spin longer in one probe firing", CHILL_FIRING_MAX_NS),
+                ));
+            }
+        }
+        self.destructive(line, "chill")?;
+        let map = self.chill_map();
+        let deadline = self.stack_slot(f, line)?;
+        let v = self.expr(f, &args[0])?;
+        self.fault_if(f, BPF_JGT, v, CHILL_FIRING_MAX_NS as i32, FLT_ILLOP, None);
+        let acct = self.alloc(f, line)?;
+        let a = &mut f.asm;
+        lookup_fixed(a, map);
+        a.jmp_imm(BPF_JEQ, R0, 0, f.clause_end.unwrap());
+        a.emit(Insn::mov64_reg(acct, R0));
+        a.emit(Insn::call(H_KTIME));
+        // A new interval once the current one is over.
+        let same = a.label();
+        a.emit(Insn::ldx(BPF_DW, R1, acct, 0));
+        a.emit(Insn::mov64_reg(R2, R0));
+        a.emit(Insn::alu64_reg(BPF_SUB, R2, R1));
+        a.jmp_imm(BPF_JLE, R2, CHILL_INTERVAL_NS, same);
+        a.emit(Insn::stx(BPF_DW, acct, R0, 0));
+        a.emit(Insn::st_imm(BPF_DW, acct, 8, 0));
+        a.bind(same);
+        a.emit(Insn::ldx(BPF_DW, R1, acct, 8));
+        a.emit(Insn::alu64_reg(BPF_ADD, R1, v));
+        self.fault_if(f, BPF_JGT, R1, CHILL_MAX_NS, FLT_ILLOP, None);
+        let a = &mut f.asm;
+        a.emit(Insn::stx(BPF_DW, acct, R1, 8));
+        a.emit(Insn::alu64_reg(BPF_ADD, R0, v));
+        a.emit(Insn::stx(BPF_DW, FP, R0, deadline));
+        self.free(f, v);
+        Self::spin(f, deadline, acct);
+        self.free(f, acct);
+        Ok(())
+    }
+
+    /// Spins until the clock passes the u64 at `deadline` (a stack slot),
+    /// or the kernel's loop budget is spent; `cnt` is a scratch register.
+    fn spin(f: &mut Fn, deadline: i16, cnt: Reg) {
+        let a = &mut f.asm;
+        let (top, reads, done) = (a.label(), a.label(), a.label());
+        a.bind(top);
+        a.jmp_imm(BPF_JCOND, R0, 0, done);
+        a.emit(Insn::mov64_imm(cnt, CHILL_READS));
+        a.bind(reads);
+        a.emit(Insn::call(H_KTIME));
+        a.emit(Insn::alu64_imm(BPF_SUB, cnt, 1));
+        a.jmp_imm(BPF_JNE, cnt, 0, reads);
+        a.emit(Insn::ldx(BPF_DW, R1, FP, deadline));
+        a.jmp_reg(BPF_JGE, R0, R1, done);
+        a.ja(top);
+        a.bind(done);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arity_messages_follow_dtrace() {
+        let msg = |n, a| check_arity(1, "f", n, a).unwrap_err().msg;
+        assert_eq!(msg(1, Arity::Exact(0)), "f( ) prototype mismatch: 1 arg passed, 0 expected");
+        assert_eq!(msg(0, Arity::Optional(1, 2)), "f( ) prototype mismatch: 0 args passed, at least 1 expected");
+        assert_eq!(msg(3, Arity::Optional(1, 2)), "f( ) prototype mismatch: 3 args passed, at most 2 expected");
+        assert_eq!(msg(1, Arity::Varargs(2, Some(3))), "f( ) prototype mismatch: 1 arg passed, 2 expected");
+        assert_eq!(msg(4, Arity::Varargs(2, Some(3))), "f( ) prototype mismatch: 4 args passed, at most 3 expected");
+        assert!(check_arity(1, "f", 9, Arity::Varargs(1, None)).is_ok());
     }
 }
