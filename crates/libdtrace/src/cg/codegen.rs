@@ -29,6 +29,7 @@ type R<T> = Result<T, CompileError>;
 mod memory;
 mod spec;
 mod actions;
+mod print;
 mod subr;
 
 // Helper function ids.

@@ -118,6 +118,9 @@ pub enum RecItem {
     Normalize { agg: usize, off: u32 },
     Denormalize { agg: usize },
     Setopt { name: String, value: Option<String> },
+    /// print(): the value's address (u64) at `off`, then `size` bytes of it
+    /// for a struct or a pointer to one; a scalar value itself otherwise.
+    Print { off: u32, ty: Type, size: u32 },
     /// commit(id) / discard(id): the id is a u64 at `off`.
     Commit { off: u32 },
     Discard { off: u32 },

@@ -26,6 +26,7 @@ pub mod agg;
 mod cfmt;
 pub mod ksyms;
 pub mod output;
+pub mod print;
 pub mod printf;
 pub mod records;
 pub mod usyms;

@@ -44,6 +44,8 @@ pub struct Consumer<'a> {
     syms: Symbols,
     /// The file freopen() sends output to (None: the session's output).
     redirect: Option<std::fs::File>,
+    /// Kernel types for print() (read on first use).
+    types: crate::lang::ctypes::TypeEnv,
 }
 
 #[derive(Default)]
@@ -124,6 +126,7 @@ impl<'a> Consumer<'a> {
             last_probe: None,
             syms: Symbols::default(),
             redirect: None,
+            types: Default::default(),
         }
     }
 
@@ -251,6 +254,7 @@ impl<'a> Consumer<'a> {
                 RecItem::Freopen { fmt, args } => self.freopen(rec, epid_no, disc, fmt, args, &mut buf, out),
                 RecItem::Ftruncate => self.ftruncate(&mut buf, out),
                 RecItem::Tracemem { off, size, dynsize } => actions::tracemem(&mut buf, rec, *off, *size, *dynsize),
+                RecItem::Print { off, ty, size } => self.print(&mut buf, rec, *off as usize, ty, *size as usize),
                 RecItem::Commit { off } => spec_ops.push((u64_at(rec, *off as usize) as u32, true)),
                 RecItem::Discard { off } => spec_ops.push((u64_at(rec, *off as usize) as u32, false)),
             }
@@ -282,6 +286,24 @@ impl<'a> Consumer<'a> {
         }
         s.bytes += size as u64;
         s.out.extend_from_slice(&text);
+    }
+
+    /// print(): a struct with its members, else `(type)value`.
+    fn print(&self, buf: &mut Vec<u8>, rec: &[u8], off: usize, ty: &Type, size: usize) {
+        if size > 0 {
+            let bytes = rec.get(off + 8..off + 8 + size).unwrap_or(&[]);
+            super::print::print_struct(buf, ty, u64_at(rec, off), bytes, &self.types);
+            return;
+        }
+        let text = match self.value(rec, off, ty) {
+            Value::Str(s) => format!("\"{}\"", String::from_utf8_lossy(s.split(|&c| c == 0).next().unwrap_or(&[]))),
+            v if matches!(ty, Type::Ptr(_)) => format!("0x{:x}", v.as_u64()),
+            v => match ty {
+                Type::Int { signed: true, .. } => (v.as_u64() as i64).to_string(),
+                _ => v.as_u64().to_string(),
+            },
+        };
+        super::print::print_scalar(buf, ty, &text);
     }
 
     /// Speculative drops since the last call.

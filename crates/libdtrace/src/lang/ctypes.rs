@@ -86,9 +86,31 @@ impl TypeEnv {
                     offset_bits: m.offset_bits as u64,
                     bits: m.bitfield_size,
                     ty: convert(btf, m.ty, 0),
+                    type_name: btf_type_name(btf, m.ty),
                 })
             }
             CompositeSrc::Incomplete => None,
+        }
+    }
+
+    /// The direct members of a struct or union, in order (an anonymous
+    /// member has the name ""), for print().
+    pub fn fields(&self, c: &Composite) -> Vec<Field> {
+        match &c.src {
+            CompositeSrc::User(fields) => fields.clone(),
+            CompositeSrc::Incomplete => Vec::new(),
+            CompositeSrc::Btf(id) => {
+                let Some(btf) = self.btf() else { return Vec::new() };
+                btf.members(TypeId(*id))
+                    .map(|(name, m)| Field {
+                        name: name.to_string(),
+                        offset_bits: m.offset_bits as u64,
+                        bits: m.bitfield_size,
+                        ty: convert(btf, m.ty, 0),
+                        type_name: btf_type_name(btf, m.ty),
+                    })
+                    .collect()
+            }
         }
     }
 
@@ -131,7 +153,7 @@ impl TypeEnv {
 
     /// Lays out a struct (members one after another, each aligned) or a
     /// union (all at offset 0), as C does.
-    fn declare_composite(&self, base: &str, members: &[Decl]) -> Result<(), String> {
+    fn declare_composite(&self, base: &str, members: &[Decl]) -> Result<Type, String> {
         let is_union = base.starts_with("union");
         let tag = base.split_once(' ').map(|(_, t)| t).unwrap_or("").to_string();
         let mut fields = Vec::new();
@@ -139,7 +161,11 @@ impl TypeEnv {
         let mut size = 0u64;
         let mut align = 1u64;
         for m in members {
-            let mty = self.resolve(&m.ty)?;
+            // A member may itself be a struct or union written inline.
+            let mty = match &m.ty.members {
+                Some(inner) => self.declare_composite(&m.ty.base, inner)?,
+                None => self.resolve(&m.ty)?,
+            };
             for n in &m.names {
                 let mut t = mty.clone();
                 for _ in 0..n.pointers {
@@ -154,17 +180,33 @@ impl TypeEnv {
                 let a = t.align().max(1);
                 let sz = t.size(0);
                 let at = if is_union { 0 } else { off.div_ceil(a) * a };
-                fields.push(Field { name: n.name.clone(), offset_bits: at * 8, bits: 0, ty: t });
+                let mut type_name = m.ty.base.trim().to_string();
+                if n.pointers > 0 {
+                    type_name = format!("{} {}", type_name, "*".repeat(n.pointers as usize));
+                }
+                for d in &n.dims {
+                    type_name = format!("{} [{}]", type_name, d);
+                }
+                fields.push(Field { name: n.name.clone(), offset_bits: at * 8, bits: 0, ty: t, type_name });
                 off = at + sz;
                 size = size.max(off);
                 align = align.max(a);
             }
         }
         let size = size.div_ceil(align) * align;
-        let c = Composite { name: tag.clone(), is_union, size, src: CompositeSrc::User(fields) };
-        self.tags.borrow_mut().insert(tag, Rc::new(c));
-        Ok(())
+        let c = Rc::new(Composite { name: tag.clone(), is_union, size, src: CompositeSrc::User(fields) });
+        if !tag.is_empty() {
+            self.tags.borrow_mut().insert(tag, c.clone());
+        }
+        Ok(Type::Struct(c))
     }
+}
+
+/// A kernel type's name as print() shows it: typedef names kept,
+/// anonymous structs and unions as plain `struct`/`union`.
+fn btf_type_name(btf: &Btf, id: TypeId) -> String {
+    let s = btf.type_to_string(id);
+    s.replace("struct (anon)", "struct").replace("union (anon)", "union")
 }
 
 /// `vmlinux`task_struct` names a kernel type by module; one kernel here.

@@ -71,6 +71,8 @@ pub struct Field {
     /// Width of a bitfield; 0 for ordinary members.
     pub bits: u32,
     pub ty: Type,
+    /// The type as declared (typedef names kept), for print().
+    pub type_name: String,
 }
 
 impl Type {

@@ -95,6 +95,7 @@ impl<'a> Gen<'a> {
             }
             "setopt" => self.setopt(f, line, args)?,
             "tracemem" => self.tracemem(f, line, args)?,
+            "print" => self.print(f, line, args)?,
             "raise" => {
                 self.int_args(line, name, args, &["int"])?;
                 self.destructive(line, name)?;
