@@ -125,6 +125,10 @@ fn apply_pragma(words: &[String], line: u32, opts: &mut Options) -> Result<(), C
     let [d, o, args @ ..] = words else {
         return Ok(());
     };
+    if d == "D" && !["attributes", "binding", "depends_on", "error", "ident", "line", "option"].contains(&o.as_str()) {
+        // dt_pragma(): an unknown `#pragma D` directive.
+        return Err(CompileError::new(line, "D_PRAGMA_INVAL", format!("invalid D pragma: {}", o)));
+    }
     if d != "D" || o != "option" {
         return Ok(());
     }

@@ -123,6 +123,8 @@ pub enum StorageClass {
     Inline,
     Extern,
     Static,
+    /// `register` or `auto`: not appropriate in D.
+    Register,
 }
 
 /// A type as written: `int`, `unsigned long long`, `char *`, `struct foo`,

@@ -17,6 +17,8 @@ pub struct TypeEnv {
     typedefs: RefCell<HashMap<String, Type>>,
     /// Enumerators declared in the script, with their values.
     pub enumerators: RefCell<HashMap<String, i64>>,
+    /// `enum` tags declared with enumerators in the script.
+    enum_tags: RefCell<std::collections::HashSet<String>>,
 }
 
 /// Nesting limit when following kernel type chains (malformed BTF).
@@ -116,17 +118,41 @@ impl TypeEnv {
 
     /// Records a script's declaration of types: `struct s { ... };`,
     /// `typedef T name;`, `enum e { A, B };`.
-    pub fn declare(&self, d: &Decl, eval: &dyn Fn(&super::ast::Expr) -> Option<i64>) -> Result<(), String> {
+    /// Errors are DTrace's tag and message. `is_global` tells whether a
+    /// name is already a D identifier (an enumerator may not reuse one).
+    pub fn declare(
+        &self,
+        d: &Decl,
+        eval: &dyn Fn(&super::ast::Expr) -> Option<i64>,
+        is_global: &dyn Fn(&str) -> bool,
+    ) -> Result<(), (&'static str, String)> {
         if let Some(members) = &d.ty.members {
             if let Some(rest) = d.ty.base.strip_prefix("enum") {
-                let _ = rest;
+                let tag = rest.trim();
+                if !tag.is_empty() && !self.enum_tags.borrow_mut().insert(tag.to_string()) {
+                    return Err(("D_DECL_TYPERED", format!("type redeclared: enum {}", tag)));
+                }
                 let mut next = 0i64;
                 for m in members {
                     if let Some(n) = m.names.first() {
+                        if n.name.contains('`') {
+                            return Err(("D_DECL_SCOPE", format!("D scoping operator may not be used in an enumerator name ({})", n.name)));
+                        }
                         let v = match &m.init {
-                            Some(e) => eval(e).ok_or_else(|| format!("enumerator {} must be assigned an integral constant expression", n.name))?,
+                            Some(e) => match e.kind {
+                                super::ast::ExprKind::Ident(ref i) if self.enumerators.borrow().contains_key(i) => self.enumerators.borrow()[i],
+                                _ => eval(e).ok_or_else(|| {
+                                    ("D_DECL_ENCONST", format!("enumerator '{}' must be assigned to an integral constant expression", n.name))
+                                })?,
+                            },
                             None => next,
                         };
+                        if v > i32::MAX as i64 || v < i32::MIN as i64 {
+                            return Err(("D_DECL_ENOFLOW", format!("enumerator '{}' value overflows INT_MAX ({})", n.name, i32::MAX)));
+                        }
+                        if self.enumerators.borrow().contains_key(&n.name) || is_global(&n.name) {
+                            return Err(("D_DECL_IDRED", format!("identifier redeclared: {}", n.name)));
+                        }
                         self.enumerators.borrow_mut().insert(n.name.clone(), v);
                         next = v + 1;
                     }
@@ -136,7 +162,7 @@ impl TypeEnv {
             }
         }
         if d.class == StorageClass::Typedef {
-            let base = self.resolve_base(&d.ty.base)?;
+            let base = self.resolve_base(&d.ty.base).map_err(|m| ("D_TYPE_ERR", m))?;
             for n in &d.names {
                 let mut t = base.clone();
                 for _ in 0..n.pointers {
@@ -153,9 +179,12 @@ impl TypeEnv {
 
     /// Lays out a struct (members one after another, each aligned) or a
     /// union (all at offset 0), as C does.
-    fn declare_composite(&self, base: &str, members: &[Decl]) -> Result<Type, String> {
+    fn declare_composite(&self, base: &str, members: &[Decl]) -> Result<Type, (&'static str, String)> {
         let is_union = base.starts_with("union");
         let tag = base.split_once(' ').map(|(_, t)| t).unwrap_or("").to_string();
+        if !tag.is_empty() && self.tags.borrow().get(&tag).is_some_and(|c| c.src != CompositeSrc::Incomplete) {
+            return Err(("D_DECL_TYPERED", format!("type redeclared: {}", base)));
+        }
         let mut fields = Vec::new();
         let mut off = 0u64;
         let mut size = 0u64;
@@ -164,7 +193,7 @@ impl TypeEnv {
             // A member may itself be a struct or union written inline.
             let mty = match &m.ty.members {
                 Some(inner) => self.declare_composite(&m.ty.base, inner)?,
-                None => self.resolve(&m.ty)?,
+                None => self.resolve(&m.ty).map_err(|e| ("D_TYPE_ERR", e))?,
             };
             for n in &m.names {
                 let mut t = mty.clone();
@@ -175,7 +204,7 @@ impl TypeEnv {
                     t = Type::Array(Box::new(t), dim as u32);
                 }
                 if fields.iter().any(|f: &Field| f.name == n.name) {
-                    return Err(format!("duplicate {} member {}", if is_union { "union" } else { "struct" }, n.name));
+                    return Err(("D_DECL_TYPE", format!("duplicate {} member {}", if is_union { "union" } else { "struct" }, n.name)));
                 }
                 let a = t.align().max(1);
                 let sz = t.size(0);

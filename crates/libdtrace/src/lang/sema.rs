@@ -208,6 +208,8 @@ pub struct AggVar {
     pub id: usize,
     pub keys: Vec<Type>,
     pub func: AggFunc,
+    /// Where the aggregation was first assigned.
+    pub line: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -419,10 +421,10 @@ impl<'a> Sema<'a> {
             match item {
                 Item::Clause(c) => {
                     if let Some(pr) = &c.predicate {
-                        self.walk(pr)?;
+                        self.walk(pr).map_err(|e| e.in_region("predicate"))?;
                     }
                     for s in &c.body {
-                        self.walk_stmt(s)?;
+                        self.walk_stmt(s).map_err(|e| e.in_region("action list"))?;
                     }
                 }
                 Item::Decl(d) => self.declare_decl(d)?,
@@ -433,20 +435,75 @@ impl<'a> Sema<'a> {
     }
 
     fn declare_decl(&mut self, d: &Decl) -> R<()> {
+        let fail = |tag: &'static str, m: String| Err(CompileError::new(d.line, tag, m));
+        if matches!(d.class, StorageClass::Static | StorageClass::Register) {
+            return fail("D_DECL_BADCLASS", "specified storage class not appropriate in D".into());
+        }
         if d.class == StorageClass::Inline {
-            if let (Some(n), Some(init)) = (d.names.first(), &d.init) {
+            let Some(n) = d.names.first() else {
+                return fail("D_DECL_USELESS", "inline declaration requires a name".into());
+            };
+            if let Some(kind) = self.global_ident_kind(&n.name) {
+                return fail(
+                    "D_DECL_IDRED",
+                    format!(
+                        "identifier redefined: {}\n\t current: inline definition\n\tprevious: {} {}",
+                        n.name,
+                        kind,
+                        if self.inlines.contains_key(&n.name) { "inline" } else { "" }
+                    ),
+                );
+            }
+            if let Some(init) = &d.init {
+                let it = self.type_of(init)?;
+                if n.assoc_keys.is_empty() {
+                    let dt = self.resolve_type(&d.ty, d.line)?;
+                    if dt == Type::Void && n.pointers == 0 {
+                        return fail("D_DECL_VOIDOBJ", format!("cannot declare void inline: {}", n.name));
+                    }
+                    let dt = (0..n.pointers).fold(dt, |t, _| Type::Ptr(Box::new(t)));
+                    let ok = if dt.is_str() || it.is_str() {
+                        dt.is_str() && it.is_strcompat()
+                    } else {
+                        (dt.is_int() && it.is_int()) || (dt.decayed().is_scalar() && it.decayed().is_scalar() && !dt.is_int()) || dt == it
+                    };
+                    if !ok {
+                        return fail("D_OP_INCOMPAT", format!("inline {} definition uses incompatible types: \"{}\" = \"{}\"", n.name, dt, it));
+                    }
+                }
                 self.inlines.insert(n.name.clone(), init.clone());
             }
             return Ok(());
         }
+        if d.names.is_empty() && d.ty.members.is_none() && !["struct ", "union ", "enum "].iter().any(|p| d.ty.base.starts_with(p)) {
+            return fail("D_DECL_USELESS", "useless declaration".into());
+        }
+        for n in &d.names {
+            if n.name.contains('`') {
+                return fail("D_DECL_SCOPE", format!("D scoping operator may not be used in a declaration name ({})", n.name));
+            }
+        }
         if d.class == StorageClass::Typedef || d.ty.members.is_some() {
-            self.types.declare(d, &|e| self.const_eval(e)).map_err(|m| CompileError::new(d.line, "D_DECL_TYPE", m))?;
+            let globals = |n: &str| self.global_ident_kind(n).is_some();
+            self.types.declare(d, &|e| self.const_eval(e), &globals).map_err(|(tag, m)| CompileError::new(d.line, tag, m))?;
         }
         if d.class == StorageClass::Typedef || d.names.is_empty() {
             return Ok(());
         }
         let base = self.resolve_type(&d.ty, d.line)?;
         for n in &d.names {
+            if n.dims.contains(&0) {
+                return fail("D_DECL_ARRNULL", format!("array declaration requires array dimension or tuple signature: {}", n.name));
+            }
+            if builtin_type(&n.name).is_some() {
+                return fail("D_DECL_IDRED", format!("built-in identifier redeclared: {}", n.name));
+            }
+            if !n.assoc_keys.is_empty() && d.class == StorageClass::ThisVar {
+                return fail("D_DECL_LOCASSC", format!("associative arrays may not be declared as local variables: {}", n.name));
+            }
+            if base == Type::Void && n.pointers == 0 {
+                return fail("D_DECL_VOIDOBJ", format!("cannot have void object: {}", n.name));
+            }
             let mut t = base.clone();
             for _ in 0..n.pointers {
                 t = Type::Ptr(Box::new(t));
@@ -472,9 +529,36 @@ impl<'a> Sema<'a> {
             for k in &n.assoc_keys {
                 keys.push(self.resolve_type(k, d.line)?);
             }
+            let kind = |c: VarClass| if c == VarClass::Assoc { "associative array" } else { "scalar" };
+            let prev = [VarClass::Global, VarClass::Assoc]
+                .into_iter()
+                .filter(|_| matches!(class, VarClass::Global | VarClass::Assoc))
+                .chain(std::iter::once(class).filter(|c| matches!(c, VarClass::SelfVar | VarClass::ThisVar)))
+                .find_map(|c| self.syms.var(c, &n.name).map(|v| (c, v.ty.clone(), v.keys.clone())));
+            if let Some((pc, pt, pk)) = prev {
+                if pc != class || pt != t || pk != keys {
+                    return fail(
+                        "D_DECL_IDRED",
+                        format!("identifier redeclared: {}\n\t current: {} {}\n\tprevious: {} {}", n.name, kind(class), t, kind(pc), pt),
+                    );
+                }
+            }
             self.syms.declare(class, &n.name, t, keys);
         }
         Ok(())
+    }
+
+    /// What a global identifier already names, in DTrace's words, if anything.
+    fn global_ident_kind(&self, n: &str) -> Option<&'static str> {
+        if builtin_type(n).is_some() || self.syms.var(VarClass::Global, n).is_some() || self.inlines.contains_key(n) {
+            Some("scalar")
+        } else if self.syms.var(VarClass::Assoc, n).is_some() {
+            Some("associative array")
+        } else if self.types.enumerators.borrow().contains_key(n) {
+            Some("enumerator")
+        } else {
+            None
+        }
     }
 
     fn walk_stmt(&mut self, s: &Stmt) -> R<()> {
@@ -498,6 +582,12 @@ impl<'a> Sema<'a> {
             ExprKind::Assign { op, lhs, rhs } => {
                 self.walk(rhs)?;
                 let rt = self.type_of(rhs)?;
+                if let Ok(lt @ Type::Array(..)) = self.type_of(lhs) {
+                    if !lt.is_str() {
+                        let optext = op.map_or("=".to_string(), |o| format!("{}=", binop_text(o)));
+                        return Err(CompileError::new(e.line, "D_OP_ARRFUN", format!("operator {} may not be applied to operand of type \"{}\"", optext, lt)));
+                    }
+                }
                 // A char array is stored as a string; other arrays and
                 // structs would need copies of kernel memory.
                 let rt = match rt {
@@ -526,7 +616,7 @@ impl<'a> Sema<'a> {
                                 }
                                 let kt = keys.iter().map(|k| self.type_of(k).map(|t| t.promoted_for_storage())).collect::<R<Vec<_>>>()?;
                                 if self.syms.var(VarClass::Global, n).is_some() {
-                                    return Err(CompileError::new(e.line, "D_OP_INCOMPAT", format!("{} is a scalar, not an associative array", n)));
+                                    return Err(CompileError::new(e.line, "D_IDENT_BADREF", format!("scalar '{}' may not be referenced as associative array", n)));
                                 }
                                 self.syms.declare(VarClass::Assoc, n, rt.promoted_for_storage(), kt);
                             }
@@ -631,7 +721,11 @@ impl<'a> Sema<'a> {
                 AggFunc::Llquantize { factor: factor as u16, low: low as u16, high: high as u16, nsteps: nsteps as u16 }
             }
             _ => {
-                return Err(CompileError::new(line, "D_AGG_FUNC", format!("failed to resolve {}: Unknown aggregating function", func)));
+                if is_action(func) || subroutine_type(func).is_some() || stack_type(func, &[], self).ok().flatten().is_some() {
+                    let disp = if name.is_empty() { "@".to_string() } else { format!("@{}", name) };
+                    return Err(CompileError::new(line, "D_AGG_FUNC", format!("{} must be assigned the result of an aggregating function", disp)));
+                }
+                return Err(CompileError::new(line, "D_FUNC_UNDEF", format!("undefined function name: {}", func)));
             }
             },
         };
@@ -645,6 +739,13 @@ impl<'a> Sema<'a> {
         let disp = if name.is_empty() { "@".to_string() } else { format!("@{}", name) };
         if let Some(a) = self.syms.agg(name) {
             if a.func.name() != f.name() || a.func != f {
+                if a.func.name() != f.name() {
+                    return Err(CompileError::new(
+                        line,
+                        "D_AGG_REDEF",
+                        format!("aggregation redefined: {d}\n\t current: {d} = {}( )\n\tprevious: {d} = {}( ) : line {}", func, a.func.name(), a.line, d = disp),
+                    ));
+                }
                 return Err(CompileError::new(line, "D_AGG_REDEF", format!("{} redefined as {}( ): previously defined as {}( )", disp, func, a.func.name())));
             }
             if a.keys != kt {
@@ -653,7 +754,7 @@ impl<'a> Sema<'a> {
             return Ok(());
         }
         let id = self.syms.aggs.len();
-        self.syms.aggs.push(AggVar { name: name.to_string(), id, keys: kt, func: f });
+        self.syms.aggs.push(AggVar { name: name.to_string(), id, keys: kt, func: f, line });
         self.syms.agg_index.insert(name.to_string(), id);
         Ok(())
     }
@@ -733,6 +834,10 @@ impl<'a> Sema<'a> {
             },
             ExprKind::Agg(n) => err("D_AGG_SCALAR", format!("aggregation @{} cannot be used as a value", n)),
             ExprKind::Index { base, keys } => match &base.kind {
+                ExprKind::ThisVar(n) => err("D_ARR_LOCAL", format!("local variables may not be used as associative arrays: {}", n)),
+                ExprKind::SelfVar(n) if self.syms.var(VarClass::SelfVar, n).is_some_and(|v| v.ty.target().is_none()) => {
+                    err("D_IDENT_BADREF", format!("scalar '{}' may not be referenced as associative array", n))
+                }
                 ExprKind::Ident(n) if n == "args" => {
                     if keys.len() != 1 {
                         return err("D_ARGS_MULTI", "args[ ] may not be referenced using a tuple".into());
@@ -747,8 +852,8 @@ impl<'a> Sema<'a> {
                         Some(v) => {
                             if v.keys.len() != keys.len() {
                                 return err(
-                                    "D_ARR_BADREF",
-                                    format!("{}[ ] used with {} key{} but declared with {}", n, keys.len(), if keys.len() == 1 { "" } else { "s" }, v.keys.len()),
+                                    "D_PROTO_LEN",
+                                    format!("{}[ ] prototype mismatch: {} arg{} passed, {} expected", n, keys.len(), if keys.len() == 1 { "" } else { "s" }, v.keys.len()),
                                 );
                             }
                             for (i, (k, kt)) in keys.iter().zip(&v.keys).enumerate() {
@@ -783,7 +888,7 @@ impl<'a> Sema<'a> {
                         }
                     }
                     if elem == Type::Void {
-                        return err("D_DEREF_VOID", "cannot dereference a pointer to void".into());
+                        return err("D_DEREF_VOID", "cannot dereference pointer to void".into());
                     }
                     Ok(elem)
                 }
@@ -811,10 +916,23 @@ impl<'a> Sema<'a> {
                 }
                 match subroutine_type(name) {
                     Some(t) => Ok(t),
-                    None => err("D_IDENT_UNDEF", format!("failed to resolve {}: Unknown function name", name)),
+                    None if matches!(
+                        name.as_str(),
+                        "count" | "sum" | "avg" | "min" | "max" | "stddev" | "quantize" | "lquantize" | "llquantize"
+                    ) =>
+                    {
+                        err("D_CG_EXPR", format!("aggregating function {}( ) may not be called from a D expression (D program context required)", name))
+                    }
+                    None => match self.global_ident_kind(name) {
+                        Some(kind) => err("D_FUNC_IDKIND", format!("{} '{}' may not be referenced as a function", kind, name)),
+                        None => err("D_FUNC_UNDEF", format!("undefined function name: {}", name)),
+                    },
                 }
             }
             ExprKind::Unary { op, expr } => {
+                if *op == UnOp::AddrOf && matches!(expr.kind, ExprKind::Agg(_)) {
+                    return err("D_ADDROF_VAR", "cannot take address of dynamic variable".into());
+                }
                 let t = self.type_of(expr)?;
                 match op {
                     UnOp::Not => {
@@ -823,29 +941,51 @@ impl<'a> Sema<'a> {
                         }
                         Ok(Type::INT)
                     }
-                    UnOp::Neg | UnOp::Plus | UnOp::BitNot => {
+                    UnOp::Neg | UnOp::Plus => {
                         if !t.is_int() {
-                            let o = match op {
-                                UnOp::Neg => "-",
-                                UnOp::Plus => "+",
-                                _ => "~",
-                            };
-                            return err("D_OP_INT", format!("operator {} requires an operand of integral type", o));
+                            let o = if *op == UnOp::Neg { "-" } else { "+" };
+                            return err("D_OP_ARITH", format!("operator {} requires an operand of arithmetic type", o));
+                        }
+                        Ok(t.promoted())
+                    }
+                    UnOp::BitNot => {
+                        if !t.is_int() {
+                            return err("D_OP_INT", "operator ~ requires an operand of integral type".into());
                         }
                         Ok(t.promoted())
                     }
                     UnOp::PreInc | UnOp::PreDec | UnOp::PostInc | UnOp::PostDec => {
+                        let o = if matches!(op, UnOp::PreInc | UnOp::PostInc) { "++" } else { "--" };
                         if !t.is_scalar() {
-                            return err("D_OP_SCALAR", "operator ++ or -- requires an operand of scalar type".into());
+                            return err("D_OP_SCALAR", format!("operator {} requires operand of scalar type", o));
+                        }
+                        if !is_lvalue(expr) && !matches!(expr.kind, ExprKind::Unary { op: UnOp::Deref, .. } | ExprKind::Member { .. } | ExprKind::Arrow { .. }) {
+                            return err("D_OP_LVAL", format!("operator {} requires modifiable lvalue as an operand", o));
                         }
                         Ok(t)
                     }
                     UnOp::Deref => match t {
                         Type::Ptr(p) | Type::Array(p, _) if *p != Type::Void => Ok(*p),
-                        Type::Ptr(_) => err("D_DEREF_VOID", "cannot dereference a pointer to void".into()),
-                        _ => err("D_DEREF_NONPTR", "operator * requires an operand of pointer type".into()),
+                        Type::Ptr(_) => err("D_DEREF_VOID", "cannot dereference pointer to void".into()),
+                        _ => err("D_DEREF_NONPTR", "cannot dereference non-pointer type".into()),
                     },
                     UnOp::AddrOf => {
+                        let dynamic = match &expr.kind {
+                            ExprKind::Ident(n) => !n.contains('`'),
+                            ExprKind::SelfVar(_) | ExprKind::ThisVar(_) | ExprKind::Agg(_) => true,
+                            ExprKind::Index { base, .. } => matches!(&base.kind, ExprKind::Ident(n) if n != "args" && self.syms.var(VarClass::Assoc, n).is_some()),
+                            _ => false,
+                        };
+                        if dynamic {
+                            return err("D_ADDROF_VAR", "cannot take address of dynamic variable".into());
+                        }
+                        if matches!(
+                            expr.kind,
+                            ExprKind::Int { .. } | ExprKind::Char(_) | ExprKind::Str(_) | ExprKind::Binary { .. } | ExprKind::Call { .. } | ExprKind::Cast { .. } | ExprKind::Ternary { .. } | ExprKind::Assign { .. }
+                        ) || matches!(&expr.kind, ExprKind::Unary { op, .. } if *op != UnOp::Deref)
+                        {
+                            return err("D_ADDROF_LVAL", "unacceptable operand for unary & operator".into());
+                        }
                         if !matches!(expr.kind, ExprKind::Member { .. } | ExprKind::Arrow { .. } | ExprKind::Unary { op: UnOp::Deref, .. })
                             && !matches!(&expr.kind, ExprKind::Index { base, .. } if self.type_of(base).map_or(false, |t| t.target().is_some()))
                         {
@@ -857,8 +997,22 @@ impl<'a> Sema<'a> {
             }
             ExprKind::Binary { op, lhs, rhs } => {
                 let (a, b) = (self.type_of(lhs)?, self.type_of(rhs)?);
+                if matches!(op, BinOp::Div | BinOp::Mod) && self.const_eval(rhs) == Some(0) {
+                    return err("D_DIV_ZERO", "expression contains division by zero".into());
+                }
                 match op {
-                    BinOp::Comma => Ok(b),
+                    BinOp::Comma => {
+                        if is_action_call(lhs) || is_action_call(rhs) {
+                            return err("D_OP_ACT", "operator , operands cannot be actions".into());
+                        }
+                        Ok(b)
+                    }
+                    BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::Shl | BinOp::Shr | BinOp::Mod if !a.is_int() || !b.is_int() => {
+                        err("D_OP_INT", format!("operator {} requires operands of integral type", binop_text(*op)))
+                    }
+                    BinOp::Mul | BinOp::Div if !a.is_int() || !b.is_int() => {
+                        err("D_OP_ARITH", format!("operator {} requires operands of arithmetic type", binop_text(*op)))
+                    }
                     BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                         // A string compares with a string, `char *` or
                         // `char []` (D's "string-compatible" types).
@@ -895,8 +1049,18 @@ impl<'a> Sema<'a> {
             }
             ExprKind::Assign { op, lhs, rhs } => {
                 let (a, b) = (self.type_of(lhs)?, self.type_of(rhs)?);
+                let optext = match op {
+                    Some(o) => format!("{}=", binop_text(*o)),
+                    None => "=".to_string(),
+                };
                 if !is_lvalue(lhs) {
-                    return err("D_OP_LVAL", "operator = requires a writable variable as its left-hand operand".into());
+                    return err("D_OP_LVAL", format!("operator {} requires modifiable lvalue as an operand", optext));
+                }
+                if matches!(op, Some(BinOp::Div | BinOp::Mod)) && self.const_eval(rhs) == Some(0) {
+                    return err("D_DIV_ZERO", "expression contains division by zero".into());
+                }
+                if matches!(a, Type::Array(..)) && !a.is_str() {
+                    return err("D_OP_ARRFUN", format!("operator {} may not be applied to operand of type \"{}\"", optext, a));
                 }
                 if (a.is_str() && !b.is_strcompat()) || (!a.is_str() && b.is_str()) || (op.is_some() && a.is_str()) {
                     return err("D_OP_INCOMPAT", format!("operands have incompatible types: \"{}\" = \"{}\"", a, b));
@@ -907,11 +1071,14 @@ impl<'a> Sema<'a> {
             ExprKind::Ternary { cond, then, els } => {
                 let c = self.type_of(cond)?;
                 if !c.is_scalar() {
-                    return err("D_OP_SCALAR", "operator ?: requires a scalar as its first operand".into());
+                    return err("D_OP_SCALAR", "operator ?: expression must be of scalar type".into());
                 }
                 let (a, b) = (self.type_of(then)?, self.type_of(els)?);
                 if a.is_str() != b.is_str() || a.is_aggregate() || b.is_aggregate() {
                     return err("D_OP_INCOMPAT", format!("operator ?: operands must have compatible types"));
+                }
+                if is_action_call(then) || is_action_call(els) {
+                    return err("D_OP_ACT", "action cannot be used in a conditional context".into());
                 }
                 if a.is_str() {
                     Ok(Type::Str)
@@ -946,7 +1113,8 @@ impl<'a> Sema<'a> {
                 let t = self.type_of(expr)?;
                 match &t {
                     Type::Ptr(p) if matches!(**p, Type::Struct(_)) => Ok(self.member_of(p, member, line, "->")?.ty),
-                    _ => err("D_OP_PTR", format!("operator -> cannot be applied to type \"{}\"; must be applied to a struct or union pointer", t)),
+                    Type::Ptr(p) => err("D_OP_SOU", format!("operator -> cannot be applied to pointer to type \"{}\"; must be applied to a struct or union pointer", p)),
+                    _ => err("D_OP_PTR", "operator -> must be applied to a pointer".into()),
                 }
             }
             ExprKind::Xlate { .. } => err("D_UNSUPPORTED", "translators are not supported yet".into()),
@@ -961,7 +1129,7 @@ impl<'a> Sema<'a> {
             ExprKind::Offsetof { ty, member } => {
                 let t = self.resolve_type(ty, e.line)?;
                 if !matches!(t, Type::Struct(_)) {
-                    return Err(CompileError::new(e.line, "D_OFFSETOF_TYPE", format!("offsetof( ) first argument must be a struct or union type, not {}", t)));
+                    return Err(CompileError::new(e.line, "D_OFFSETOF_TYPE", "offsetof operand must be a struct or union type"));
                 }
                 let f = self.member_of(&t, member, e.line, "offsetof")?;
                 if f.bits != 0 {
@@ -1018,6 +1186,11 @@ impl Type {
     pub fn promoted_for_storage(&self) -> Type {
         self.clone()
     }
+}
+
+/// A call of an action (`trace()`, `printf()`, ...), which has no value.
+fn is_action_call(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::Call { name, .. } if is_action(name))
 }
 
 pub fn is_lvalue(e: &Expr) -> bool {
