@@ -995,12 +995,7 @@ impl<'a> Gen<'a> {
         };
         let a = &mut f.asm;
         if user {
-            a.emit(Insn::stx(BPF_DW, FP, R2, SLOT_B));
-            a.emit(Insn::call(H_PID_TGID));
-            a.emit(Insn::alu64_imm(BPF_RSH, R0, 32));
-            a.emit(Insn::ldx(BPF_DW, R2, FP, SLOT_B));
-            a.emit(Insn::stx(BPF_DW, R2, R0, 0));
-            a.emit(Insn::alu64_imm(BPF_ADD, R2, 8));
+            store_pid_at(a, R2);
         }
         a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_CTX));
         // A kernel stack gets one spare frame (see Consumer::value).
@@ -1014,12 +1009,7 @@ impl<'a> Gen<'a> {
     fn store_sym(f: &mut Fn, kind: crate::lang::types::SymKind, addr: Reg) {
         let a = &mut f.asm;
         if kind.user() {
-            a.emit(Insn::stx(BPF_DW, FP, R1, SLOT_B));
-            a.emit(Insn::call(H_PID_TGID));
-            a.emit(Insn::alu64_imm(BPF_RSH, R0, 32));
-            a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_B));
-            a.emit(Insn::stx(BPF_DW, R1, R0, 0));
-            a.emit(Insn::alu64_imm(BPF_ADD, R1, 8));
+            store_pid_at(a, R1);
         }
         a.emit(Insn::stx(BPF_DW, R1, addr, 0));
     }
@@ -2345,6 +2335,17 @@ fn lookup_fixed(a: &mut Asm, map: usize) {
     a.emit(Insn::mov64_reg(R2, FP));
     a.emit(Insn::alu64_imm(BPF_ADD, R2, SLOT_ZERO as i32));
     a.emit(Insn::call(H_MAP_LOOKUP));
+}
+
+/// Stores the current process id at `[reg]` and advances `reg` past it
+/// (user stacks and symbols are recorded with their process). Clobbers r0.
+fn store_pid_at(a: &mut Asm, reg: Reg) {
+    a.emit(Insn::stx(BPF_DW, FP, reg, SLOT_B));
+    a.emit(Insn::call(H_PID_TGID));
+    a.emit(Insn::alu64_imm(BPF_RSH, R0, 32));
+    a.emit(Insn::ldx(BPF_DW, reg, FP, SLOT_B));
+    a.emit(Insn::stx(BPF_DW, reg, R0, 0));
+    a.emit(Insn::alu64_imm(BPF_ADD, reg, 8));
 }
 
 /// Increments a per-CPU drop counter (clobbers r0-r5).

@@ -3,7 +3,7 @@
 //! kernel's types read from BTF (`/sys/kernel/btf/vmlinux`) on first use.
 
 use super::ast::{Decl, StorageClass, TypeName};
-use super::types::{base_type, decorate, Composite, CompositeSrc, Field, Type};
+use super::types::{base_type, declarator_type, decorate, Composite, CompositeSrc, Field, Type};
 use crate::kernel::btf::{Btf, Kind, TypeId};
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
@@ -164,14 +164,7 @@ impl TypeEnv {
         if d.class == StorageClass::Typedef {
             let base = self.resolve_base(&d.ty.base).map_err(|m| ("D_TYPE_ERR", m))?;
             for n in &d.names {
-                let mut t = base.clone();
-                for _ in 0..n.pointers {
-                    t = Type::Ptr(Box::new(t));
-                }
-                for &dim in n.dims.iter().rev() {
-                    t = Type::Array(Box::new(t), dim as u32);
-                }
-                self.typedefs.borrow_mut().insert(n.name.clone(), t);
+                self.typedefs.borrow_mut().insert(n.name.clone(), declarator_type(base.clone(), n));
             }
         }
         Ok(())
@@ -196,13 +189,7 @@ impl TypeEnv {
                 None => self.resolve(&m.ty).map_err(|e| ("D_TYPE_ERR", e))?,
             };
             for n in &m.names {
-                let mut t = mty.clone();
-                for _ in 0..n.pointers {
-                    t = Type::Ptr(Box::new(t));
-                }
-                for &dim in n.dims.iter().rev() {
-                    t = Type::Array(Box::new(t), dim as u32);
-                }
+                let t = declarator_type(mty.clone(), n);
                 if fields.iter().any(|f: &Field| f.name == n.name) {
                     return Err(("D_DECL_TYPE", format!("duplicate {} member {}", if is_union { "union" } else { "struct" }, n.name)));
                 }

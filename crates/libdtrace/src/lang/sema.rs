@@ -504,13 +504,7 @@ impl<'a> Sema<'a> {
             if base == Type::Void && n.pointers == 0 {
                 return fail("D_DECL_VOIDOBJ", format!("cannot have void object: {}", n.name));
             }
-            let mut t = base.clone();
-            for _ in 0..n.pointers {
-                t = Type::Ptr(Box::new(t));
-            }
-            for &dim in n.dims.iter().rev() {
-                t = Type::Array(Box::new(t), dim as u32);
-            }
+            let t = super::types::declarator_type(base.clone(), n);
             // Global arrays of scalars live in the globals map; structs in
             // global, self-> and associative array variables (members are
             // assigned one by one); this-> structs would need stack space.

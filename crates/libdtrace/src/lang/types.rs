@@ -219,6 +219,18 @@ pub fn decorate(mut base: Type, t: &TypeName) -> Type {
     base
 }
 
+/// The type a declarator makes of a base type: `*x[2]` is an array of two
+/// pointers to the base.
+pub fn declarator_type(mut base: Type, d: &super::ast::Declarator) -> Type {
+    for _ in 0..d.pointers {
+        base = Type::Ptr(Box::new(base));
+    }
+    for &dim in d.dims.iter().rev() {
+        base = Type::Array(Box::new(base), dim as u32);
+    }
+    base
+}
+
 /// D's own type names: C's base types, the typedefs of D's standard
 /// headers, `string`.
 pub fn base_type(name: &str) -> Option<Type> {
