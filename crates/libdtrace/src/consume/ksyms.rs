@@ -61,7 +61,10 @@ impl SymbolTable {
             let (Some(a), Some(ty), Some(name)) = (it.next(), it.next(), it.next()) else { continue };
             let module = it.next().and_then(|m| m.strip_prefix('[')?.strip_suffix(']')).unwrap_or("vmlinux");
             let (Ok(addr), Some(rank)) = (u64::from_str_radix(a, 16), rank(ty)) else { continue };
-            if addr == 0 {
+            // __pfx_/__cfi_ mark the padding before functions (6.2+ with
+            // call-depth tracking or CFI): not functions of their own, so a
+            // return address there belongs to the function before.
+            if addr == 0 || name.starts_with("__pfx_") || name.starts_with("__cfi_") {
                 continue;
             }
             // A module's symbols are listed together: try the last one first.
@@ -133,6 +136,14 @@ ffffffffc0201100 t mod_fn2\t[ext4]
 
     fn a(addr: u64) -> String {
         addr2str(&Table(SymbolTable::parse(KALLSYMS)), addr)
+    }
+
+    #[test]
+    fn padding_symbols_are_not_functions() {
+        let t = SymbolTable::parse("ffffffff81000000 T foo\nffffffff81000030 T __pfx_bar\nffffffff81000040 T bar\n");
+        let s = t.lookup(0xffffffff81000038).unwrap();
+        assert_eq!(s.name.as_deref(), Some("foo"));
+        assert_eq!(t.lookup(0xffffffff81000040).unwrap().name.as_deref(), Some("bar"));
     }
 
     #[test]
