@@ -474,7 +474,7 @@ pub fn run(
         if last_drop_check.elapsed() >= Duration::from_millis(1000) {
             check_drops(&mut ring, &mut consumer, &loaded, out, &mut drops, opts);
             report_spec_drops(&mut consumer, opts);
-            check_recursion(c, &mut loaded, &mut misses_seen);
+            check_recursion(c, &prep.catalog, &mut loaded, &mut misses_seen);
             last_drop_check = Instant::now();
         }
         let _ = out.flush();
@@ -497,7 +497,7 @@ pub fn run(
     report_spec_drops(&mut consumer, opts);
     for (p, n) in c.programs.iter().zip(loaded.recursion_misses()) {
         if n > 0 {
-            crate::note!("dtrace: {} firing{} of {} missed: the probe fired again on a CPU where it was already running", n, if n == 1 { "" } else { "s" }, program_desc(p));
+            crate::note!("dtrace: {} firing{} of {} missed: the probe fired again on a CPU where it was already running", n, if n == 1 { "" } else { "s" }, program_desc(p, &prep.catalog));
         }
     }
     consumer.print_all_aggregations(&loaded, out);
@@ -510,13 +510,13 @@ pub fn run(
 const RECURSION_LIMIT_PER_SEC: u64 = 100_000;
 
 /// Auto-disables programs whose probes keep recursing.
-fn check_recursion(c: &Compiled, l: &mut Loaded, seen: &mut [u64]) {
+fn check_recursion(c: &Compiled, cat: &Catalog, l: &mut Loaded, seen: &mut [u64]) {
     let now = l.recursion_misses();
     for (i, n) in now.iter().enumerate() {
         if n.saturating_sub(seen[i]) > RECURSION_LIMIT_PER_SEC {
             crate::note!(
                 "dtrace: disabling the probes of {}: {} re-entered firings in one second",
-                program_desc(&c.programs[i]),
+                program_desc(&c.programs[i], cat),
                 n - seen[i]
             );
             l.detach_program(i);
@@ -525,13 +525,19 @@ fn check_recursion(c: &Compiled, l: &mut Loaded, seen: &mut [u64]) {
     }
 }
 
-fn program_desc(p: &crate::cg::layout::ProgSpec) -> String {
+/// A program as the user knows it: the probe it serves (fentry programs
+/// and timers serve one), or the provider's probes it shares.
+fn program_desc(p: &crate::cg::layout::ProgSpec, cat: &Catalog) -> String {
     match &p.attach {
         Attach::FbtEntry => format!("fbt:::entry ({} probes)", p.probes.len()),
         Attach::FbtReturn => format!("fbt:::return ({} probes)", p.probes.len()),
         Attach::SysEnter => "syscall:::entry".into(),
         Attach::SysExit => "syscall:::return".into(),
-        a => format!("{:?}", a),
+        Attach::Begin => "dtrace:::BEGIN".into(),
+        Attach::End => "dtrace:::END".into(),
+        Attach::Fentry { probe, .. } | Attach::Timer { probe, .. } => {
+            cat.get(*probe).map_or_else(|| format!("probe {}", probe), |q| q.full_name())
+        }
     }
 }
 
