@@ -1,7 +1,8 @@
 # fbt on the 6.1 kernel (kprobes and fentry work there), 2 vCPUs:
 # exact counts with both backends, entry/return pairs (self->ts latency
 # with quantize), the return value, arguments (typed args[] from BTF:
-# args[0]->f_path.dentry->d_name.name of vfs_read is the file read), probefunc/probemod from a
+# args[0]->f_path.dentry->d_name.name of vfs_read is the file read),
+# caller (vfs_read is called from ksys_read), probefunc/probemod from a
 # shared kprobe program, and -l.
 source ./lib.sh
 vm_run linux 2 '
@@ -22,6 +23,8 @@ dt typed_args_kprobe -x fbtbackend=kprobe -q -n "fbt::vfs_read:entry,fbt::vfs_wr
 dt typed_return -q -n "fbt::vfs_read:entry /pid == \$target/ { self->one = args[2] == 1; }
     fbt::vfs_read:return /self->one/ { @[args[1] == 1 ? \"one byte\" : \"other\"] = count(); self->one = 0; }
     END { printa(\"%s %@d\\n\", @); }" -c "$WORKLOAD read 30"
+dt caller_fentry -q -n "fbt::vfs_read:entry /pid == \$target && arg2 == 1/ { @[func(caller)] = count(); }" -c "$WORKLOAD read 5"
+dt caller_kprobe -x fbtbackend=kprobe -q -n "fbt::vfs_read:entry /pid == \$target && arg2 == 1/ { @[func(caller)] = count(); }" -c "$WORKLOAD read 5"
 echo "== list"
 $DTRACE -l -n "fbt::vfs_read:" | sed "s/^ *[0-9][0-9]* /   ID /"
 '

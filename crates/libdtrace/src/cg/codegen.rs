@@ -980,11 +980,21 @@ impl<'a> Gen<'a> {
     /// for a user stack the process id and then its program counters.
     /// Unused frames are zero (bpf_get_stack clears the rest).
     fn get_stack(f: &mut Fn, user: bool, frames: u32) {
-        // Frames of the probe machinery before the probe site: from BEGIN
-        // and END our program; from a raw tracepoint our program, bpf_trace_runN and __bpf_trace_<event>;
-        // from fentry our program and the trampoline (then the function
-        // itself, as fbt shows it); from fexit also the function, so the
-        // stack starts at the caller, as a return probe's does.
+        if user {
+            store_pid_at(&mut f.asm, R2);
+        }
+        // A kernel stack gets one spare frame (see Consumer::value).
+        Self::stack_frames(f, user, frames + !user as u32);
+    }
+
+    /// bpf_get_stack() of `frames` program counters to the address in r2,
+    /// from the probe site. Skipped: the probe machinery's frames — from
+    /// BEGIN and END our program; from a raw tracepoint our program,
+    /// bpf_trace_runN and __bpf_trace_<event>; from fentry our program and
+    /// the trampoline (then the function itself, as fbt shows it); from
+    /// fexit also the function, so the stack starts at the caller, as a
+    /// return probe's does.
+    fn stack_frames(f: &mut Fn, user: bool, frames: u32) {
         let skip = match f.attach {
             _ if user => 0,
             Attach::SysEnter | Attach::SysExit => 3,
@@ -994,12 +1004,8 @@ impl<'a> Gen<'a> {
             _ => 0,
         };
         let a = &mut f.asm;
-        if user {
-            store_pid_at(a, R2);
-        }
         a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_CTX));
-        // A kernel stack gets one spare frame (see Consumer::value).
-        a.emit(Insn::mov64_imm(R3, 8 * (frames + !user as u32) as i32));
+        a.emit(Insn::mov64_imm(R3, 8 * frames as i32));
         a.emit(Insn::mov64_imm(R4, if user { BPF_F_USER_STACK } else { skip }));
         a.emit(Insn::call(H_GET_STACK));
     }
@@ -1747,7 +1753,23 @@ impl<'a> Gen<'a> {
                 a.emit(Insn::ldx(BPF_W, r, FP, SLOT_B));
                 normalize(a, r, 4, true);
             }
-            "ipl" | "caller" | "ucaller" | "zonename" | "cwd" | "root" | "curpsinfo" | "curlwpsinfo" | "uregs" => {
+            "caller" | "ucaller" => {
+                // The pc just before the probe: the frame after the probed
+                // function's own for a function entry; a return probe's
+                // stack starts at the caller already. ucaller: the user pc.
+                let user = n == "ucaller";
+                let idx = match f.attach {
+                    Attach::FbtEntry | Attach::Fentry { ret: false, .. } if !user => 1,
+                    _ => 0,
+                };
+                let off = self.tmp(f, 16);
+                Self::tmp_ptr(f, R2, off);
+                f.asm.emit(Insn::st_imm(BPF_DW, R2, 8 * idx, 0));
+                Self::stack_frames(f, user, 2);
+                Self::tmp_ptr(f, r, off);
+                f.asm.emit(Insn::ldx(BPF_DW, r, r, 8 * idx));
+            }
+            "ipl" | "zonename" | "cwd" | "root" | "curpsinfo" | "curlwpsinfo" | "uregs" => {
                 return Err(CompileError::new(line, "D_UNSUPPORTED", format!("built-in variable {} is not supported yet", n)));
             }
             _ => return Err(CompileError::new(line, "D_IDENT_UNDEF", format!("failed to resolve {}: Unknown variable name", n))),
