@@ -35,4 +35,5 @@ check 'BEGIN { y = &(1 + 2); }'
 check 'int a[5]; int b[5]; BEGIN { a = b; }'  # pointers/err.D_OP_ARRFUN.ArrayAssignment.d
 check 'BEGIN { x = 1; y = x->a; }'        # pointers/err.D_OP_PTR.NonPointerAccess.d
 check 'BEGIN { x = (int *)0; y = x->a; }' # pointers/err.D_OP_SOU.badpointer.d
+check 'BEGIN { p = (void *)0; q = p + 1; }'  # pointers/err.D_OP_INCOMPAT.VoidPointerArith.d
 check 'BEGIN { x = (int)"a"; }'           # types/err.D_CAST_INVAL.badcast.d

@@ -7,7 +7,7 @@
 
 BEGIN
 {
-	this->p = alloca(16);
+	this->p = (char *)alloca(16);
 	printf("zeroed: \"%s\"\n", stringof(this->p));
 	bcopy("hello", this->p, 5);
 	printf("copied: \"%s\"\n", stringof(this->p));
@@ -18,7 +18,7 @@ BEGIN
 
 BEGIN
 {
-	this->q = alloca(8);
+	this->q = (char *)alloca(8);
 	/* One byte past the end of what the clause allocated. */
 	bcopy("abcdefgh", this->q + 1, 8);
 	printf("not reached\n");
@@ -26,7 +26,7 @@ BEGIN
 
 BEGIN
 {
-	this->r = alloca(8);
+	this->r = (char *)alloca(8);
 	bcopy("abcd", 0, 4);
 	printf("not reached\n");
 }

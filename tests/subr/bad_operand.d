@@ -18,7 +18,7 @@ BEGIN
 
 BEGIN
 {
-	this->a = alloca(16);
+	this->a = (char *)alloca(16);
 	trace(inet_ntop(3, this->a));
 }
 

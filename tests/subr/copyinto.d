@@ -7,7 +7,7 @@
 syscall::openat:entry
 /pid == $target && copyinstr(arg1) == "/nonexistent/subr-copyinto"/
 {
-	this->buf = alloca(16);
+	this->buf = (char *)alloca(16);
 	copyinto(arg1, 12, this->buf);
 	printf("%s\n", stringof(this->buf));
 	self->done = 1;
@@ -16,7 +16,7 @@ syscall::openat:entry
 syscall::openat:entry
 /self->done/
 {
-	this->buf = alloca(8);
+	this->buf = (char *)alloca(8);
 	copyinto(8, 4, this->buf);
 }
 

@@ -1030,6 +1030,11 @@ impl<'a> Sema<'a> {
                             return Ok(a.promoted());
                         }
                         let (pa, pb) = (a.decayed(), b.decayed());
+                        // No arithmetic on void pointers: the pointee has no size.
+                        let void_ptr = |t: &Type| matches!(t, Type::Ptr(p) if **p == Type::Void);
+                        if matches!(op, BinOp::Add | BinOp::Sub) && (void_ptr(&pa) || void_ptr(&pb)) {
+                            return err("D_OP_INCOMPAT", format!("operands have incompatible types: \"{}\" {} \"{}\"", a, binop_text(*op), b));
+                        }
                         match (op, &pa, &pb) {
                             (BinOp::Sub, Type::Ptr(_), Type::Ptr(_)) => Ok(Type::LONG),
                             (BinOp::Add | BinOp::Sub, Type::Ptr(_), _) | (BinOp::Add, _, Type::Ptr(_)) => Ok(arith_result(&pa, &pb)),
