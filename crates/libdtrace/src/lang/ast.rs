@@ -112,6 +112,8 @@ pub struct Declarator {
     /// lists key types in `assoc_keys` instead.
     pub dims: Vec<u64>,
     pub assoc_keys: Vec<TypeName>,
+    /// A struct member's bit-field width (`int x : 3`); 0 otherwise.
+    pub bits: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -179,7 +179,9 @@ impl TypeEnv {
             return Err(("D_DECL_TYPERED", format!("type redeclared: {}", base)));
         }
         let mut fields = Vec::new();
-        let mut off = 0u64;
+        // In bits: bit-fields pack into units of their type, as C (GCC on
+        // x86-64) lays them out; a field never straddles such a unit.
+        let mut boff = 0u64;
         let mut size = 0u64;
         let mut align = 1u64;
         for m in members {
@@ -195,7 +197,18 @@ impl TypeEnv {
                 }
                 let a = t.align().max(1);
                 let sz = t.size(0);
-                let at = if is_union { 0 } else { off.div_ceil(a) * a };
+                let at_bits = match (is_union, n.bits) {
+                    (true, _) => 0,
+                    (false, 0) => boff.div_ceil(8 * a) * 8 * a,
+                    (false, w) => {
+                        let unit = 8 * sz;
+                        if boff % unit + w as u64 > unit {
+                            boff.div_ceil(unit) * unit
+                        } else {
+                            boff
+                        }
+                    }
+                };
                 let mut type_name = m.ty.base.trim().to_string();
                 if n.pointers > 0 {
                     type_name = format!("{} {}", type_name, "*".repeat(n.pointers as usize));
@@ -203,9 +216,10 @@ impl TypeEnv {
                 for d in &n.dims {
                     type_name = format!("{} [{}]", type_name, d);
                 }
-                fields.push(Field { name: n.name.clone(), offset_bits: at * 8, bits: 0, ty: t, type_name });
-                off = at + sz;
-                size = size.max(off);
+                fields.push(Field { name: n.name.clone(), offset_bits: at_bits, bits: n.bits, ty: t, type_name });
+                let end = at_bits + if n.bits > 0 { n.bits as u64 } else { 8 * sz };
+                boff = end;
+                size = size.max(end.div_ceil(8));
                 align = align.max(a);
             }
         }

@@ -534,7 +534,7 @@ impl<'a> Parser<'a> {
             }
             self.expect_op("]")?;
         }
-        Ok(Declarator { name, pointers, dims, assoc_keys })
+        Ok(Declarator { name, pointers, dims, assoc_keys, bits: 0 })
     }
 
     /// An array dimension: an integer constant expression.
@@ -637,10 +637,10 @@ impl<'a> Parser<'a> {
             let mut names = Vec::new();
             if !self.peek_is_op(";")? {
                 loop {
-                    let d = self.declarator()?;
+                    let mut d = self.declarator()?;
                     if self.peek_is_op(":")? {
                         let colon = self.next()?;
-                        self.bitfield(&ty, &d.name, colon.line)?;
+                        d.bits = self.bitfield(&ty, &d.name, colon.line)?;
                     }
                     names.push(d);
                     if !self.eat_op(",")? {
@@ -654,9 +654,8 @@ impl<'a> Parser<'a> {
         Ok(v)
     }
 
-    /// `name : width` in a struct: DTrace's checks on the width, then an
-    /// error, as bit-field members are not implemented here.
-    fn bitfield(&mut self, ty: &TypeName, name: &str, line: u32) -> PResult<()> {
+    /// `name : width` in a struct: the width, with DTrace's checks.
+    fn bitfield(&mut self, ty: &TypeName, name: &str, line: u32) -> PResult<u32> {
         let e = self.ternary()?;
         let width = fold_const(&e).filter(|&v| v != 0 && v <= i64::MAX as u64 && !matches!(e.kind, ExprKind::Unary { op: UnOp::Neg, .. }));
         let Some(width) = width else {
@@ -669,7 +668,7 @@ impl<'a> Parser<'a> {
         if width > bits {
             return Err(CompileError::new(line, "D_DECL_BFSIZE", format!("bit-field too big for type: {}", name)));
         }
-        Err(CompileError::new(line, "D_UNSUPPORTED", format!("bit-field members are not supported yet: {}", name)))
+        Ok(width as u32)
     }
 
     /// `{ A, B = 5, ... }` of an enum, after the `{` (see `TypeName::members`).
@@ -688,7 +687,7 @@ impl<'a> Parser<'a> {
             v.push(Decl {
                 class: StorageClass::None,
                 ty: TypeName { base: "int".into(), members: None, pointers: 0, dims: Vec::new() },
-                names: vec![Declarator { name, pointers: 0, dims: Vec::new(), assoc_keys: Vec::new() }],
+                names: vec![Declarator { name, pointers: 0, dims: Vec::new(), assoc_keys: Vec::new(), bits: 0 }],
                 init,
                 line: t.line,
             });
@@ -1679,7 +1678,7 @@ mod tests {
     }
 
     fn dn(name: &str) -> Declarator {
-        Declarator { name: name.into(), pointers: 0, dims: vec![], assoc_keys: vec![] }
+        Declarator { name: name.into(), pointers: 0, dims: vec![], assoc_keys: vec![], bits: 0 }
     }
 
     #[test]

@@ -143,10 +143,34 @@ impl<'a> Gen<'a> {
             e = expr;
         }
         let field = field.expect("a member");
-        if field.bits != 0 {
-            return Err(CompileError::new(line, "D_OP_WRITE", "bit-field members of D variables cannot be assigned yet"));
-        }
         let base = self.struct_var_for_write(f, line, e)?;
+        if field.bits != 0 {
+            // Read-modify-write of the unit of the field's type holding it.
+            let Type::Int { size, .. } = field.ty else { unreachable!("bit-fields are integers") };
+            let unit_bits = 8 * size as u64;
+            let unit_off = off_bits / unit_bits * unit_bits;
+            let pos = (off_bits - unit_off) as i32;
+            let ones = if field.bits >= 64 { u64::MAX } else { (1u64 << field.bits) - 1 };
+            let width = match size {
+                1 => BPF_B,
+                2 => BPF_H,
+                4 => BPF_W,
+                _ => BPF_DW,
+            };
+            let a = &mut f.asm;
+            let at = (unit_off / 8) as i16;
+            a.emit(Insn::ldx(width, R1, base, at));
+            emit_ld64(a, R2, !(ones << pos));
+            a.emit(Insn::alu64_reg(BPF_AND, R1, R2));
+            a.emit(Insn::mov64_reg(R3, v));
+            emit_ld64(a, R2, ones);
+            a.emit(Insn::alu64_reg(BPF_AND, R3, R2));
+            a.emit(Insn::alu64_imm(BPF_LSH, R3, pos));
+            a.emit(Insn::alu64_reg(BPF_OR, R1, R3));
+            a.emit(Insn::stx(width, base, R1, at));
+            self.free(f, base);
+            return Ok(());
+        }
         let width = match field.ty {
             Type::Int { size: 1, .. } => BPF_B,
             Type::Int { size: 2, .. } => BPF_H,
