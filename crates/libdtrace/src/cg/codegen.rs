@@ -182,7 +182,8 @@ pub fn compile(env: &CgEnv, clauses: &[ClauseIn]) -> R<Compiled> {
 }
 
 /// Programs larger than this are split (clauses are independent, so any
-/// run of them can be a program of its own): jumps reach ±32767
+/// run of them can be a program of its own, attached to the same point
+/// and run in order; not for timers, see `program_split`): jumps reach ±32767
 /// instructions, the kernel lengthens some on load, and the verifier's
 /// time grows faster than linearly with size.
 const MAX_PROG_INSNS: usize = 8192;
@@ -436,6 +437,13 @@ impl<'a> Gen<'a> {
             Ok(()) => self.out.programs.last().is_some_and(|p| p.insns.len() > MAX_PROG_INSNS),
             Err(e) => e.tag == "D_PROG",
         };
+        // Each program of a profile/tick probe would get its own timer,
+        // and their firings would drift apart: one program, however large.
+        if matches!(attach, Attach::Timer { .. }) {
+            return r.map_err(|e| {
+                CompileError::nowhere("D_PROG", format!("{}: the clauses of one profile or tick probe must fit in one BPF program; move some of them to another probe", e.msg))
+            });
+        }
         if !too_big || members.len() < 2 {
             return r;
         }
