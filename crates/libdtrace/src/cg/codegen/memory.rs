@@ -98,13 +98,7 @@ impl<'a> Gen<'a> {
             }
             return Ok(r);
         }
-        let width = match size {
-            1 => BPF_B,
-            2 => BPF_H,
-            4 => BPF_W,
-            _ => BPF_DW,
-        };
-        a.emit(Insn::ldx(width, r, FP, SLOT_B));
+        a.emit(Insn::ldx(width_of(size), r, FP, SLOT_B));
         normalize(a, r, size as u8, signed);
         Ok(r)
     }
@@ -117,13 +111,8 @@ impl<'a> Gen<'a> {
             return Err(CompileError::new(line, "D_OP_WRITE", "kernel memory cannot be written: operator = requires a D variable as its left-hand operand"));
         }
         let (addr, p) = self.place(f, lhs)?;
-        let width = match p.ty {
-            Type::Int { size: 1, .. } => BPF_B,
-            Type::Int { size: 2, .. } => BPF_H,
-            Type::Int { size: 4, .. } => BPF_W,
-            Type::Int { .. } | Type::Ptr(_) => BPF_DW,
-            _ => return Err(CompileError::new(line, "D_OP_WRITE", format!("elements of type {} cannot be assigned", p.ty))),
-        };
+        let width = scalar_width(&p.ty)
+            .ok_or_else(|| CompileError::new(line, "D_OP_WRITE", format!("elements of type {} cannot be assigned", p.ty)))?;
         f.asm.emit(Insn::stx(width, addr, v, 0));
         self.free(f, addr);
         Ok(())
@@ -151,12 +140,7 @@ impl<'a> Gen<'a> {
             let unit_off = off_bits / unit_bits * unit_bits;
             let pos = (off_bits - unit_off) as i32;
             let ones = if field.bits >= 64 { u64::MAX } else { (1u64 << field.bits) - 1 };
-            let width = match size {
-                1 => BPF_B,
-                2 => BPF_H,
-                4 => BPF_W,
-                _ => BPF_DW,
-            };
+            let width = width_of(size as u32);
             let a = &mut f.asm;
             let at = (unit_off / 8) as i16;
             a.emit(Insn::ldx(width, R1, base, at));
@@ -171,13 +155,8 @@ impl<'a> Gen<'a> {
             self.free(f, base);
             return Ok(());
         }
-        let width = match field.ty {
-            Type::Int { size: 1, .. } => BPF_B,
-            Type::Int { size: 2, .. } => BPF_H,
-            Type::Int { size: 4, .. } => BPF_W,
-            Type::Int { .. } | Type::Ptr(_) => BPF_DW,
-            _ => return Err(CompileError::new(line, "D_OP_WRITE", format!("members of type {} cannot be assigned yet", field.ty))),
-        };
+        let width = scalar_width(&field.ty)
+            .ok_or_else(|| CompileError::new(line, "D_OP_WRITE", format!("members of type {} cannot be assigned yet", field.ty)))?;
         f.asm.emit(Insn::stx(width, base, v, (off_bits / 8) as i16));
         self.free(f, base);
         Ok(())
@@ -335,5 +314,24 @@ impl<'a> Gen<'a> {
                 a.emit(Insn::alu64_reg(BPF_ADD, l, r));
             }
         }
+    }
+}
+
+/// The load/store width of a value of `size` bytes (1, 2, 4 or 8).
+fn width_of(size: u32) -> u8 {
+    match size {
+        1 => BPF_B,
+        2 => BPF_H,
+        4 => BPF_W,
+        _ => BPF_DW,
+    }
+}
+
+/// The store width of a scalar (integer or pointer); None for others.
+fn scalar_width(t: &Type) -> Option<u8> {
+    match t {
+        Type::Int { size, .. } => Some(width_of(*size as u32)),
+        Type::Ptr(_) => Some(BPF_DW),
+        _ => None,
     }
 }
