@@ -149,7 +149,10 @@ fn open_or_die(path: &str, flags: libc::c_int) -> libc::c_int {
 fn do_getppid(n: u64) {
     // DTRACE_WORKLOAD_RATE=R paces the calls at R per second (benchmarks
     // compare tracers at the same event rate).
-    let rate: u64 = std::env::var("DTRACE_WORKLOAD_RATE").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
+    let rate: u64 = std::env::var("DTRACE_WORKLOAD_RATE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     let start = std::time::Instant::now();
     for i in 0..n {
         if rate > 0 && i % 100 == 0 {

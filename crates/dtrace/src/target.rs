@@ -17,8 +17,10 @@ impl Child {
     /// DTrace's -c does: nothing the child did before exec (fork, exec
     /// itself) is traced, and it runs no code of its own until `release`.
     pub fn spawn(cmd: &str) -> Result<Child, String> {
-        let words: Vec<std::ffi::CString> =
-            cmd.split_whitespace().map(|w| std::ffi::CString::new(w).unwrap_or_default()).collect();
+        let words: Vec<std::ffi::CString> = cmd
+            .split_whitespace()
+            .map(|w| std::ffi::CString::new(w).unwrap_or_default())
+            .collect();
         if words.is_empty() {
             return Err("failed to execute : empty command".into());
         }
@@ -54,7 +56,11 @@ impl Child {
             }
         }
         unsafe { libc::close(fds[1]) };
-        let mut child = Child { pid, held: false, done: false };
+        let mut child = Child {
+            pid,
+            held: false,
+            done: false,
+        };
         let mut st = 0;
         loop {
             let r = unsafe { libc::waitpid(pid, &mut st, libc::WUNTRACED) };
@@ -143,7 +149,11 @@ impl Grabbed {
     pub fn new(pid: i32) -> Result<Grabbed, String> {
         let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) } as i32;
         if fd < 0 {
-            return Err(format!("failed to grab pid {}: {}", pid, std::io::Error::last_os_error()));
+            return Err(format!(
+                "failed to grab pid {}: {}",
+                pid,
+                std::io::Error::last_os_error()
+            ));
         }
         Ok(Grabbed { pid, pidfd: fd })
     }
@@ -155,7 +165,11 @@ impl Target for Grabbed {
     }
     fn release(&mut self) {}
     fn exited(&mut self) -> bool {
-        let mut p = libc::pollfd { fd: self.pidfd, events: libc::POLLIN, revents: 0 };
+        let mut p = libc::pollfd {
+            fd: self.pidfd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
         unsafe { libc::poll(&mut p, 1, 0) > 0 }
     }
 }

@@ -418,7 +418,8 @@ fn check_requirements(case: &Case) -> Result<Requirements, String> {
             }
             "write_user" => {
                 if !write_user_allowed() {
-                    reasons.push("kernel refuses bpf_probe_write_user (kernel lockdown)".to_string());
+                    reasons
+                        .push("kernel refuses bpf_probe_write_user (kernel lockdown)".to_string());
                 }
             }
             "btf" => {

@@ -245,9 +245,17 @@ fn unsupported(why: &str) -> Result<(), OptError> {
 /// `-x version=M.m[.u]`: versions up to ours (D 1.13) are accepted; the
 /// compiler offers the same language whatever the version asked.
 fn check_version(_: &mut Options, v: Val) -> Result<(), OptError> {
-    let number = |p: &str| if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) { p.parse::<u32>().ok() } else { None };
+    let number = |p: &str| {
+        if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) {
+            p.parse::<u32>().ok()
+        } else {
+            None
+        }
+    };
     let parts: Option<Vec<u32>> = v.text().split('.').map(number).collect();
-    let Some(n) = parts.filter(|n| (2..=3).contains(&n.len())) else { return Err(OptError::VersionFormat) };
+    let Some(n) = parts.filter(|n| (2..=3).contains(&n.len())) else {
+        return Err(OptError::VersionFormat);
+    };
     let (major, minor, micro) = (n[0], n[1], n.get(2).copied().unwrap_or(0));
     if major > 0xff || minor > 0xfff || micro > 0xfff {
         Err(OptError::VersionFormat)
@@ -430,7 +438,10 @@ impl Kind {
             (Size, Some(v)) => parse_size(v).map(Val::Num).ok_or(OptError::BadValue),
             (Time, Some(v)) => parse_time_ns(v).map(Val::Num).ok_or(OptError::BadValue),
             (Number | Choice(_) | Text, None) => bad,
-            (Number, Some(v)) => v.parse::<u64>().map(Val::Num).map_err(|_| OptError::BadValue),
+            (Number, Some(v)) => v
+                .parse::<u64>()
+                .map(Val::Num)
+                .map_err(|_| OptError::BadValue),
             (Choice(words), Some(v)) if words.contains(&v) => Ok(Val::Text(v)),
             (Choice(_), Some(_)) => bad,
             (Text, Some(v)) => Ok(Val::Text(v)),
@@ -440,8 +451,14 @@ impl Kind {
 
 /// dt_opt_runtime(): the yes/no words, an empty value, or a number.
 fn parse_toggle(v: &str) -> Option<Val<'_>> {
-    const WORDS: [(&str, &str); 6] =
-        [("yes", "no"), ("enable", "disable"), ("enabled", "disabled"), ("true", "false"), ("on", "off"), ("set", "unset")];
+    const WORDS: [(&str, &str); 6] = [
+        ("yes", "no"),
+        ("enable", "disable"),
+        ("enabled", "disabled"),
+        ("true", "false"),
+        ("on", "off"),
+        ("set", "unset"),
+    ];
     if v.is_empty() || WORDS.iter().any(|(_, no)| no.eq_ignore_ascii_case(v)) {
         return Some(Val::Unset);
     }
@@ -468,11 +485,16 @@ fn parse_c_number(s: &str) -> Option<(u64, &str)> {
         [b'0', ..] => (8, t),
         _ => (10, t),
     };
-    let len = digits.bytes().take_while(|c| (*c as char).is_digit(radix)).count();
+    let len = digits
+        .bytes()
+        .take_while(|c| (*c as char).is_digit(radix))
+        .count();
     if len == 0 {
         return Some((0, s));
     }
-    let n = u64::from_str_radix(&digits[..len], radix).ok().filter(|n| *n <= i64::MAX as u64)?;
+    let n = u64::from_str_radix(&digits[..len], radix)
+        .ok()
+        .filter(|n| *n <= i64::MAX as u64)?;
     Some((n, &digits[len..]))
 }
 
@@ -538,7 +560,6 @@ impl Options {
         let v = spec.kind.parse(value)?;
         (spec.apply)(self, v)
     }
-
 }
 
 #[cfg(test)]
@@ -604,14 +625,23 @@ mod tests {
         assert_eq!(set(&mut o, "bufsize=zz"), Err(OptError::BadValue));
         assert_eq!(set(&mut o, "zdefs=1"), Err(OptError::BadValue));
         assert_eq!(set(&mut o, "bufpolicy=rings"), Err(OptError::BadValue));
-        assert!(matches!(set(&mut o, "bufpolicy=ring"), Err(OptError::Unsupported(_))));
+        assert!(matches!(
+            set(&mut o, "bufpolicy=ring"),
+            Err(OptError::Unsupported(_))
+        ));
         set(&mut o, "bufpolicy=switch").unwrap();
         set(&mut o, "strsize=32").unwrap();
         assert_eq!(o.strsize, 32);
         set(&mut o, "switchrate=10hz").unwrap();
         assert_eq!(o.switchrate_ns, 100_000_000);
-        assert_eq!(o.set(Origin::Pragma, "define", Some("X")), Err(OptError::Context));
-        assert_eq!(o.set(Origin::Tracing, "bufsize", Some("1m")), Err(OptError::Active));
+        assert_eq!(
+            o.set(Origin::Pragma, "define", Some("X")),
+            Err(OptError::Context)
+        );
+        assert_eq!(
+            o.set(Origin::Tracing, "bufsize", Some("1m")),
+            Err(OptError::Active)
+        );
         o.set(Origin::Tracing, "aggsortrev", None).unwrap();
         assert!(o.aggsortrev);
         set(&mut o, "define=X=1").unwrap();

@@ -125,9 +125,24 @@ fn apply_pragma(words: &[String], line: u32, opts: &mut Options) -> Result<(), C
     let [d, o, args @ ..] = words else {
         return Ok(());
     };
-    if d == "D" && !["attributes", "binding", "depends_on", "error", "ident", "line", "option"].contains(&o.as_str()) {
+    if d == "D"
+        && ![
+            "attributes",
+            "binding",
+            "depends_on",
+            "error",
+            "ident",
+            "line",
+            "option",
+        ]
+        .contains(&o.as_str())
+    {
         // dt_pragma(): an unknown `#pragma D` directive.
-        return Err(CompileError::new(line, "D_PRAGMA_INVAL", format!("invalid D pragma: {}", o)));
+        return Err(CompileError::new(
+            line,
+            "D_PRAGMA_INVAL",
+            format!("invalid D pragma: {}", o),
+        ));
     }
     if d != "D" || o != "option" {
         return Ok(());
@@ -535,9 +550,9 @@ fn program_desc(p: &crate::cg::layout::ProgSpec, cat: &Catalog) -> String {
         Attach::SysExit => "syscall:::return".into(),
         Attach::Begin => "dtrace:::BEGIN".into(),
         Attach::End => "dtrace:::END".into(),
-        Attach::Fentry { probe, .. } | Attach::Timer { probe, .. } => {
-            cat.get(*probe).map_or_else(|| format!("probe {}", probe), |q| q.full_name())
-        }
+        Attach::Fentry { probe, .. } | Attach::Timer { probe, .. } => cat
+            .get(*probe)
+            .map_or_else(|| format!("probe {}", probe), |q| q.full_name()),
     }
 }
 

@@ -11,6 +11,8 @@ pub struct Asm {
     pub insns: Vec<Insn>,
     labels: Vec<Option<usize>>,
     fixups: Vec<(usize, Label)>,
+    /// `ld_imm64` of a subprogram's address, resolved like jumps.
+    func_fixups: Vec<(usize, Label)>,
 }
 
 impl Asm {
@@ -44,6 +46,23 @@ impl Asm {
         self.fixups.push((self.insns.len(), to));
         self.emit(Insn::ja(0));
     }
+    /// `dst` = the address of the subprogram starting at `func` (for the
+    /// callback argument of bpf_loop).
+    pub fn ld_func(&mut self, dst: Reg, func: Label) {
+        self.func_fixups.push((self.insns.len(), func));
+        self.emit(Insn::new(
+            BPF_LD | BPF_DW | BPF_IMM,
+            dst,
+            BPF_PSEUDO_FUNC,
+            0,
+            0,
+        ));
+        self.emit(Insn::new(0, 0, 0, 0, 0));
+    }
+    /// Where label `l` was bound (an instruction index).
+    pub fn position(&self, l: Label) -> Option<usize> {
+        self.labels[l.0]
+    }
     pub fn len(&self) -> usize {
         self.insns.len()
     }
@@ -61,6 +80,10 @@ impl Asm {
                 return Err("program too large: jump out of range".into());
             }
             self.insns[at].off = off as i16;
+        }
+        for (at, l) in std::mem::take(&mut self.func_fixups) {
+            let target = self.labels[l.0].ok_or("internal error: unbound function label")?;
+            self.insns[at].imm = (target as i64 - (at as i64 + 1)) as i32;
         }
         Ok(self.insns)
     }

@@ -13,6 +13,7 @@
 //! per-CPU temp area, the string table, variable maps).
 
 use super::asm::{Asm, Label};
+use super::funcs::{self, Callback};
 use super::insn::*;
 use super::layout::*;
 use crate::kernel::sys;
@@ -26,10 +27,10 @@ use std::collections::HashMap;
 
 type R<T> = Result<T, CompileError>;
 
-mod memory;
-mod spec;
 mod actions;
+mod memory;
 mod print;
+mod spec;
 mod subr;
 
 // Helper function ids.
@@ -52,6 +53,7 @@ const H_GET_ATTACH_COOKIE: i32 = 174;
 const H_GET_STACK: i32 = 67;
 const BPF_F_USER_STACK: i32 = 1 << 8;
 const H_RINGBUF_QUERY: i32 = 134;
+const H_LOOP: i32 = 181;
 const BPF_RB_AVAIL_DATA: i32 = 0;
 const BPF_RB_NO_WAKEUP: i32 = 1;
 const BPF_RB_FORCE_WAKEUP: i32 = 2;
@@ -151,15 +153,30 @@ pub fn compile(env: &CgEnv, clauses: &[ClauseIn]) -> R<Compiled> {
                 ProbeKind::FbtEntry(_) | ProbeKind::FbtReturn(_) => {
                     let ret = matches!(p.kind, ProbeKind::FbtReturn(_));
                     match (env.fbt_backend, env.fentry_target(&p.function)) {
-                        (FbtBackend::Fentry, Some((btf_id, nargs))) if !env.catalog.fbt_func(pid).map_or(false, |f| f.duplicate) => {
-                            Attach::Fentry { probe: pid, btf_id, nargs, ret }
+                        (FbtBackend::Fentry, Some((btf_id, nargs)))
+                            if !env.catalog.fbt_func(pid).map_or(false, |f| f.duplicate) =>
+                        {
+                            Attach::Fentry {
+                                probe: pid,
+                                btf_id,
+                                nargs,
+                                ret,
+                            }
                         }
                         _ if ret => Attach::FbtReturn,
                         _ => Attach::FbtEntry,
                     }
                 }
-                ProbeKind::Profile { period_ns } => Attach::Timer { probe: pid, period_ns, all_cpus: true },
-                ProbeKind::Tick { period_ns } => Attach::Timer { probe: pid, period_ns, all_cpus: false },
+                ProbeKind::Profile { period_ns } => Attach::Timer {
+                    probe: pid,
+                    period_ns,
+                    all_cpus: true,
+                },
+                ProbeKind::Tick { period_ns } => Attach::Timer {
+                    probe: pid,
+                    period_ns,
+                    all_cpus: false,
+                },
             };
             let gi = match groups.iter().position(|(a, _)| *a == attach) {
                 Some(i) => i,
@@ -220,6 +237,9 @@ struct Fn {
     this_str: HashMap<usize, u32>,
     tmp_top: u32,
     tmp_base: u32,
+    /// Temp space below this outlives the statement that took it
+    /// (alloca'd memory); the rest is reused by the next statement.
+    tmp_floor: u32,
     /// Current clause's record state.
     rec_off: u32,
     items: Vec<RecItem>,
@@ -235,6 +255,8 @@ struct Fn {
     prog_probes: usize,
     /// What the current clause did so far (spec::DID_*).
     spec: u8,
+    /// Callbacks the program's code passes to bpf_loop, emitted after it.
+    callbacks: Vec<(Callback, Label)>,
 }
 
 const POOL: [Reg; 4] = [R6, R7, R8, R9];
@@ -243,7 +265,10 @@ impl<'a> Gen<'a> {
     fn new(env: &'a CgEnv<'a>) -> Gen<'a> {
         Gen {
             env,
-            out: Compiled { strsize: env.opts.strsize, ..Default::default() },
+            out: Compiled {
+                strsize: env.opts.strsize,
+                ..Default::default()
+            },
             strtab: Vec::new(),
             strtab_index: HashMap::new(),
             global_off: Vec::new(),
@@ -261,8 +286,22 @@ impl<'a> Gen<'a> {
         }
     }
 
-    fn add_map(&mut self, name: &str, map_type: u32, key_size: u32, value_size: u32, max_entries: u32) -> usize {
-        self.out.maps.push(MapSpec { name: name.to_string(), map_type, key_size, value_size, max_entries, init: Vec::new() });
+    fn add_map(
+        &mut self,
+        name: &str,
+        map_type: u32,
+        key_size: u32,
+        value_size: u32,
+        max_entries: u32,
+    ) -> usize {
+        self.out.maps.push(MapSpec {
+            name: name.to_string(),
+            map_type,
+            key_size,
+            value_size,
+            max_entries,
+            init: Vec::new(),
+        });
         self.out.maps.len() - 1
     }
 
@@ -270,7 +309,9 @@ impl<'a> Gen<'a> {
         match t {
             Type::Str => self.strsize,
             Type::Stack { .. } | Type::Sym(_) => t.size(self.strsize) as u32,
-            Type::Struct(_) | Type::Array(..) => (t.size(self.strsize) as u32).div_ceil(8).max(1) * 8,
+            Type::Struct(_) | Type::Array(..) => {
+                (t.size(self.strsize) as u32).div_ceil(8).max(1) * 8
+            }
             _ => 8,
         }
     }
@@ -287,28 +328,69 @@ impl<'a> Gen<'a> {
         self.add_map("dt_buf", sys::BPF_MAP_TYPE_RINGBUF, 0, 0, rb);
         self.add_map("dt_rec", sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, 0, 1);
         self.add_map("dt_tmp", sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, 0, 1);
-        self.add_map("dt_drops", sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, DROP_SLOTS * 8, 1);
+        self.add_map(
+            "dt_drops",
+            sys::BPF_MAP_TYPE_PERCPU_ARRAY,
+            4,
+            DROP_SLOTS * 8,
+            1,
+        );
         self.add_map("dt_globals", sys::BPF_MAP_TYPE_ARRAY, 4, 0, 1);
         self.add_map("dt_strtab", sys::BPF_MAP_TYPE_ARRAY, 4, 0, 1);
         self.add_map("dt_zero", sys::BPF_MAP_TYPE_ARRAY, 4, 8, 1);
-        self.add_map("dt_sysprobe", sys::BPF_MAP_TYPE_ARRAY, 4, SYSPROBE_VALUE, 1024);
-        self.add_map("dt_probeinfo", sys::BPF_MAP_TYPE_HASH, 4, PROBEINFO_VALUE, 1);
-        self.add_map("dt_spec", sys::BPF_MAP_TYPE_ARRAY, 4, 8, o.nspec.clamp(1, MAX_NSPEC));
+        self.add_map(
+            "dt_sysprobe",
+            sys::BPF_MAP_TYPE_ARRAY,
+            4,
+            SYSPROBE_VALUE,
+            1024,
+        );
+        self.add_map(
+            "dt_probeinfo",
+            sys::BPF_MAP_TYPE_HASH,
+            4,
+            PROBEINFO_VALUE,
+            1,
+        );
+        self.add_map(
+            "dt_spec",
+            sys::BPF_MAP_TYPE_ARRAY,
+            4,
+            8,
+            o.nspec.clamp(1, MAX_NSPEC),
+        );
         debug_assert_eq!(self.out.maps.len(), FIXED_MAPS);
         let syms = &self.env.sema.syms;
         for v in &syms.globals {
             self.global_off.push(self.globals_size);
-            self.globals_size += if v.ty.is_str() { self.strsize } else { (v.ty.size(self.strsize) as u32).div_ceil(8).max(1) * 8 };
+            self.globals_size += if v.ty.is_str() {
+                self.strsize
+            } else {
+                (v.ty.size(self.strsize) as u32).div_ceil(8).max(1) * 8
+            };
         }
-        let dyn_entries = |ks: u32, vs: u32| (o.dynvarsize / (ks + vs) as u64).clamp(128, 1 << 20) as u32;
+        let dyn_entries =
+            |ks: u32, vs: u32| (o.dynvarsize / (ks + vs) as u64).clamp(128, 1 << 20) as u32;
         for v in syms.selfs.clone() {
             let vs = self.value_size(&v.ty);
-            let m = self.add_map(&format!("dt_self_{}", v.name), sys::BPF_MAP_TYPE_HASH, 8, vs, dyn_entries(8, vs));
+            let m = self.add_map(
+                &format!("dt_self_{}", v.name),
+                sys::BPF_MAP_TYPE_HASH,
+                8,
+                vs,
+                dyn_entries(8, vs),
+            );
             self.self_maps.push(m);
         }
         for v in syms.assocs.clone() {
             let (ks, vs) = (self.tuple_size(&v.keys), self.value_size(&v.ty));
-            let m = self.add_map(&format!("dt_a_{}", v.name), sys::BPF_MAP_TYPE_HASH, ks, vs, dyn_entries(ks, vs));
+            let m = self.add_map(
+                &format!("dt_a_{}", v.name),
+                sys::BPF_MAP_TYPE_HASH,
+                ks,
+                vs,
+                dyn_entries(ks, vs),
+            );
             self.assoc_maps.push(m);
         }
         let mut zero_size = 8;
@@ -356,7 +438,9 @@ impl<'a> Gen<'a> {
         let len = (tab.len() + 7) & !7;
         tab.resize(len, 0);
         self.out.maps[MAP_STRTAB].value_size = len as u32;
-        self.out.maps[MAP_STRTAB].init.push((0u32.to_le_bytes().to_vec(), tab));
+        self.out.maps[MAP_STRTAB]
+            .init
+            .push((0u32.to_le_bytes().to_vec(), tab));
         if self.probeinfo_used {
             let cat = self.env.catalog;
             let mut ids = std::mem::take(&mut self.probeinfo_ids);
@@ -388,7 +472,9 @@ impl<'a> Gen<'a> {
                     v[0..4].copy_from_slice(&p.id.to_le_bytes());
                     v[4..8].copy_from_slice(&(p.id + 1).to_le_bytes());
                     let n = p.function.as_bytes();
-                    let l = n.len().min(SYSPROBE_VALUE as usize - SYSPROBE_NAME_OFF as usize - 1);
+                    let l = n
+                        .len()
+                        .min(SYSPROBE_VALUE as usize - SYSPROBE_NAME_OFF as usize - 1);
                     v[8..8 + l].copy_from_slice(&n[..l]);
                     init.push((nr.to_le_bytes().to_vec(), v));
                 }
@@ -404,7 +490,8 @@ impl<'a> Gen<'a> {
     /// struct-valued variable reads as).
     fn zeros(&mut self, size: u32) -> u32 {
         let off = self.strtab.len() as u32;
-        self.strtab.resize(self.strtab.len() + size.div_ceil(8) as usize * 8, 0);
+        self.strtab
+            .resize(self.strtab.len() + size.div_ceil(8) as usize * 8, 0);
         off
     }
 
@@ -430,11 +517,20 @@ impl<'a> Gen<'a> {
 
     /// Emits the programs of one attach point: one, or as many as it takes
     /// to keep each within `MAX_PROG_INSNS` (the clauses split in order).
-    fn program_split(&mut self, attach: &Attach, clauses: &[ClauseIn], members: &[(usize, Vec<u32>)]) -> R<()> {
+    fn program_split(
+        &mut self,
+        attach: &Attach,
+        clauses: &[ClauseIn],
+        members: &[(usize, Vec<u32>)],
+    ) -> R<()> {
         let (np, ne) = (self.out.programs.len(), self.out.epids.len());
         let r = self.program(attach, clauses, members);
         let too_big = match &r {
-            Ok(()) => self.out.programs.last().is_some_and(|p| p.insns.len() > MAX_PROG_INSNS),
+            Ok(()) => self
+                .out
+                .programs
+                .last()
+                .is_some_and(|p| p.insns.len() > MAX_PROG_INSNS),
             Err(e) => e.tag == "D_PROG",
         };
         // Each program of a profile/tick probe would get its own timer,
@@ -455,20 +551,34 @@ impl<'a> Gen<'a> {
     }
 
     /// Emits one program for an attach point.
-    fn program(&mut self, attach: &Attach, clauses: &[ClauseIn], members: &[(usize, Vec<u32>)]) -> R<()> {
+    fn program(
+        &mut self,
+        attach: &Attach,
+        clauses: &[ClauseIn],
+        members: &[(usize, Vec<u32>)],
+    ) -> R<()> {
         let prog_type = match attach {
-            Attach::Begin | Attach::End | Attach::SysEnter | Attach::SysExit => sys::BPF_PROG_TYPE_RAW_TRACEPOINT,
+            Attach::Begin | Attach::End | Attach::SysEnter | Attach::SysExit => {
+                sys::BPF_PROG_TYPE_RAW_TRACEPOINT
+            }
             Attach::FbtEntry | Attach::FbtReturn => sys::BPF_PROG_TYPE_KPROBE,
             Attach::Fentry { .. } => sys::BPF_PROG_TYPE_TRACING,
             Attach::Timer { .. } => sys::BPF_PROG_TYPE_PERF_EVENT,
         };
         let all_probes: Vec<u32> = {
-            let mut v: Vec<u32> = members.iter().flat_map(|(_, p)| p.iter().copied()).collect();
+            let mut v: Vec<u32> = members
+                .iter()
+                .flat_map(|(_, p)| p.iter().copied())
+                .collect();
             v.sort();
             v.dedup();
             v
         };
-        let single = if all_probes.len() == 1 { Some(all_probes[0]) } else { None };
+        let single = if all_probes.len() == 1 {
+            Some(all_probes[0])
+        } else {
+            None
+        };
         let mut f = Fn {
             asm: Asm::new(),
             attach: attach.clone(),
@@ -478,6 +588,7 @@ impl<'a> Gen<'a> {
             this_str: HashMap::new(),
             tmp_top: 0,
             tmp_base: 0,
+            tmp_floor: 0,
             rec_off: REC_HDR,
             items: Vec::new(),
             epid: 0,
@@ -489,6 +600,7 @@ impl<'a> Gen<'a> {
             in_error: None,
             prog_probes: all_probes.len(),
             spec: 0,
+            callbacks: Vec::new(),
         };
         if matches!(attach, Attach::FbtEntry | Attach::FbtReturn) {
             self.probeinfo_ids.extend(all_probes.iter().copied());
@@ -520,6 +632,7 @@ impl<'a> Gen<'a> {
         f.asm.bind(prog_exit);
         f.asm.emit(Insn::mov64_imm(R0, 0));
         f.asm.emit(Insn::exit());
+        let funcs = self.callbacks(&mut f)?;
         let name = match attach {
             Attach::Begin => "dt_BEGIN".to_string(),
             Attach::End => "dt_END".to_string(),
@@ -527,15 +640,30 @@ impl<'a> Gen<'a> {
             Attach::SysExit => "dt_sys_exit".to_string(),
             Attach::FbtEntry => "dt_fbt_entry".to_string(),
             Attach::FbtReturn => "dt_fbt_return".to_string(),
-            Attach::Fentry { probe, ret, .. } => format!("dt_f{}_{}", if *ret { "exit" } else { "entry" }, probe),
+            Attach::Fentry { probe, ret, .. } => {
+                format!("dt_f{}_{}", if *ret { "exit" } else { "entry" }, probe)
+            }
             Attach::Timer { probe, .. } => format!("dt_timer_{}", probe),
         };
-        let insns = f.asm.finish().map_err(|m| CompileError::nowhere("D_PROG", m))?;
+        let insns = f
+            .asm
+            .finish()
+            .map_err(|m| CompileError::nowhere("D_PROG", m))?;
         let (expected_attach_type, attach_btf_id) = match attach {
-            Attach::Fentry { btf_id, ret, .. } => (if *ret { sys::BPF_TRACE_FEXIT } else { sys::BPF_TRACE_FENTRY }, *btf_id),
+            Attach::Fentry { btf_id, ret, .. } => (
+                if *ret {
+                    sys::BPF_TRACE_FEXIT
+                } else {
+                    sys::BPF_TRACE_FENTRY
+                },
+                *btf_id,
+            ),
             _ => (0, 0),
         };
-        let clause_lines = members.iter().map(|(ci, _)| clauses[*ci].clause.line).collect();
+        let clause_lines = members
+            .iter()
+            .map(|(ci, _)| clauses[*ci].clause.line)
+            .collect();
         self.out.programs.push(ProgSpec {
             attach: attach.clone(),
             prog_type,
@@ -545,6 +673,7 @@ impl<'a> Gen<'a> {
             expected_attach_type,
             attach_btf_id,
             clause_lines,
+            funcs,
         });
         Ok(())
     }
@@ -612,11 +741,23 @@ impl<'a> Gen<'a> {
                 a.emit(Insn::ldx(BPF_W, R2, FP, SLOT_NR));
                 a.emit(Insn::stx(BPF_W, R1, R2, 4));
             }
-            _ => a.emit(Insn::st_imm(BPF_W, R1, 4, f.single_probe.unwrap_or(0) as i32)),
+            _ => a.emit(Insn::st_imm(
+                BPF_W,
+                R1,
+                4,
+                f.single_probe.unwrap_or(0) as i32,
+            )),
         }
     }
 
-    fn clause(&mut self, f: &mut Fn, all: &[ClauseIn], ci: usize, c: &Clause, probes: &[u32]) -> R<()> {
+    fn clause(
+        &mut self,
+        f: &mut Fn,
+        all: &[ClauseIn],
+        ci: usize,
+        c: &Clause,
+        probes: &[u32],
+    ) -> R<()> {
         *self.env.sema.clause_args.borrow_mut() = all[ci].arg_types.clone();
         let end = f.asm.label();
         let fault = f.asm.label();
@@ -627,12 +768,20 @@ impl<'a> Gen<'a> {
         f.rec_off = REC_HDR;
         f.items.clear();
         f.tmp_top = f.tmp_base;
+        f.tmp_floor = f.tmp_base;
         f.action_no = 0;
         f.spec = 0;
         let saved_stack = f.stack_top;
         // Reserve the epid now: ERROR clauses generated inside take later ones.
         let epid_idx = self.out.epids.len();
-        self.out.epids.push(Epid { clause: ci, attach: f.attach.clone(), probe: None, items: Vec::new(), size: 0, line: c.line });
+        self.out.epids.push(Epid {
+            clause: ci,
+            attach: f.attach.clone(),
+            probe: None,
+            items: Vec::new(),
+            size: 0,
+            line: c.line,
+        });
         let epid = epid_idx as u32 + 1;
         f.epid = epid;
 
@@ -640,7 +789,10 @@ impl<'a> Gen<'a> {
         if f.in_error.is_none() && matches!(f.attach, Attach::SysEnter | Attach::SysExit) {
             self.syscall_filter(f, probes, end)?;
         }
-        if f.in_error.is_none() && matches!(f.attach, Attach::FbtEntry | Attach::FbtReturn) && probes.len() < f.prog_probes {
+        if f.in_error.is_none()
+            && matches!(f.attach, Attach::FbtEntry | Attach::FbtReturn)
+            && probes.len() < f.prog_probes
+        {
             let mut ids = probes.to_vec();
             ids.sort();
             Self::value_filter(&mut f.asm, &ids, end);
@@ -653,7 +805,11 @@ impl<'a> Gen<'a> {
         if let Some(p) = &c.predicate {
             let t = self.env.sema.type_of(p)?;
             if !t.is_scalar() {
-                return Err(CompileError::new(p.line, "D_PRED_SCALAR", "predicate result must be of scalar type"));
+                return Err(CompileError::new(
+                    p.line,
+                    "D_PRED_SCALAR",
+                    "predicate result must be of scalar type",
+                ));
             }
             let r = self.expr(f, p)?;
             f.asm.jmp_imm(BPF_JEQ, r, 0, end);
@@ -674,8 +830,12 @@ impl<'a> Gen<'a> {
             a.emit(Insn::stx(BPF_W, R1, R0, 8));
             a.emit(Insn::st_imm(BPF_W, R1, 12, 0));
         }
+        // A statement's temporaries (strings, tuples, scratch of subroutines)
+        // are dead once it is done: the next statement reuses their space.
         for s in &c.body {
+            let mark = f.tmp_top;
             self.stmt(f, s)?;
+            f.tmp_top = mark.max(f.tmp_floor);
         }
         if records {
             let size = f.rec_off;
@@ -733,13 +893,37 @@ impl<'a> Gen<'a> {
                 a.emit(Insn::stx(BPF_DW, FP, R1, SLOT_ERR_CODE));
                 a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_B));
                 a.emit(Insn::stx(BPF_DW, FP, R1, SLOT_ERR_VALUE));
-                let saved = (f.clause_end, f.fault, f.fault_used, f.rec_off, std::mem::take(&mut f.items), f.tmp_top, f.single_probe, f.action_no, f.in_error, f.free);
+                let saved = (
+                    f.clause_end,
+                    f.fault,
+                    f.fault_used,
+                    f.rec_off,
+                    std::mem::take(&mut f.items),
+                    f.tmp_top,
+                    f.single_probe,
+                    f.action_no,
+                    f.in_error,
+                    f.free,
+                );
+                let floor = f.tmp_floor;
                 f.in_error = Some(epid);
                 f.single_probe = Some(crate::provider::ERROR_ID);
                 for eci in self.error_clauses.clone() {
                     self.clause(f, all, eci, all[eci].clause, &[crate::provider::ERROR_ID])?;
                 }
-                (f.clause_end, f.fault, f.fault_used, f.rec_off, f.items, f.tmp_top, f.single_probe, f.action_no, f.in_error, f.free) = saved;
+                (
+                    f.clause_end,
+                    f.fault,
+                    f.fault_used,
+                    f.rec_off,
+                    f.items,
+                    f.tmp_top,
+                    f.single_probe,
+                    f.action_no,
+                    f.in_error,
+                    f.free,
+                ) = saved;
+                f.tmp_floor = floor;
             }
         } else {
             f.asm.bind(fault);
@@ -764,7 +948,12 @@ impl<'a> Gen<'a> {
         let total = cat
             .probes
             .iter()
-            .filter(|p| matches!((&p.kind, ret), (ProbeKind::SyscallEntry(_), false) | (ProbeKind::SyscallReturn(_), true)))
+            .filter(|p| {
+                matches!(
+                    (&p.kind, ret),
+                    (ProbeKind::SyscallEntry(_), false) | (ProbeKind::SyscallReturn(_), true)
+                )
+            })
             .count();
         if probes.len() >= total {
             return Ok(());
@@ -820,7 +1009,11 @@ impl<'a> Gen<'a> {
                 return Ok(POOL[i]);
             }
         }
-        Err(CompileError::new(line, "D_REGS", "expression too complex: out of registers (split it using this-> variables)"))
+        Err(CompileError::new(
+            line,
+            "D_REGS",
+            "expression too complex: out of registers (split it using this-> variables)",
+        ))
     }
 
     fn free(&mut self, f: &mut Fn, r: Reg) {
@@ -836,15 +1029,49 @@ impl<'a> Gen<'a> {
     fn stack_slot(&mut self, f: &mut Fn, line: u32) -> R<i16> {
         f.stack_top -= 8;
         if f.stack_top < STACK_LIMIT {
-            return Err(CompileError::new(line, "D_STACK", "clause needs more than the 512 bytes of BPF stack"));
+            return Err(CompileError::new(
+                line,
+                "D_STACK",
+                "clause needs more than the 512 bytes of BPF stack",
+            ));
         }
         Ok(f.stack_top)
+    }
+
+    /// The label of callback `cb` in this program (emitted after the main
+    /// function by `callbacks`).
+    fn callback(f: &mut Fn, cb: Callback) -> Label {
+        if let Some((_, l)) = f.callbacks.iter().find(|(c, _)| *c == cb) {
+            return *l;
+        }
+        let l = f.asm.label();
+        f.callbacks.push((cb, l));
+        l
+    }
+
+    /// Emits the callbacks the program asked for after its main function;
+    /// returns the program's func_info (none without callbacks).
+    fn callbacks(&mut self, f: &mut Fn) -> R<Vec<(u32, u32)>> {
+        if f.callbacks.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut info = vec![(0, funcs::MAIN_FUNC_ID)];
+        for (cb, l) in f.callbacks.clone() {
+            f.asm.bind(l);
+            info.push((f.asm.len() as u32, cb.btf_id()));
+            match cb {
+                Callback::JsonSelector => self.json_selector_cb(f),
+                Callback::JsonStep => self.json_step_cb(f),
+            }
+        }
+        Ok(info)
     }
 
     /// Allocates `size` bytes of per-CPU temp space; returns its offset.
     fn tmp(&mut self, f: &mut Fn, size: u32) -> u32 {
         let off = f.tmp_top;
         f.tmp_top += (size + 7) & !7;
+        self.max_tmp = self.max_tmp.max(f.tmp_top);
         off
     }
 
@@ -862,7 +1089,13 @@ impl<'a> Gen<'a> {
     }
 
     fn strtab_ptr_a(a: &mut Asm, reg: Reg, off: u32) {
-        a.emit(Insn::new(BPF_LD | BPF_DW | BPF_IMM, reg, BPF_PSEUDO_MAP_VALUE, 0, MAP_STRTAB as i32));
+        a.emit(Insn::new(
+            BPF_LD | BPF_DW | BPF_IMM,
+            reg,
+            BPF_PSEUDO_MAP_VALUE,
+            0,
+            MAP_STRTAB as i32,
+        ));
         a.emit(Insn::new(0, 0, 0, 0, off as i32));
     }
 
@@ -897,10 +1130,19 @@ impl<'a> Gen<'a> {
                 f.action_no += 1;
                 self.top_expr(f, e)
             }
-            Stmt::If { cond, then, els, line } => {
+            Stmt::If {
+                cond,
+                then,
+                els,
+                line,
+            } => {
                 let t = self.env.sema.type_of(cond)?;
                 if !t.is_scalar() {
-                    return Err(CompileError::new(*line, "D_COND_SCALAR", "if condition must be of scalar type"));
+                    return Err(CompileError::new(
+                        *line,
+                        "D_COND_SCALAR",
+                        "if condition must be of scalar type",
+                    ));
                 }
                 let r = self.expr(f, cond)?;
                 let l_else = f.asm.label();
@@ -924,8 +1166,15 @@ impl<'a> Gen<'a> {
 
     fn top_expr(&mut self, f: &mut Fn, e: &Expr) -> R<()> {
         match &e.kind {
-            ExprKind::AggAssign { name, keys, func: _, args } => self.aggregate(f, e.line, name, keys, args),
-            ExprKind::Call { name, args } if crate::lang::sema::is_action(name) => self.action(f, e.line, name, args),
+            ExprKind::AggAssign {
+                name,
+                keys,
+                func: _,
+                args,
+            } => self.aggregate(f, e.line, name, keys, args),
+            ExprKind::Call { name, args } if crate::lang::sema::is_action(name) => {
+                self.action(f, e.line, name, args)
+            }
             _ => {
                 self.env.sema.type_of(e)?;
                 let r = self.expr(f, e)?;
@@ -963,7 +1212,11 @@ impl<'a> Gen<'a> {
             return Ok((off, t));
         }
         if t.is_aggregate() && !as_str {
-            return Err(CompileError::new(e.line, "D_UNSUPPORTED", format!("values of type {} cannot be traced yet", t)));
+            return Err(CompileError::new(
+                e.line,
+                "D_UNSUPPORTED",
+                format!("values of type {} cannot be traced yet", t),
+            ));
         }
         let r = if as_str && t.is_strcompat() {
             t = Type::Str;
@@ -1014,7 +1267,10 @@ impl<'a> Gen<'a> {
         let a = &mut f.asm;
         a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_CTX));
         a.emit(Insn::mov64_imm(R3, 8 * frames as i32));
-        a.emit(Insn::mov64_imm(R4, if user { BPF_F_USER_STACK } else { skip }));
+        a.emit(Insn::mov64_imm(
+            R4,
+            if user { BPF_F_USER_STACK } else { skip },
+        ));
         a.emit(Insn::call(H_GET_STACK));
     }
 
@@ -1045,7 +1301,13 @@ impl<'a> Gen<'a> {
                 Err(CompileError::new(
                     line,
                     "D_PROTO_LEN",
-                    format!("{}( ) prototype mismatch: {} arg{} passed, {} expected", name, args.len(), if args.len() == 1 { "" } else { "s" }, n),
+                    format!(
+                        "{}( ) prototype mismatch: {} arg{} passed, {} expected",
+                        name,
+                        args.len(),
+                        if args.len() == 1 { "" } else { "s" },
+                        n
+                    ),
                 ))
             }
         };
@@ -1053,9 +1315,17 @@ impl<'a> Gen<'a> {
             match args.get(i).map(|a| &a.kind) {
                 Some(ExprKind::Agg(n)) => match self.env.sema.syms.agg(n) {
                     Some(a) => Ok(self.agg_index[a.id]),
-                    None => Err(CompileError::new(line, "D_AGG_UNDEF", format!("failed to resolve @{}: Unknown aggregation", n))),
+                    None => Err(CompileError::new(
+                        line,
+                        "D_AGG_UNDEF",
+                        format!("failed to resolve @{}: Unknown aggregation", n),
+                    )),
                 },
-                _ => Err(CompileError::new(line, "D_PROTO_ARG", format!("{}( ) argument #{} must be an aggregation", name, i + 1))),
+                _ => Err(CompileError::new(
+                    line,
+                    "D_PROTO_ARG",
+                    format!("{}( ) argument #{} must be an aggregation", name, i + 1),
+                )),
             }
         };
         Self::spec_order(f, line, spec::act_kind(name))?;
@@ -1069,7 +1339,13 @@ impl<'a> Gen<'a> {
                 self.commit_or_discard(f, name == "commit", &args[0])?;
             }
             "stack" | "ustack" | "func" | "sym" | "mod" | "ufunc" | "usym" | "umod" | "uaddr" => {
-                let e = Expr::new(ExprKind::Call { name: name.to_string(), args: args.to_vec() }, line);
+                let e = Expr::new(
+                    ExprKind::Call {
+                        name: name.to_string(),
+                        args: args.to_vec(),
+                    },
+                    line,
+                );
                 let (off, ty) = self.record_value(f, &e)?;
                 f.items.push(RecItem::Trace { off, ty });
             }
@@ -1088,16 +1364,25 @@ impl<'a> Gen<'a> {
                     _ => (None, 0),
                 };
                 if args.len() <= first {
-                    return Err(CompileError::new(line, "D_PRINTA_PROTO", "printa( ) prototype mismatch: too few arguments"));
+                    return Err(CompileError::new(
+                        line,
+                        "D_PRINTA_PROTO",
+                        "printa( ) prototype mismatch: too few arguments",
+                    ));
                 }
                 let mut aggs = Vec::new();
                 for i in first..args.len() {
                     aggs.push(agg_arg(i)?);
                 }
-                if let (Some(fs), Some(ExprKind::Agg(n))) = (&fmt, args.get(first).map(|a| &a.kind)) {
+                if let (Some(fs), Some(ExprKind::Agg(n))) = (&fmt, args.get(first).map(|a| &a.kind))
+                {
                     if let Some(av) = self.env.sema.syms.agg(n) {
-                        crate::lang::printf_check::check_printa(fs, &av.keys, av.func == AggFunc::Count)
-                            .map_err(|m| CompileError::new(line, "D_PRINTF_ARG_TYPE", m))?;
+                        crate::lang::printf_check::check_printa(
+                            fs,
+                            &av.keys,
+                            av.func == AggFunc::Count,
+                        )
+                        .map_err(|m| CompileError::new(line, "D_PRINTF_ARG_TYPE", m))?;
                     }
                 }
                 f.items.push(RecItem::Printa { fmt, aggs });
@@ -1124,7 +1409,11 @@ impl<'a> Gen<'a> {
             "clear" | "denormalize" => {
                 proto(1)?;
                 let agg = agg_arg(0)?;
-                f.items.push(if name == "clear" { RecItem::Clear { agg } } else { RecItem::Denormalize { agg } });
+                f.items.push(if name == "clear" {
+                    RecItem::Clear { agg }
+                } else {
+                    RecItem::Denormalize { agg }
+                });
             }
             "trunc" => {
                 if args.is_empty() || args.len() > 2 {
@@ -1150,7 +1439,14 @@ impl<'a> Gen<'a> {
 
     // ---- aggregations ------------------------------------------------------
 
-    fn aggregate(&mut self, f: &mut Fn, line: u32, name: &str, keys: &[Expr], args: &[Expr]) -> R<()> {
+    fn aggregate(
+        &mut self,
+        f: &mut Fn,
+        line: u32,
+        name: &str,
+        keys: &[Expr],
+        args: &[Expr],
+    ) -> R<()> {
         Self::spec_order(f, line, spec::ActKind::Aggregate)?;
         let av = self.env.sema.syms.agg(name).expect("declared").clone();
         let spec = self.out.aggs[self.agg_index[av.id]].clone();
@@ -1160,7 +1456,9 @@ impl<'a> Gen<'a> {
             _ => None,
         };
         let incr = match (&av.func, args.len()) {
-            (AggFunc::Quantize, 2) | (AggFunc::Lquantize { .. }, 5) | (AggFunc::Llquantize { .. }, 6) => Some(self.expr(f, args.last().unwrap())?),
+            (AggFunc::Quantize, 2)
+            | (AggFunc::Lquantize { .. }, 5)
+            | (AggFunc::Llquantize { .. }, 6) => Some(self.expr(f, args.last().unwrap())?),
             _ => None,
         };
         let ptr = self.alloc(f, line)?;
@@ -1177,7 +1475,13 @@ impl<'a> Gen<'a> {
             a.jmp_imm(BPF_JNE, R0, 0, have);
             a.emit2(Insn::ld_map_fd(R1, spec.map as i32));
             Self::tmp_ptr_a(a, R2, key_off);
-            a.emit(Insn::new(BPF_LD | BPF_DW | BPF_IMM, R3, BPF_PSEUDO_MAP_VALUE, 0, MAP_ZERO as i32));
+            a.emit(Insn::new(
+                BPF_LD | BPF_DW | BPF_IMM,
+                R3,
+                BPF_PSEUDO_MAP_VALUE,
+                0,
+                MAP_ZERO as i32,
+            ));
             a.emit(Insn::new(0, 0, 0, 0, 0));
             a.emit(Insn::mov64_imm(R4, BPF_NOEXIST));
             a.emit(Insn::call(H_MAP_UPDATE));
@@ -1213,7 +1517,11 @@ impl<'a> Gen<'a> {
                 a.emit(Insn::ldx(BPF_DW, R1, ptr, 0));
                 a.jmp_imm(BPF_JEQ, R1, 1, store);
                 a.emit(Insn::ldx(BPF_DW, R1, ptr, 8));
-                let op = if av.func == AggFunc::Min { BPF_JSLT } else { BPF_JSGT };
+                let op = if av.func == AggFunc::Min {
+                    BPF_JSLT
+                } else {
+                    BPF_JSGT
+                };
                 a.jmp_reg(op, v, R1, store);
                 a.ja(done);
                 a.bind(store);
@@ -1270,7 +1578,12 @@ impl<'a> Gen<'a> {
                 a.bind(ok);
                 bucket_add(a, ptr, incr);
             }
-            AggFunc::Llquantize { factor, low, high, nsteps } => {
+            AggFunc::Llquantize {
+                factor,
+                low,
+                high,
+                nsteps,
+            } => {
                 let v = val.unwrap();
                 let segs = llquantize_segments(*factor, *low, *high, *nsteps);
                 let nb = llquantize_buckets(*factor, *low, *high, *nsteps) as i32;
@@ -1321,7 +1634,9 @@ impl<'a> Gen<'a> {
                 continue;
             }
             if let Type::Sym(kind) = *t {
-                let ExprKind::Call { args, .. } = &k.kind else { unreachable!() };
+                let ExprKind::Call { args, .. } = &k.kind else {
+                    unreachable!()
+                };
                 let r = self.expr(f, &args[0])?;
                 Self::tmp_ptr(f, R1, off);
                 Self::store_sym(f, kind, r);
@@ -1378,13 +1693,25 @@ impl<'a> Gen<'a> {
             }
             ExprKind::Ident(n) => self.ident(f, line, n),
             ExprKind::SelfVar(n) => {
-                let v = self.env.sema.syms.var(VarClass::SelfVar, n).unwrap().clone();
+                let v = self
+                    .env
+                    .sema
+                    .syms
+                    .var(VarClass::SelfVar, n)
+                    .unwrap()
+                    .clone();
                 let m = self.self_maps[v.id];
                 self.tid_key(f);
                 self.load_dyn(f, line, m, KeyAt::Stack(SLOT_A), &v.ty)
             }
             ExprKind::ThisVar(n) => {
-                let v = self.env.sema.syms.var(VarClass::ThisVar, n).unwrap().clone();
+                let v = self
+                    .env
+                    .sema
+                    .syms
+                    .var(VarClass::ThisVar, n)
+                    .unwrap()
+                    .clone();
                 let r = self.alloc(f, line)?;
                 if v.ty.is_str() {
                     let off = f.this_str[&v.id];
@@ -1396,15 +1723,27 @@ impl<'a> Gen<'a> {
             }
             ExprKind::Index { base, keys } => {
                 let n = match &base.kind {
-                    ExprKind::Ident(n) if n == "args" || self.env.sema.syms.var(VarClass::Assoc, n).is_some() => n,
+                    ExprKind::Ident(n)
+                        if n == "args" || self.env.sema.syms.var(VarClass::Assoc, n).is_some() =>
+                    {
+                        n
+                    }
                     _ => return self.load_place(f, e),
                 };
                 if n == "args" {
                     let idx = self.env.sema.const_eval(&keys[0]).ok_or_else(|| {
-                        CompileError::new(line, "D_ARGS_IDX", "args[ ] index must be an integer constant")
+                        CompileError::new(
+                            line,
+                            "D_ARGS_IDX",
+                            "args[ ] index must be an integer constant",
+                        )
                     })?;
                     if !(0..10).contains(&idx) {
-                        return Err(CompileError::new(line, "D_ARGS_IDX", format!("index {} is out of range for args[ ]", idx)));
+                        return Err(CompileError::new(
+                            line,
+                            "D_ARGS_IDX",
+                            format!("index {} is out of range for args[ ]", idx),
+                        ));
                     }
                     let r = self.arg(f, line, idx as usize)?;
                     // Typed arguments narrower than a register.
@@ -1461,13 +1800,24 @@ impl<'a> Gen<'a> {
                 Ok(r)
             }
             ExprKind::Stringof(x) => self.stringof(f, line, x),
-            ExprKind::Macro(_) | ExprKind::MacroStr(_) | ExprKind::Agg(_) | ExprKind::AggAssign { .. } => {
+            ExprKind::Macro(_)
+            | ExprKind::MacroStr(_)
+            | ExprKind::Agg(_)
+            | ExprKind::AggAssign { .. } => {
                 self.env.sema.type_of(e)?;
-                Err(CompileError::new(line, "D_UNSUPPORTED", "expression cannot be used as a value"))
+                Err(CompileError::new(
+                    line,
+                    "D_UNSUPPORTED",
+                    "expression cannot be used as a value",
+                ))
             }
             _ => {
                 self.env.sema.type_of(e)?;
-                Err(CompileError::new(line, "D_UNSUPPORTED", "this expression is not supported yet"))
+                Err(CompileError::new(
+                    line,
+                    "D_UNSUPPORTED",
+                    "this expression is not supported yet",
+                ))
             }
         }
     }
@@ -1506,13 +1856,23 @@ impl<'a> Gen<'a> {
         if let Some(e) = self.env.sema.inlines.get(n).cloned() {
             return self.expr(f, &e);
         }
-        if let Some(v) = self.env.sema.const_eval(&Expr::new(ExprKind::Ident(n.to_string()), line)) {
+        if let Some(v) = self
+            .env
+            .sema
+            .const_eval(&Expr::new(ExprKind::Ident(n.to_string()), line))
+        {
             let r = self.alloc(f, line)?;
             emit_ld64(&mut f.asm, r, v as u64);
             return Ok(r);
         }
-        self.env.sema.type_of(&Expr::new(ExprKind::Ident(n.to_string()), line))?;
-        Err(CompileError::new(line, "D_IDENT_UNDEF", format!("failed to resolve {}: Unknown variable name", n)))
+        self.env
+            .sema
+            .type_of(&Expr::new(ExprKind::Ident(n.to_string()), line))?;
+        Err(CompileError::new(
+            line,
+            "D_IDENT_UNDEF",
+            format!("failed to resolve {}: Unknown variable name", n),
+        ))
     }
 
     /// argN for the current attach point.
@@ -1562,12 +1922,16 @@ impl<'a> Gen<'a> {
                 a.emit(Insn::ldx(BPF_DW, r, r, CALL_ARG_REGS[i]));
             }
             // fentry: the arguments as the trampoline saved them.
-            Attach::Fentry { nargs, ret: false, .. } if (i as u32) < nargs => {
+            Attach::Fentry {
+                nargs, ret: false, ..
+            } if (i as u32) < nargs => {
                 a.emit(Insn::ldx(BPF_DW, r, FP, SLOT_CTX));
                 a.emit(Insn::ldx(BPF_DW, r, r, 8 * i as i16));
             }
             // fexit: the return value follows the arguments.
-            Attach::Fentry { nargs, ret: true, .. } if i == 1 => {
+            Attach::Fentry {
+                nargs, ret: true, ..
+            } if i == 1 => {
                 a.emit(Insn::ldx(BPF_DW, r, FP, SLOT_CTX));
                 a.emit(Insn::ldx(BPF_DW, r, r, 8 * nargs as i16));
             }
@@ -1660,7 +2024,9 @@ impl<'a> Gen<'a> {
             }
             "id" => match (f.single_probe, &f.attach) {
                 (Some(p), _) => f.asm.emit(Insn::mov64_imm(r, p as i32)),
-                (None, Attach::FbtEntry | Attach::FbtReturn) => f.asm.emit(Insn::ldx(BPF_DW, r, FP, SLOT_NR)),
+                (None, Attach::FbtEntry | Attach::FbtReturn) => {
+                    f.asm.emit(Insn::ldx(BPF_DW, r, FP, SLOT_NR))
+                }
                 (None, Attach::SysEnter | Attach::SysExit) => {
                     self.sysprobe_used = true;
                     let ret = f.attach == Attach::SysExit;
@@ -1690,13 +2056,27 @@ impl<'a> Gen<'a> {
                     }
                     (None, at @ (Attach::FbtEntry | Attach::FbtReturn)) => match n {
                         "probeprov" => Some("fbt".into()),
-                        "probename" => Some(if *at == Attach::FbtReturn { "return" } else { "entry" }.into()),
+                        "probename" => Some(
+                            if *at == Attach::FbtReturn {
+                                "return"
+                            } else {
+                                "entry"
+                            }
+                            .into(),
+                        ),
                         _ => None,
                     },
                     (None, at) => match n {
                         "probeprov" => Some("syscall".into()),
                         "probemod" => Some("vmlinux".into()),
-                        "probename" => Some(if *at == Attach::SysExit { "return" } else { "entry" }.into()),
+                        "probename" => Some(
+                            if *at == Attach::SysExit {
+                                "return"
+                            } else {
+                                "entry"
+                            }
+                            .into(),
+                        ),
                         _ => None,
                     },
                 };
@@ -1719,7 +2099,8 @@ impl<'a> Gen<'a> {
                             a.emit(Insn::alu64_imm(BPF_ADD, R3, PROBEINFO_MOD_OFF as i32));
                         }
                         Self::tmp_ptr(f, R1, off);
-                        f.asm.emit(Insn::mov64_imm(R2, PROBEINFO_MOD_OFF.min(strsize) as i32));
+                        f.asm
+                            .emit(Insn::mov64_imm(R2, PROBEINFO_MOD_OFF.min(strsize) as i32));
                         f.asm.emit(Insn::call(H_READ_KERNEL_STR));
                         Self::tmp_ptr(f, r, off);
                     }
@@ -1728,18 +2109,23 @@ impl<'a> Gen<'a> {
                         let off = self.tmp(f, strsize);
                         self.sysprobe_lookup(f)?;
                         f.asm.emit(Insn::mov64_reg(R3, R0));
-                        f.asm.emit(Insn::alu64_imm(BPF_ADD, R3, SYSPROBE_NAME_OFF as i32));
+                        f.asm
+                            .emit(Insn::alu64_imm(BPF_ADD, R3, SYSPROBE_NAME_OFF as i32));
                         Self::tmp_ptr(f, R1, off);
-                        f.asm.emit(Insn::mov64_imm(R2, (SYSPROBE_VALUE - SYSPROBE_NAME_OFF).min(strsize) as i32));
+                        f.asm.emit(Insn::mov64_imm(
+                            R2,
+                            (SYSPROBE_VALUE - SYSPROBE_NAME_OFF).min(strsize) as i32,
+                        ));
                         f.asm.emit(Insn::call(H_READ_KERNEL_STR));
                         Self::tmp_ptr(f, r, off);
                     }
                 }
             }
             "ppid" => {
-                let (Some(parent), Some(tgid)) =
-                    (self.env.kernel_offset("task_struct", &["real_parent"]), self.env.kernel_offset("task_struct", &["tgid"]))
-                else {
+                let (Some(parent), Some(tgid)) = (
+                    self.env.kernel_offset("task_struct", &["real_parent"]),
+                    self.env.kernel_offset("task_struct", &["tgid"]),
+                ) else {
                     return Err(CompileError::new(line, "D_UNSUPPORTED", "ppid needs kernel type information (BTF), which this kernel does not provide"));
                 };
                 // curthread->real_parent->tgid, read safely.
@@ -1778,9 +2164,19 @@ impl<'a> Gen<'a> {
                 f.asm.emit(Insn::ldx(BPF_DW, r, r, 8 * idx));
             }
             "ipl" | "zonename" | "cwd" | "root" | "curpsinfo" | "curlwpsinfo" | "uregs" => {
-                return Err(CompileError::new(line, "D_UNSUPPORTED", format!("built-in variable {} is not supported yet", n)));
+                return Err(CompileError::new(
+                    line,
+                    "D_UNSUPPORTED",
+                    format!("built-in variable {} is not supported yet", n),
+                ));
             }
-            _ => return Err(CompileError::new(line, "D_IDENT_UNDEF", format!("failed to resolve {}: Unknown variable name", n))),
+            _ => {
+                return Err(CompileError::new(
+                    line,
+                    "D_IDENT_UNDEF",
+                    format!("failed to resolve {}: Unknown variable name", n),
+                ))
+            }
         }
         Ok(r)
     }
@@ -1839,8 +2235,20 @@ impl<'a> Gen<'a> {
         let rt = self.env.sema.type_of(e)?;
         match op {
             UnOp::PreInc | UnOp::PreDec | UnOp::PostInc | UnOp::PostDec => {
-                let one = Expr::new(ExprKind::Int { value: 1, unsigned: false, long: 0, nondecimal: false }, e.line);
-                let bop = if matches!(op, UnOp::PreInc | UnOp::PostInc) { BinOp::Add } else { BinOp::Sub };
+                let one = Expr::new(
+                    ExprKind::Int {
+                        value: 1,
+                        unsigned: false,
+                        long: 0,
+                        nondecimal: false,
+                    },
+                    e.line,
+                );
+                let bop = if matches!(op, UnOp::PreInc | UnOp::PostInc) {
+                    BinOp::Add
+                } else {
+                    BinOp::Sub
+                };
                 let new = self.assign(f, e.line, Some(bop), x, &one)?;
                 if matches!(op, UnOp::PostInc | UnOp::PostDec) {
                     let inv = if bop == BinOp::Add { BPF_SUB } else { BPF_ADD };
@@ -1886,7 +2294,11 @@ impl<'a> Gen<'a> {
                 let l = self.expr(f, lhs)?;
                 let short = f.asm.label();
                 let done = f.asm.label();
-                let (jop, val) = if op == BinOp::LogAnd { (BPF_JEQ, 0) } else { (BPF_JNE, 1) };
+                let (jop, val) = if op == BinOp::LogAnd {
+                    (BPF_JEQ, 0)
+                } else {
+                    (BPF_JNE, 1)
+                };
                 f.asm.jmp_imm(jop, l, 0, short);
                 let r = self.expr(f, rhs)?;
                 f.asm.emit(Insn::mov64_imm(l, 1));
@@ -1906,6 +2318,9 @@ impl<'a> Gen<'a> {
             }
             _ => {}
         }
+        if let (BinOp::Eq | BinOp::Ne, Some(s)) = (op, self.env.sema.null_comparison(lhs, rhs)) {
+            return self.null_test(f, s, op == BinOp::Eq);
+        }
         if lt.is_str() || rt.is_str() {
             let l = self.str_expr(f, lhs)?;
             let (l, r) = self.second_operand_with(f, l, rhs, true)?;
@@ -1924,7 +2339,8 @@ impl<'a> Gen<'a> {
         }
         let l = self.expr(f, lhs)?;
         let (l, r) = self.second_operand(f, l, rhs)?;
-        if matches!(op, BinOp::Add | BinOp::Sub) && (lt.target().is_some() || rt.target().is_some()) {
+        if matches!(op, BinOp::Add | BinOp::Sub) && (lt.target().is_some() || rt.target().is_some())
+        {
             self.pointer_arith(f, op, l, &lt, r, &rt);
             self.free(f, r);
             return Ok(l);
@@ -1933,7 +2349,13 @@ impl<'a> Gen<'a> {
         let signed = common.is_signed();
         let a = &mut f.asm;
         match op {
-            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::Shl => {
+            BinOp::Add
+            | BinOp::Sub
+            | BinOp::Mul
+            | BinOp::BitAnd
+            | BinOp::BitOr
+            | BinOp::BitXor
+            | BinOp::Shl => {
                 let o = match op {
                     BinOp::Add => BPF_ADD,
                     BinOp::Sub => BPF_SUB,
@@ -1946,7 +2368,11 @@ impl<'a> Gen<'a> {
                 a.emit(Insn::alu64_reg(o, l, r));
             }
             BinOp::Shr => {
-                let o = if lt.promoted().is_signed() { BPF_ARSH } else { BPF_RSH };
+                let o = if lt.promoted().is_signed() {
+                    BPF_ARSH
+                } else {
+                    BPF_RSH
+                };
                 a.emit(Insn::alu64_reg(o, l, r));
             }
             BinOp::Div | BinOp::Mod => {
@@ -1990,8 +2416,20 @@ impl<'a> Gen<'a> {
     }
 
     /// `second_operand`, reading `char *`/`char []` as a string if `as_str`.
-    fn second_operand_with(&mut self, f: &mut Fn, l: Reg, rhs: &Expr, as_str: bool) -> R<(Reg, Reg)> {
-        let eval = |g: &mut Self, f: &mut Fn| if as_str { g.str_expr(f, rhs) } else { g.expr(f, rhs) };
+    fn second_operand_with(
+        &mut self,
+        f: &mut Fn,
+        l: Reg,
+        rhs: &Expr,
+        as_str: bool,
+    ) -> R<(Reg, Reg)> {
+        let eval = |g: &mut Self, f: &mut Fn| {
+            if as_str {
+                g.str_expr(f, rhs)
+            } else {
+                g.expr(f, rhs)
+            }
+        };
         if Self::nfree(f) >= 2 || is_leaf(rhs) {
             let r = eval(self, f)?;
             return Ok((l, r));
@@ -2030,18 +2468,36 @@ impl<'a> Gen<'a> {
         a.emit(Insn::alu64_reg(BPF_SUB, l, R5));
     }
 
-    fn assign(&mut self, f: &mut Fn, line: u32, op: Option<BinOp>, lhs: &Expr, rhs: &Expr) -> R<Reg> {
+    fn assign(
+        &mut self,
+        f: &mut Fn,
+        line: u32,
+        op: Option<BinOp>,
+        lhs: &Expr,
+        rhs: &Expr,
+    ) -> R<Reg> {
         let lt = self.env.sema.type_of(lhs)?;
         // The new value: rhs, or lhs op rhs.
         let v = match op {
             None => {
-                let r = if lt.is_str() { self.str_expr(f, rhs)? } else { self.expr(f, rhs)? };
+                let r = if lt.is_str() {
+                    self.str_expr(f, rhs)?
+                } else {
+                    self.expr(f, rhs)?
+                };
                 let rt = self.env.sema.type_of(rhs)?;
                 self.convert(f, r, &rt, &lt);
                 r
             }
             Some(bop) => {
-                let e = Expr::new(ExprKind::Binary { op: bop, lhs: Box::new(lhs.clone()), rhs: Box::new(rhs.clone()) }, line);
+                let e = Expr::new(
+                    ExprKind::Binary {
+                        op: bop,
+                        lhs: Box::new(lhs.clone()),
+                        rhs: Box::new(rhs.clone()),
+                    },
+                    line,
+                );
                 let r = self.expr(f, &e)?;
                 self.convert(f, r, &self.env.sema.type_of(&e)?, &lt);
                 r
@@ -2061,46 +2517,120 @@ impl<'a> Gen<'a> {
                     a.emit(Insn::mov64_imm(R2, self.strsize as i32));
                     a.emit(Insn::mov64_reg(R3, v));
                     a.emit(Insn::call(H_READ_KERNEL_STR));
+                    let end = f.clause_end.unwrap();
+                    self.keep_null_mark(
+                        f,
+                        |f| {
+                            lookup_fixed(&mut f.asm, MAP_GLOBALS);
+                            f.asm.jmp_imm(BPF_JEQ, R0, 0, end);
+                            f.asm.emit(Insn::mov64_reg(R1, R0));
+                            f.asm.emit(Insn::alu64_imm(BPF_ADD, R1, off as i32));
+                        },
+                        v,
+                    );
                 } else {
                     f.asm.emit(Insn::stx(BPF_DW, R0, v, off as i16));
                 }
             }
             ExprKind::ThisVar(n) => {
-                let var = self.env.sema.syms.var(VarClass::ThisVar, n).unwrap().clone();
+                let var = self
+                    .env
+                    .sema
+                    .syms
+                    .var(VarClass::ThisVar, n)
+                    .unwrap()
+                    .clone();
                 if is_str {
                     let off = f.this_str[&var.id];
                     Self::tmp_ptr(f, R1, off);
                     f.asm.emit(Insn::mov64_imm(R2, self.strsize as i32));
                     f.asm.emit(Insn::mov64_reg(R3, v));
                     f.asm.emit(Insn::call(H_READ_KERNEL_STR));
+                    self.keep_null_mark(f, |f| Self::tmp_ptr(f, R1, off), v);
                 } else {
                     f.asm.emit(Insn::stx(BPF_DW, FP, v, f.this_slots[&var.id]));
                 }
             }
             ExprKind::SelfVar(n) => {
-                let var = self.env.sema.syms.var(VarClass::SelfVar, n).unwrap().clone();
+                let var = self
+                    .env
+                    .sema
+                    .syms
+                    .var(VarClass::SelfVar, n)
+                    .unwrap()
+                    .clone();
                 let m = self.self_maps[var.id];
                 self.tid_key(f);
                 self.store_dyn(f, m, KeyAt::Stack(SLOT_A), v, is_str);
             }
-            ExprKind::Index { base, .. } if !matches!(&base.kind, ExprKind::Ident(n) if self.env.sema.syms.var(VarClass::Assoc, n).is_some()) => {
+            ExprKind::Index { base, .. } if !matches!(&base.kind, ExprKind::Ident(n) if self.env.sema.syms.var(VarClass::Assoc, n).is_some()) =>
+            {
                 self.store_place(f, line, lhs, v)?;
             }
             ExprKind::Member { .. } => self.store_member(f, line, lhs, v)?,
             ExprKind::Index { base, keys } => {
-                let ExprKind::Ident(n) = &base.kind else { unreachable!() };
+                let ExprKind::Ident(n) = &base.kind else {
+                    unreachable!()
+                };
                 let var = self.env.sema.syms.var(VarClass::Assoc, n).unwrap().clone();
                 let m = self.assoc_maps[var.id];
                 let koff = self.build_tuple(f, line, keys, &var.keys)?;
                 self.store_dyn(f, m, KeyAt::Tmp(koff), v, is_str);
             }
-            _ => return Err(CompileError::new(line, "D_OP_LVAL", "operator = requires a writable variable as its left-hand operand")),
+            _ => {
+                return Err(CompileError::new(
+                    line,
+                    "D_OP_LVAL",
+                    "operator = requires a writable variable as its left-hand operand",
+                ))
+            }
         }
         Ok(v)
     }
 
     /// Stores into a dynamic variable map; assigning 0 deletes the entry
     /// (DTrace's rule, which frees the variable).
+    /// `s == NULL` (`eq`) or `s != NULL` for string s: whether it is the
+    /// NULL string (an empty string with the NULL mark after it).
+    fn null_test(&mut self, f: &mut Fn, s: &Expr, eq: bool) -> R<Reg> {
+        let r = self.expr(f, s)?;
+        let buf = self.tmp(f, 16);
+        Self::tmp_ptr(f, R1, buf);
+        let a = &mut f.asm;
+        a.emit(Insn::mov64_imm(R2, 16));
+        a.emit(Insn::mov64_reg(R3, r));
+        a.emit(Insn::call(H_READ_KERNEL));
+        Self::tmp_ptr_a(a, R1, buf);
+        a.emit(Insn::ldx(BPF_B, R2, R1, 0));
+        a.emit(Insn::ldx(BPF_DW, R3, R1, 8));
+        a.emit2(Insn::ld_imm64(R4, subr::NULL_MARK));
+        let done = a.label();
+        a.emit(Insn::mov64_imm(r, !eq as i32));
+        a.jmp_imm(BPF_JNE, R2, 0, done);
+        if self.strsize >= subr::NULL_MIN_STRSIZE {
+            a.jmp_reg(BPF_JNE, R3, R4, done);
+        }
+        a.emit(Insn::mov64_imm(r, eq as i32));
+        a.bind(done);
+        Ok(r)
+    }
+
+    /// After a string was copied into a variable with bpf_probe_read_kernel_str
+    /// (which stops at the NUL): copies the NULL mark too, when the program
+    /// can make NULL strings. `dst` sets R1 to the variable's buffer.
+    fn keep_null_mark(&mut self, f: &mut Fn, dst: impl FnOnce(&mut Fn), v: Reg) {
+        if !self.env.sema.null_strings || self.strsize < subr::NULL_MIN_STRSIZE {
+            return;
+        }
+        dst(f);
+        let a = &mut f.asm;
+        a.emit(Insn::alu64_imm(BPF_ADD, R1, 8));
+        a.emit(Insn::mov64_imm(R2, 8));
+        a.emit(Insn::mov64_reg(R3, v));
+        a.emit(Insn::alu64_imm(BPF_ADD, R3, 8));
+        a.emit(Insn::call(H_READ_KERNEL));
+    }
+
     fn store_dyn(&mut self, f: &mut Fn, map: usize, key: KeyAt, v: Reg, is_str: bool) {
         let a = &mut f.asm;
         let done = a.label();
@@ -2153,7 +2683,9 @@ impl<'a> Gen<'a> {
             .iter()
             .enumerate()
             .map(|(i, a)| {
-                if crate::lang::sema::subr_keyword_arg(name, i, a).is_some() || !crate::lang::sema::string_param(name, i) {
+                if crate::lang::sema::subr_keyword_arg(name, i, a).is_some()
+                    || !crate::lang::sema::string_param(name, i)
+                {
                     return Ok(a.clone());
                 }
                 let t = self.env.sema.type_of(a)?;
@@ -2172,7 +2704,13 @@ impl<'a> Gen<'a> {
                 Err(CompileError::new(
                     line,
                     "D_PROTO_LEN",
-                    format!("{}( ) prototype mismatch: {} arg{} passed, {} expected", name, args.len(), if args.len() == 1 { "" } else { "s" }, lo),
+                    format!(
+                        "{}( ) prototype mismatch: {} arg{} passed, {} expected",
+                        name,
+                        args.len(),
+                        if args.len() == 1 { "" } else { "s" },
+                        lo
+                    ),
                 ))
             }
         };
@@ -2251,7 +2789,11 @@ impl<'a> Gen<'a> {
                 let addr = self.expr(f, &args[0])?;
                 let max = match args.get(1) {
                     Some(m) => (self.env.sema.const_eval(m).ok_or_else(|| {
-                        CompileError::new(line, "D_PROTO_ARG", "copyinstr( ) argument #2 must be an integer constant")
+                        CompileError::new(
+                            line,
+                            "D_PROTO_ARG",
+                            "copyinstr( ) argument #2 must be an integer constant",
+                        )
                     })? as u32)
                         .clamp(1, strsize),
                     None => strsize,
@@ -2273,10 +2815,18 @@ impl<'a> Gen<'a> {
                 nargs(2, 2)?;
                 let addr = self.expr(f, &args[0])?;
                 let size = self.env.sema.const_eval(&args[1]).ok_or_else(|| {
-                    CompileError::new(line, "D_PROTO_ARG", "copyin( ) argument #2 must be an integer constant")
+                    CompileError::new(
+                        line,
+                        "D_PROTO_ARG",
+                        "copyin( ) argument #2 must be an integer constant",
+                    )
                 })?;
                 if size <= 0 || size > 4096 {
-                    return Err(CompileError::new(line, "D_PROTO_ARG", "copyin( ) size must be between 1 and 4096"));
+                    return Err(CompileError::new(
+                        line,
+                        "D_PROTO_ARG",
+                        "copyin( ) size must be between 1 and 4096",
+                    ));
                 }
                 let off = self.tmp(f, size as u32);
                 Self::tmp_ptr(f, R1, off);
@@ -2332,7 +2882,10 @@ impl KeyAt {
 }
 
 fn is_leaf(e: &Expr) -> bool {
-    matches!(e.kind, ExprKind::Int { .. } | ExprKind::Char(_) | ExprKind::Str(_))
+    matches!(
+        e.kind,
+        ExprKind::Int { .. } | ExprKind::Char(_) | ExprKind::Str(_)
+    )
 }
 
 fn is_agg_only(s: &Stmt) -> bool {

@@ -77,6 +77,9 @@ pub const BPF_JCOND: u8 = 0xe0;
 pub const BPF_PSEUDO_MAP_FD: u8 = 1;
 /// `src_reg` value of a `ld_imm64` that carries a map fd plus a value offset.
 pub const BPF_PSEUDO_MAP_VALUE: u8 = 2;
+/// `src_reg` value of a `ld_imm64` that loads the address of a subprogram
+/// (`imm` is its offset from the next instruction).
+pub const BPF_PSEUDO_FUNC: u8 = 4;
 
 pub type Reg = u8;
 pub const R0: Reg = 0;
@@ -93,7 +96,12 @@ pub const FP: Reg = 10;
 
 impl Insn {
     pub fn new(code: u8, dst: Reg, src: Reg, off: i16, imm: i32) -> Insn {
-        Insn { code, regs: (dst & 0xf) | (src << 4), off, imm }
+        Insn {
+            code,
+            regs: (dst & 0xf) | (src << 4),
+            off,
+            imm,
+        }
     }
     pub fn dst(&self) -> Reg {
         self.regs & 0xf
@@ -240,8 +248,21 @@ pub fn disassemble(prog: &[Insn]) -> Vec<String> {
     while i < prog.len() {
         let ins = prog[i];
         let text = format_insn(&ins, prog.get(i + 1));
-        out.push(format!("{:04}: {:02x} {:x} {:x} {:6} {:11} {}", i, ins.code, ins.dst(), ins.src(), ins.off, ins.imm, text));
-        i += if ins.code == (BPF_LD | BPF_DW | BPF_IMM) { 2 } else { 1 };
+        out.push(format!(
+            "{:04}: {:02x} {:x} {:x} {:6} {:11} {}",
+            i,
+            ins.code,
+            ins.dst(),
+            ins.src(),
+            ins.off,
+            ins.imm,
+            text
+        ));
+        i += if ins.code == (BPF_LD | BPF_DW | BPF_IMM) {
+            2
+        } else {
+            1
+        };
     }
     out
 }
@@ -281,14 +302,21 @@ fn format_insn(ins: &Insn, next: Option<&Insn>) -> String {
             format!("xadd{} [%r{d}{:+}], %r{s}", size_name(ins.code), ins.off)
         }
         BPF_STX => format!("stx{} [%r{d}{:+}], %r{s}", size_name(ins.code), ins.off),
-        BPF_ST => format!("st{} [%r{d}{:+}], {}", size_name(ins.code), ins.off, ins.imm),
+        BPF_ST => format!(
+            "st{} [%r{d}{:+}], {}",
+            size_name(ins.code),
+            ins.off,
+            ins.imm
+        ),
         BPF_JMP | BPF_JMP32 => {
             let op = ins.code & 0xf0;
             match op {
                 BPF_CALL => format!("call {}", ins.imm),
                 BPF_EXIT => "exit".to_string(),
                 BPF_JA => format!("ja {:+}", ins.off),
-                _ if ins.code & BPF_X != 0 => format!("{} %r{d}, %r{s}, {:+}", jmp_name(op), ins.off),
+                _ if ins.code & BPF_X != 0 => {
+                    format!("{} %r{d}, %r{s}, {:+}", jmp_name(op), ins.off)
+                }
                 _ => format!("{} %r{d}, {}, {:+}", jmp_name(op), ins.imm, ins.off),
             }
         }
@@ -302,9 +330,15 @@ mod tests {
 
     #[test]
     fn encodes_mov_and_exit() {
-        assert_eq!(Insn::mov64_imm(R0, 7).to_bytes(), [0xb7, 0x00, 0, 0, 7, 0, 0, 0]);
+        assert_eq!(
+            Insn::mov64_imm(R0, 7).to_bytes(),
+            [0xb7, 0x00, 0, 0, 7, 0, 0, 0]
+        );
         assert_eq!(Insn::exit().to_bytes(), [0x95, 0, 0, 0, 0, 0, 0, 0]);
-        assert_eq!(Insn::ldx(BPF_DW, R1, R2, -8).to_bytes(), [0x79, 0x21, 0xf8, 0xff, 0, 0, 0, 0]);
+        assert_eq!(
+            Insn::ldx(BPF_DW, R1, R2, -8).to_bytes(),
+            [0x79, 0x21, 0xf8, 0xff, 0, 0, 0, 0]
+        );
     }
 
     #[test]

@@ -86,9 +86,18 @@ pub enum Attach {
     FbtEntry,
     FbtReturn,
     /// fbt through fentry/fexit: one program per function, typed by BTF.
-    Fentry { probe: u32, btf_id: u32, nargs: u32, ret: bool },
+    Fentry {
+        probe: u32,
+        btf_id: u32,
+        nargs: u32,
+        ret: bool,
+    },
     /// A profile-N (every CPU) or tick-N (one CPU) probe.
-    Timer { probe: u32, period_ns: u64, all_cpus: bool },
+    Timer {
+        probe: u32,
+        period_ns: u64,
+        all_cpus: bool,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -104,35 +113,80 @@ pub struct ProgSpec {
     pub attach_btf_id: u32,
     /// Source lines of the clauses compiled into the program (messages).
     pub clause_lines: Vec<u32>,
+    /// For programs with callbacks: each function's first instruction and
+    /// BTF type id in `cg::funcs::program_btf` (empty: one function, no BTF).
+    pub funcs: Vec<(u32, u32)>,
 }
 
 /// One data item of a record, at a byte offset from the record start.
 #[derive(Clone, Debug)]
 pub enum RecItem {
-    Trace { off: u32, ty: Type },
-    Printf { fmt: Vec<u8>, args: Vec<(u32, Type)> },
-    Printa { fmt: Option<Vec<u8>>, aggs: Vec<usize> },
-    Exit { off: u32 },
-    Clear { agg: usize },
-    Trunc { agg: usize, keep: Option<u32> },
-    Normalize { agg: usize, off: u32 },
-    Denormalize { agg: usize },
-    Setopt { name: String, value: Option<String> },
+    Trace {
+        off: u32,
+        ty: Type,
+    },
+    Printf {
+        fmt: Vec<u8>,
+        args: Vec<(u32, Type)>,
+    },
+    Printa {
+        fmt: Option<Vec<u8>>,
+        aggs: Vec<usize>,
+    },
+    Exit {
+        off: u32,
+    },
+    Clear {
+        agg: usize,
+    },
+    Trunc {
+        agg: usize,
+        keep: Option<u32>,
+    },
+    Normalize {
+        agg: usize,
+        off: u32,
+    },
+    Denormalize {
+        agg: usize,
+    },
+    Setopt {
+        name: String,
+        value: Option<String>,
+    },
     /// print(): the value's address (u64) at `off`, then `size` bytes of it
     /// for a struct or a pointer to one; a scalar value itself otherwise.
-    Print { off: u32, ty: Type, size: u32 },
+    Print {
+        off: u32,
+        ty: Type,
+        size: u32,
+    },
     /// commit(id) / discard(id): the id is a u64 at `off`.
-    Commit { off: u32 },
-    Discard { off: u32 },
+    Commit {
+        off: u32,
+    },
+    Discard {
+        off: u32,
+    },
     /// system(fmt, ...): the consumer runs the formatted command.
-    System { fmt: Vec<u8>, args: Vec<(u32, Type)> },
+    System {
+        fmt: Vec<u8>,
+        args: Vec<(u32, Type)>,
+    },
     /// freopen(fmt, ...): output goes to the formatted file from here on;
     /// an empty `fmt` restores the original output.
-    Freopen { fmt: Vec<u8>, args: Vec<(u32, Type)> },
+    Freopen {
+        fmt: Vec<u8>,
+        args: Vec<(u32, Type)>,
+    },
     Ftruncate,
     /// tracemem(addr, size [, dynsize]): `size` bytes at `off`; with
     /// `dynsize` (an i64 at that offset) only that many when smaller.
-    Tracemem { off: u32, size: u32, dynsize: Option<u32> },
+    Tracemem {
+        off: u32,
+        size: u32,
+        dynsize: Option<u32>,
+    },
 }
 
 /// An enabled-probe description: one clause as compiled into one program.
@@ -179,8 +233,15 @@ pub fn agg_payload_words(f: &AggFunc) -> u32 {
         AggFunc::Avg => 1,
         AggFunc::Stddev => 3,
         AggFunc::Quantize => QUANTIZE_BUCKETS,
-        AggFunc::Lquantize { base, limit, step } => crate::consume::agg::lquantize_nbuckets(*base, *limit, *step) as u32,
-        AggFunc::Llquantize { factor, low, high, nsteps } => llquantize_buckets(*factor, *low, *high, *nsteps),
+        AggFunc::Lquantize { base, limit, step } => {
+            crate::consume::agg::lquantize_nbuckets(*base, *limit, *step) as u32
+        }
+        AggFunc::Llquantize {
+            factor,
+            low,
+            high,
+            nsteps,
+        } => llquantize_buckets(*factor, *low, *high, *nsteps),
     }
 }
 
@@ -231,9 +292,16 @@ mod tests {
     #[test]
     fn llquantize_segments_agree_with_the_consumer() {
         let segs = llquantize_segments(10, 0, 2, 10);
-        for v in [-2000i64, -150, -15, -1, 0, 1, 5, 9, 10, 11, 95, 100, 999, 1000, 5000] {
+        for v in [
+            -2000i64, -150, -15, -1, 0, 1, 5, 9, 10, 11, 95, 100, 999, 1000, 5000,
+        ] {
             let i = segs.iter().rposition(|(s, _)| *s <= v).unwrap();
-            assert_eq!(segs[i].1, crate::consume::agg::llquantize_bucket(v, 10, 0, 2, 10), "v={}", v);
+            assert_eq!(
+                segs[i].1,
+                crate::consume::agg::llquantize_bucket(v, 10, 0, 2, 10),
+                "v={}",
+                v
+            );
         }
     }
 }

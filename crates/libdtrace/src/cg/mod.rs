@@ -1,6 +1,7 @@
 //! Code generation: checked D clauses to eBPF instructions.
 
-pub mod insn;
 pub mod asm;
 pub mod codegen;
+pub mod funcs;
+pub mod insn;
 pub mod layout;

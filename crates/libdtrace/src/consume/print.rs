@@ -59,7 +59,11 @@ fn composite(out: &mut Vec<u8>, ty: &Type, bytes: &[u8], indent: usize, types: &
 
 fn member(out: &mut Vec<u8>, f: &Field, bytes: &[u8], indent: usize, types: &TypeEnv) {
     let start = (f.offset_bits / 8) as usize;
-    let size = if f.bits > 0 { (f.offset_bits % 8 + f.bits as u64).div_ceil(8) as usize } else { f.ty.size(0) as usize };
+    let size = if f.bits > 0 {
+        (f.offset_bits % 8 + f.bits as u64).div_ceil(8) as usize
+    } else {
+        f.ty.size(0) as usize
+    };
     let Some(b) = bytes.get(start..start + size) else {
         // Beyond what was recorded (printsize).
         pad(out, indent);
@@ -78,7 +82,15 @@ fn member(out: &mut Vec<u8>, f: &Field, bytes: &[u8], indent: usize, types: &Typ
 }
 
 /// One value of type `ty` (declared as `name`) in `b`.
-fn value(out: &mut Vec<u8>, ty: &Type, name: &str, b: &[u8], f: &Field, indent: usize, types: &TypeEnv) {
+fn value(
+    out: &mut Vec<u8>,
+    ty: &Type,
+    name: &str,
+    b: &[u8],
+    f: &Field,
+    indent: usize,
+    types: &TypeEnv,
+) {
     out.extend_from_slice(format!("({})", name).as_bytes());
     match ty {
         Type::Struct(_) => {
@@ -91,12 +103,20 @@ fn value(out: &mut Vec<u8>, ty: &Type, name: &str, b: &[u8], f: &Field, indent: 
             let ename = name.rsplit_once(" [").map_or(name, |(e, _)| e).trim_end();
             let is_char = matches!(**elem, Type::Int { size: 1, .. });
             for i in 0..*n as usize {
-                let Some(eb) = b.get(i * es..(i + 1) * es) else { break };
+                let Some(eb) = b.get(i * es..(i + 1) * es) else {
+                    break;
+                };
                 if is_char && eb[0] == 0 {
                     break;
                 }
                 pad(out, indent + 1);
-                let plain = Field { name: String::new(), offset_bits: 0, bits: 0, ty: (**elem).clone(), type_name: ename.to_string() };
+                let plain = Field {
+                    name: String::new(),
+                    offset_bits: 0,
+                    bits: 0,
+                    ty: (**elem).clone(),
+                    type_name: ename.to_string(),
+                };
                 value(out, elem, ename, eb, &plain, indent + 1, types);
                 out.extend_from_slice(b",\n");
             }
@@ -140,12 +160,18 @@ fn enum_name(name: &str, v: u64, types: &TypeEnv) -> Option<String> {
     let tag = name.strip_prefix("enum ")?;
     let btf = types.btf()?;
     let id = btf.find_enum(tag)?;
-    btf.enum_values(id)?.into_iter().find(|(_, x)| *x as u64 == v).map(|(n, _)| n.to_string())
+    btf.enum_values(id)?
+        .into_iter()
+        .find(|(_, x)| *x as u64 == v)
+        .map(|(n, _)| n.to_string())
 }
 
 /// Little-endian value of up to 8 bytes.
 fn le(b: &[u8]) -> u64 {
-    b.iter().take(8).rev().fold(0, |acc, &x| (acc << 8) | x as u64)
+    b.iter()
+        .take(8)
+        .rev()
+        .fold(0, |acc, &x| (acc << 8) | x as u64)
 }
 
 #[cfg(test)]
@@ -155,7 +181,13 @@ mod tests {
     use std::rc::Rc;
 
     fn field(name: &str, off: u64, ty: Type, tn: &str) -> Field {
-        Field { name: name.into(), offset_bits: off * 8, bits: 0, ty, type_name: tn.into() }
+        Field {
+            name: name.into(),
+            offset_bits: off * 8,
+            bits: 0,
+            ty,
+            type_name: tn.into(),
+        }
     }
 
     #[test]
@@ -166,7 +198,12 @@ mod tests {
             field("z", 12, Type::INT, "int"),
             field("p", 16, Type::Ptr(Box::new(Type::Void)), "void *"),
         ];
-        let c = Composite { name: "t".into(), is_union: false, size: 24, src: CompositeSrc::User(fields) };
+        let c = Composite {
+            name: "t".into(),
+            is_union: false,
+            size: 24,
+            src: CompositeSrc::User(fields),
+        };
         let ty = Type::Ptr(Box::new(Type::Struct(Rc::new(c))));
         let mut b = vec![0u8; 24];
         b[0] = 1;

@@ -24,19 +24,84 @@ use super::diag::CompileError;
 /// D keywords (recognised in expression mode; after `->` and `.` the parser
 /// accepts them as member names).
 pub const KEYWORDS: &[&str] = &[
-    "auto", "break", "case", "char", "const", "continue", "counter", "default", "do", "double",
-    "else", "enum", "extern", "float", "for", "goto", "if", "import", "inline", "int", "long",
-    "offsetof", "probe", "provider", "register", "restrict", "return", "self", "short", "signed",
-    "sizeof", "static", "string", "stringof", "struct", "switch", "this", "translator", "typedef",
-    "union", "unsigned", "void", "volatile", "while", "xlate",
+    "auto",
+    "break",
+    "case",
+    "char",
+    "const",
+    "continue",
+    "counter",
+    "default",
+    "do",
+    "double",
+    "else",
+    "enum",
+    "extern",
+    "float",
+    "for",
+    "goto",
+    "if",
+    "import",
+    "inline",
+    "int",
+    "long",
+    "offsetof",
+    "probe",
+    "provider",
+    "register",
+    "restrict",
+    "return",
+    "self",
+    "short",
+    "signed",
+    "sizeof",
+    "static",
+    "string",
+    "stringof",
+    "struct",
+    "switch",
+    "this",
+    "translator",
+    "typedef",
+    "union",
+    "unsigned",
+    "void",
+    "volatile",
+    "while",
+    "xlate",
 ];
 
 /// Keywords that, at the start of a program item, begin a declaration (or a
 /// translator / provider definition) rather than a probe description.
 pub const OUTER_KEYWORDS: &[&str] = &[
-    "auto", "char", "const", "counter", "double", "enum", "extern", "float", "import", "inline",
-    "int", "long", "provider", "register", "restrict", "self", "short", "signed", "static",
-    "string", "struct", "this", "translator", "typedef", "union", "unsigned", "void", "volatile",
+    "auto",
+    "char",
+    "const",
+    "counter",
+    "double",
+    "enum",
+    "extern",
+    "float",
+    "import",
+    "inline",
+    "int",
+    "long",
+    "provider",
+    "register",
+    "restrict",
+    "self",
+    "short",
+    "signed",
+    "static",
+    "string",
+    "struct",
+    "this",
+    "translator",
+    "typedef",
+    "union",
+    "unsigned",
+    "void",
+    "volatile",
 ];
 
 /// Operators and punctuators, longest first so that the first prefix match
@@ -54,7 +119,12 @@ pub enum Tok {
     /// A keyword from [`KEYWORDS`].
     Kw(&'static str),
     /// An integer constant.
-    Int { value: u64, unsigned: bool, long: u8, nondecimal: bool },
+    Int {
+        value: u64,
+        unsigned: bool,
+        long: u8,
+        nondecimal: bool,
+    },
     /// A character constant's value.
     Char(i64),
     /// A string literal, escapes processed.
@@ -69,7 +139,9 @@ pub enum Tok {
     Op(&'static str),
     /// `/`: `epred` is true when it closes a predicate (the next character
     /// after blanks and comments is `{`, `;`, `/` or the end of input).
-    Slash { epred: bool },
+    Slash {
+        epred: bool,
+    },
     /// A probe description as written (outer mode only).
     PSpec(String),
     Eof,
@@ -133,7 +205,10 @@ pub enum Outer {
     /// its first token, to be read in expression mode.
     Decl,
     /// A probe description.
-    PSpec { text: String, line: u32 },
+    PSpec {
+        text: String,
+        line: u32,
+    },
     /// Some other token (`{`, `/`, `,`, an integer, ...).
     Other(Token),
 }
@@ -233,7 +308,15 @@ pub fn unescape(s: &[u8]) -> Vec<u8> {
 
 impl<'a> Lexer<'a> {
     pub fn new(src: &'a str) -> Lexer<'a> {
-        Lexer { src: src.as_bytes(), pos: 0, line: 1, parens: 0, brackets: 0, braces: 0, pragmas: Vec::new() }
+        Lexer {
+            src: src.as_bytes(),
+            pos: 0,
+            line: 1,
+            parens: 0,
+            brackets: 0,
+            braces: 0,
+            pragmas: Vec::new(),
+        }
     }
 
     pub fn line(&self) -> u32 {
@@ -289,7 +372,10 @@ impl<'a> Lexer<'a> {
             2
         };
         let end = (self.pos + len).min(self.src.len());
-        self.err("D_SYNTAX", format!("syntax error near \"{}\"", self.text(self.pos, end)))
+        self.err(
+            "D_SYNTAX",
+            format!("syntax error near \"{}\"", self.text(self.pos, end)),
+        )
     }
 
     /// True when only blanks other than newline precede the current position
@@ -310,7 +396,9 @@ impl<'a> Lexer<'a> {
     /// `#pragma` lines).
     fn skip_trivia(&mut self) -> Result<(), CompileError> {
         loop {
-            let Some(c) = self.peek_at(0) else { return Ok(()) };
+            let Some(c) = self.peek_at(0) else {
+                return Ok(());
+            };
             match c {
                 b'\n' => {
                     self.line += 1;
@@ -374,7 +462,7 @@ impl<'a> Lexer<'a> {
     fn control_line(&mut self) -> Result<(), CompileError> {
         let line = self.line;
         self.pos += 1; // '#'
-        // Words, with quoted strings kept as written (quotes included).
+                       // Words, with quoted strings kept as written (quotes included).
         let mut words: Vec<String> = Vec::new();
         loop {
             match self.peek_at(0) {
@@ -392,8 +480,9 @@ impl<'a> Lexer<'a> {
                             Some(b'\n') => {
                                 self.pos = i + 1;
                                 self.line += 1;
-                                return Err(self
-                                    .err("D_STR_NL", "newline encountered in string literal"));
+                                return Err(
+                                    self.err("D_STR_NL", "newline encountered in string literal")
+                                );
                             }
                             Some(b'\\') if matches!(self.src.get(i + 1), Some(c) if *c != b'\n') => {
                                 i += 2
@@ -422,7 +511,9 @@ impl<'a> Lexer<'a> {
             self.pos += 1;
             self.line += 1;
         }
-        let Some(first) = words.first() else { return Ok(()) };
+        let Some(first) = words.first() else {
+            return Ok(());
+        };
         let is_num = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
         let set_line = |lx: &mut Lexer, n: &str| -> Result<(), CompileError> {
             match n.parse::<u32>() {
@@ -445,7 +536,10 @@ impl<'a> Lexer<'a> {
         }
         match first.as_str() {
             "pragma" => {
-                self.pragmas.push(PragmaLine { words: words[1..].to_vec(), line });
+                self.pragmas.push(PragmaLine {
+                    words: words[1..].to_vec(),
+                    line,
+                });
                 Ok(())
             }
             "line" => {
@@ -459,7 +553,11 @@ impl<'a> Lexer<'a> {
                     s.push_str(w.trim_matches('"'));
                     s.push(' ');
                 }
-                Err(CompileError::new(line, "D_PRAGERR", format!("#error: {}", s)))
+                Err(CompileError::new(
+                    line,
+                    "D_PRAGERR",
+                    format!("#error: {}", s),
+                ))
             }
             w => Err(CompileError::new(
                 line,
@@ -474,7 +572,9 @@ impl<'a> Lexer<'a> {
     pub fn outer(&mut self, is_type: &dyn Fn(&str) -> bool) -> Result<Outer, CompileError> {
         self.skip_trivia()?;
         let before = self.state();
-        let Some(c) = self.peek_at(0) else { return Ok(Outer::Eof) };
+        let Some(c) = self.peek_at(0) else {
+            return Ok(Outer::Eof);
+        };
         if is_pspec_start(c) {
             let start = self.pos;
             while matches!(self.peek_at(0), Some(c) if is_pspec_char(c)) {
@@ -499,7 +599,10 @@ impl<'a> Lexer<'a> {
                     return Ok(Outer::Decl);
                 }
             }
-            return Ok(Outer::PSpec { text: word, line: before.line });
+            return Ok(Outer::PSpec {
+                text: word,
+                line: before.line,
+            });
         }
         match c {
             b'{' | b'/' | b',' => {
@@ -512,8 +615,17 @@ impl<'a> Lexer<'a> {
                     b',' => ",",
                     _ => "/",
                 };
-                let tok = if op == "/" { Tok::Slash { epred: false } } else { Tok::Op(op) };
-                Ok(Outer::Other(Token { tok, text: op.to_string(), line: before.line, before }))
+                let tok = if op == "/" {
+                    Tok::Slash { epred: false }
+                } else {
+                    Tok::Op(op)
+                };
+                Ok(Outer::Other(Token {
+                    tok,
+                    text: op.to_string(),
+                    line: before.line,
+                    before,
+                }))
             }
             b'0'..=b'9' => {
                 let t = self.number()?;
@@ -550,7 +662,12 @@ impl<'a> Lexer<'a> {
         let line = self.line;
         let start = self.pos;
         let Some(c) = self.peek_at(0) else {
-            return Ok(Token { tok: Tok::Eof, text: String::new(), line, before });
+            return Ok(Token {
+                tok: Tok::Eof,
+                text: String::new(),
+                line,
+                before,
+            });
         };
         let tok = if is_ident_start(c) {
             while matches!(self.peek_at(0), Some(c) if is_ident_char(c)) {
@@ -561,7 +678,9 @@ impl<'a> Lexer<'a> {
                 Some(k) => Tok::Kw(k),
                 None => Tok::Ident(word),
             }
-        } else if c.is_ascii_digit() || (c == b'.' && matches!(self.peek_at(1), Some(d) if d.is_ascii_digit())) {
+        } else if c.is_ascii_digit()
+            || (c == b'.' && matches!(self.peek_at(1), Some(d) if d.is_ascii_digit()))
+        {
             return self.number();
         } else if c == b'$' {
             let dollars = if self.peek_at(1) == Some(b'$') { 2 } else { 1 };
@@ -643,7 +762,12 @@ impl<'a> Lexer<'a> {
             }
             Tok::Op(op)
         };
-        Ok(Token { tok, text: self.text(start, self.pos), line, before })
+        Ok(Token {
+            tok,
+            text: self.text(start, self.pos),
+            line,
+            before,
+        })
     }
 
     /// After a `/`: does it close a predicate? It does when the next
@@ -692,7 +816,9 @@ impl<'a> Lexer<'a> {
         let at = |i: usize| s.get(i).copied().unwrap_or(0);
         // The integer form: digits or 0x + hex digits, then a suffix.
         let mut i = start;
-        let hex = at(i) == b'0' && (at(i + 1) == b'x' || at(i + 1) == b'X') && at(i + 2).is_ascii_hexdigit();
+        let hex = at(i) == b'0'
+            && (at(i + 1) == b'x' || at(i + 1) == b'X')
+            && at(i + 2).is_ascii_hexdigit();
         let digits_start;
         if hex {
             i += 2;
@@ -809,7 +935,12 @@ impl<'a> Lexer<'a> {
             };
         }
         Ok(Token {
-            tok: Tok::Int { value, unsigned, long, nondecimal: s[start] == b'0' },
+            tok: Tok::Int {
+                value,
+                unsigned,
+                long,
+                nondecimal: s[start] == b'0',
+            },
             text,
             line,
             before,
@@ -824,7 +955,9 @@ impl<'a> Lexer<'a> {
         loop {
             match self.src.get(i) {
                 None => {
-                    return Err(self.err("D_SYNTAX", format!("syntax error near \"{}\"", q as char)));
+                    return Err(
+                        self.err("D_SYNTAX", format!("syntax error near \"{}\"", q as char))
+                    );
                 }
                 Some(b'\n') => {
                     self.pos = i + 1;
@@ -861,7 +994,12 @@ impl<'a> Lexer<'a> {
         let end = self.scan_quoted(b'"')?;
         let body = unescape(&self.src[start + 1..end]);
         self.pos = end + 1;
-        Ok(Token { tok: Tok::Str(body), text: self.text(start, end + 1), line, before })
+        Ok(Token {
+            tok: Tok::Str(body),
+            text: self.text(start, end + 1),
+            line,
+            before,
+        })
     }
 
     fn char_const(&mut self) -> Result<Token, CompileError> {
@@ -881,7 +1019,12 @@ impl<'a> Lexer<'a> {
         for b in &bytes {
             v = (v << 8) | *b as u64;
         }
-        Ok(Token { tok: Tok::Char(v as i64), text: self.text(start, end + 1), line, before })
+        Ok(Token {
+            tok: Tok::Char(v as i64),
+            text: self.text(start, end + 1),
+            line,
+            before,
+        })
     }
 }
 
@@ -933,40 +1076,69 @@ mod tests {
 
     #[test]
     fn integers() {
-        let int = |value, unsigned, long, nondecimal| Tok::Int { value, unsigned, long, nondecimal };
+        let int = |value, unsigned, long, nondecimal| Tok::Int {
+            value,
+            unsigned,
+            long,
+            nondecimal,
+        };
         assert_eq!(toks("42"), vec![int(42, false, 0, false)]);
         assert_eq!(toks("0x1F"), vec![int(31, false, 0, true)]);
         assert_eq!(toks("017"), vec![int(15, false, 0, true)]);
         assert_eq!(toks("10ull"), vec![int(10, true, 2, false)]);
         assert_eq!(toks("10LU"), vec![int(10, true, 1, false)]);
-        assert_eq!(toks("0xffffffffffffffff"), vec![int(u64::MAX, false, 0, true)]);
-        assert_eq!(lex_err("0x1ffffffffffffffff").msg, "constant 0x1ffffffffffffffff results in integer overflow");
+        assert_eq!(
+            toks("0xffffffffffffffff"),
+            vec![int(u64::MAX, false, 0, true)]
+        );
+        assert_eq!(
+            lex_err("0x1ffffffffffffffff").msg,
+            "constant 0x1ffffffffffffffff results in integer overflow"
+        );
         assert_eq!(lex_err("089").msg, "constant 089 contains invalid digit 8");
-        assert_eq!(lex_err("1.5").msg, "floating-point constants are not permitted");
-        assert_eq!(lex_err("x = 1e3").msg, "floating-point constants are not permitted");
-        assert_eq!(lex_err(".5").msg, "floating-point constants are not permitted");
+        assert_eq!(
+            lex_err("1.5").msg,
+            "floating-point constants are not permitted"
+        );
+        assert_eq!(
+            lex_err("x = 1e3").msg,
+            "floating-point constants are not permitted"
+        );
+        assert_eq!(
+            lex_err(".5").msg,
+            "floating-point constants are not permitted"
+        );
     }
 
     #[test]
     fn chars_and_strings() {
-        assert_eq!(toks(r"'a' '\n' '\0' '\x41' 'ab' '\''"), vec![
-            Tok::Char(97),
-            Tok::Char(10),
-            Tok::Char(0),
-            Tok::Char(65),
-            Tok::Char(0x6162),
-            Tok::Char(39),
-        ]);
+        assert_eq!(
+            toks(r"'a' '\n' '\0' '\x41' 'ab' '\''"),
+            vec![
+                Tok::Char(97),
+                Tok::Char(10),
+                Tok::Char(0),
+                Tok::Char(65),
+                Tok::Char(0x6162),
+                Tok::Char(39),
+            ]
+        );
         assert_eq!(
             toks(r#""a\tb\\c\"d\0e\101\x42\a\b\f\r\v""#),
             vec![Tok::Str(b"a\tb\\c\"d\0eAB\x07\x08\x0c\r\x0b".to_vec())]
         );
-        assert_eq!(lex_err("\"abc\n\"").msg, "newline encountered in string literal");
+        assert_eq!(
+            lex_err("\"abc\n\"").msg,
+            "newline encountered in string literal"
+        );
         assert_eq!(lex_err("\"abc\n\"").line, Some(2));
         assert_eq!(lex_err("\"abc").msg, "syntax error near \"\"\"");
         assert_eq!(lex_err("''").msg, "empty character constant");
         assert_eq!(lex_err("'abcdefghi'").msg, "character constant is too long");
-        assert_eq!(lex_err("'a\n'").msg, "newline encountered in character constant");
+        assert_eq!(
+            lex_err("'a\n'").msg,
+            "newline encountered in character constant"
+        );
     }
 
     #[test]
@@ -987,17 +1159,30 @@ mod tests {
 
     #[test]
     fn comments_and_control_lines() {
-        let mut lx = Lexer::new("#!/usr/sbin/dtrace -s\n/* a\n b */ x // c\n#pragma D option quiet\n y");
+        let mut lx =
+            Lexer::new("#!/usr/sbin/dtrace -s\n/* a\n b */ x // c\n#pragma D option quiet\n y");
         let t = lx.next_token().unwrap();
         assert_eq!((t.tok, t.line), (Tok::Ident("x".into()), 3));
         let t = lx.next_token().unwrap();
         assert_eq!((t.tok, t.line), (Tok::Ident("y".into()), 5));
-        assert_eq!(lx.pragmas, vec![PragmaLine { words: vec!["D".into(), "option".into(), "quiet".into()], line: 4 }]);
+        assert_eq!(
+            lx.pragmas,
+            vec![PragmaLine {
+                words: vec!["D".into(), "option".into(), "quiet".into()],
+                line: 4
+            }]
+        );
         // Line markers.
         let mut lx = Lexer::new("# 10 \"foo.d\"\nx");
         assert_eq!(lx.next_token().unwrap().line, 10);
-        assert_eq!(lex_err("/* a /* b */").msg, "/* encountered inside a comment");
-        assert_eq!(lex_err("\n/* a ").msg, "end-of-file encountered before matching */");
+        assert_eq!(
+            lex_err("/* a /* b */").msg,
+            "/* encountered inside a comment"
+        );
+        assert_eq!(
+            lex_err("\n/* a ").msg,
+            "end-of-file encountered before matching */"
+        );
         assert_eq!(lex_err("\n/* a ").line, Some(2));
         assert_eq!(lex_err("#foo\n").msg, "invalid control directive: #foo");
         assert_eq!(lex_err("x # y").msg, "syntax error near \"#\"");
@@ -1010,14 +1195,27 @@ mod tests {
             vec![
                 Tok::Ident("x".into()),
                 Tok::Slash { epred: false },
-                Tok::Int { value: 2, unsigned: false, long: 0, nondecimal: false },
+                Tok::Int {
+                    value: 2,
+                    unsigned: false,
+                    long: 0,
+                    nondecimal: false
+                },
                 Tok::Op(">"),
-                Tok::Int { value: 1, unsigned: false, long: 0, nondecimal: false },
+                Tok::Int {
+                    value: 1,
+                    unsigned: false,
+                    long: 0,
+                    nondecimal: false
+                },
                 Tok::Slash { epred: true },
                 Tok::Op("{"),
             ]
         );
-        assert_eq!(lex_err("(x/ {").msg, "closing ) expected in predicate before /");
+        assert_eq!(
+            lex_err("(x/ {").msg,
+            "closing ) expected in predicate before /"
+        );
         assert_eq!(lex_err("x)").msg, "extra ) in input stream");
     }
 
@@ -1027,11 +1225,16 @@ mod tests {
         let mut lx = Lexer::new("  syscall::*read*:entry,tick-1s\n{");
         assert_eq!(
             lx.outer(&no_types).unwrap(),
-            Outer::PSpec { text: "syscall::*read*:entry".into(), line: 1 }
+            Outer::PSpec {
+                text: "syscall::*read*:entry".into(),
+                line: 1
+            }
         );
         assert!(matches!(lx.outer(&no_types).unwrap(), Outer::Other(t) if t.is_op(",")));
         assert_eq!(lx.pspec().unwrap(), Some(("tick-1s".into(), 1)));
-        assert!(matches!(lx.outer(&no_types).unwrap(), Outer::Other(t) if t.is_op("{") && t.line == 2));
+        assert!(
+            matches!(lx.outer(&no_types).unwrap(), Outer::Other(t) if t.is_op("{") && t.line == 2)
+        );
         let mut lx = Lexer::new("int x;");
         assert_eq!(lx.outer(&no_types).unwrap(), Outer::Decl);
         assert!(lx.next_token().unwrap().is_kw("int"));
@@ -1039,6 +1242,12 @@ mod tests {
         let mut lx = Lexer::new("foo_t*p;");
         assert_eq!(lx.outer(&is_t).unwrap(), Outer::Decl);
         let mut lx = Lexer::new("BEGIN");
-        assert_eq!(lx.outer(&is_t).unwrap(), Outer::PSpec { text: "BEGIN".into(), line: 1 });
+        assert_eq!(
+            lx.outer(&is_t).unwrap(),
+            Outer::PSpec {
+                text: "BEGIN".into(),
+                line: 1
+            }
+        );
     }
 }

@@ -3,8 +3,8 @@
 //! program order), and the type of every expression.
 
 use super::ast::*;
-use super::diag::CompileError;
 use super::ctypes::TypeEnv;
+use super::diag::CompileError;
 use super::types::{arith_result, Type};
 use std::collections::HashMap;
 
@@ -54,16 +54,32 @@ fn macro_value(name: &str, env: &MacroEnv, line: u32) -> R<Option<String>> {
         "pgid" => Some(unsafe { libc::getpgrp() }.to_string()),
         "sid" => Some(unsafe { libc::getsid(0) }.to_string()),
         n if n.bytes().all(|c| c.is_ascii_digit()) => {
-            let i: usize = n.parse().map_err(|_| CompileError::new(line, "D_MACRO_UNDEF", format!("macro argument ${} is not defined", n)))?;
+            let i: usize = n.parse().map_err(|_| {
+                CompileError::new(
+                    line,
+                    "D_MACRO_UNDEF",
+                    format!("macro argument ${} is not defined", n),
+                )
+            })?;
             match env.args.get(i) {
                 Some(v) => Some(v.clone()),
                 None if env.defaultargs => None,
                 None => {
-                    return Err(CompileError::new(line, "D_MACRO_UNDEF", format!("macro argument ${} is not defined", n)));
+                    return Err(CompileError::new(
+                        line,
+                        "D_MACRO_UNDEF",
+                        format!("macro argument ${} is not defined", n),
+                    ));
                 }
             }
         }
-        _ => return Err(CompileError::new(line, "D_MACRO_UNDEF", format!("macro variable ${} is not defined", name))),
+        _ => {
+            return Err(CompileError::new(
+                line,
+                "D_MACRO_UNDEF",
+                format!("macro variable ${} is not defined", name),
+            ))
+        }
     };
     Ok(v)
 }
@@ -74,7 +90,10 @@ fn expand_text(s: &str, env: &MacroEnv, line: u32) -> R<String> {
     while let Some(i) = rest.find('$') {
         out.push_str(&rest[..i]);
         let after = &rest[i + 1..];
-        let n = after.bytes().take_while(|c| c.is_ascii_alphanumeric() || *c == b'_').count();
+        let n = after
+            .bytes()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
+            .count();
         out.push_str(&macro_value(&after[..n], env, line)?.unwrap_or_default());
         rest = &after[n..];
     }
@@ -85,7 +104,9 @@ fn expand_text(s: &str, env: &MacroEnv, line: u32) -> R<String> {
 fn expand_stmt(s: &mut Stmt, env: &MacroEnv) -> R<()> {
     match s {
         Stmt::Expr(e) => expand_expr(e, env),
-        Stmt::If { cond, then, els, .. } => {
+        Stmt::If {
+            cond, then, els, ..
+        } => {
             expand_expr(cond, env)?;
             for s in then.iter_mut().chain(els.iter_mut()) {
                 expand_stmt(s, env)?;
@@ -102,12 +123,29 @@ fn expand_expr(e: &mut Expr, env: &MacroEnv) -> R<()> {
         ExprKind::Macro(name) => {
             let v = macro_value(name, env, line)?;
             e.kind = match v {
-                None => ExprKind::Int { value: 0, unsigned: false, long: 0, nondecimal: false },
+                None => ExprKind::Int {
+                    value: 0,
+                    unsigned: false,
+                    long: 0,
+                    nondecimal: false,
+                },
                 Some(v) => match parse_int_text(&v) {
-                    Some(n) => ExprKind::Int { value: n, unsigned: false, long: 0, nondecimal: false },
+                    Some(n) => ExprKind::Int {
+                        value: n,
+                        unsigned: false,
+                        long: 0,
+                        nondecimal: false,
+                    },
                     None if is_ident(&v) => ExprKind::Ident(v),
                     None => {
-                        return Err(CompileError::new(line, "D_MACRO_ARG", format!("macro argument ${} is not a valid integer or identifier", name)));
+                        return Err(CompileError::new(
+                            line,
+                            "D_MACRO_ARG",
+                            format!(
+                                "macro argument ${} is not a valid integer or identifier",
+                                name
+                            ),
+                        ));
                     }
                 },
             };
@@ -146,7 +184,8 @@ fn parse_int_text(s: &str) -> Option<u64> {
 
 fn is_ident(s: &str) -> bool {
     let mut b = s.bytes();
-    matches!(b.next(), Some(c) if c.is_ascii_alphabetic() || c == b'_') && b.all(|c| c.is_ascii_alphanumeric() || c == b'_')
+    matches!(b.next(), Some(c) if c.is_ascii_alphabetic() || c == b'_')
+        && b.all(|c| c.is_ascii_alphanumeric() || c == b'_')
 }
 
 /// Calls `f` on each direct sub-expression of `e`.
@@ -266,7 +305,12 @@ impl Symbols {
             VarClass::ThisVar => &mut self.thises,
         };
         let id = list.len();
-        list.push(Var { name: name.to_string(), ty, keys, id });
+        list.push(Var {
+            name: name.to_string(),
+            ty,
+            keys,
+            id,
+        });
         self.index.insert((class, name.to_string()), id);
         id
     }
@@ -278,14 +322,25 @@ impl Symbols {
 /// The D built-in variables and their types.
 pub fn builtin_type(name: &str) -> Option<Type> {
     Some(match name {
-        "arg0" | "arg1" | "arg2" | "arg3" | "arg4" | "arg5" | "arg6" | "arg7" | "arg8" | "arg9" => Type::LONG,
+        "arg0" | "arg1" | "arg2" | "arg3" | "arg4" | "arg5" | "arg6" | "arg7" | "arg8" | "arg9" => {
+            Type::LONG
+        }
         "pid" | "tid" | "ppid" | "cpu" | "errno" | "$target" => Type::INT,
         "uid" | "gid" | "id" | "epid" => Type::UINT,
-        "timestamp" | "vtimestamp" | "walltimestamp" | "ipl" | "caller" | "ucaller" | "uregs" => Type::ULONG,
-        "execname" | "probeprov" | "probemod" | "probefunc" | "probename" | "zonename" | "cwd" | "root" => Type::Str,
+        "timestamp" | "vtimestamp" | "walltimestamp" | "ipl" | "caller" | "ucaller" | "uregs" => {
+            Type::ULONG
+        }
+        "execname" | "probeprov" | "probemod" | "probefunc" | "probename" | "zonename" | "cwd"
+        | "root" => Type::Str,
         "curthread" | "curpsinfo" | "curlwpsinfo" => Type::Ptr(Box::new(Type::Void)),
         _ => return None,
     })
+}
+
+/// Subroutines that return NULL (rather than a string) when they find
+/// nothing.
+pub fn returns_null_string(name: &str) -> bool {
+    matches!(name, "json" | "strchr" | "strrchr" | "strstr" | "strtok")
 }
 
 /// Return types of the subroutines that produce values.
@@ -294,15 +349,19 @@ fn subroutine_type(name: &str) -> Option<Type> {
         "strlen" => Type::ULONG,
         // The library's psinfo translator: the current process's arguments.
         "__psargs" => Type::Str,
-        "strjoin" | "copyinstr" | "stringof" | "lltostr" | "basename" | "dirname" | "substr" | "strchr"
-        | "strrchr" | "strstr" | "strtok" | "toupper" | "tolower" | "cleanpath" | "inet_ntoa" | "inet_ntop" | "inet_ntoa6" => Type::Str,
+        "strjoin" | "copyinstr" | "stringof" | "lltostr" | "basename" | "dirname" | "substr"
+        | "strchr" | "strrchr" | "strstr" | "strtok" | "toupper" | "tolower" | "cleanpath"
+        | "inet_ntoa" | "inet_ntop" | "inet_ntoa6" | "json" => Type::Str,
         "bcopy" | "copyinto" => Type::Void,
         "copyin" | "alloca" => Type::Ptr(Box::new(Type::Void)),
         "rand" => Type::INT,
         "progenyof" | "index" | "rindex" => Type::INT,
         "strtoll" => Type::LONG,
         "speculation" => Type::INT,
-        "htons" | "ntohs" => Type::Int { size: 2, signed: false },
+        "htons" | "ntohs" => Type::Int {
+            size: 2,
+            signed: false,
+        },
         "htonl" | "ntohl" => Type::UINT,
         "htonll" | "ntohll" => Type::ULONG,
         _ => return None,
@@ -325,14 +384,49 @@ fn stack_type(name: &str, args: &[Expr], s: &Sema) -> R<Option<Type>> {
     };
     if args.len() > if user { 2 } else { 1 } {
         let line = args[0].line;
-        return Err(CompileError::new(line, "D_PROTO_LEN", format!("{}( ) prototype mismatch: {} args passed, at most {} expected", name, args.len(), if user { 2 } else { 1 })));
+        return Err(CompileError::new(
+            line,
+            "D_PROTO_LEN",
+            format!(
+                "{}( ) prototype mismatch: {} args passed, at most {} expected",
+                name,
+                args.len(),
+                if user { 2 } else { 1 }
+            ),
+        ));
     }
     let frames = match args.first() {
         None => default,
         Some(a) => match s.const_eval(a) {
             Some(n) if (1..=MAX_FRAMES).contains(&n) => n as u32,
-            Some(_) => return Err(CompileError::new(a.line, if user { "D_USTACK_FRAMES" } else { "D_STACK_SIZE" }, format!("{}( ) size must be greater than zero and at most {}", name, MAX_FRAMES))),
-            None => return Err(CompileError::new(a.line, if user { "D_USTACK_FRAMES" } else { "D_STACK_PROTO" }, format!("{}( ) argument #1 must be a non-zero positive integer constant", name))),
+            Some(_) => {
+                return Err(CompileError::new(
+                    a.line,
+                    if user {
+                        "D_USTACK_FRAMES"
+                    } else {
+                        "D_STACK_SIZE"
+                    },
+                    format!(
+                        "{}( ) size must be greater than zero and at most {}",
+                        name, MAX_FRAMES
+                    ),
+                ))
+            }
+            None => {
+                return Err(CompileError::new(
+                    a.line,
+                    if user {
+                        "D_USTACK_FRAMES"
+                    } else {
+                        "D_STACK_PROTO"
+                    },
+                    format!(
+                        "{}( ) argument #1 must be a non-zero positive integer constant",
+                        name
+                    ),
+                ))
+            }
         },
     };
     Ok(Some(Type::Stack { user, frames }))
@@ -342,8 +436,9 @@ fn stack_type(name: &str, args: &[Expr], s: &Sema) -> R<Option<Type>> {
 /// or `char *` argument is read as one).
 pub fn string_param(name: &str, i: usize) -> bool {
     match name {
-        "strlen" | "basename" | "dirname" | "cleanpath" | "toupper" | "tolower" | "strtoll" | "strchr" | "strrchr" | "substr" => i == 0,
-        "strjoin" | "strstr" | "index" | "rindex" | "strtok" => i < 2,
+        "strlen" | "basename" | "dirname" | "cleanpath" | "toupper" | "tolower" | "strtoll"
+        | "strchr" | "strrchr" | "substr" => i == 0,
+        "strjoin" | "strstr" | "index" | "rindex" | "strtok" | "json" => i < 2,
         _ => false,
     }
 }
@@ -364,7 +459,9 @@ pub fn sym_kind(name: &str) -> Option<super::types::SymKind> {
 /// The value of a name some subroutine arguments may use although D has no
 /// such constant here yet: `strtok(NULL, ...)`, `inet_ntop(AF_INET6, ...)`.
 pub fn subr_keyword_arg(subr: &str, i: usize, e: &Expr) -> Option<i64> {
-    let ExprKind::Ident(n) = &e.kind else { return None };
+    let ExprKind::Ident(n) = &e.kind else {
+        return None;
+    };
     match (subr, i, n.as_str()) {
         ("strtok", 0, "NULL") => Some(0),
         ("inet_ntop", 0, "AF_INET") => Some(2),
@@ -377,10 +474,40 @@ pub fn subr_keyword_arg(subr: &str, i: usize, e: &Expr) -> Option<i64> {
 pub fn is_action(name: &str) -> bool {
     matches!(
         name,
-        "trace" | "printf" | "printa" | "exit" | "clear" | "trunc" | "normalize" | "denormalize" | "stack"
-            | "ustack" | "tracemem" | "setopt" | "raise" | "stop" | "system" | "commit" | "discard"
-            | "speculate" | "chill" | "copyout" | "copyoutstr" | "breakpoint" | "panic" | "freopen"
-            | "ftruncate" | "print" | "jstack" | "func" | "sym" | "mod" | "ufunc" | "usym" | "umod" | "uaddr"
+        "trace"
+            | "printf"
+            | "printa"
+            | "exit"
+            | "clear"
+            | "trunc"
+            | "normalize"
+            | "denormalize"
+            | "stack"
+            | "ustack"
+            | "tracemem"
+            | "setopt"
+            | "raise"
+            | "stop"
+            | "system"
+            | "commit"
+            | "discard"
+            | "speculate"
+            | "chill"
+            | "copyout"
+            | "copyoutstr"
+            | "breakpoint"
+            | "panic"
+            | "freopen"
+            | "ftruncate"
+            | "print"
+            | "jstack"
+            | "func"
+            | "sym"
+            | "mod"
+            | "ufunc"
+            | "usym"
+            | "umod"
+            | "uaddr"
     )
 }
 
@@ -394,6 +521,9 @@ pub struct Sema<'a> {
     /// Names of `inline` constants and their expressions.
     pub inlines: HashMap<String, Expr>,
     pub strsize: u32,
+    /// Whether the program calls a subroutine that can return a NULL
+    /// string (then string stores keep NULL-ness; see json.rs).
+    pub null_strings: bool,
     /// Frames of stack() and ustack() without an argument.
     pub stackframes: u32,
     pub ustackframes: u32,
@@ -408,6 +538,7 @@ impl<'a> Sema<'a> {
             clause_args: Default::default(),
             inlines: HashMap::new(),
             strsize,
+            null_strings: false,
             stackframes: STACKFRAMES,
             ustackframes: USTACKFRAMES,
             _p: Default::default(),
@@ -437,11 +568,17 @@ impl<'a> Sema<'a> {
     fn declare_decl(&mut self, d: &Decl) -> R<()> {
         let fail = |tag: &'static str, m: String| Err(CompileError::new(d.line, tag, m));
         if matches!(d.class, StorageClass::Static | StorageClass::Register) {
-            return fail("D_DECL_BADCLASS", "specified storage class not appropriate in D".into());
+            return fail(
+                "D_DECL_BADCLASS",
+                "specified storage class not appropriate in D".into(),
+            );
         }
         if d.class == StorageClass::Inline {
             let Some(n) = d.names.first() else {
-                return fail("D_DECL_USELESS", "inline declaration requires a name".into());
+                return fail(
+                    "D_DECL_USELESS",
+                    "inline declaration requires a name".into(),
+                );
             };
             if let Some(kind) = self.global_ident_kind(&n.name) {
                 return fail(
@@ -459,33 +596,59 @@ impl<'a> Sema<'a> {
                 if n.assoc_keys.is_empty() {
                     let dt = self.resolve_type(&d.ty, d.line)?;
                     if dt == Type::Void && n.pointers == 0 {
-                        return fail("D_DECL_VOIDOBJ", format!("cannot declare void inline: {}", n.name));
+                        return fail(
+                            "D_DECL_VOIDOBJ",
+                            format!("cannot declare void inline: {}", n.name),
+                        );
                     }
                     let dt = (0..n.pointers).fold(dt, |t, _| Type::Ptr(Box::new(t)));
                     let ok = if dt.is_str() || it.is_str() {
                         dt.is_str() && it.is_strcompat()
                     } else {
-                        (dt.is_int() && it.is_int()) || (dt.decayed().is_scalar() && it.decayed().is_scalar() && !dt.is_int()) || dt == it
+                        (dt.is_int() && it.is_int())
+                            || (dt.decayed().is_scalar()
+                                && it.decayed().is_scalar()
+                                && !dt.is_int())
+                            || dt == it
                     };
                     if !ok {
-                        return fail("D_OP_INCOMPAT", format!("inline {} definition uses incompatible types: \"{}\" = \"{}\"", n.name, dt, it));
+                        return fail(
+                            "D_OP_INCOMPAT",
+                            format!(
+                                "inline {} definition uses incompatible types: \"{}\" = \"{}\"",
+                                n.name, dt, it
+                            ),
+                        );
                     }
                 }
                 self.inlines.insert(n.name.clone(), init.clone());
             }
             return Ok(());
         }
-        if d.names.is_empty() && d.ty.members.is_none() && !["struct ", "union ", "enum "].iter().any(|p| d.ty.base.starts_with(p)) {
+        if d.names.is_empty()
+            && d.ty.members.is_none()
+            && !["struct ", "union ", "enum "]
+                .iter()
+                .any(|p| d.ty.base.starts_with(p))
+        {
             return fail("D_DECL_USELESS", "useless declaration".into());
         }
         for n in &d.names {
             if n.name.contains('`') {
-                return fail("D_DECL_SCOPE", format!("D scoping operator may not be used in a declaration name ({})", n.name));
+                return fail(
+                    "D_DECL_SCOPE",
+                    format!(
+                        "D scoping operator may not be used in a declaration name ({})",
+                        n.name
+                    ),
+                );
             }
         }
         if d.class == StorageClass::Typedef || d.ty.members.is_some() {
             let globals = |n: &str| self.global_ident_kind(n).is_some();
-            self.types.declare(d, &|e| self.const_eval(e), &globals).map_err(|(tag, m)| CompileError::new(d.line, tag, m))?;
+            self.types
+                .declare(d, &|e| self.const_eval(e), &globals)
+                .map_err(|(tag, m)| CompileError::new(d.line, tag, m))?;
         }
         if d.class == StorageClass::Typedef || d.names.is_empty() {
             return Ok(());
@@ -493,25 +656,48 @@ impl<'a> Sema<'a> {
         let base = self.resolve_type(&d.ty, d.line)?;
         for n in &d.names {
             if n.dims.contains(&0) {
-                return fail("D_DECL_ARRNULL", format!("array declaration requires array dimension or tuple signature: {}", n.name));
+                return fail(
+                    "D_DECL_ARRNULL",
+                    format!(
+                        "array declaration requires array dimension or tuple signature: {}",
+                        n.name
+                    ),
+                );
             }
             if builtin_type(&n.name).is_some() {
-                return fail("D_DECL_IDRED", format!("built-in identifier redeclared: {}", n.name));
+                return fail(
+                    "D_DECL_IDRED",
+                    format!("built-in identifier redeclared: {}", n.name),
+                );
             }
             if !n.assoc_keys.is_empty() && d.class == StorageClass::ThisVar {
-                return fail("D_DECL_LOCASSC", format!("associative arrays may not be declared as local variables: {}", n.name));
+                return fail(
+                    "D_DECL_LOCASSC",
+                    format!(
+                        "associative arrays may not be declared as local variables: {}",
+                        n.name
+                    ),
+                );
             }
             if base == Type::Void && n.pointers == 0 {
-                return fail("D_DECL_VOIDOBJ", format!("cannot have void object: {}", n.name));
+                return fail(
+                    "D_DECL_VOIDOBJ",
+                    format!("cannot have void object: {}", n.name),
+                );
             }
             let t = super::types::declarator_type(base.clone(), n);
             // Global arrays of scalars live in the globals map; structs in
             // global, self-> and associative array variables (members are
             // assigned one by one); this-> structs would need stack space.
-            let scalar_array = d.class == StorageClass::None && matches!(&t, Type::Array(e, _) if e.decayed().is_scalar());
+            let scalar_array = d.class == StorageClass::None
+                && matches!(&t, Type::Array(e, _) if e.decayed().is_scalar());
             let struct_var = matches!(t, Type::Struct(_)) && d.class != StorageClass::ThisVar;
             if t.is_aggregate() && !scalar_array && !struct_var {
-                return Err(CompileError::new(d.line, "D_DECL_TYPE", format!("{}: variables of type {} are not supported yet", n.name, t)));
+                return Err(CompileError::new(
+                    d.line,
+                    "D_DECL_TYPE",
+                    format!("{}: variables of type {} are not supported yet", n.name, t),
+                ));
             }
             let class = match d.class {
                 StorageClass::SelfVar => VarClass::SelfVar,
@@ -523,17 +709,37 @@ impl<'a> Sema<'a> {
             for k in &n.assoc_keys {
                 keys.push(self.resolve_type(k, d.line)?);
             }
-            let kind = |c: VarClass| if c == VarClass::Assoc { "associative array" } else { "scalar" };
+            let kind = |c: VarClass| {
+                if c == VarClass::Assoc {
+                    "associative array"
+                } else {
+                    "scalar"
+                }
+            };
             let prev = [VarClass::Global, VarClass::Assoc]
                 .into_iter()
                 .filter(|_| matches!(class, VarClass::Global | VarClass::Assoc))
-                .chain(std::iter::once(class).filter(|c| matches!(c, VarClass::SelfVar | VarClass::ThisVar)))
-                .find_map(|c| self.syms.var(c, &n.name).map(|v| (c, v.ty.clone(), v.keys.clone())));
+                .chain(
+                    std::iter::once(class)
+                        .filter(|c| matches!(c, VarClass::SelfVar | VarClass::ThisVar)),
+                )
+                .find_map(|c| {
+                    self.syms
+                        .var(c, &n.name)
+                        .map(|v| (c, v.ty.clone(), v.keys.clone()))
+                });
             if let Some((pc, pt, pk)) = prev {
                 if pc != class || pt != t || pk != keys {
                     return fail(
                         "D_DECL_IDRED",
-                        format!("identifier redeclared: {}\n\t current: {} {}\n\tprevious: {} {}", n.name, kind(class), t, kind(pc), pt),
+                        format!(
+                            "identifier redeclared: {}\n\t current: {} {}\n\tprevious: {} {}",
+                            n.name,
+                            kind(class),
+                            t,
+                            kind(pc),
+                            pt
+                        ),
                     );
                 }
             }
@@ -542,9 +748,25 @@ impl<'a> Sema<'a> {
         Ok(())
     }
 
+    /// For `s == NULL` / `NULL == s` with a string s: that operand.
+    pub fn null_comparison<'e>(&self, lhs: &'e Expr, rhs: &'e Expr) -> Option<&'e Expr> {
+        let is_null = |e: &Expr| matches!(&e.kind, ExprKind::Ident(n) if n == "NULL" && self.inlines.contains_key(n));
+        let is_str = |e: &Expr| self.type_of(e).is_ok_and(|t| t.is_str());
+        if is_null(rhs) && is_str(lhs) {
+            Some(lhs)
+        } else if is_null(lhs) && is_str(rhs) {
+            Some(rhs)
+        } else {
+            None
+        }
+    }
+
     /// What a global identifier already names, in DTrace's words, if anything.
     fn global_ident_kind(&self, n: &str) -> Option<&'static str> {
-        if builtin_type(n).is_some() || self.syms.var(VarClass::Global, n).is_some() || self.inlines.contains_key(n) {
+        if builtin_type(n).is_some()
+            || self.syms.var(VarClass::Global, n).is_some()
+            || self.inlines.contains_key(n)
+        {
             Some("scalar")
         } else if self.syms.var(VarClass::Assoc, n).is_some() {
             Some("associative array")
@@ -558,7 +780,9 @@ impl<'a> Sema<'a> {
     fn walk_stmt(&mut self, s: &Stmt) -> R<()> {
         match s {
             Stmt::Expr(e) => self.walk(e),
-            Stmt::If { cond, then, els, .. } => {
+            Stmt::If {
+                cond, then, els, ..
+            } => {
                 self.walk(cond)?;
                 for s in then.iter().chain(els.iter()) {
                     self.walk_stmt(s)?;
@@ -572,6 +796,9 @@ impl<'a> Sema<'a> {
 
     /// Declares what an expression assigns, then checks its type.
     fn walk(&mut self, e: &Expr) -> R<()> {
+        if let ExprKind::Call { name, .. } = &e.kind {
+            self.null_strings |= returns_null_string(name);
+        }
         match &e.kind {
             ExprKind::Assign { op, lhs, rhs } => {
                 self.walk(rhs)?;
@@ -579,7 +806,14 @@ impl<'a> Sema<'a> {
                 if let Ok(lt @ Type::Array(..)) = self.type_of(lhs) {
                     if !lt.is_str() {
                         let optext = op.map_or("=".to_string(), |o| format!("{}=", binop_text(o)));
-                        return Err(CompileError::new(e.line, "D_OP_ARRFUN", format!("operator {} may not be applied to operand of type \"{}\"", optext, lt)));
+                        return Err(CompileError::new(
+                            e.line,
+                            "D_OP_ARRFUN",
+                            format!(
+                                "operator {} may not be applied to operand of type \"{}\"",
+                                optext, lt
+                            ),
+                        ));
                     }
                 }
                 // A char array is stored as a string; other arrays and
@@ -587,32 +821,55 @@ impl<'a> Sema<'a> {
                 let rt = match rt {
                     Type::Array(..) if rt.is_strcompat() => Type::Str,
                     t if t.is_aggregate() => {
-                        return Err(CompileError::new(e.line, "D_OP_INCOMPAT", format!("storing a value of type {} in a variable is not supported yet", t)));
+                        return Err(CompileError::new(
+                            e.line,
+                            "D_OP_INCOMPAT",
+                            format!(
+                                "storing a value of type {} in a variable is not supported yet",
+                                t
+                            ),
+                        ));
                     }
                     t => t,
                 };
                 match &lhs.kind {
-                    ExprKind::Ident(n) if builtin_type(n).is_none() && !self.inlines.contains_key(n) => {
-                        self.syms.declare(VarClass::Global, n, rt.promoted_for_storage(), vec![]);
+                    ExprKind::Ident(n)
+                        if builtin_type(n).is_none() && !self.inlines.contains_key(n) =>
+                    {
+                        self.syms
+                            .declare(VarClass::Global, n, rt.promoted_for_storage(), vec![]);
                     }
                     ExprKind::SelfVar(n) => {
-                        self.syms.declare(VarClass::SelfVar, n, rt.promoted_for_storage(), vec![]);
+                        self.syms
+                            .declare(VarClass::SelfVar, n, rt.promoted_for_storage(), vec![]);
                     }
                     ExprKind::ThisVar(n) => {
-                        self.syms.declare(VarClass::ThisVar, n, rt.promoted_for_storage(), vec![]);
+                        self.syms
+                            .declare(VarClass::ThisVar, n, rt.promoted_for_storage(), vec![]);
                     }
                     ExprKind::Index { base, keys } => {
                         if let ExprKind::Ident(n) = &base.kind {
-                            let is_array = self.syms.var(VarClass::Global, n).is_some_and(|v| matches!(v.ty, Type::Array(..)));
+                            let is_array = self
+                                .syms
+                                .var(VarClass::Global, n)
+                                .is_some_and(|v| matches!(v.ty, Type::Array(..)));
                             if n != "args" && !is_array {
                                 for k in keys {
                                     self.walk(k)?;
                                 }
-                                let kt = keys.iter().map(|k| self.type_of(k).map(|t| t.promoted_for_storage())).collect::<R<Vec<_>>>()?;
+                                let kt = keys
+                                    .iter()
+                                    .map(|k| self.type_of(k).map(|t| t.promoted_for_storage()))
+                                    .collect::<R<Vec<_>>>()?;
                                 if self.syms.var(VarClass::Global, n).is_some() {
                                     return Err(CompileError::new(e.line, "D_IDENT_BADREF", format!("scalar '{}' may not be referenced as associative array", n)));
                                 }
-                                self.syms.declare(VarClass::Assoc, n, rt.promoted_for_storage(), kt);
+                                self.syms.declare(
+                                    VarClass::Assoc,
+                                    n,
+                                    rt.promoted_for_storage(),
+                                    kt,
+                                );
                             }
                         }
                     }
@@ -622,16 +879,39 @@ impl<'a> Sema<'a> {
                 self.type_of(e)?;
                 Ok(())
             }
-            ExprKind::Unary { op: UnOp::PreInc | UnOp::PreDec | UnOp::PostInc | UnOp::PostDec, expr } => {
+            ExprKind::Unary {
+                op: UnOp::PreInc | UnOp::PreDec | UnOp::PostInc | UnOp::PostDec,
+                expr,
+            } => {
                 // `i++` on a new variable declares it as an int, as in DTrace.
-                let one = Expr::new(ExprKind::Int { value: 0, unsigned: false, long: 0, nondecimal: false }, e.line);
-                let decl = Expr::new(ExprKind::Assign { op: None, lhs: expr.clone(), rhs: Box::new(one) }, e.line);
+                let one = Expr::new(
+                    ExprKind::Int {
+                        value: 0,
+                        unsigned: false,
+                        long: 0,
+                        nondecimal: false,
+                    },
+                    e.line,
+                );
+                let decl = Expr::new(
+                    ExprKind::Assign {
+                        op: None,
+                        lhs: expr.clone(),
+                        rhs: Box::new(one),
+                    },
+                    e.line,
+                );
                 if self.type_of(expr).is_err() {
                     self.walk(&decl)?;
                 }
                 self.type_of(e).map(|_| ())
             }
-            ExprKind::AggAssign { name, keys, func, args } => {
+            ExprKind::AggAssign {
+                name,
+                keys,
+                func,
+                args,
+            } => {
                 for k in keys.iter().chain(args.iter()) {
                     self.walk(k)?;
                 }
@@ -652,7 +932,14 @@ impl<'a> Sema<'a> {
         }
     }
 
-    fn declare_agg(&mut self, line: u32, name: &str, keys: &[Expr], func: &str, args: &[Expr]) -> R<()> {
+    fn declare_agg(
+        &mut self,
+        line: u32,
+        name: &str,
+        keys: &[Expr],
+        func: &str,
+        args: &[Expr],
+    ) -> R<()> {
         let nargs = |n: std::ops::RangeInclusive<usize>| -> R<()> {
             if n.contains(&args.len()) {
                 Ok(())
@@ -660,13 +947,27 @@ impl<'a> Sema<'a> {
                 Err(CompileError::new(
                     line,
                     "D_PROTO_LEN",
-                    format!("{}( ) prototype mismatch: {} arg{} passed, {} expected", func, args.len(), if args.len() == 1 { "" } else { "s" }, n.start()),
+                    format!(
+                        "{}( ) prototype mismatch: {} arg{} passed, {} expected",
+                        func,
+                        args.len(),
+                        if args.len() == 1 { "" } else { "s" },
+                        n.start()
+                    ),
                 ))
             }
         };
         let konst = |i: usize| -> R<i64> {
             self.const_eval(&args[i]).ok_or_else(|| {
-                CompileError::new(line, "D_LQUANT_BASETYPE", format!("{}( ) argument #{} must be an integer constant", func, i + 1))
+                CompileError::new(
+                    line,
+                    "D_LQUANT_BASETYPE",
+                    format!(
+                        "{}( ) argument #{} must be an integer constant",
+                        func,
+                        i + 1
+                    ),
+                )
             })
         };
         // The functions without parameters of their own: name, kind, how
@@ -686,41 +987,92 @@ impl<'a> Sema<'a> {
                 kind.clone()
             }
             None => match func {
-            "lquantize" => {
-                nargs(4..=5)?;
-                let (base, limit, step) = (konst(1)?, konst(2)?, konst(3)?);
-                if step <= 0 {
-                    return Err(CompileError::new(line, "D_LQUANT_STEPVAL", "lquantize( ) step must be greater than zero"));
+                "lquantize" => {
+                    nargs(4..=5)?;
+                    let (base, limit, step) = (konst(1)?, konst(2)?, konst(3)?);
+                    if step <= 0 {
+                        return Err(CompileError::new(
+                            line,
+                            "D_LQUANT_STEPVAL",
+                            "lquantize( ) step must be greater than zero",
+                        ));
+                    }
+                    if limit <= base {
+                        return Err(CompileError::new(
+                            line,
+                            "D_LQUANT_MISMATCH",
+                            "lquantize( ) limit must be greater than base",
+                        ));
+                    }
+                    if (limit - base) / step > 65535 {
+                        return Err(CompileError::new(
+                            line,
+                            "D_LQUANT_STEPLARGE",
+                            "lquantize( ) step too small for given range",
+                        ));
+                    }
+                    AggFunc::Lquantize { base, limit, step }
                 }
-                if limit <= base {
-                    return Err(CompileError::new(line, "D_LQUANT_MISMATCH", "lquantize( ) limit must be greater than base"));
+                "llquantize" => {
+                    nargs(5..=6)?;
+                    let (factor, low, high, nsteps) = (konst(1)?, konst(2)?, konst(3)?, konst(4)?);
+                    if !(2..=65535).contains(&factor) {
+                        return Err(CompileError::new(
+                            line,
+                            "D_LLQUANT_FACTORVAL",
+                            "llquantize( ) factor must be greater than one",
+                        ));
+                    }
+                    if high < low || high > 65535 || low < 0 {
+                        return Err(CompileError::new(
+                            line,
+                            "D_LLQUANT_HIGHVAL",
+                            "llquantize( ) high magnitude must be greater than low magnitude",
+                        ));
+                    }
+                    if nsteps <= 0
+                        || nsteps > 65535
+                        || (nsteps < factor && factor % nsteps != 0)
+                        || (nsteps >= factor && nsteps % factor != 0)
+                    {
+                        return Err(CompileError::new(
+                            line,
+                            "D_LLQUANT_NSTEPMATCH",
+                            "llquantize( ) factor must evenly divide number of steps",
+                        ));
+                    }
+                    AggFunc::Llquantize {
+                        factor: factor as u16,
+                        low: low as u16,
+                        high: high as u16,
+                        nsteps: nsteps as u16,
+                    }
                 }
-                if (limit - base) / step > 65535 {
-                    return Err(CompileError::new(line, "D_LQUANT_STEPLARGE", "lquantize( ) step too small for given range"));
+                _ => {
+                    if is_action(func)
+                        || subroutine_type(func).is_some()
+                        || stack_type(func, &[], self).ok().flatten().is_some()
+                    {
+                        let disp = if name.is_empty() {
+                            "@".to_string()
+                        } else {
+                            format!("@{}", name)
+                        };
+                        return Err(CompileError::new(
+                            line,
+                            "D_AGG_FUNC",
+                            format!(
+                                "{} must be assigned the result of an aggregating function",
+                                disp
+                            ),
+                        ));
+                    }
+                    return Err(CompileError::new(
+                        line,
+                        "D_FUNC_UNDEF",
+                        format!("undefined function name: {}", func),
+                    ));
                 }
-                AggFunc::Lquantize { base, limit, step }
-            }
-            "llquantize" => {
-                nargs(5..=6)?;
-                let (factor, low, high, nsteps) = (konst(1)?, konst(2)?, konst(3)?, konst(4)?);
-                if !(2..=65535).contains(&factor) {
-                    return Err(CompileError::new(line, "D_LLQUANT_FACTORVAL", "llquantize( ) factor must be greater than one"));
-                }
-                if high < low || high > 65535 || low < 0 {
-                    return Err(CompileError::new(line, "D_LLQUANT_HIGHVAL", "llquantize( ) high magnitude must be greater than low magnitude"));
-                }
-                if nsteps <= 0 || nsteps > 65535 || (nsteps < factor && factor % nsteps != 0) || (nsteps >= factor && nsteps % factor != 0) {
-                    return Err(CompileError::new(line, "D_LLQUANT_NSTEPMATCH", "llquantize( ) factor must evenly divide number of steps"));
-                }
-                AggFunc::Llquantize { factor: factor as u16, low: low as u16, high: high as u16, nsteps: nsteps as u16 }
-            }
-            _ => {
-                if is_action(func) || subroutine_type(func).is_some() || stack_type(func, &[], self).ok().flatten().is_some() {
-                    let disp = if name.is_empty() { "@".to_string() } else { format!("@{}", name) };
-                    return Err(CompileError::new(line, "D_AGG_FUNC", format!("{} must be assigned the result of an aggregating function", disp)));
-                }
-                return Err(CompileError::new(line, "D_FUNC_UNDEF", format!("undefined function name: {}", func)));
-            }
             },
         };
         for a in args.iter().take(1) {
@@ -729,8 +1081,15 @@ impl<'a> Sema<'a> {
                 return Err(CompileError::new(line, "D_PROTO_ARG", format!("{}( ) argument #1 is incompatible with prototype:\n\tprototype: int64_t\n\t argument: {}", func, t)));
             }
         }
-        let kt = keys.iter().map(|k| self.type_of(k).map(|t| t.promoted_for_storage())).collect::<R<Vec<_>>>()?;
-        let disp = if name.is_empty() { "@".to_string() } else { format!("@{}", name) };
+        let kt = keys
+            .iter()
+            .map(|k| self.type_of(k).map(|t| t.promoted_for_storage()))
+            .collect::<R<Vec<_>>>()?;
+        let disp = if name.is_empty() {
+            "@".to_string()
+        } else {
+            format!("@{}", name)
+        };
         if let Some(a) = self.syms.agg(name) {
             if a.func.name() != f.name() || a.func != f {
                 if a.func.name() != f.name() {
@@ -740,15 +1099,34 @@ impl<'a> Sema<'a> {
                         format!("aggregation redefined: {d}\n\t current: {d} = {}( )\n\tprevious: {d} = {}( ) : line {}", func, a.func.name(), a.line, d = disp),
                     ));
                 }
-                return Err(CompileError::new(line, "D_AGG_REDEF", format!("{} redefined as {}( ): previously defined as {}( )", disp, func, a.func.name())));
+                return Err(CompileError::new(
+                    line,
+                    "D_AGG_REDEF",
+                    format!(
+                        "{} redefined as {}( ): previously defined as {}( )",
+                        disp,
+                        func,
+                        a.func.name()
+                    ),
+                ));
             }
             if a.keys != kt {
-                return Err(CompileError::new(line, "D_AGG_REDEF", format!("{} redefined with different key signature", disp)));
+                return Err(CompileError::new(
+                    line,
+                    "D_AGG_REDEF",
+                    format!("{} redefined with different key signature", disp),
+                ));
             }
             return Ok(());
         }
         let id = self.syms.aggs.len();
-        self.syms.aggs.push(AggVar { name: name.to_string(), id, keys: kt, func: f, line });
+        self.syms.aggs.push(AggVar {
+            name: name.to_string(),
+            id,
+            keys: kt,
+            func: f,
+            line,
+        });
         self.syms.agg_index.insert(name.to_string(), id);
         Ok(())
     }
@@ -764,9 +1142,18 @@ impl<'a> Sema<'a> {
                 }
                 return self.inlines.get(n).and_then(|e| self.const_eval(e));
             }
-            ExprKind::Unary { op: UnOp::Neg, expr } => self.const_eval(expr)?.wrapping_neg(),
-            ExprKind::Unary { op: UnOp::Plus, expr } => self.const_eval(expr)?,
-            ExprKind::Unary { op: UnOp::BitNot, expr } => !self.const_eval(expr)?,
+            ExprKind::Unary {
+                op: UnOp::Neg,
+                expr,
+            } => self.const_eval(expr)?.wrapping_neg(),
+            ExprKind::Unary {
+                op: UnOp::Plus,
+                expr,
+            } => self.const_eval(expr)?,
+            ExprKind::Unary {
+                op: UnOp::BitNot,
+                expr,
+            } => !self.const_eval(expr)?,
             ExprKind::Cast { expr, .. } => self.const_eval(expr)?,
             ExprKind::Binary { op, lhs, rhs } => {
                 let (a, b) = (self.const_eval(lhs)?, self.const_eval(rhs)?);
@@ -793,7 +1180,12 @@ impl<'a> Sema<'a> {
         let line = e.line;
         let err = |tag: &'static str, m: String| Err(CompileError::new(line, tag, m));
         match &e.kind {
-            ExprKind::Int { value, unsigned, long, nondecimal } => Ok(int_literal_type(*value, *unsigned, *long, *nondecimal)),
+            ExprKind::Int {
+                value,
+                unsigned,
+                long,
+                nondecimal,
+            } => Ok(int_literal_type(*value, *unsigned, *long, *nondecimal)),
             ExprKind::Char(_) => Ok(Type::CHAR),
             ExprKind::Str(_) => Ok(Type::Str),
             ExprKind::Ident(n) => {
@@ -813,32 +1205,72 @@ impl<'a> Sema<'a> {
                     return self.type_of(i);
                 }
                 if self.syms.var(VarClass::Assoc, n).is_some() {
-                    return err("D_OP_INCOMPAT", format!("{} is an associative array and must be indexed", n));
+                    return err(
+                        "D_OP_INCOMPAT",
+                        format!("{} is an associative array and must be indexed", n),
+                    );
                 }
-                err("D_IDENT_UNDEF", format!("failed to resolve {}: Unknown variable name", n))
+                err(
+                    "D_IDENT_UNDEF",
+                    format!("failed to resolve {}: Unknown variable name", n),
+                )
             }
-            ExprKind::Macro(n) | ExprKind::MacroStr(n) => err("D_MACRO_UNDEF", format!("macro variable ${} is not defined", n)),
+            ExprKind::Macro(n) | ExprKind::MacroStr(n) => err(
+                "D_MACRO_UNDEF",
+                format!("macro variable ${} is not defined", n),
+            ),
             ExprKind::SelfVar(n) => match self.syms.var(VarClass::SelfVar, n) {
                 Some(v) => Ok(v.ty.clone()),
-                None => err("D_IDENT_UNDEF", format!("failed to resolve self->{}: Unknown variable name", n)),
+                None => err(
+                    "D_IDENT_UNDEF",
+                    format!("failed to resolve self->{}: Unknown variable name", n),
+                ),
             },
             ExprKind::ThisVar(n) => match self.syms.var(VarClass::ThisVar, n) {
                 Some(v) => Ok(v.ty.clone()),
-                None => err("D_IDENT_UNDEF", format!("failed to resolve this->{}: Unknown variable name", n)),
+                None => err(
+                    "D_IDENT_UNDEF",
+                    format!("failed to resolve this->{}: Unknown variable name", n),
+                ),
             },
-            ExprKind::Agg(n) => err("D_AGG_SCALAR", format!("aggregation @{} cannot be used as a value", n)),
+            ExprKind::Agg(n) => err(
+                "D_AGG_SCALAR",
+                format!("aggregation @{} cannot be used as a value", n),
+            ),
             ExprKind::Index { base, keys } => match &base.kind {
-                ExprKind::ThisVar(n) => err("D_ARR_LOCAL", format!("local variables may not be used as associative arrays: {}", n)),
-                ExprKind::SelfVar(n) if self.syms.var(VarClass::SelfVar, n).is_some_and(|v| v.ty.target().is_none()) => {
-                    err("D_IDENT_BADREF", format!("scalar '{}' may not be referenced as associative array", n))
+                ExprKind::ThisVar(n) => err(
+                    "D_ARR_LOCAL",
+                    format!(
+                        "local variables may not be used as associative arrays: {}",
+                        n
+                    ),
+                ),
+                ExprKind::SelfVar(n)
+                    if self
+                        .syms
+                        .var(VarClass::SelfVar, n)
+                        .is_some_and(|v| v.ty.target().is_none()) =>
+                {
+                    err(
+                        "D_IDENT_BADREF",
+                        format!("scalar '{}' may not be referenced as associative array", n),
+                    )
                 }
                 ExprKind::Ident(n) if n == "args" => {
                     if keys.len() != 1 {
-                        return err("D_ARGS_MULTI", "args[ ] may not be referenced using a tuple".into());
+                        return err(
+                            "D_ARGS_MULTI",
+                            "args[ ] may not be referenced using a tuple".into(),
+                        );
                     }
                     Ok(self.arg_type(&keys[0]))
                 }
-                ExprKind::Ident(n) if self.syms.var(VarClass::Global, n).is_none_or(|v| !matches!(v.ty, Type::Array(..))) => {
+                ExprKind::Ident(n)
+                    if self
+                        .syms
+                        .var(VarClass::Global, n)
+                        .is_none_or(|v| !matches!(v.ty, Type::Array(..))) =>
+                {
                     for k in keys {
                         self.type_of(k)?;
                     }
@@ -847,7 +1279,13 @@ impl<'a> Sema<'a> {
                             if v.keys.len() != keys.len() {
                                 return err(
                                     "D_PROTO_LEN",
-                                    format!("{}[ ] prototype mismatch: {} arg{} passed, {} expected", n, keys.len(), if keys.len() == 1 { "" } else { "s" }, v.keys.len()),
+                                    format!(
+                                        "{}[ ] prototype mismatch: {} arg{} passed, {} expected",
+                                        n,
+                                        keys.len(),
+                                        if keys.len() == 1 { "" } else { "s" },
+                                        v.keys.len()
+                                    ),
                                 );
                             }
                             for (i, (k, kt)) in keys.iter().zip(&v.keys).enumerate() {
@@ -861,7 +1299,10 @@ impl<'a> Sema<'a> {
                             }
                             Ok(v.ty.clone())
                         }
-                        None => err("D_IDENT_UNDEF", format!("failed to resolve {}: Unknown variable name", n)),
+                        None => err(
+                            "D_IDENT_UNDEF",
+                            format!("failed to resolve {}: Unknown variable name", n),
+                        ),
                     }
                 }
                 _ => {
@@ -873,12 +1314,18 @@ impl<'a> Sema<'a> {
                         return err("D_ARR_BADREF", "operator [ ] may not be used with a tuple to index an array or pointer".into());
                     }
                     if !self.type_of(&keys[0])?.is_int() {
-                        return err("D_ARR_KEYTYPE", "operator [ ] requires an integer index".into());
+                        return err(
+                            "D_ARR_KEYTYPE",
+                            "operator [ ] requires an integer index".into(),
+                        );
                     }
                     // A zero-length (flexible) array member has no bound.
                     if let (Type::Array(_, n @ 1..), Some(i)) = (&bt, self.const_eval(&keys[0])) {
                         if i < 0 || i as u64 >= *n as u64 {
-                            return err("D_ARR_BOUNDS", format!("index {} is out of range for array of {} elements", i, n));
+                            return err(
+                                "D_ARR_BOUNDS",
+                                format!("index {} is out of range for array of {} elements", i, n),
+                            );
                         }
                     }
                     if elem == Type::Void {
@@ -889,7 +1336,8 @@ impl<'a> Sema<'a> {
             },
             ExprKind::Call { name, args } => {
                 for (i, a) in args.iter().enumerate() {
-                    if !matches!(a.kind, ExprKind::Agg(_)) && subr_keyword_arg(name, i, a).is_none() {
+                    if !matches!(a.kind, ExprKind::Agg(_)) && subr_keyword_arg(name, i, a).is_none()
+                    {
                         self.type_of(a)?;
                     }
                 }
@@ -898,7 +1346,14 @@ impl<'a> Sema<'a> {
                 }
                 if let Some(k) = sym_kind(name) {
                     if args.len() != 1 {
-                        return err("D_PROTO_LEN", format!("{}( ) prototype mismatch: {} args passed, 1 expected", name, args.len()));
+                        return err(
+                            "D_PROTO_LEN",
+                            format!(
+                                "{}( ) prototype mismatch: {} args passed, 1 expected",
+                                name,
+                                args.len()
+                            ),
+                        );
                     }
                     if !self.type_of(&args[0])?.decayed().is_scalar() {
                         return err("D_PROTO_ARG", format!("{}( ) argument #1 is incompatible with prototype:\n\tprototype: uintptr_t\n\t argument: {}", name, self.type_of(&args[0])?));
@@ -925,63 +1380,121 @@ impl<'a> Sema<'a> {
             }
             ExprKind::Unary { op, expr } => {
                 if *op == UnOp::AddrOf && matches!(expr.kind, ExprKind::Agg(_)) {
-                    return err("D_ADDROF_VAR", "cannot take address of dynamic variable".into());
+                    return err(
+                        "D_ADDROF_VAR",
+                        "cannot take address of dynamic variable".into(),
+                    );
                 }
                 let t = self.type_of(expr)?;
                 match op {
                     UnOp::Not => {
                         if !t.is_scalar() {
-                            return err("D_OP_SCALAR", format!("operator ! requires an operand of scalar type"));
+                            return err(
+                                "D_OP_SCALAR",
+                                format!("operator ! requires an operand of scalar type"),
+                            );
                         }
                         Ok(Type::INT)
                     }
                     UnOp::Neg | UnOp::Plus => {
                         if !t.is_int() {
                             let o = if *op == UnOp::Neg { "-" } else { "+" };
-                            return err("D_OP_ARITH", format!("operator {} requires an operand of arithmetic type", o));
+                            return err(
+                                "D_OP_ARITH",
+                                format!("operator {} requires an operand of arithmetic type", o),
+                            );
                         }
                         Ok(t.promoted())
                     }
                     UnOp::BitNot => {
                         if !t.is_int() {
-                            return err("D_OP_INT", "operator ~ requires an operand of integral type".into());
+                            return err(
+                                "D_OP_INT",
+                                "operator ~ requires an operand of integral type".into(),
+                            );
                         }
                         Ok(t.promoted())
                     }
                     UnOp::PreInc | UnOp::PreDec | UnOp::PostInc | UnOp::PostDec => {
-                        let o = if matches!(op, UnOp::PreInc | UnOp::PostInc) { "++" } else { "--" };
+                        let o = if matches!(op, UnOp::PreInc | UnOp::PostInc) {
+                            "++"
+                        } else {
+                            "--"
+                        };
                         if !t.is_scalar() {
-                            return err("D_OP_SCALAR", format!("operator {} requires operand of scalar type", o));
+                            return err(
+                                "D_OP_SCALAR",
+                                format!("operator {} requires operand of scalar type", o),
+                            );
                         }
-                        if !is_lvalue(expr) && !matches!(expr.kind, ExprKind::Unary { op: UnOp::Deref, .. } | ExprKind::Member { .. } | ExprKind::Arrow { .. }) {
-                            return err("D_OP_LVAL", format!("operator {} requires modifiable lvalue as an operand", o));
+                        if !is_lvalue(expr)
+                            && !matches!(
+                                expr.kind,
+                                ExprKind::Unary {
+                                    op: UnOp::Deref,
+                                    ..
+                                } | ExprKind::Member { .. }
+                                    | ExprKind::Arrow { .. }
+                            )
+                        {
+                            return err(
+                                "D_OP_LVAL",
+                                format!("operator {} requires modifiable lvalue as an operand", o),
+                            );
                         }
                         Ok(t)
                     }
                     UnOp::Deref => match t {
                         Type::Ptr(p) | Type::Array(p, _) if *p != Type::Void => Ok(*p),
-                        Type::Ptr(_) => err("D_DEREF_VOID", "cannot dereference pointer to void".into()),
-                        _ => err("D_DEREF_NONPTR", "cannot dereference non-pointer type".into()),
+                        Type::Ptr(_) => {
+                            err("D_DEREF_VOID", "cannot dereference pointer to void".into())
+                        }
+                        _ => err(
+                            "D_DEREF_NONPTR",
+                            "cannot dereference non-pointer type".into(),
+                        ),
                     },
                     UnOp::AddrOf => {
                         let dynamic = match &expr.kind {
                             ExprKind::Ident(n) => !n.contains('`'),
                             ExprKind::SelfVar(_) | ExprKind::ThisVar(_) | ExprKind::Agg(_) => true,
-                            ExprKind::Index { base, .. } => matches!(&base.kind, ExprKind::Ident(n) if n != "args" && self.syms.var(VarClass::Assoc, n).is_some()),
+                            ExprKind::Index { base, .. } => {
+                                matches!(&base.kind, ExprKind::Ident(n) if n != "args" && self.syms.var(VarClass::Assoc, n).is_some())
+                            }
                             _ => false,
                         };
                         if dynamic {
-                            return err("D_ADDROF_VAR", "cannot take address of dynamic variable".into());
+                            return err(
+                                "D_ADDROF_VAR",
+                                "cannot take address of dynamic variable".into(),
+                            );
                         }
                         if matches!(
                             expr.kind,
-                            ExprKind::Int { .. } | ExprKind::Char(_) | ExprKind::Str(_) | ExprKind::Binary { .. } | ExprKind::Call { .. } | ExprKind::Cast { .. } | ExprKind::Ternary { .. } | ExprKind::Assign { .. }
+                            ExprKind::Int { .. }
+                                | ExprKind::Char(_)
+                                | ExprKind::Str(_)
+                                | ExprKind::Binary { .. }
+                                | ExprKind::Call { .. }
+                                | ExprKind::Cast { .. }
+                                | ExprKind::Ternary { .. }
+                                | ExprKind::Assign { .. }
                         ) || matches!(&expr.kind, ExprKind::Unary { op, .. } if *op != UnOp::Deref)
                         {
-                            return err("D_ADDROF_LVAL", "unacceptable operand for unary & operator".into());
+                            return err(
+                                "D_ADDROF_LVAL",
+                                "unacceptable operand for unary & operator".into(),
+                            );
                         }
-                        if !matches!(expr.kind, ExprKind::Member { .. } | ExprKind::Arrow { .. } | ExprKind::Unary { op: UnOp::Deref, .. })
-                            && !matches!(&expr.kind, ExprKind::Index { base, .. } if self.type_of(base).map_or(false, |t| t.target().is_some()))
+                        if !matches!(
+                            expr.kind,
+                            ExprKind::Member { .. }
+                                | ExprKind::Arrow { .. }
+                                | ExprKind::Unary {
+                                    op: UnOp::Deref,
+                                    ..
+                                }
+                        ) && !matches!(&expr.kind, ExprKind::Index { base, .. } if self.type_of(base).map_or(false, |t| t.target().is_some()))
                         {
                             return err("D_ADDROF_VAR", "cannot take address of a D variable or an expression that is not in kernel memory".into());
                         }
@@ -1001,30 +1514,77 @@ impl<'a> Sema<'a> {
                         }
                         Ok(b)
                     }
-                    BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::Shl | BinOp::Shr | BinOp::Mod if !a.is_int() || !b.is_int() => {
-                        err("D_OP_INT", format!("operator {} requires operands of integral type", binop_text(*op)))
+                    BinOp::BitAnd
+                    | BinOp::BitOr
+                    | BinOp::BitXor
+                    | BinOp::Shl
+                    | BinOp::Shr
+                    | BinOp::Mod
+                        if !a.is_int() || !b.is_int() =>
+                    {
+                        err(
+                            "D_OP_INT",
+                            format!(
+                                "operator {} requires operands of integral type",
+                                binop_text(*op)
+                            ),
+                        )
                     }
-                    BinOp::Mul | BinOp::Div if !a.is_int() || !b.is_int() => {
-                        err("D_OP_ARITH", format!("operator {} requires operands of arithmetic type", binop_text(*op)))
-                    }
+                    BinOp::Mul | BinOp::Div if !a.is_int() || !b.is_int() => err(
+                        "D_OP_ARITH",
+                        format!(
+                            "operator {} requires operands of arithmetic type",
+                            binop_text(*op)
+                        ),
+                    ),
                     BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                         // A string compares with a string, `char *` or
-                        // `char []` (D's "string-compatible" types).
+                        // `char []` (D's "string-compatible" types), and
+                        // for equality with NULL.
                         let strcmp = a.is_str() || b.is_str();
-                        if (strcmp && !(a.is_strcompat() && b.is_strcompat())) || (!strcmp && (!a.decayed().is_scalar() || !b.decayed().is_scalar())) {
-                            return err("D_OP_INCOMPAT", format!("operands have incompatible types: \"{}\" {} \"{}\"", a, binop_text(*op), b));
+                        if matches!(op, BinOp::Eq | BinOp::Ne)
+                            && self.null_comparison(lhs, rhs).is_some()
+                        {
+                            return Ok(Type::INT);
+                        }
+                        if (strcmp && !(a.is_strcompat() && b.is_strcompat()))
+                            || (!strcmp && (!a.decayed().is_scalar() || !b.decayed().is_scalar()))
+                        {
+                            return err(
+                                "D_OP_INCOMPAT",
+                                format!(
+                                    "operands have incompatible types: \"{}\" {} \"{}\"",
+                                    a,
+                                    binop_text(*op),
+                                    b
+                                ),
+                            );
                         }
                         Ok(Type::INT)
                     }
                     BinOp::LogAnd | BinOp::LogOr | BinOp::LogXor => {
                         if !a.is_scalar() || !b.is_scalar() {
-                            return err("D_OP_SCALAR", format!("operator {} requires operands of scalar type", binop_text(*op)));
+                            return err(
+                                "D_OP_SCALAR",
+                                format!(
+                                    "operator {} requires operands of scalar type",
+                                    binop_text(*op)
+                                ),
+                            );
                         }
                         Ok(Type::INT)
                     }
                     _ => {
                         if !a.decayed().is_scalar() || !b.decayed().is_scalar() {
-                            return err("D_OP_INCOMPAT", format!("operands have incompatible types: \"{}\" {} \"{}\"", a, binop_text(*op), b));
+                            return err(
+                                "D_OP_INCOMPAT",
+                                format!(
+                                    "operands have incompatible types: \"{}\" {} \"{}\"",
+                                    a,
+                                    binop_text(*op),
+                                    b
+                                ),
+                            );
                         }
                         if matches!(op, BinOp::Shl | BinOp::Shr) {
                             return Ok(a.promoted());
@@ -1032,14 +1592,34 @@ impl<'a> Sema<'a> {
                         let (pa, pb) = (a.decayed(), b.decayed());
                         // No arithmetic on void pointers: the pointee has no size.
                         let void_ptr = |t: &Type| matches!(t, Type::Ptr(p) if **p == Type::Void);
-                        if matches!(op, BinOp::Add | BinOp::Sub) && (void_ptr(&pa) || void_ptr(&pb)) {
-                            return err("D_OP_INCOMPAT", format!("operands have incompatible types: \"{}\" {} \"{}\"", a, binop_text(*op), b));
+                        if matches!(op, BinOp::Add | BinOp::Sub) && (void_ptr(&pa) || void_ptr(&pb))
+                        {
+                            return err(
+                                "D_OP_INCOMPAT",
+                                format!(
+                                    "operands have incompatible types: \"{}\" {} \"{}\"",
+                                    a,
+                                    binop_text(*op),
+                                    b
+                                ),
+                            );
                         }
                         match (op, &pa, &pb) {
                             (BinOp::Sub, Type::Ptr(_), Type::Ptr(_)) => Ok(Type::LONG),
-                            (BinOp::Add | BinOp::Sub, Type::Ptr(_), _) | (BinOp::Add, _, Type::Ptr(_)) => Ok(arith_result(&pa, &pb)),
-                            (_, Type::Ptr(_), _) | (_, _, Type::Ptr(_)) if !matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) => {
-                                err("D_OP_INCOMPAT", format!("operands have incompatible types: \"{}\" {} \"{}\"", a, binop_text(*op), b))
+                            (BinOp::Add | BinOp::Sub, Type::Ptr(_), _)
+                            | (BinOp::Add, _, Type::Ptr(_)) => Ok(arith_result(&pa, &pb)),
+                            (_, Type::Ptr(_), _) | (_, _, Type::Ptr(_))
+                                if !matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) =>
+                            {
+                                err(
+                                    "D_OP_INCOMPAT",
+                                    format!(
+                                        "operands have incompatible types: \"{}\" {} \"{}\"",
+                                        a,
+                                        binop_text(*op),
+                                        b
+                                    ),
+                                )
                             }
                             _ => Ok(arith_result(&pa, &pb)),
                         }
@@ -1053,16 +1633,34 @@ impl<'a> Sema<'a> {
                     None => "=".to_string(),
                 };
                 if !is_lvalue(lhs) {
-                    return err("D_OP_LVAL", format!("operator {} requires modifiable lvalue as an operand", optext));
+                    return err(
+                        "D_OP_LVAL",
+                        format!(
+                            "operator {} requires modifiable lvalue as an operand",
+                            optext
+                        ),
+                    );
                 }
                 if matches!(op, Some(BinOp::Div | BinOp::Mod)) && self.const_eval(rhs) == Some(0) {
                     return err("D_DIV_ZERO", "expression contains division by zero".into());
                 }
                 if matches!(a, Type::Array(..)) && !a.is_str() {
-                    return err("D_OP_ARRFUN", format!("operator {} may not be applied to operand of type \"{}\"", optext, a));
+                    return err(
+                        "D_OP_ARRFUN",
+                        format!(
+                            "operator {} may not be applied to operand of type \"{}\"",
+                            optext, a
+                        ),
+                    );
                 }
-                if (a.is_str() && !b.is_strcompat()) || (!a.is_str() && b.is_str()) || (op.is_some() && a.is_str()) {
-                    return err("D_OP_INCOMPAT", format!("operands have incompatible types: \"{}\" = \"{}\"", a, b));
+                if (a.is_str() && !b.is_strcompat())
+                    || (!a.is_str() && b.is_str())
+                    || (op.is_some() && a.is_str())
+                {
+                    return err(
+                        "D_OP_INCOMPAT",
+                        format!("operands have incompatible types: \"{}\" = \"{}\"", a, b),
+                    );
                 }
                 Ok(a)
             }
@@ -1070,14 +1668,23 @@ impl<'a> Sema<'a> {
             ExprKind::Ternary { cond, then, els } => {
                 let c = self.type_of(cond)?;
                 if !c.is_scalar() {
-                    return err("D_OP_SCALAR", "operator ?: expression must be of scalar type".into());
+                    return err(
+                        "D_OP_SCALAR",
+                        "operator ?: expression must be of scalar type".into(),
+                    );
                 }
                 let (a, b) = (self.type_of(then)?, self.type_of(els)?);
                 if a.is_str() != b.is_str() || a.is_aggregate() || b.is_aggregate() {
-                    return err("D_OP_INCOMPAT", format!("operator ?: operands must have compatible types"));
+                    return err(
+                        "D_OP_INCOMPAT",
+                        format!("operator ?: operands must have compatible types"),
+                    );
                 }
                 if is_action_call(then) || is_action_call(els) {
-                    return err("D_OP_ACT", "action cannot be used in a conditional context".into());
+                    return err(
+                        "D_OP_ACT",
+                        "action cannot be used in a conditional context".into(),
+                    );
                 }
                 if a.is_str() {
                     Ok(Type::Str)
@@ -1088,8 +1695,14 @@ impl<'a> Sema<'a> {
             ExprKind::Cast { ty, expr } => {
                 let from = self.type_of(expr)?;
                 let to = self.resolve_type(ty, line)?;
-                if (from.is_str() != to.is_str() && to != Type::Void) || to.is_aggregate() || (from.is_aggregate() && !to.is_scalar()) {
-                    return err("D_CAST_INVAL", format!("invalid cast expression: \"{}\" to \"{}\"", from, to));
+                if (from.is_str() != to.is_str() && to != Type::Void)
+                    || to.is_aggregate()
+                    || (from.is_aggregate() && !to.is_scalar())
+                {
+                    return err(
+                        "D_CAST_INVAL",
+                        format!("invalid cast expression: \"{}\" to \"{}\"", from, to),
+                    );
                 }
                 Ok(to)
             }
@@ -1116,7 +1729,9 @@ impl<'a> Sema<'a> {
                     _ => err("D_OP_PTR", "operator -> must be applied to a pointer".into()),
                 }
             }
-            ExprKind::Xlate { .. } => err("D_UNSUPPORTED", "translators are not supported yet".into()),
+            ExprKind::Xlate { .. } => {
+                err("D_UNSUPPORTED", "translators are not supported yet".into())
+            }
         }
     }
 
@@ -1128,11 +1743,19 @@ impl<'a> Sema<'a> {
             ExprKind::Offsetof { ty, member } => {
                 let t = self.resolve_type(ty, e.line)?;
                 if !matches!(t, Type::Struct(_)) {
-                    return Err(CompileError::new(e.line, "D_OFFSETOF_TYPE", "offsetof operand must be a struct or union type"));
+                    return Err(CompileError::new(
+                        e.line,
+                        "D_OFFSETOF_TYPE",
+                        "offsetof operand must be a struct or union type",
+                    ));
                 }
                 let f = self.member_of(&t, member, e.line, "offsetof")?;
                 if f.bits != 0 {
-                    return Err(CompileError::new(e.line, "D_OFFSETOF_BITFIELD", format!("cannot take offset of a bit-field: {}", member)));
+                    return Err(CompileError::new(
+                        e.line,
+                        "D_OFFSETOF_BITFIELD",
+                        format!("cannot take offset of a bit-field: {}", member),
+                    ));
                 }
                 Ok(f.offset_bits / 8)
             }
@@ -1142,19 +1765,32 @@ impl<'a> Sema<'a> {
 
     /// A written type, with DTrace's message when it cannot be resolved.
     pub fn resolve_type(&self, t: &TypeName, line: u32) -> R<Type> {
-        self.types.resolve(t).map_err(|m| CompileError::new(line, "D_TYPE_ERR", m))
+        self.types
+            .resolve(t)
+            .map_err(|m| CompileError::new(line, "D_TYPE_ERR", m))
     }
 
     /// `struct NAME *` from the kernel's types (untyped when there is no BTF).
     pub fn kernel_struct_ptr(&self, name: &str) -> Type {
-        let tn = TypeName { base: format!("struct {}", name), members: None, pointers: 1, dims: vec![] };
-        self.types.resolve(&tn).unwrap_or(Type::Ptr(Box::new(Type::Void)))
+        let tn = TypeName {
+            base: format!("struct {}", name),
+            members: None,
+            pointers: 1,
+            dims: vec![],
+        };
+        self.types
+            .resolve(&tn)
+            .unwrap_or(Type::Ptr(Box::new(Type::Void)))
     }
 
     /// A member of a struct or union type, or DTrace's error.
     pub fn member_of(&self, t: &Type, member: &str, line: u32, op: &str) -> R<super::types::Field> {
         let Type::Struct(c) = t else {
-            return Err(CompileError::new(line, "D_OP_SOU", format!("{} is not a struct or union", t)));
+            return Err(CompileError::new(
+                line,
+                "D_OP_SOU",
+                format!("{} is not a struct or union", t),
+            ));
         };
         if c.src == super::types::CompositeSrc::Incomplete {
             return Err(CompileError::new(
@@ -1163,9 +1799,13 @@ impl<'a> Sema<'a> {
                 format!("operator {} cannot be applied to a forward declaration: no {} definition is available", op, t),
             ));
         }
-        self.types
-            .member(c, member)
-            .ok_or_else(|| CompileError::new(line, "D_TYPE_MEMBER", format!("{} is not a member of {}", member, t)))
+        self.types.member(c, member).ok_or_else(|| {
+            CompileError::new(
+                line,
+                "D_TYPE_MEMBER",
+                format!("{} is not a member of {}", member, t),
+            )
+        })
     }
 
     /// `args[i]`'s type for the current clause.
@@ -1198,7 +1838,9 @@ pub fn is_lvalue(e: &Expr) -> bool {
         ExprKind::SelfVar(_) | ExprKind::ThisVar(_) => true,
         ExprKind::Index { base, .. } => matches!(&base.kind, ExprKind::Ident(n) if n != "args"),
         // A member of a struct-valued D variable (never kernel memory).
-        ExprKind::Member { expr, .. } => is_lvalue(expr) && !matches!(expr.kind, ExprKind::ThisVar(_)),
+        ExprKind::Member { expr, .. } => {
+            is_lvalue(expr) && !matches!(expr.kind, ExprKind::ThisVar(_))
+        }
         _ => false,
     }
 }
@@ -1260,7 +1902,12 @@ fn collect_children<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
             out.extend(keys.iter());
         }
         ExprKind::Call { name, args } => out.extend(
-            args.iter().enumerate().filter(|(i, a)| !matches!(a.kind, ExprKind::Agg(_)) && subr_keyword_arg(name, *i, a).is_none()).map(|(_, a)| a),
+            args.iter()
+                .enumerate()
+                .filter(|(i, a)| {
+                    !matches!(a.kind, ExprKind::Agg(_)) && subr_keyword_arg(name, *i, a).is_none()
+                })
+                .map(|(_, a)| a),
         ),
         ExprKind::Unary { expr, .. }
         | ExprKind::Cast { expr, .. }

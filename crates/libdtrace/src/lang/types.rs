@@ -7,7 +7,10 @@ use std::rc::Rc;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Type {
     /// An integer of 1, 2, 4 or 8 bytes.
-    Int { size: u8, signed: bool },
+    Int {
+        size: u8,
+        signed: bool,
+    },
     /// D's `string`: a NUL-terminated buffer of at most `strsize` bytes.
     Str,
     /// A pointer; the pointee gives member access, `*` and arithmetic.
@@ -20,7 +23,10 @@ pub enum Type {
     /// `stack()` / `ustack()`: up to `frames` program counters, preceded by
     /// the process id for a user stack and followed by one spare frame for
     /// a kernel stack (see `Consumer::value`). Only recorded.
-    Stack { user: bool, frames: u32 },
+    Stack {
+        user: bool,
+        frames: u32,
+    },
     /// An address printed as a symbol: `func()`/`sym()`, `mod()`, and the
     /// user ones (`ufunc()`/`usym()`, `umod()`, `uaddr()`), which record the
     /// process id before the address. DTrace's `_symaddr`/`_usymaddr`.
@@ -76,11 +82,26 @@ pub struct Field {
 }
 
 impl Type {
-    pub const INT: Type = Type::Int { size: 4, signed: true };
-    pub const UINT: Type = Type::Int { size: 4, signed: false };
-    pub const LONG: Type = Type::Int { size: 8, signed: true };
-    pub const ULONG: Type = Type::Int { size: 8, signed: false };
-    pub const CHAR: Type = Type::Int { size: 1, signed: true };
+    pub const INT: Type = Type::Int {
+        size: 4,
+        signed: true,
+    };
+    pub const UINT: Type = Type::Int {
+        size: 4,
+        signed: false,
+    };
+    pub const LONG: Type = Type::Int {
+        size: 8,
+        signed: true,
+    };
+    pub const ULONG: Type = Type::Int {
+        size: 8,
+        signed: false,
+    };
+    pub const CHAR: Type = Type::Int {
+        size: 1,
+        signed: true,
+    };
 
     pub fn is_int(&self) -> bool {
         matches!(self, Type::Int { .. })
@@ -163,13 +184,25 @@ pub fn arith_result(a: &Type, b: &Type) -> Type {
     match (&a, &b) {
         (Type::Ptr(_), _) => a,
         (_, Type::Ptr(_)) => b,
-        (Type::Int { size: sa, signed: ga }, Type::Int { size: sb, signed: gb }) => {
+        (
+            Type::Int {
+                size: sa,
+                signed: ga,
+            },
+            Type::Int {
+                size: sb,
+                signed: gb,
+            },
+        ) => {
             if sa > sb {
                 a.clone()
             } else if sb > sa {
                 b.clone()
             } else {
-                Type::Int { size: *sa, signed: *ga && *gb }
+                Type::Int {
+                    size: *sa,
+                    signed: *ga && *gb,
+                }
             }
         }
         _ => Type::LONG,
@@ -199,7 +232,12 @@ impl fmt::Display for Type {
             },
             Type::Void => f.write_str("void"),
             Type::Array(t, n) => write!(f, "{} [{}]", t, n),
-            Type::Struct(c) => write!(f, "{} {}", if c.is_union { "union" } else { "struct" }, c.name),
+            Type::Struct(c) => write!(
+                f,
+                "{} {}",
+                if c.is_union { "union" } else { "struct" },
+                c.name
+            ),
             Type::Stack { user: false, .. } => f.write_str("stack"),
             Type::Stack { user: true, .. } => f.write_str("ustack"),
             Type::Sym(k) => f.write_str(if k.user() { "_usymaddr" } else { "_symaddr" }),
@@ -240,16 +278,25 @@ pub fn base_type(name: &str) -> Option<Type> {
         "unsigned char" | "uint8_t" | "uchar_t" => i(1, false),
         "short" | "short int" | "signed short" | "signed short int" | "int16_t" => i(2, true),
         "unsigned short" | "unsigned short int" | "uint16_t" | "ushort_t" => i(2, false),
-        "int" | "signed" | "signed int" | "int32_t" | "pid_t" | "processorid_t" | "psetid_t" | "zoneid_t" | "key_t" => {
-            i(4, true)
-        }
-        "unsigned" | "unsigned int" | "uint32_t" | "uint_t" | "uid_t" | "gid_t" | "id_t" | "mode_t" | "dev32_t" => {
-            i(4, false)
-        }
-        "long" | "long int" | "signed long" | "long long" | "long long int" | "signed long long" | "int64_t"
-        | "intptr_t" | "ssize_t" | "off_t" | "off64_t" | "hrtime_t" | "time_t" | "loff_t" | "intmax_t" => i(8, true),
-        "unsigned long" | "unsigned long int" | "unsigned long long" | "unsigned long long int" | "uint64_t"
-        | "uintptr_t" | "size_t" | "u_longlong_t" | "ulong_t" | "uintmax_t" | "dev_t" | "ino_t" => i(8, false),
+        "int" | "signed" | "signed int" | "int32_t" | "pid_t" | "processorid_t" | "psetid_t"
+        | "zoneid_t" | "key_t" => i(4, true),
+        "unsigned" | "unsigned int" | "uint32_t" | "uint_t" | "uid_t" | "gid_t" | "id_t"
+        | "mode_t" | "dev32_t" => i(4, false),
+        "long" | "long int" | "signed long" | "long long" | "long long int"
+        | "signed long long" | "int64_t" | "intptr_t" | "ssize_t" | "off_t" | "off64_t"
+        | "hrtime_t" | "time_t" | "loff_t" | "intmax_t" => i(8, true),
+        "unsigned long"
+        | "unsigned long int"
+        | "unsigned long long"
+        | "unsigned long long int"
+        | "uint64_t"
+        | "uintptr_t"
+        | "size_t"
+        | "u_longlong_t"
+        | "ulong_t"
+        | "uintmax_t"
+        | "dev_t"
+        | "ino_t" => i(8, false),
         "bool" | "_Bool" => i(1, false),
         "string" => Some(Type::Str),
         "void" => Some(Type::Void),

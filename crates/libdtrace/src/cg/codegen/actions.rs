@@ -56,7 +56,13 @@ fn write_user_refused() -> bool {
             Insn::mov64_imm(R0, 0),
             Insn::exit(),
         ];
-        match sys::prog_load(sys::BPF_PROG_TYPE_RAW_TRACEPOINT, &prog, "dt_wuser_chk", 0, 0) {
+        match sys::prog_load(
+            sys::BPF_PROG_TYPE_RAW_TRACEPOINT,
+            &prog,
+            "dt_wuser_chk",
+            0,
+            0,
+        ) {
             Err(e) => e.log.contains("cannot use helper"),
             Ok(_) => false,
         }
@@ -75,13 +81,25 @@ fn check_arity(line: u32, name: &str, n: usize, arity: Arity) -> R<()> {
     Err(CompileError::new(
         line,
         "D_PROTO_LEN",
-        format!("{}( ) prototype mismatch: {} arg{} passed, {} expected", name, n, if n == 1 { "" } else { "s" }, want),
+        format!(
+            "{}( ) prototype mismatch: {} arg{} passed, {} expected",
+            name,
+            n,
+            if n == 1 { "" } else { "s" },
+            want
+        ),
     ))
 }
 
 impl<'a> Gen<'a> {
     /// Actions not handled by `action` itself.
-    pub(super) fn more_action(&mut self, f: &mut Fn, line: u32, name: &str, args: &[Expr]) -> R<()> {
+    pub(super) fn more_action(
+        &mut self,
+        f: &mut Fn,
+        line: u32,
+        name: &str,
+        args: &[Expr],
+    ) -> R<()> {
         match name {
             "system" => {
                 let (fmt, args) = self.printf_like(f, line, name, args)?;
@@ -114,14 +132,27 @@ impl<'a> Gen<'a> {
             "chill" => self.chill(f, line, args)?,
             "breakpoint" | "panic" => {
                 check_arity(line, name, args.len(), Arity::Exact(0))?;
-                let what = if name == "panic" { "cannot panic the kernel" } else { "cannot stop the kernel in a debugger" };
+                let what = if name == "panic" {
+                    "cannot panic the kernel"
+                } else {
+                    "cannot stop the kernel in a debugger"
+                };
                 return Err(CompileError::new(
                     line,
                     "D_UNKNOWN",
-                    format!("{}( ) is not available on Linux: BPF programs {}", name, what),
+                    format!(
+                        "{}( ) is not available on Linux: BPF programs {}",
+                        name, what
+                    ),
                 ));
             }
-            _ => return Err(CompileError::new(line, "D_UNSUPPORTED", format!("{}( ) is not supported yet", name))),
+            _ => {
+                return Err(CompileError::new(
+                    line,
+                    "D_UNSUPPORTED",
+                    format!("{}( ) is not supported yet", name),
+                ))
+            }
         }
         Ok(())
     }
@@ -140,7 +171,16 @@ impl<'a> Gen<'a> {
 
     /// DTrace's D_PROTO_ARG check of argument `i` (0-based) against a
     /// prototype type; returns the argument's type.
-    fn check_arg(&self, line: u32, name: &str, args: &[Expr], i: usize, tag: &'static str, proto: &str, ok: impl std::ops::Fn(&Type) -> bool) -> R<Type> {
+    fn check_arg(
+        &self,
+        line: u32,
+        name: &str,
+        args: &[Expr],
+        i: usize,
+        tag: &'static str,
+        proto: &str,
+        ok: impl std::ops::Fn(&Type) -> bool,
+    ) -> R<Type> {
         let t = self.env.sema.type_of(&args[i])?;
         if ok(&t) {
             return Ok(t);
@@ -164,7 +204,13 @@ impl<'a> Gen<'a> {
 
     /// The format and recorded arguments of printf-like actions (printf,
     /// system, freopen), checked as DTrace does.
-    pub(super) fn printf_like(&mut self, f: &mut Fn, line: u32, name: &str, args: &[Expr]) -> R<(Vec<u8>, Vec<(u32, Type)>)> {
+    pub(super) fn printf_like(
+        &mut self,
+        f: &mut Fn,
+        line: u32,
+        name: &str,
+        args: &[Expr],
+    ) -> R<(Vec<u8>, Vec<(u32, Type)>)> {
         check_arity(line, name, args.len(), Arity::Varargs(1, None))?;
         let fmt = match &args[0].kind {
             ExprKind::Str(s) => s.clone(),
@@ -183,7 +229,8 @@ impl<'a> Gen<'a> {
             vals.push(self.record_value_as(f, a, wants_str.get(i).copied().unwrap_or(false))?);
         }
         let types: Vec<Type> = vals.iter().map(|v| v.1.clone()).collect();
-        crate::lang::printf_check::check_printf(&fmt, &types, name).map_err(|m| CompileError::new(line, "D_PRINTF_ARG_TYPE", m))?;
+        crate::lang::printf_check::check_printf(&fmt, &types, name)
+            .map_err(|m| CompileError::new(line, "D_PRINTF_ARG_TYPE", m))?;
         Ok((fmt, vals))
     }
 
@@ -194,11 +241,19 @@ impl<'a> Gen<'a> {
         // literal "." is refused, and "" is checked as "." would be.
         let (fmt, args) = match args.first().map(|a| &a.kind) {
             Some(ExprKind::Str(s)) if s == b"." => {
-                return Err(CompileError::new(line, "D_FREOPEN_INVALID", "freopen( ) argument #1 cannot be \".\""));
+                return Err(CompileError::new(
+                    line,
+                    "D_FREOPEN_INVALID",
+                    "freopen( ) argument #1 cannot be \".\"",
+                ));
             }
             Some(ExprKind::Str(s)) if s.is_empty() => {
-                let types = args[1..].iter().map(|a| self.env.sema.type_of(a)).collect::<R<Vec<_>>>()?;
-                crate::lang::printf_check::check_printf(b".", &types, "freopen").map_err(|m| CompileError::new(line, "D_PRINTF_ARG_TYPE", m))?;
+                let types = args[1..]
+                    .iter()
+                    .map(|a| self.env.sema.type_of(a))
+                    .collect::<R<Vec<_>>>()?;
+                crate::lang::printf_check::check_printf(b".", &types, "freopen")
+                    .map_err(|m| CompileError::new(line, "D_PRINTF_ARG_TYPE", m))?;
                 (Vec::new(), Vec::new())
             }
             _ => self.printf_like(f, line, "freopen", args)?,
@@ -214,14 +269,31 @@ impl<'a> Gen<'a> {
         check_arity(line, "setopt", args.len(), Arity::Optional(1, 2))?;
         let mut strs = Vec::new();
         for i in 0..args.len() {
-            self.check_arg(line, "setopt", args, i, "D_PROTO_ARG", "char *", Type::is_strcompat)?;
+            self.check_arg(
+                line,
+                "setopt",
+                args,
+                i,
+                "D_PROTO_ARG",
+                "char *",
+                Type::is_strcompat,
+            )?;
             match &args[i].kind {
                 ExprKind::Str(s) => strs.push(String::from_utf8_lossy(s).into_owned()),
-                _ => return Err(CompileError::new(line, "D_PROTO_ARG", format!("setopt( ) argument #{} must be a string constant", i + 1))),
+                _ => {
+                    return Err(CompileError::new(
+                        line,
+                        "D_PROTO_ARG",
+                        format!("setopt( ) argument #{} must be a string constant", i + 1),
+                    ))
+                }
             }
         }
         let mut strs = strs.into_iter();
-        f.items.push(RecItem::Setopt { name: strs.next().unwrap_or_default(), value: strs.next() });
+        f.items.push(RecItem::Setopt {
+            name: strs.next().unwrap_or_default(),
+            value: strs.next(),
+        });
         Ok(())
     }
 
@@ -230,22 +302,30 @@ impl<'a> Gen<'a> {
     fn tracemem(&mut self, f: &mut Fn, line: u32, args: &[Expr]) -> R<()> {
         let name = "tracemem";
         check_arity(line, name, args.len(), Arity::Varargs(2, Some(3)))?;
-        self.check_arg(line, name, args, 0, "D_TRACEMEM_ADDR", "pointer or integer", |t| {
-            t.is_scalar() || matches!(t, Type::Array(..))
-        })?;
+        self.check_arg(
+            line,
+            name,
+            args,
+            0,
+            "D_TRACEMEM_ADDR",
+            "pointer or integer",
+            |t| t.is_scalar() || matches!(t, Type::Array(..)),
+        )?;
         self.check_arg(line, name, args, 1, "D_PROTO_ARG", "size_t", Type::is_int)?;
         let size = match self.env.sema.const_eval(&args[1]) {
             Some(n) if n > 0 => n,
-            _ => {
-                return Err(CompileError::new(
-                    line,
-                    "D_TRACEMEM_SIZE",
-                    "tracemem( ) argument #2 must be a non-zero positive integral constant expression",
-                ))
-            }
+            _ => return Err(CompileError::new(
+                line,
+                "D_TRACEMEM_SIZE",
+                "tracemem( ) argument #2 must be a non-zero positive integral constant expression",
+            )),
         };
         if size > TRACEMEM_MAX {
-            return Err(CompileError::new(line, "D_TRACEMEM_SIZE", format!("tracemem( ) argument #2 must be at most {}", TRACEMEM_MAX)));
+            return Err(CompileError::new(
+                line,
+                "D_TRACEMEM_SIZE",
+                format!("tracemem( ) argument #2 must be at most {}", TRACEMEM_MAX),
+            ));
         }
         let size = size as u32;
         let dynsize = match args.get(2) {
@@ -297,7 +377,11 @@ impl<'a> Gen<'a> {
     /// slot, so several operands outlive helper calls without holding
     /// registers.
     fn spill(&mut self, f: &mut Fn, line: u32, e: &Expr, as_str: bool) -> R<i16> {
-        let r = if as_str { self.str_expr(f, e)? } else { self.expr(f, e)? };
+        let r = if as_str {
+            self.str_expr(f, e)?
+        } else {
+            self.expr(f, e)?
+        };
         let slot = self.stack_slot(f, line)?;
         f.asm.emit(Insn::stx(BPF_DW, FP, r, slot));
         self.free(f, r);
@@ -337,12 +421,26 @@ impl<'a> Gen<'a> {
     fn copyout(&mut self, f: &mut Fn, line: u32, args: &[Expr]) -> R<()> {
         let name = "copyout";
         check_arity(line, name, args.len(), Arity::Exact(3))?;
-        self.check_arg(line, name, args, 0, "D_PROTO_ARG", "void *", |t| *t != Type::Void)?;
-        self.check_arg(line, name, args, 1, "D_PROTO_ARG", "uintptr_t", Type::is_scalar)?;
+        self.check_arg(line, name, args, 0, "D_PROTO_ARG", "void *", |t| {
+            *t != Type::Void
+        })?;
+        self.check_arg(
+            line,
+            name,
+            args,
+            1,
+            "D_PROTO_ARG",
+            "uintptr_t",
+            Type::is_scalar,
+        )?;
         self.check_arg(line, name, args, 2, "D_PROTO_ARG", "size_t", Type::is_int)?;
         let room = match self.env.sema.const_eval(&args[2]) {
             Some(n) if n > COPYOUT_MAX as i64 => {
-                return Err(CompileError::new(line, "D_PROTO_ARG", format!("copyout( ) argument #3 must be at most {}", COPYOUT_MAX)))
+                return Err(CompileError::new(
+                    line,
+                    "D_PROTO_ARG",
+                    format!("copyout( ) argument #3 must be at most {}", COPYOUT_MAX),
+                ))
             }
             Some(n) => n.max(1) as u32,
             None => COPYOUT_MAX,
@@ -374,8 +472,24 @@ impl<'a> Gen<'a> {
     fn copyoutstr(&mut self, f: &mut Fn, line: u32, args: &[Expr]) -> R<()> {
         let name = "copyoutstr";
         check_arity(line, name, args.len(), Arity::Exact(3))?;
-        self.check_arg(line, name, args, 0, "D_PROTO_ARG", "char *", Type::is_strcompat)?;
-        self.check_arg(line, name, args, 1, "D_PROTO_ARG", "uintptr_t", Type::is_scalar)?;
+        self.check_arg(
+            line,
+            name,
+            args,
+            0,
+            "D_PROTO_ARG",
+            "char *",
+            Type::is_strcompat,
+        )?;
+        self.check_arg(
+            line,
+            name,
+            args,
+            1,
+            "D_PROTO_ARG",
+            "uintptr_t",
+            Type::is_scalar,
+        )?;
         self.check_arg(line, name, args, 2, "D_PROTO_ARG", "size_t", Type::is_int)?;
         self.user_writes(line, name)?;
         let strsize = self.strsize as i32;
@@ -488,11 +602,26 @@ mod tests {
     #[test]
     fn arity_messages_follow_dtrace() {
         let msg = |n, a| check_arity(1, "f", n, a).unwrap_err().msg;
-        assert_eq!(msg(1, Arity::Exact(0)), "f( ) prototype mismatch: 1 arg passed, 0 expected");
-        assert_eq!(msg(0, Arity::Optional(1, 2)), "f( ) prototype mismatch: 0 args passed, at least 1 expected");
-        assert_eq!(msg(3, Arity::Optional(1, 2)), "f( ) prototype mismatch: 3 args passed, at most 2 expected");
-        assert_eq!(msg(1, Arity::Varargs(2, Some(3))), "f( ) prototype mismatch: 1 arg passed, 2 expected");
-        assert_eq!(msg(4, Arity::Varargs(2, Some(3))), "f( ) prototype mismatch: 4 args passed, at most 3 expected");
+        assert_eq!(
+            msg(1, Arity::Exact(0)),
+            "f( ) prototype mismatch: 1 arg passed, 0 expected"
+        );
+        assert_eq!(
+            msg(0, Arity::Optional(1, 2)),
+            "f( ) prototype mismatch: 0 args passed, at least 1 expected"
+        );
+        assert_eq!(
+            msg(3, Arity::Optional(1, 2)),
+            "f( ) prototype mismatch: 3 args passed, at most 2 expected"
+        );
+        assert_eq!(
+            msg(1, Arity::Varargs(2, Some(3))),
+            "f( ) prototype mismatch: 1 arg passed, 2 expected"
+        );
+        assert_eq!(
+            msg(4, Arity::Varargs(2, Some(3))),
+            "f( ) prototype mismatch: 4 args passed, at most 3 expected"
+        );
         assert!(check_arity(1, "f", 9, Arity::Varargs(1, None)).is_ok());
     }
 }

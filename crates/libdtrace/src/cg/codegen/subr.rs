@@ -8,6 +8,8 @@ use crate::lang::sema::subr_keyword_arg;
 
 mod conv;
 mod emit;
+mod json;
+pub(super) use json::{NULL_MARK, NULL_MIN_STRSIZE};
 mod mem;
 mod net;
 mod path;
@@ -44,6 +46,7 @@ fn proto(name: &str) -> Option<Proto> {
         "strchr" | "strrchr" => (&[Str, Int("char")], 2),
         "strstr" => (&[Str, Str], 2),
         "strtok" => (&[StrOrNull, Str], 2),
+        "json" => (&[Str, Str], 2),
         "index" | "rindex" => (&[Str, Str, Int("int")], 2),
         "substr" => (&[Str, Int("int"), Int("int")], 2),
         "lltostr" => (&[Int("int64_t"), Int("int")], 1),
@@ -65,10 +68,26 @@ fn proto(name: &str) -> Option<Proto> {
 
 impl<'a> Gen<'a> {
     /// Subroutines not handled by `subroutine` itself.
-    pub(super) fn more_subroutine(&mut self, f: &mut Fn, line: u32, name: &str, args: &[Expr]) -> R<Reg> {
+    pub(super) fn more_subroutine(
+        &mut self,
+        f: &mut Fn,
+        line: u32,
+        name: &str,
+        args: &[Expr],
+    ) -> R<Reg> {
         let Some(p) = proto(name) else {
-            self.env.sema.type_of(&Expr::new(ExprKind::Call { name: name.to_string(), args: args.to_vec() }, line))?;
-            return Err(CompileError::new(line, "D_UNSUPPORTED", format!("{}( ) is not supported yet", name)));
+            self.env.sema.type_of(&Expr::new(
+                ExprKind::Call {
+                    name: name.to_string(),
+                    args: args.to_vec(),
+                },
+                line,
+            ))?;
+            return Err(CompileError::new(
+                line,
+                "D_UNSUPPORTED",
+                format!("{}( ) is not supported yet", name),
+            ));
         };
         self.check_args(line, name, &p, args)?;
         // Loop counters are stack slots needed only while the code runs.
@@ -85,6 +104,7 @@ impl<'a> Gen<'a> {
             "index" | "rindex" => self.index(f, line, args, name == "rindex"),
             "substr" => self.substr(f, args),
             "strtok" => self.strtok(f, line, args),
+            "json" => self.json(f, line, args),
             "toupper" | "tolower" => self.fold_case(f, &args[0], name == "toupper"),
             "basename" | "dirname" => self.basename(f, &args[0], name == "dirname"),
             "cleanpath" => self.cleanpath(f, line, &args[0]),
@@ -130,7 +150,10 @@ impl<'a> Gen<'a> {
             let t = self.env.sema.type_of(arg)?;
             let (ok, proto_name) = match param {
                 Param::Str => (t.is_str(), "char *"),
-                Param::StrOrNull => (t.is_str() || self.env.sema.const_eval(arg) == Some(0), "char *"),
+                Param::StrOrNull => (
+                    t.is_str() || self.env.sema.const_eval(arg) == Some(0),
+                    "char *",
+                ),
                 Param::Int(tn) => (t.is_int(), *tn),
                 Param::Addr(tn) => (t.is_scalar(), *tn),
                 Param::Any(tn) => (t.is_scalar() || t.is_str(), *tn),

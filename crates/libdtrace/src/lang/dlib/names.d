@@ -1,7 +1,8 @@
 /*
  * errno and signal names as D inline constants (Linux x86-64 values),
- * compiled into dtrace.
+ * compiled into dtrace; and NULL.
  */
+inline void *NULL = (void *)0;
 inline int EPERM = 1;
 inline int ENOENT = 2;
 inline int ESRCH = 3;

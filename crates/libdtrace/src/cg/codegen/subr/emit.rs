@@ -151,7 +151,9 @@ impl<'a> Gen<'a> {
     /// Offset in the string table of `bytes`, stored verbatim (NULs
     /// included, unlike `intern`), reusing an identical earlier copy.
     pub(super) fn blob(&mut self, bytes: &[u8]) -> u32 {
-        let found = (0..self.strtab.len()).step_by(8).find(|&o| self.strtab[o..].starts_with(bytes));
+        let found = (0..self.strtab.len())
+            .step_by(8)
+            .find(|&o| self.strtab[o..].starts_with(bytes));
         if let Some(o) = found {
             return o as u32;
         }
@@ -167,7 +169,12 @@ impl<'a> Gen<'a> {
     /// counter) and calls no helper.
     pub(super) fn loop_open(f: &mut Fn, max: u32) -> Loop {
         let a = &mut f.asm;
-        let l = Loop { top: a.label(), next: a.label(), done: a.label(), slot: None };
+        let l = Loop {
+            top: a.label(),
+            next: a.label(),
+            done: a.label(),
+            slot: None,
+        };
         a.emit(Insn::mov64_imm(R5, 0));
         a.bind(l.top);
         a.jmp_imm(BPF_JGE, R5, max as i32, l.done);
@@ -179,7 +186,12 @@ impl<'a> Gen<'a> {
     pub(super) fn loop_open_spilled(&mut self, f: &mut Fn, line: u32, max: u32) -> R<Loop> {
         let slot = self.stack_slot(f, line)?;
         let a = &mut f.asm;
-        let l = Loop { top: a.label(), next: a.label(), done: a.label(), slot: Some(slot) };
+        let l = Loop {
+            top: a.label(),
+            next: a.label(),
+            done: a.label(),
+            slot: Some(slot),
+        };
         // A register spill (not st_imm) so the verifier knows the count.
         a.emit(Insn::mov64_imm(R5, 0));
         a.emit(Insn::stx(BPF_DW, FP, R5, slot));
@@ -219,7 +231,11 @@ impl<'a> Gen<'a> {
         let (inside, found, miss) = (a.label(), a.label(), a.label());
         let pos = |a: &mut Asm| {
             a.emit(Insn::mov64_reg(R3, R2));
-            a.emit(Insn::alu64_reg(if dir > 0 { BPF_ADD } else { BPF_SUB }, R3, R5));
+            a.emit(Insn::alu64_reg(
+                if dir > 0 { BPF_ADD } else { BPF_SUB },
+                R3,
+                R5,
+            ));
         };
         pos(a);
         a.jmp_imm(BPF_JLE, R3, n - 1, inside);
@@ -245,7 +261,10 @@ impl<'a> Gen<'a> {
     /// such values are first copied to one temp buffer.
     pub(super) fn str_arg(&mut self, f: &mut Fn, e: &Expr) -> R<Reg> {
         let r = self.expr(f, e)?;
-        if matches!(e.kind, ExprKind::Str(_) | ExprKind::Ident(_) | ExprKind::ThisVar(_) | ExprKind::Call { .. }) {
+        if matches!(
+            e.kind,
+            ExprKind::Str(_) | ExprKind::Ident(_) | ExprKind::ThisVar(_) | ExprKind::Call { .. }
+        ) {
             return Ok(r);
         }
         let copy = self.new_str(f);
@@ -297,14 +316,32 @@ impl<'a> Gen<'a> {
     }
 
     /// The string buffer at `dst` = the suffix of string `s` from the
-    /// position in cell `pos`, or "" when control reaches `none` instead.
+    /// position in cell `pos`, or NULL when control reaches `none` instead.
     pub(super) fn suffix(&mut self, f: &mut Fn, s: Reg, pos: u32, dst: u32, none: Label) {
         let done = f.asm.label();
         self.copy_sub(f, s, Val::Cell(pos), Val::Imm(self.strsize as i32), dst);
+        self.not_null(f, dst);
         f.asm.ja(done);
         f.asm.bind(none);
-        Self::put_text(f, dst, b"");
+        let a = &mut f.asm;
+        Self::tmp_ptr_a(a, R1, dst);
+        self.write_null(a, R1, 0);
         f.asm.bind(done);
+    }
+
+    /// Makes sure the string buffer at temp offset `dst` does not read as
+    /// NULL (an empty result in a buffer that held NULL before).
+    pub(super) fn not_null(&self, f: &mut Fn, dst: u32) {
+        if self.strsize < super::json::NULL_MIN_STRSIZE {
+            return;
+        }
+        let a = &mut f.asm;
+        let done = a.label();
+        Self::tmp_ptr_a(a, R1, dst);
+        a.emit(Insn::ldx(BPF_B, R2, R1, 0));
+        a.jmp_imm(BPF_JNE, R2, 0, done);
+        a.emit(Insn::st_imm(BPF_DW, R1, 8, 0));
+        a.bind(done);
     }
 
     /// The string buffer at `dst` = the string `s` (up to strsize bytes).

@@ -13,8 +13,20 @@ impl<'a> Gen<'a> {
     fn const_size(&self, name: &str, i: usize, e: &Expr, line: u32) -> R<u32> {
         match self.env.sema.const_eval(e) {
             Some(v) if (0..=32 * 1024).contains(&v) => Ok(v as u32),
-            Some(v) => Err(CompileError::new(line, "D_ALLOCA_SIZE", format!("{}( ) size {} is out of range (0 to 32768)", name, v))),
-            None => Err(CompileError::new(line, "D_UNSUPPORTED", format!("{}( ) argument #{} must be an integer constant", name, i + 1))),
+            Some(v) => Err(CompileError::new(
+                line,
+                "D_ALLOCA_SIZE",
+                format!("{}( ) size {} is out of range (0 to 32768)", name, v),
+            )),
+            None => Err(CompileError::new(
+                line,
+                "D_UNSUPPORTED",
+                format!(
+                    "{}( ) argument #{} must be an integer constant",
+                    name,
+                    i + 1
+                ),
+            )),
         }
     }
 
@@ -23,6 +35,7 @@ impl<'a> Gen<'a> {
     pub(super) fn alloca(&mut self, f: &mut Fn, line: u32, e: &Expr) -> R<Reg> {
         let size = (self.const_size("alloca", 0, e, line)? + 7) & !7;
         let off = self.tmp(f, size);
+        f.tmp_floor = f.tmp_top;
         Self::zero_tmp(f, off, size);
         let r = self.alloc(f, line)?;
         Self::tmp_ptr(f, r, off);
@@ -88,9 +101,10 @@ impl<'a> Gen<'a> {
     /// progenyof(pid): 1 if the current process is pid or descends from
     /// it (following real_parent), else 0.
     pub(super) fn progenyof(&mut self, f: &mut Fn, line: u32, e: &Expr) -> R<Reg> {
-        let (Some(parent), Some(tgid)) =
-            (self.env.kernel_offset("task_struct", &["real_parent"]), self.env.kernel_offset("task_struct", &["tgid"]))
-        else {
+        let (Some(parent), Some(tgid)) = (
+            self.env.kernel_offset("task_struct", &["real_parent"]),
+            self.env.kernel_offset("task_struct", &["tgid"]),
+        ) else {
             return Err(CompileError::new(line, "D_UNSUPPORTED", "progenyof( ) needs kernel type information (BTF), which this kernel does not provide"));
         };
         let pid = self.expr(f, e)?;

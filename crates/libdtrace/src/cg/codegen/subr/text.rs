@@ -1,7 +1,8 @@
 //! strchr, strrchr, substr, strtok, toupper and tolower.
 //!
 //! Where DTrace returns NULL (no such character, no more tokens) the
-//! result is the empty string: every string value here must be a buffer.
+//! result is the NULL string (see `json::NULL_MARK`): every string value
+//! here must be a buffer.
 
 use super::super::*;
 use super::emit::*;
@@ -147,7 +148,8 @@ impl<'a> Gen<'a> {
         a.emit(Insn::alu64_reg(BPF_ADD, R1, R2));
         a.ja(save);
         a.bind(none);
-        Self::put_text(f, dst, b"");
+        Self::tmp_ptr_a(a, R1, dst);
+        self.write_null(a, R1, 0);
         get(&mut f.asm, R1, start);
         f.asm.bind(save);
         let a = &mut f.asm;
@@ -162,7 +164,13 @@ impl<'a> Gen<'a> {
         if let Some(i) = self.out.maps.iter().position(|m| m.name == "dt_strtok") {
             return i;
         }
-        self.add_map("dt_strtok", sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, self.strsize + 8, 1)
+        self.add_map(
+            "dt_strtok",
+            sys::BPF_MAP_TYPE_PERCPU_ARRAY,
+            4,
+            self.strsize + 8,
+            1,
+        )
     }
 
     /// Builds the 256-bit set of the bytes of string `d` in the temp area;

@@ -1,0 +1,5 @@
+/* json()'s arguments are strings. */
+BEGIN
+{
+	trace(json("{}", 1));
+}
