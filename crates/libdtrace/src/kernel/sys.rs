@@ -469,6 +469,9 @@ struct BtfLoadAttr {
     btf_size: u32,
     btf_log_size: u32,
     btf_log_level: u32,
+    /// Set by newer kernels; must be zero for older ones, which check that
+    /// the bytes past the fields they know are (so no implicit padding).
+    btf_log_true_size: u32,
 }
 
 /// Loads a BTF blob (a program's description of its functions); on

@@ -160,7 +160,11 @@ pub fn load(c: &Compiled) -> Result<Loaded, AttachError> {
     let btf = match c.programs.iter().any(|p| !p.funcs.is_empty()) {
         false => None,
         true => Some(sys::btf_load(&crate::cg::funcs::program_btf()).map_err(|e| AttachError {
-            msg: format!("failed to load the BTF of the program's functions: {} (bpf_loop callbacks need BTF: kernel 5.17 or later)", crate::kernel::explain(&e.io_error())),
+            msg: format!(
+                "failed to load the BTF of the program's functions: {}{} (bpf_loop callbacks need BTF: kernel 5.17 or later)",
+                crate::kernel::explain(&e.io_error()),
+                e.log.lines().rev().find(|l| !l.trim().is_empty()).map(|l| format!(": {}", l.trim())).unwrap_or_default()
+            ),
             log: Some(e.log.clone()),
         })?),
     };
