@@ -234,6 +234,7 @@ struct Fn {
     free: [bool; 4],
     stack_top: i16,
     this_slots: HashMap<usize, i16>,
+    /// Temp-area offsets of the this-> variables kept there (strings, structs).
     this_str: HashMap<usize, u32>,
     tmp_top: u32,
     tmp_base: u32,
@@ -607,9 +608,9 @@ impl<'a> Gen<'a> {
         }
         // this-> variables live for the whole firing: fixed slots.
         for v in &self.env.sema.syms.thises {
-            if v.ty.is_str() {
+            if v.ty.is_str() || matches!(v.ty, Type::Struct(_)) {
                 f.this_str.insert(v.id, f.tmp_base);
-                f.tmp_base += self.strsize;
+                f.tmp_base += (self.value_size(&v.ty) + 7) & !7;
             } else {
                 f.stack_top -= 8;
                 f.this_slots.insert(v.id, f.stack_top);
@@ -625,6 +626,14 @@ impl<'a> Gen<'a> {
         }
         let prog_exit = f.asm.label();
         self.prologue(&mut f, prog_exit, &all_probes)?;
+        // this-> structs start each firing zeroed (members not yet assigned read 0).
+        for v in &self.env.sema.syms.thises {
+            if matches!(v.ty, Type::Struct(_)) {
+                let size = (self.value_size(&v.ty) + 7) & !7;
+                let off = f.this_str[&v.id];
+                Self::zero_tmp(&mut f, off, size);
+            }
+        }
         for (ci, probes) in members {
             let c = &clauses[*ci];
             self.clause(&mut f, clauses, *ci, c.clause, probes)?;
@@ -1713,8 +1722,8 @@ impl<'a> Gen<'a> {
                     .unwrap()
                     .clone();
                 let r = self.alloc(f, line)?;
-                if v.ty.is_str() {
-                    let off = f.this_str[&v.id];
+                if let Some(&off) = f.this_str.get(&v.id) {
+                    // A string or struct: its address.
                     Self::tmp_ptr(f, r, off);
                 } else {
                     f.asm.emit(Insn::ldx(BPF_DW, r, FP, f.this_slots[&v.id]));

@@ -687,11 +687,10 @@ impl<'a> Sema<'a> {
             }
             let t = super::types::declarator_type(base.clone(), n);
             // Global arrays of scalars live in the globals map; structs in
-            // global, self-> and associative array variables (members are
-            // assigned one by one); this-> structs would need stack space.
+            // any kind of variable (members are assigned one by one).
             let scalar_array = d.class == StorageClass::None
                 && matches!(&t, Type::Array(e, _) if e.decayed().is_scalar());
-            let struct_var = matches!(t, Type::Struct(_)) && d.class != StorageClass::ThisVar;
+            let struct_var = matches!(t, Type::Struct(_));
             if t.is_aggregate() && !scalar_array && !struct_var {
                 return Err(CompileError::new(
                     d.line,
@@ -1838,9 +1837,7 @@ pub fn is_lvalue(e: &Expr) -> bool {
         ExprKind::SelfVar(_) | ExprKind::ThisVar(_) => true,
         ExprKind::Index { base, .. } => matches!(&base.kind, ExprKind::Ident(n) if n != "args"),
         // A member of a struct-valued D variable (never kernel memory).
-        ExprKind::Member { expr, .. } => {
-            is_lvalue(expr) && !matches!(expr.kind, ExprKind::ThisVar(_))
-        }
+        ExprKind::Member { expr, .. } => is_lvalue(expr),
         _ => false,
     }
 }

@@ -233,7 +233,7 @@ impl<'a> Gen<'a> {
     fn struct_var_for_write(&mut self, f: &mut Fn, line: u32, e: &Expr) -> R<Reg> {
         let ty = self.env.sema.type_of(e)?;
         let (map, key) = match &e.kind {
-            ExprKind::Ident(_) => return self.expr(f, e),
+            ExprKind::Ident(_) | ExprKind::ThisVar(_) => return self.expr(f, e),
             ExprKind::SelfVar(n) => {
                 let v = self.env.sema.syms.var(VarClass::SelfVar, n).unwrap().clone();
                 self.tid_key(f);

@@ -363,7 +363,7 @@ impl<'a> Gen<'a> {
     }
 
     /// Zeroes `size` bytes (a multiple of 8) at temp offset `off`.
-    pub(super) fn zero_tmp(f: &mut Fn, off: u32, size: u32) {
+    pub(in crate::cg::codegen) fn zero_tmp(f: &mut Fn, off: u32, size: u32) {
         if size <= 256 {
             let a = &mut f.asm;
             Self::tmp_ptr_a(a, R1, off);
