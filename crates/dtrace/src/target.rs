@@ -1,15 +1,40 @@
 //! The processes a session follows: `-c cmd` (held stopped after its exec,
-//! released after BEGIN) and `-p pid` (watched until it exits).
+//! released after BEGIN, held again at its exit while its mappings are
+//! read) and `-p pid` (watched until it exits).
 
-use libdtrace::session::Target;
+use std::sync::mpsc;
 
+use libdtrace::session::{Target, TargetState};
+
+/// A `-c` command. A thread of its own starts it and stays its ptrace
+/// tracer: it holds it after exec until `release`, passes its signals on
+/// at once, and holds it at its exit until the session has read its
+/// mappings (or a moment has passed).
 pub struct Child {
     pub pid: i32,
-    /// The command is stopped (ptrace) right after its exec, waiting for
-    /// `release`.
-    held: bool,
+    /// To the tracer thread (dropped: kill).
+    cmds: Option<mpsc::Sender<Cmd>>,
+    events: mpsc::Receiver<Event>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    /// Told `Exiting`; the next poll says the mappings were read.
+    exiting: bool,
     done: bool,
 }
+
+enum Cmd {
+    Release,
+    /// The session has what it needs of the exiting command.
+    ExitSeen,
+}
+
+enum Event {
+    Exiting,
+    Exited,
+}
+
+/// How long a command is held at its exit waiting for the session (which
+/// may be busy, e.g. running a system() action).
+const EXIT_HOLD: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl Child {
     /// Starts `cmd` (split on whitespace and run via execvp, as DTrace does)
@@ -25,90 +50,175 @@ impl Child {
             return Err("failed to execute : empty command".into());
         }
         // Fail before anything is enabled when the command cannot run.
-        let prog = cmd.split_whitespace().next().unwrap_or("");
-        if let Err(e) = find_executable(prog) {
+        let prog = cmd.split_whitespace().next().unwrap_or("").to_string();
+        if let Err(e) = find_executable(&prog) {
             return Err(format!("failed to execute {}: {}", prog, e));
         }
-        // The child reports a failed exec through this close-on-exec pipe.
-        let mut fds = [0i32; 2];
-        if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
-            return Err("failed to create pipe".into());
-        }
-        let mut argv: Vec<*const libc::c_char> = words.iter().map(|w| w.as_ptr()).collect();
-        argv.push(std::ptr::null());
-        let pid = unsafe { libc::fork() };
-        if pid < 0 {
-            return Err("failed to fork".into());
-        }
-        if pid == 0 {
-            unsafe {
-                libc::close(fds[0]);
-                // Traced: the kernel stops us with SIGTRAP once exec is done.
-                // Where ptrace is forbidden (Yama scope 3), stop ourselves
-                // before exec instead.
-                if libc::ptrace(libc::PTRACE_TRACEME, 0, 0, 0) != 0 {
-                    libc::raise(libc::SIGSTOP);
-                }
-                libc::execvp(argv[0], argv.as_ptr());
-                let e = *libc::__errno_location();
-                libc::write(fds[1], &e as *const i32 as *const _, 4);
-                libc::_exit(127);
+        let (started_tx, started_rx) = mpsc::channel();
+        let (cmd_tx, cmd_rx) = mpsc::channel();
+        let (ev_tx, ev_rx) = mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("dtrace-target".into())
+            .spawn(move || {
+                let (pid, traced) = match start(&words, &prog) {
+                    Ok(x) => x,
+                    Err(e) => {
+                        let _ = started_tx.send(Err(e));
+                        return;
+                    }
+                };
+                let _ = started_tx.send(Ok(pid));
+                follow(pid, traced, &cmd_rx, &ev_tx);
+            })
+            .map_err(|e| format!("failed to start a thread: {}", e))?;
+        match started_rx.recv() {
+            Ok(Ok(pid)) => Ok(Child {
+                pid,
+                cmds: Some(cmd_tx),
+                events: ev_rx,
+                thread: Some(thread),
+                exiting: false,
+                done: false,
+            }),
+            Ok(Err(e)) => {
+                let _ = thread.join();
+                Err(e)
             }
+            Err(_) => Err("failed to execute: lost the child".into()),
         }
-        unsafe { libc::close(fds[1]) };
-        let mut child = Child {
-            pid,
-            held: false,
-            done: false,
-        };
-        let mut st = 0;
-        loop {
-            let r = unsafe { libc::waitpid(pid, &mut st, libc::WUNTRACED) };
-            if r == pid {
-                break;
-            }
-            if r < 0 && std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
-                unsafe { libc::close(fds[0]) };
-                return Err(format!("failed to execute {}: lost the child", prog));
-            }
-        }
-        if libc::WIFSTOPPED(st) && libc::WSTOPSIG(st) == libc::SIGSTOP {
-            // Not traced: stopped before exec, which runs after release.
-            unsafe { libc::close(fds[0]) };
-            child.held = true;
-            return Ok(child);
-        }
-        if libc::WIFSTOPPED(st) {
-            // Exec succeeded. If dtrace dies before release, the kernel
-            // kills the command rather than letting it run untraced.
-            unsafe {
-                libc::ptrace(libc::PTRACE_SETOPTIONS, pid, 0, libc::PTRACE_O_EXITKILL);
-                libc::close(fds[0]);
-            }
-            child.held = true;
-            return Ok(child);
-        }
-        let mut e = 0i32;
-        let n = unsafe { libc::read(fds[0], &mut e as *mut i32 as *mut _, 4) };
-        unsafe { libc::close(fds[0]) };
-        let why = if n == 4 {
-            let s = std::io::Error::from_raw_os_error(e).to_string();
-            s.split(" (os error").next().unwrap_or(&s).to_string()
-        } else {
-            "exited before exec".to_string()
-        };
-        Err(format!("failed to execute {}: {}", prog, why))
     }
 
     pub fn kill(&mut self) {
+        while let Ok(e) = self.events.try_recv() {
+            self.done |= matches!(e, Event::Exited);
+        }
         if !self.done {
-            unsafe {
-                libc::kill(self.pid, libc::SIGKILL);
-                libc::waitpid(self.pid, std::ptr::null_mut(), 0);
-            }
+            unsafe { libc::kill(self.pid, libc::SIGKILL) };
             self.done = true;
         }
-        self.held = false;
+        self.cmds = None;
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Forks and execs the command, traced; returns its pid once it is held
+/// after exec, and whether it is ptrace'd (else it stopped itself before
+/// exec, where ptrace is forbidden).
+fn start(words: &[std::ffi::CString], prog: &str) -> Result<(i32, bool), String> {
+    // The child reports a failed exec through this close-on-exec pipe.
+    let mut fds = [0i32; 2];
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return Err("failed to create pipe".into());
+    }
+    let mut argv: Vec<*const libc::c_char> = words.iter().map(|w| w.as_ptr()).collect();
+    argv.push(std::ptr::null());
+    let pid = unsafe { libc::fork() };
+    if pid < 0 {
+        return Err("failed to fork".into());
+    }
+    if pid == 0 {
+        unsafe {
+            libc::close(fds[0]);
+            // Traced: the kernel stops us with SIGTRAP once exec is done.
+            // Where ptrace is forbidden (Yama scope 3), stop ourselves
+            // before exec instead.
+            if libc::ptrace(libc::PTRACE_TRACEME, 0, 0, 0) != 0 {
+                libc::raise(libc::SIGSTOP);
+            }
+            libc::execvp(argv[0], argv.as_ptr());
+            let e = *libc::__errno_location();
+            libc::write(fds[1], &e as *const i32 as *const _, 4);
+            libc::_exit(127);
+        }
+    }
+    unsafe { libc::close(fds[1]) };
+    let mut st = 0;
+    loop {
+        let r = unsafe { libc::waitpid(pid, &mut st, libc::WUNTRACED) };
+        if r == pid {
+            break;
+        }
+        if r < 0 && std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
+            unsafe { libc::close(fds[0]) };
+            return Err(format!("failed to execute {}: lost the child", prog));
+        }
+    }
+    if libc::WIFSTOPPED(st) && libc::WSTOPSIG(st) == libc::SIGSTOP {
+        // Not traced: stopped before exec, which runs after release.
+        unsafe { libc::close(fds[0]) };
+        return Ok((pid, false));
+    }
+    if libc::WIFSTOPPED(st) {
+        // Exec succeeded. If dtrace dies first, the kernel kills the
+        // command (dtrace kills it at the end anyway). Its exit stops it
+        // once more, and later execs are events, not SIGTRAPs.
+        let opts = libc::PTRACE_O_EXITKILL | libc::PTRACE_O_TRACEEXIT | libc::PTRACE_O_TRACEEXEC;
+        unsafe {
+            libc::ptrace(libc::PTRACE_SETOPTIONS, pid, 0, opts);
+            libc::close(fds[0]);
+        }
+        return Ok((pid, true));
+    }
+    let mut e = 0i32;
+    let n = unsafe { libc::read(fds[0], &mut e as *mut i32 as *mut _, 4) };
+    unsafe { libc::close(fds[0]) };
+    let why = if n == 4 {
+        let s = std::io::Error::from_raw_os_error(e).to_string();
+        s.split(" (os error").next().unwrap_or(&s).to_string()
+    } else {
+        "exited before exec".to_string()
+    };
+    Err(format!("failed to execute {}: {}", prog, why))
+}
+
+/// The tracer thread's work once the command is held: wait for release,
+/// then follow it to its end.
+fn follow(pid: i32, mut traced: bool, cmds: &mpsc::Receiver<Cmd>, events: &mpsc::Sender<Event>) {
+    let released = matches!(cmds.recv(), Ok(Cmd::Release));
+    unsafe {
+        if !released {
+            libc::kill(pid, libc::SIGKILL);
+        } else if !traced || libc::ptrace(libc::PTRACE_CONT, pid, 0, 0) != 0 {
+            traced = false;
+            libc::kill(pid, libc::SIGCONT);
+        }
+    }
+    loop {
+        let mut st = 0;
+        let r = unsafe { libc::waitpid(pid, &mut st, 0) };
+        if r < 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::EINTR) {
+            continue;
+        }
+        if r < 0 || !libc::WIFSTOPPED(st) {
+            let _ = events.send(Event::Exited);
+            return;
+        }
+        // A ptrace stop of the traced command.
+        let event = st >> 16;
+        if event == libc::PTRACE_EVENT_EXIT {
+            if events.send(Event::Exiting).is_ok() {
+                let _ = cmds.recv_timeout(EXIT_HOLD);
+            }
+            unsafe { libc::ptrace(libc::PTRACE_CONT, pid, 0, 0) };
+            continue;
+        }
+        // Another exec: nothing to pass on. A signal: deliver it; a stop
+        // signal after detaching, so that job control (and stop()) work as
+        // for any process (its exit is then not held).
+        let sig = if event != 0 { 0 } else { libc::WSTOPSIG(st) };
+        if traced
+            && matches!(
+                sig,
+                libc::SIGSTOP | libc::SIGTSTP | libc::SIGTTIN | libc::SIGTTOU
+            )
+        {
+            unsafe { libc::ptrace(libc::PTRACE_DETACH, pid, 0, sig) };
+            traced = false;
+            continue;
+        }
+        unsafe { libc::ptrace(libc::PTRACE_CONT, pid, 0, sig) };
     }
 }
 
@@ -117,26 +227,30 @@ impl Target for Child {
         self.pid
     }
     fn release(&mut self) {
-        if std::mem::take(&mut self.held) {
-            unsafe {
-                // Detach if traced (stopped after exec); else continue the
-                // self-stopped child.
-                if libc::ptrace(libc::PTRACE_DETACH, self.pid, 0, 0) != 0 {
-                    libc::kill(self.pid, libc::SIGCONT);
-                }
-            }
+        if let Some(c) = &self.cmds {
+            let _ = c.send(Cmd::Release);
         }
     }
-    fn exited(&mut self) -> bool {
+    fn poll(&mut self) -> TargetState {
         if self.done {
-            return true;
+            return TargetState::Exited;
         }
-        let mut st = 0;
-        let r = unsafe { libc::waitpid(self.pid, &mut st, libc::WNOHANG) };
-        if r == self.pid || r < 0 {
-            self.done = true;
+        if std::mem::take(&mut self.exiting) {
+            if let Some(c) = &self.cmds {
+                let _ = c.send(Cmd::ExitSeen);
+            }
         }
-        self.done
+        match self.events.try_recv() {
+            Ok(Event::Exiting) => {
+                self.exiting = true;
+                TargetState::Exiting
+            }
+            Ok(Event::Exited) | Err(mpsc::TryRecvError::Disconnected) => {
+                self.done = true;
+                TargetState::Exited
+            }
+            Err(mpsc::TryRecvError::Empty) => TargetState::Running,
+        }
     }
 }
 
@@ -164,13 +278,16 @@ impl Target for Grabbed {
         self.pid
     }
     fn release(&mut self) {}
-    fn exited(&mut self) -> bool {
+    fn poll(&mut self) -> TargetState {
         let mut p = libc::pollfd {
             fd: self.pidfd,
             events: libc::POLLIN,
             revents: 0,
         };
-        unsafe { libc::poll(&mut p, 1, 0) > 0 }
+        match unsafe { libc::poll(&mut p, 1, 0) > 0 } {
+            true => TargetState::Exited,
+            false => TargetState::Running,
+        }
     }
 }
 

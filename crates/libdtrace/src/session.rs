@@ -405,8 +405,18 @@ pub trait Target {
     fn pid(&self) -> i32;
     /// Lets a `-c` child run (after BEGIN).
     fn release(&mut self);
-    /// Has it exited? (non-blocking)
-    fn exited(&mut self) -> bool;
+    /// Where it is (non-blocking).
+    fn poll(&mut self) -> TargetState;
+}
+
+/// What [`Target::poll`] saw.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TargetState {
+    Running,
+    /// Held at its exit with its address space intact (a `-c` child): the
+    /// next poll lets it go.
+    Exiting,
+    Exited,
 }
 
 /// Runs an attached session until exit(), a signal or the target's exit;
@@ -480,7 +490,14 @@ pub fn run(
             break;
         }
         if let Some(t) = target.as_deref_mut() {
-            if t.exited() {
+            let mut state = t.poll();
+            if state == TargetState::Exiting {
+                // Its user stacks and symbols still in the buffers need its
+                // mappings, which go with it.
+                consumer.snapshot_target();
+                state = t.poll();
+            }
+            if state == TargetState::Exited {
                 drain(&mut ring, &mut consumer, &loaded, out, &mut drops);
                 crate::note!("dtrace: pid {} has exited", t.pid());
                 break;

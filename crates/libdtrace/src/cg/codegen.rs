@@ -307,14 +307,7 @@ impl<'a> Gen<'a> {
     }
 
     fn value_size(&self, t: &Type) -> u32 {
-        match t {
-            Type::Str => self.strsize,
-            Type::Stack { .. } | Type::Sym(_) => t.size(self.strsize) as u32,
-            Type::Struct(_) | Type::Array(..) => {
-                (t.size(self.strsize) as u32).div_ceil(8).max(1) * 8
-            }
-            _ => 8,
-        }
+        value_size(t, self.strsize)
     }
 
     fn tuple_size(&self, keys: &[Type]) -> u32 {

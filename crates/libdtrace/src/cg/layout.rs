@@ -189,6 +189,18 @@ pub enum RecItem {
     },
 }
 
+/// Bytes a value of type `t` takes in a record, a variable or a tuple key:
+/// strings strsize, stacks and symbols their frames (and pid), structs and
+/// arrays rounded up to 8, everything else 8.
+pub fn value_size(t: &Type, strsize: u32) -> u32 {
+    match t {
+        Type::Str => strsize,
+        Type::Stack { .. } | Type::Sym(_) => t.size(strsize) as u32,
+        Type::Struct(_) | Type::Array(..) => (t.size(strsize) as u32).div_ceil(8).max(1) * 8,
+        _ => 8,
+    }
+}
+
 /// An enabled-probe description: one clause as compiled into one program.
 #[derive(Clone, Debug)]
 pub struct Epid {

@@ -170,6 +170,11 @@ impl<'a> Consumer<'a> {
         self.syms.user.watch();
     }
 
+    /// The target is about to exit: keep what its addresses need.
+    pub fn snapshot_target(&self) {
+        self.syms.user.snapshot_target();
+    }
+
     fn probe_of(&self, epid: &Epid, disc: u32) -> Option<&crate::provider::Probe> {
         match epid.attach {
             Attach::SysEnter => self.cat.syscall_probe(disc, false),
@@ -473,11 +478,7 @@ impl<'a> Consumer<'a> {
                 let mut off = 0usize;
                 for t in &a.keys {
                     keys.push(self.value(&next, off, t));
-                    off += if t.is_str() {
-                        self.c.strsize as usize
-                    } else {
-                        8
-                    };
+                    off += value_size(t, self.c.strsize) as usize;
                 }
                 out.push((keys, m));
             }
@@ -529,11 +530,7 @@ impl<'a> Consumer<'a> {
                     let mut off = 0usize;
                     for t in &a.keys {
                         kv.push(self.value(k, off, t));
-                        off += if t.is_str() {
-                            self.c.strsize as usize
-                        } else {
-                            8
-                        };
+                        off += value_size(t, self.c.strsize) as usize;
                     }
                     if !keepers.contains(&kv) {
                         let _ = sys::map_delete(fd.as_fd(), k);

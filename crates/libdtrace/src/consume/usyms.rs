@@ -121,6 +121,22 @@ impl UserSymbols {
         }
     }
 
+    /// Reads the target's mappings now and parses every file mapped, so
+    /// that its addresses still resolve after it is gone: called while the
+    /// target is held at its exit.
+    pub fn snapshot_target(&self) {
+        let Some(pid) = self.target else { return };
+        let maps = {
+            let mut procs = self.procs.borrow_mut();
+            let p = procs.entry(pid).or_insert_with(|| Proc::read(pid));
+            p.reread(pid);
+            p.maps.clone()
+        };
+        for m in &maps {
+            self.elf(pid, m);
+        }
+    }
+
     /// The mapping of `pid` holding `addr`, reading or rereading the
     /// mappings as the module documentation says.
     fn mapping(&self, pid: u32, addr: u64) -> Option<Mapping> {
