@@ -36,9 +36,25 @@ pub fn print_struct(out: &mut Vec<u8>, ty: &Type, addr: u64, bytes: &[u8], types
     out.push(b'\n');
 }
 
-/// A scalar: `(type)value`.
-pub fn print_scalar(out: &mut Vec<u8>, ty: &Type, text: &str) {
-    out.extend_from_slice(format!("({}){}\n", ty, text).as_bytes());
+/// A string: `(string)"text"`.
+pub fn print_string(out: &mut Vec<u8>, text: &str) {
+    out.extend_from_slice(format!("(string)\"{}\"\n", text).as_bytes());
+}
+
+/// A scalar as print() shows a member of that type: `(int)-1`,
+/// `(char)'A'`, `(void *)0x10`.
+pub fn print_scalar(out: &mut Vec<u8>, ty: &Type, v: u64, types: &TypeEnv) {
+    let name = ty.to_string();
+    let size = (ty.size(0) as usize).clamp(1, 8);
+    let plain = Field {
+        name: String::new(),
+        offset_bits: 0,
+        bits: 0,
+        ty: ty.clone(),
+        type_name: name.clone(),
+    };
+    value(out, ty, &name, &v.to_le_bytes()[..size], &plain, 0, types);
+    out.push(b'\n');
 }
 
 fn pad(out: &mut Vec<u8>, n: usize) {

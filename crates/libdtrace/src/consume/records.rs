@@ -356,18 +356,13 @@ impl<'a> Consumer<'a> {
             super::print::print_struct(buf, ty, u64_at(rec, off), bytes, &self.types);
             return;
         }
-        let text = match self.value(rec, off, ty) {
-            Value::Str(s) => format!(
-                "\"{}\"",
-                String::from_utf8_lossy(s.split(|&c| c == 0).next().unwrap_or(&[]))
+        match self.value(rec, off, ty) {
+            Value::Str(s) => super::print::print_string(
+                buf,
+                &String::from_utf8_lossy(s.split(|&c| c == 0).next().unwrap_or(&[])),
             ),
-            v if matches!(ty, Type::Ptr(_)) => format!("0x{:x}", v.as_u64()),
-            v => match ty {
-                Type::Int { signed: true, .. } => (v.as_u64() as i64).to_string(),
-                _ => v.as_u64().to_string(),
-            },
-        };
-        super::print::print_scalar(buf, ty, &text);
+            v => super::print::print_scalar(buf, ty, v.as_u64(), &self.types),
+        }
     }
 
     /// Speculative drops since the last call.
