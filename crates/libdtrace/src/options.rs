@@ -275,7 +275,7 @@ pub static TABLE: &[OptSpec] = &[
         apply: |_, v| if v.is_set() { unsupported("aggregation histograms (agghist) are not supported") } else { Ok(()) } },
     OptSpec { name: "aggpack", kind: Toggle, scope: Dynamic, default: "", meaning: "print aggregation histograms packed (not supported)",
         apply: |_, v| if v.is_set() { unsupported("packed aggregation histograms (aggpack) are not supported") } else { Ok(()) } },
-    OptSpec { name: "aggpercpu", kind: Flag, scope: Compile, default: "", meaning: "keep per-CPU aggregation data for library consumers (dtrace(1M) prints the same either way)",
+    OptSpec { name: "aggpercpu", kind: Flag, scope: Compile, default: "", meaning: "print each aggregation value on every CPU after its total (Oracle's `    [CPU n] value` lines)",
         apply: |o, _| { o.aggpercpu = true; Ok(()) } },
     OptSpec { name: "aggrate", kind: Time, scope: Dynamic, default: "1hz", meaning: "rate of aggregation reading (aggregations are read from their maps when printed)",
         apply: |o, v| { o.aggrate_ns = v.num().unwrap_or(0); Ok(()) } },

@@ -966,9 +966,26 @@ pub fn print_aggregation_with(
     ctx: &PrintCtx,
 ) {
     for (keys, v) in entries {
-        print_entry(out, keys, &[(kind, normal, v)], ctx);
+        let Some((_, cpus)) = ctx.percpu.iter().find(|(k, _)| k == keys) else {
+            print_entry(out, keys, &[(kind, normal, v)], ctx);
+            continue;
+        };
+        // aggpercpu (Oracle's layout): each CPU's value after the total,
+        // on lines of their own.
+        for k in keys {
+            print_key(out, k, ctx);
+        }
+        print_value(out, v, kind, normal);
+        for (cpu, cv) in cpus.iter().enumerate() {
+            out.extend_from_slice(format!("\n    [CPU {}]", cpu).as_bytes());
+            print_value(out, cv, kind, normal);
+        }
+        out.push(b'\n');
     }
 }
+
+/// With `aggpercpu`: per entry (by keys), its value on CPU 0, 1, ...
+pub type PerCpu = Vec<(Vec<Value>, Vec<AggValue>)>;
 
 /// `printa(@a)` without a format (dt_printa()): `"\n"`, then the
 /// aggregation as [`print_aggregation`] (entries in the order given).

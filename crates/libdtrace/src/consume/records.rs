@@ -408,8 +408,14 @@ impl<'a> Consumer<'a> {
         );
     }
 
-    /// Reads an aggregation: (keys, merged value) for every entry.
-    pub fn snapshot(&self, l: &Loaded, agg: usize) -> Vec<(Vec<Value>, Vec<u64>)> {
+    /// Reads an aggregation: (keys, merged value, and with `aggpercpu` each
+    /// CPU's value (None where it never fired)) for every entry.
+    #[allow(clippy::type_complexity)]
+    pub fn snapshot(
+        &self,
+        l: &Loaded,
+        agg: usize,
+    ) -> Vec<(Vec<Value>, Vec<u64>, Vec<Option<Vec<u64>>>)> {
         let a = &self.c.aggs[agg];
         let fd = l.map(a.map);
         let ncpu = sys::possible_cpus();
@@ -454,11 +460,23 @@ impl<'a> Consumer<'a> {
             }
             m
         };
+        let percpu = |vals: &[u8]| -> Vec<Option<Vec<u64>>> {
+            if !self.opts.aggpercpu {
+                return Vec::new();
+            }
+            (0..ncpu)
+                .map(|cpu| {
+                    let base = cpu * vs;
+                    (u64_at(vals, base) != 0)
+                        .then(|| (0..words).map(|w| u64_at(vals, base + w * 8)).collect())
+                })
+                .collect()
+        };
         if a.keyless {
             if sys::map_lookup(fd.as_fd(), &0u32.to_le_bytes(), &mut vals).unwrap_or(false) {
                 let m = merge(&vals);
                 if m[0] > 0 {
-                    out.push((Vec::new(), m));
+                    out.push((Vec::new(), m, percpu(&vals)));
                 }
             }
             return out;
@@ -475,7 +493,7 @@ impl<'a> Consumer<'a> {
                     keys.push(self.value(&next, off, t));
                     off += value_size(t, self.c.strsize) as usize;
                 }
-                out.push((keys, m));
+                out.push((keys, m, percpu(&vals)));
             }
             key = Some(next.clone());
         }
@@ -537,14 +555,43 @@ impl<'a> Consumer<'a> {
 
     /// Entries in DTrace's print order.
     fn sorted_entries(&self, l: &Loaded, agg: usize) -> Vec<(Vec<Value>, super::agg::AggValue)> {
+        self.sorted_entries_percpu(l, agg).0
+    }
+
+    /// The entries, sorted, and with `aggpercpu` every entry's value on
+    /// each online CPU up to the highest (DTrace's identity value where it
+    /// never fired).
+    fn sorted_entries_percpu(
+        &self,
+        l: &Loaded,
+        agg: usize,
+    ) -> (Vec<(Vec<Value>, super::agg::AggValue)>, super::agg::PerCpu) {
         let a = &self.c.aggs[agg];
-        let mut e: Vec<(Vec<Value>, super::agg::AggValue)> = self
-            .snapshot(l, agg)
+        let snap = self.snapshot(l, agg);
+        let ncpus = sys::online_cpus()
             .into_iter()
-            .map(|(k, m)| (k, to_agg_value(&a.func, &m)))
+            .max()
+            .map_or(0, |m| m as usize + 1)
+            .min(sys::possible_cpus());
+        let percpu = snap
+            .iter()
+            .filter(|(_, _, p)| !p.is_empty())
+            .map(|(k, _, p)| {
+                let vals = (0..ncpus)
+                    .map(|cpu| match p.get(cpu).cloned().flatten() {
+                        Some(m) => to_agg_value(&a.func, &m),
+                        None => a.func.identity(),
+                    })
+                    .collect();
+                (k.clone(), vals)
+            })
+            .collect();
+        let mut e: Vec<(Vec<Value>, super::agg::AggValue)> = snap
+            .into_iter()
+            .map(|(k, m, _)| (k, to_agg_value(&a.func, &m)))
             .collect();
         super::agg::sort_entries(&mut e, &a.func.clone(), &self.sort_opts());
-        e
+        (e, percpu)
     }
 
     fn sort_opts(&self) -> super::agg::SortOpts {
@@ -577,6 +624,11 @@ impl<'a> Consumer<'a> {
                     &ctx,
                 ),
                 None => {
+                    let percpu = self.sorted_entries_percpu(l, aggs[0]).1;
+                    let ctx = PrintCtx {
+                        percpu: &percpu,
+                        ..ctx
+                    };
                     super::agg::printa(&mut buf, &entries[0], &kinds[0], self.norm[aggs[0]], &ctx)
                 }
             }
@@ -621,7 +673,7 @@ impl<'a> Consumer<'a> {
             if self.printed[agg] {
                 continue;
             }
-            let entries = self.sorted_entries(l, agg);
+            let (entries, percpu) = self.sorted_entries_percpu(l, agg);
             if entries.is_empty() {
                 continue;
             }
@@ -632,7 +684,10 @@ impl<'a> Consumer<'a> {
                 &entries,
                 &kind,
                 self.norm[agg],
-                &print_ctx(&self.syms, &self.opts),
+                &PrintCtx {
+                    percpu: &percpu,
+                    ..print_ctx(&self.syms, &self.opts)
+                },
             );
             let _ = out.write_all(&buf);
         }
