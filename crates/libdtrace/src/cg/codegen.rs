@@ -2506,6 +2506,10 @@ impl<'a> Gen<'a> {
             }
         };
         let is_str = lt.is_str();
+        if self.env.sema.is_memory_lvalue(lhs) {
+            self.store_scratch(f, line, lhs, v)?;
+            return Ok(v);
+        }
         match &lhs.kind {
             ExprKind::Ident(n) => {
                 let var = self.env.sema.syms.var(VarClass::Global, n).unwrap().clone();

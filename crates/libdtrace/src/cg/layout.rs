@@ -48,6 +48,7 @@ pub const STATE_ACTIVE: i32 = 2;
 
 /// Fault codes, as DTrace numbers them.
 pub const FLT_BADADDR: u32 = 1;
+pub const FLT_BADALIGN: u32 = 2;
 pub const FLT_ILLOP: u32 = 3;
 pub const FLT_DIVZERO: u32 = 4;
 pub const FLT_NOSCRATCH: u32 = 5;

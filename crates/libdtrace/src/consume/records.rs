@@ -390,6 +390,7 @@ impl<'a> Consumer<'a> {
         };
         let what = match kind {
             FLT_BADADDR => format!("invalid address (0x{:x})", val),
+            FLT_BADALIGN => format!("invalid alignment (0x{:x})", val),
             FLT_ILLOP => "illegal operation".to_string(),
             FLT_DIVZERO => "divide-by-zero".to_string(),
             FLT_NOSCRATCH => "out of scratch space".to_string(),

@@ -747,6 +747,24 @@ impl<'a> Sema<'a> {
         Ok(())
     }
 
+    /// `*p`, `p->m`, `p[i]` (p a pointer) and their members: memory that
+    /// an assignment may write when it is scratch space (alloca()'d).
+    pub fn is_memory_lvalue(&self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::Unary {
+                op: UnOp::Deref, ..
+            }
+            | ExprKind::Arrow { .. } => true,
+            ExprKind::Index { base, .. } => match self.type_of(base) {
+                Ok(Type::Ptr(_)) => true,
+                Ok(Type::Array(..)) => self.is_memory_lvalue(base),
+                _ => false,
+            },
+            ExprKind::Member { expr, .. } => self.is_memory_lvalue(expr),
+            _ => false,
+        }
+    }
+
     /// For `s == NULL` / `NULL == s` with a string s: that operand.
     pub fn null_comparison<'e>(&self, lhs: &'e Expr, rhs: &'e Expr) -> Option<&'e Expr> {
         let is_null = |e: &Expr| matches!(&e.kind, ExprKind::Ident(n) if n == "NULL" && self.inlines.contains_key(n));
@@ -851,7 +869,7 @@ impl<'a> Sema<'a> {
                             let is_array = self
                                 .syms
                                 .var(VarClass::Global, n)
-                                .is_some_and(|v| matches!(v.ty, Type::Array(..)));
+                                .is_some_and(|v| matches!(v.ty, Type::Array(..) | Type::Ptr(_)));
                             if n != "args" && !is_array {
                                 for k in keys {
                                     self.walk(k)?;
@@ -1154,6 +1172,9 @@ impl<'a> Sema<'a> {
                 expr,
             } => !self.const_eval(expr)?,
             ExprKind::Cast { expr, .. } => self.const_eval(expr)?,
+            ExprKind::SizeofType(_) | ExprKind::SizeofExpr(_) | ExprKind::Offsetof { .. } => {
+                self.sizeof(e).ok()? as i64
+            }
             ExprKind::Binary { op, lhs, rhs } => {
                 let (a, b) = (self.const_eval(lhs)?, self.const_eval(rhs)?);
                 match op {
@@ -1237,13 +1258,20 @@ impl<'a> Sema<'a> {
                 format!("aggregation @{} cannot be used as a value", n),
             ),
             ExprKind::Index { base, keys } => match &base.kind {
-                ExprKind::ThisVar(n) => err(
-                    "D_ARR_LOCAL",
-                    format!(
-                        "local variables may not be used as associative arrays: {}",
-                        n
-                    ),
-                ),
+                ExprKind::ThisVar(n)
+                    if self
+                        .syms
+                        .var(VarClass::ThisVar, n)
+                        .is_none_or(|v| v.ty.target().is_none()) =>
+                {
+                    err(
+                        "D_ARR_LOCAL",
+                        format!(
+                            "local variables may not be used as associative arrays: {}",
+                            n
+                        ),
+                    )
+                }
                 ExprKind::SelfVar(n)
                     if self
                         .syms
@@ -1268,7 +1296,7 @@ impl<'a> Sema<'a> {
                     if self
                         .syms
                         .var(VarClass::Global, n)
-                        .is_none_or(|v| !matches!(v.ty, Type::Array(..))) =>
+                        .is_none_or(|v| !matches!(v.ty, Type::Array(..) | Type::Ptr(_))) =>
                 {
                     for k in keys {
                         self.type_of(k)?;
@@ -1631,7 +1659,7 @@ impl<'a> Sema<'a> {
                     Some(o) => format!("{}=", binop_text(*o)),
                     None => "=".to_string(),
                 };
-                if !is_lvalue(lhs) {
+                if !is_lvalue(lhs) && !self.is_memory_lvalue(lhs) {
                     return err(
                         "D_OP_LVAL",
                         format!(

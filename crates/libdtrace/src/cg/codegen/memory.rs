@@ -169,6 +169,44 @@ impl<'a> Gen<'a> {
         Ok(())
     }
 
+    /// `*p = x`, `p->m = x`, `p[i] = x`: a store into scratch memory (what
+    /// alloca() gave this clause), as DTrace allows; anywhere else is an
+    /// invalid address, and a misaligned 2-, 4- or 8-byte store an invalid
+    /// alignment (DTrace's checks on its store instructions).
+    pub(super) fn store_scratch(&mut self, f: &mut Fn, line: u32, lhs: &Expr, v: Reg) -> R<()> {
+        let (addr, p) = self.place(f, lhs)?;
+        if p.bits != 0 {
+            return Err(CompileError::new(
+                line,
+                "D_OP_WRITE",
+                "bit-field members cannot be assigned through a pointer yet",
+            ));
+        }
+        let width = scalar_width(&p.ty).ok_or_else(|| {
+            CompileError::new(
+                line,
+                "D_OP_WRITE",
+                format!(
+                    "values of type {} cannot be assigned through a pointer",
+                    p.ty
+                ),
+            )
+        })?;
+        let size = p.ty.size(self.strsize) as u32;
+        self.scratch_dest(f, addr, size);
+        if size > 1 {
+            // R3: the destination's offset in the (8-aligned) scratch area,
+            // a plain number; R1, the checked destination, survives (the
+            // fault path leaves).
+            f.asm.emit(Insn::mov64_reg(R2, R3));
+            f.asm.emit(Insn::alu64_imm(BPF_AND, R2, size as i32 - 1));
+            self.fault_if(f, BPF_JNE, R2, 0, FLT_BADALIGN, Some(addr));
+        }
+        f.asm.emit(Insn::stx(width, R1, v, 0));
+        self.free(f, addr);
+        Ok(())
+    }
+
     /// `v.m = x` for a member of a struct-valued D variable (global,
     /// `self->` or associative array element, created zeroed if missing).
     pub(super) fn store_member(&mut self, f: &mut Fn, line: u32, lhs: &Expr, v: Reg) -> R<()> {

@@ -45,7 +45,7 @@ impl<'a> Gen<'a> {
     /// R1 = `dest` as a pointer into this clause's scratch memory, faulting
     /// (invalid address) unless all `size` bytes lie in what the clause
     /// has allocated so far.
-    fn scratch_dest(&mut self, f: &mut Fn, dest: Reg, size: u32) {
+    pub(in crate::cg::codegen) fn scratch_dest(&mut self, f: &mut Fn, dest: Reg, size: u32) {
         let (lo, hi) = (f.tmp_base as i32, f.tmp_top as i32 - size as i32);
         let c = self.cells(f, 2);
         // Both addresses as plain numbers, so that they subtract.
