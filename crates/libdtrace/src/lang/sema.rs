@@ -686,10 +686,11 @@ impl<'a> Sema<'a> {
                 );
             }
             let t = super::types::declarator_type(base.clone(), n);
-            // Global arrays of scalars live in the globals map; structs in
-            // any kind of variable (members are assigned one by one).
+            // Global arrays of scalars and of strings live in the globals
+            // map; structs in any kind of variable (members are assigned
+            // one by one).
             let scalar_array = d.class == StorageClass::None
-                && matches!(&t, Type::Array(e, _) if e.decayed().is_scalar());
+                && matches!(&t, Type::Array(e, _) if e.decayed().is_scalar() || e.is_str());
             let struct_var = matches!(t, Type::Struct(_));
             if t.is_aggregate() && !scalar_array && !struct_var {
                 return Err(CompileError::new(

@@ -95,7 +95,9 @@ impl<'a> Gen<'a> {
     /// arrays, else the scalar read from kernel memory.
     pub(super) fn load_place(&mut self, f: &mut Fn, e: &Expr) -> R<Reg> {
         let (r, p) = self.place(f, e)?;
-        if p.ty.is_aggregate() {
+        // A struct, array or string (an element of a string array): its
+        // address.
+        if p.ty.is_aggregate() || p.ty.is_str() {
             return Ok(r);
         }
         let (size, signed) = match p.ty {
@@ -157,6 +159,16 @@ impl<'a> Gen<'a> {
             return Err(CompileError::new(line, "D_OP_WRITE", "kernel memory cannot be written: operator = requires a D variable as its left-hand operand"));
         }
         let (addr, p) = self.place(f, lhs)?;
+        if p.ty.is_str() {
+            let a = &mut f.asm;
+            a.emit(Insn::mov64_reg(R1, addr));
+            a.emit(Insn::mov64_imm(R2, self.strsize as i32));
+            a.emit(Insn::mov64_reg(R3, v));
+            a.emit(Insn::call(H_READ_KERNEL_STR));
+            self.keep_null_mark(f, |f| f.asm.emit(Insn::mov64_reg(R1, addr)), v);
+            self.free(f, addr);
+            return Ok(());
+        }
         let width = scalar_width(&p.ty).ok_or_else(|| {
             CompileError::new(
                 line,
