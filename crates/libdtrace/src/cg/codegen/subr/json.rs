@@ -118,6 +118,28 @@ struct Cb<'a> {
 }
 
 impl Cb<'_> {
+    /// Starts a callback: R6 = the scratch area (its context holds it).
+    fn open(a: &mut Asm, strsize: u32) -> Cb<'_> {
+        let (ret0, ret1) = (a.label(), a.label());
+        a.emit(Insn::ldx(BPF_DW, R6, R2, 0));
+        Cb {
+            a,
+            n: strsize as i32,
+            w: work(strsize),
+            ret0,
+            ret1,
+        }
+    }
+
+    /// Ends it with its two returns: 0 goes on looping, 1 stops.
+    fn close(self) {
+        for (l, v) in [(self.ret0, 0), (self.ret1, 1)] {
+            self.a.bind(l);
+            self.a.emit(Insn::mov64_imm(R0, v));
+            self.a.emit(Insn::exit());
+        }
+    }
+
     fn ld(&mut self, r: Reg, cell: i16) {
         self.a.emit(Insn::ldx(BPF_DW, r, R6, cell));
     }
@@ -321,16 +343,8 @@ impl<'a> Gen<'a> {
 
     /// The selector-splitting callback: one selector byte per step.
     pub(in crate::cg::codegen) fn json_selector_cb(&mut self, f: &mut Fn) {
-        let a = &mut f.asm;
-        let (ret0, ret1) = (a.label(), a.label());
-        let mut c = Cb {
-            a,
-            n: self.strsize as i32,
-            w: work(self.strsize),
-            ret0,
-            ret1,
-        };
-        let n = c.n;
+        let mut c = Cb::open(&mut f.asm, self.strsize);
+        let (n, ret0, ret1) = (c.n, c.ret0, c.ret1);
         let (finish, sep, ordinary, nondigit, phase_done, minus, plus) = (
             c.a.label(),
             c.a.label(),
@@ -340,7 +354,6 @@ impl<'a> Gen<'a> {
             c.a.label(),
             c.a.label(),
         );
-        c.a.emit(Insn::ldx(BPF_DW, R6, R2, 0));
         c.ld(R1, SEL_POS);
         c.a.jmp_imm(BPF_JGE, R1, n, finish);
         c.a.emit(Insn::mov64_reg(R2, R1));
@@ -441,32 +454,14 @@ impl<'a> Gen<'a> {
         c.set(K, 0);
         c.a.ja(ret1);
 
-        Self::cb_returns(c.a, ret0, ret1);
-    }
-
-    fn cb_returns(a: &mut Asm, ret0: Label, ret1: Label) {
-        a.bind(ret0);
-        a.emit(Insn::mov64_imm(R0, 0));
-        a.emit(Insn::exit());
-        a.bind(ret1);
-        a.emit(Insn::mov64_imm(R0, 1));
-        a.emit(Insn::exit());
+        c.close();
     }
 
     /// The scanner callback: one JSON byte per step (a step that ends a
     /// number or literal reads its byte again as the next state's).
     pub(in crate::cg::codegen) fn json_step_cb(&mut self, f: &mut Fn) {
-        let a = &mut f.asm;
-        let (ret0, ret1) = (a.label(), a.label());
-        let mut c = Cb {
-            a,
-            n: self.strsize as i32,
-            w: work(self.strsize),
-            ret0,
-            ret1,
-        };
-        let n = c.n;
-        c.a.emit(Insn::ldx(BPF_DW, R6, R2, 0));
+        let mut c = Cb::open(&mut f.asm, self.strsize);
+        let (n, ret0, ret1) = (c.n, c.ret0, c.ret1);
         c.ld(R1, POS);
         c.a.jmp_imm(BPF_JGE, R1, n, ret1);
         c.a.emit(Insn::alu64_reg(BPF_ADD, R1, R6));
@@ -820,7 +815,7 @@ impl<'a> Gen<'a> {
         c.a.bind(open);
         c.advance();
 
-        Self::cb_returns(c.a, ret0, ret1);
+        c.close();
     }
 }
 
