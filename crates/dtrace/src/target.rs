@@ -2,7 +2,8 @@
 //! released after BEGIN, held again at its exit while its mappings are
 //! read) and `-p pid` (watched until it exits).
 
-use std::sync::mpsc;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::sync::{mpsc, Arc};
 
 use libdtrace::session::{Target, TargetState};
 
@@ -19,6 +20,9 @@ pub struct Child {
     /// Told `Exiting`; the next poll says the mappings were read.
     exiting: bool,
     done: bool,
+    /// An eventfd the tracer thread signals with each event (shared, so it
+    /// stays open while either side may use it).
+    wake: Arc<OwnedFd>,
 }
 
 enum Cmd {
@@ -57,6 +61,16 @@ impl Child {
         let (started_tx, started_rx) = mpsc::channel();
         let (cmd_tx, cmd_rx) = mpsc::channel();
         let (ev_tx, ev_rx) = mpsc::channel();
+        let efd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
+        if efd < 0 {
+            return Err(format!(
+                "failed to create an eventfd: {}",
+                std::io::Error::last_os_error()
+            ));
+        }
+        // SAFETY: a new descriptor we own.
+        let wake = Arc::new(unsafe { OwnedFd::from_raw_fd(efd) });
+        let thread_wake = Arc::clone(&wake);
         let thread = std::thread::Builder::new()
             .name("dtrace-target".into())
             .spawn(move || {
@@ -68,7 +82,15 @@ impl Child {
                     }
                 };
                 let _ = started_tx.send(Ok(pid));
-                follow(pid, traced, &cmd_rx, &ev_tx);
+                let notify = |e: Event| {
+                    let sent = ev_tx.send(e).is_ok();
+                    let one = 1u64;
+                    unsafe {
+                        libc::write(thread_wake.as_raw_fd(), &one as *const u64 as *const _, 8)
+                    };
+                    sent
+                };
+                follow(pid, traced, &cmd_rx, notify);
             })
             .map_err(|e| format!("failed to start a thread: {}", e))?;
         match started_rx.recv() {
@@ -79,6 +101,7 @@ impl Child {
                 thread: Some(thread),
                 exiting: false,
                 done: false,
+                wake,
             }),
             Ok(Err(e)) => {
                 let _ = thread.join();
@@ -175,7 +198,7 @@ fn start(words: &[std::ffi::CString], prog: &str) -> Result<(i32, bool), String>
 
 /// The tracer thread's work once the command is held: wait for release,
 /// then follow it to its end.
-fn follow(pid: i32, mut traced: bool, cmds: &mpsc::Receiver<Cmd>, events: &mpsc::Sender<Event>) {
+fn follow(pid: i32, mut traced: bool, cmds: &mpsc::Receiver<Cmd>, notify: impl Fn(Event) -> bool) {
     let released = matches!(cmds.recv(), Ok(Cmd::Release));
     unsafe {
         if !released {
@@ -192,13 +215,13 @@ fn follow(pid: i32, mut traced: bool, cmds: &mpsc::Receiver<Cmd>, events: &mpsc:
             continue;
         }
         if r < 0 || !libc::WIFSTOPPED(st) {
-            let _ = events.send(Event::Exited);
+            notify(Event::Exited);
             return;
         }
         // A ptrace stop of the traced command.
         let event = st >> 16;
         if event == libc::PTRACE_EVENT_EXIT {
-            if events.send(Event::Exiting).is_ok() {
+            if notify(Event::Exiting) {
                 let _ = cmds.recv_timeout(EXIT_HOLD);
             }
             unsafe { libc::ptrace(libc::PTRACE_CONT, pid, 0, 0) };
@@ -231,6 +254,9 @@ impl Target for Child {
             let _ = c.send(Cmd::Release);
         }
     }
+    fn wake_fd(&self) -> Option<std::os::fd::RawFd> {
+        Some(self.wake.as_raw_fd())
+    }
     fn poll(&mut self) -> TargetState {
         if self.done {
             return TargetState::Exited;
@@ -240,6 +266,8 @@ impl Target for Child {
                 let _ = c.send(Cmd::ExitSeen);
             }
         }
+        let mut n = 0u64;
+        unsafe { libc::read(self.wake.as_raw_fd(), &mut n as *mut u64 as *mut _, 8) };
         match self.events.try_recv() {
             Ok(Event::Exiting) => {
                 self.exiting = true;
@@ -278,6 +306,9 @@ impl Target for Grabbed {
         self.pid
     }
     fn release(&mut self) {}
+    fn wake_fd(&self) -> Option<std::os::fd::RawFd> {
+        Some(self.pidfd)
+    }
     fn poll(&mut self) -> TargetState {
         let mut p = libc::pollfd {
             fd: self.pidfd,

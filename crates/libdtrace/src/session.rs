@@ -407,6 +407,11 @@ pub trait Target {
     fn release(&mut self);
     /// Where it is (non-blocking).
     fn poll(&mut self) -> TargetState;
+    /// A descriptor that becomes readable when `poll` has news, so that
+    /// the session need not wait out its polling period.
+    fn wake_fd(&self) -> Option<std::os::fd::RawFd> {
+        None
+    }
 }
 
 /// What [`Target::poll`] saw.
@@ -510,7 +515,7 @@ pub fn run(
             last_drop_check = Instant::now();
         }
         let _ = out.flush();
-        let _ = ring.wait(poll_ms);
+        let _ = ring.wait_or(poll_ms, target.as_deref().and_then(|t| t.wake_fd()));
     }
     // Stop every probe, then END.
     set_state_exiting(&loaded);

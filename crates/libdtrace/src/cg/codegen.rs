@@ -845,15 +845,20 @@ impl<'a> Gen<'a> {
             // Wake the consumer only when the buffer is filling up; it
             // otherwise drains on its own timer (switchrate), so a steady
             // trickle of records costs no wakeup per record.
+            // A record with exit() wakes it at once: the session ends now.
             let rb_size = self.out.maps[MAP_RINGBUF].max_entries;
-            a.emit2(Insn::ld_map_fd(R1, MAP_RINGBUF as i32));
-            a.emit(Insn::mov64_imm(R2, BPF_RB_AVAIL_DATA));
-            a.emit(Insn::call(H_RINGBUF_QUERY));
-            a.emit(Insn::mov64_imm(R4, BPF_RB_NO_WAKEUP));
-            let quiet = a.label();
-            a.jmp_imm(BPF_JLT, R0, (rb_size / 4) as i32, quiet);
-            a.emit(Insn::mov64_imm(R4, BPF_RB_FORCE_WAKEUP));
-            a.bind(quiet);
+            if f.items.iter().any(|i| matches!(i, RecItem::Exit { .. })) {
+                a.emit(Insn::mov64_imm(R4, BPF_RB_FORCE_WAKEUP));
+            } else {
+                a.emit2(Insn::ld_map_fd(R1, MAP_RINGBUF as i32));
+                a.emit(Insn::mov64_imm(R2, BPF_RB_AVAIL_DATA));
+                a.emit(Insn::call(H_RINGBUF_QUERY));
+                a.emit(Insn::mov64_imm(R4, BPF_RB_NO_WAKEUP));
+                let quiet = a.label();
+                a.jmp_imm(BPF_JLT, R0, (rb_size / 4) as i32, quiet);
+                a.emit(Insn::mov64_imm(R4, BPF_RB_FORCE_WAKEUP));
+                a.bind(quiet);
+            }
             a.emit2(Insn::ld_map_fd(R1, MAP_RINGBUF as i32));
             a.emit(Insn::ldx(BPF_DW, R2, FP, SLOT_REC));
             a.emit(Insn::mov64_imm(R3, size as i32));

@@ -13,7 +13,7 @@
 //! counters; `pos & (size - 1)` is the offset into the data area.
 
 use std::io;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use super::sys;
@@ -124,16 +124,31 @@ impl RingBuf {
     /// consumer had caught up (or on BPF_RB_FORCE_WAKEUP), so always
     /// [`drain`](Self::drain) completely after a wakeup.
     pub fn wait(&self, timeout_ms: i32) -> io::Result<bool> {
+        self.wait_or(timeout_ms, None)
+    }
+
+    /// [`wait`](Self::wait) that also returns early when `other` becomes
+    /// readable (e.g. the traced command's exit).
+    pub fn wait_or(&self, timeout_ms: i32, other: Option<RawFd>) -> io::Result<bool> {
         if self.avail() > 0 {
             return Ok(true);
         }
-        let mut pfd = libc::pollfd {
-            fd: self.fd.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        // SAFETY: one valid pollfd.
-        let r = unsafe { libc::poll(&mut pfd, 1, timeout_ms) };
+        let mut pfds = [
+            libc::pollfd {
+                fd: self.fd.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: other.unwrap_or(-1),
+                events: libc::POLLIN,
+                revents: 0,
+            },
+        ];
+        let n = if other.is_some() { 2 } else { 1 };
+        // SAFETY: `n` valid pollfds.
+        let r = unsafe { libc::poll(pfds.as_mut_ptr(), n, timeout_ms) };
+        let pfd = pfds[0];
         if r < 0 {
             let e = io::Error::last_os_error();
             return if e.raw_os_error() == Some(libc::EINTR) {
