@@ -293,6 +293,8 @@ fn format_insn(ins: &Insn, next: Option<&Insn>) -> String {
             let v = (hi << 32) | ins.imm as u32 as u64;
             if s == BPF_PSEUDO_MAP_FD {
                 format!("lddw %r{d}, map#{}", ins.imm)
+            } else if s == BPF_PSEUDO_FUNC {
+                format!("lddw %r{d}, function at {:+}", ins.imm as i64 + 1)
             } else {
                 format!("lddw %r{d}, {:#x}", v)
             }
