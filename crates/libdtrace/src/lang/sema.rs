@@ -457,13 +457,12 @@ pub fn sym_kind(name: &str) -> Option<super::types::SymKind> {
 }
 
 /// The value of a name some subroutine arguments may use although D has no
-/// such constant here yet: `strtok(NULL, ...)`, `inet_ntop(AF_INET6, ...)`.
+/// such constant here yet: `inet_ntop(AF_INET6, ...)`.
 pub fn subr_keyword_arg(subr: &str, i: usize, e: &Expr) -> Option<i64> {
     let ExprKind::Ident(n) = &e.kind else {
         return None;
     };
     match (subr, i, n.as_str()) {
-        ("strtok", 0, "NULL") => Some(0),
         ("inet_ntop", 0, "AF_INET") => Some(2),
         ("inet_ntop", 0, "AF_INET6") => Some(10),
         _ => None,
