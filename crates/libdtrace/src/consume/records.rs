@@ -609,8 +609,10 @@ impl<'a> Consumer<'a> {
         let ctx = print_ctx(&self.syms, &self.opts);
         let kinds: Vec<super::agg::AggKind> =
             aggs.iter().map(|&a| self.c.aggs[a].func.clone()).collect();
-        let entries: Vec<Vec<(Vec<Value>, super::agg::AggValue)>> =
-            aggs.iter().map(|&a| self.sorted_entries(l, a)).collect();
+        let (entries, percpu): (Vec<_>, Vec<_>) = aggs
+            .iter()
+            .map(|&a| self.sorted_entries_percpu(l, a))
+            .unzip();
         for &a in aggs {
             self.printed[a] = true;
         }
@@ -625,9 +627,8 @@ impl<'a> Consumer<'a> {
                     &ctx,
                 ),
                 None => {
-                    let percpu = self.sorted_entries_percpu(l, aggs[0]).1;
                     let ctx = PrintCtx {
-                        percpu: &percpu,
+                        percpu: &percpu[0],
                         ..ctx
                     };
                     super::agg::printa(&mut buf, &entries[0], &kinds[0], self.norm[aggs[0]], &ctx)

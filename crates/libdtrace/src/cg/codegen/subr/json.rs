@@ -313,14 +313,9 @@ impl<'a> Gen<'a> {
         a.jmp_imm(BPF_JNE, R2, 0, found);
         self.write_null(a, R1, w.dest);
         a.ja(done);
-        // A found empty string must not look like NULL.
         a.bind(found);
-        a.emit(Insn::ldx(BPF_B, R2, R1, w.dest as i16));
-        a.jmp_imm(BPF_JNE, R2, 0, done);
-        if n >= NULL_MIN_STRSIZE {
-            a.emit(Insn::st_imm(BPF_DW, R1, w.dest as i16 + 8, 0));
-        }
-        a.bind(done);
+        self.not_null(f, base + w.dest);
+        f.asm.bind(done);
         Self::tmp_ptr(f, j, base + w.dest);
         Ok(j)
     }
