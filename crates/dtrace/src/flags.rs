@@ -140,11 +140,7 @@ pub fn parse(args: &[String]) -> Result<Flags, String> {
             // `l` is an option without an argument in DTrace.
             if NO_ARG.contains(c) {
                 if let Some(name) = option_of_flag(c) {
-                    f.settings.push(Setting {
-                        label: format!("-{}", c),
-                        name: name.into(),
-                        value: None,
-                    });
+                    f.settings.push(Setting { label: format!("-{}", c), name: name.into(), value: None });
                 }
                 match c {
                     'l' => f.mode = Mode::List,
@@ -156,10 +152,7 @@ pub fn parse(args: &[String]) -> Result<Flags, String> {
                     'V' => f.mode = Mode::Version,
                     'v' => f.verbose = true,
                     'A' | 'a' => f.mode = Mode::Unsupported("anonymous tracing (-a, -A)".into()),
-                    'G' | 'h' => {
-                        f.mode =
-                            Mode::Unsupported("generating USDT headers or objects (-G, -h)".into())
-                    }
+                    'G' | 'h' => f.mode = Mode::Unsupported("generating USDT headers or objects (-G, -h)".into()),
                     _ => {}
                 }
                 j += 1;
@@ -179,12 +172,7 @@ pub fn parse(args: &[String]) -> Result<Flags, String> {
             };
             match c {
                 'c' => f.command = Some(val),
-                'p' => {
-                    f.pid = Some(
-                        val.parse()
-                            .map_err(|_| format!("invalid process ID: {}", val))?,
-                    )
-                }
+                'p' => f.pid = Some(val.parse().map_err(|_| format!("invalid process ID: {}", val))?),
                 'o' => f.output = Some(val),
                 's' => f.sources.push(Src::Script(val)),
                 'n' | 'P' | 'm' | 'f' | 'i' => f.sources.push(Src::Desc(c, val)),
@@ -194,11 +182,7 @@ pub fn parse(args: &[String]) -> Result<Flags, String> {
                         Some((n, v)) => (n.to_string(), Some(v.to_string())),
                         None => (val, None),
                     };
-                    f.settings.push(Setting {
-                        label: format!("-x {}", name),
-                        name,
-                        value,
-                    });
+                    f.settings.push(Setting { label: format!("-x {}", name), name, value });
                 }
                 c => {
                     if let Some(name) = option_of_arg_flag(c) {
@@ -227,11 +211,7 @@ mod tests {
     }
 
     fn setting(label: &str, name: &str, value: Option<&str>) -> Setting {
-        Setting {
-            label: label.into(),
-            name: name.into(),
-            value: value.map(String::from),
-        }
+        Setting { label: label.into(), name: name.into(), value: value.map(String::from) }
     }
 
     #[test]
@@ -250,9 +230,7 @@ mod tests {
 
     #[test]
     fn option_flags_in_order() {
-        let f = p(&[
-            "-C", "-DX=1", "-U", "Y", "-I/tmp", "-H", "-b", "4m", "-wFZ", "-s", "a.d",
-        ]);
+        let f = p(&["-C", "-DX=1", "-U", "Y", "-I/tmp", "-H", "-b", "4m", "-wFZ", "-s", "a.d"]);
         assert_eq!(
             f.settings,
             vec![
@@ -281,11 +259,7 @@ mod tests {
         let f = p(&["-n", "BEGIN", "-s", "a.d", "-n", "END"]);
         assert_eq!(
             f.sources,
-            vec![
-                Src::Desc('n', "BEGIN".into()),
-                Src::Script("a.d".into()),
-                Src::Desc('n', "END".into())
-            ]
+            vec![Src::Desc('n', "BEGIN".into()), Src::Script("a.d".into()), Src::Desc('n', "END".into())]
         );
     }
 

@@ -73,22 +73,14 @@ fn run(fl: Flags) -> i32 {
                 let text = if opts.cpp {
                     match preprocess(&text, &opts) {
                         Ok(t) => t,
-                        Err(why) => {
-                            return die(format!("failed to compile script {}: {}", path, why))
-                        }
+                        Err(why) => return die(format!("failed to compile script {}: {}", path, why)),
                     }
                 } else {
                     text
                 };
-                sources.push(Source::Script {
-                    name: path.clone(),
-                    text,
-                });
+                sources.push(Source::Script { name: path.clone(), text });
             }
-            flags::Src::Desc(flag, text) => sources.push(Source::Desc {
-                flag: *flag,
-                text: text.clone(),
-            }),
+            flags::Src::Desc(flag, text) => sources.push(Source::Desc { flag: *flag, text: text.clone() }),
         }
     }
     if fl.mode == Mode::List && sources.is_empty() {
@@ -129,11 +121,7 @@ fn run(fl: Flags) -> i32 {
         })
         .unwrap_or_else(|| "dtrace".into())];
     args.extend(fl.macro_args.iter().cloned());
-    let macros = MacroEnv {
-        args,
-        target: target_pid,
-        defaultargs: opts.defaultargs,
-    };
+    let macros = MacroEnv { args, target: target_pid, defaultargs: opts.defaultargs };
     let prep = match session::prepare(&mut parsed, &sources, &opts, &macros, opts.zdefs) {
         Ok(p) => p,
         Err(Failure(m)) => {
@@ -145,11 +133,7 @@ fn run(fl: Flags) -> i32 {
     };
     if opts.print_code {
         for p in &prep.compiled.programs {
-            libdtrace::note!(
-                "\nDisassembly of {} ({} instructions):",
-                p.name,
-                p.insns.len()
-            );
+            libdtrace::note!("\nDisassembly of {} ({} instructions):", p.name, p.insns.len());
             for l in libdtrace::cg::insn::disassemble(&p.insns) {
                 libdtrace::note!("{}", l);
             }
@@ -163,21 +147,13 @@ fn run(fl: Flags) -> i32 {
     }
     // Output: stdout or -o file.
     let mut out: Box<dyn Write> = match &fl.output {
-        Some(path) => match std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-        {
+        Some(path) => match std::fs::OpenOptions::new().create(true).append(true).open(path) {
             Ok(f) => Box::new(std::io::BufWriter::new(f)),
             Err(e) => {
                 if let Some(c) = tgt.as_mut() {
                     c.kill();
                 }
-                return die(format!(
-                    "failed to open output file '{}': {}",
-                    path,
-                    io_msg(&e)
-                ));
+                return die(format!("failed to open output file '{}': {}", path, io_msg(&e)));
             }
         },
         None => Box::new(std::io::BufWriter::new(std::io::stdout())),
@@ -192,12 +168,7 @@ fn run(fl: Flags) -> i32 {
         }
         for (i, s) in sources.iter().enumerate() {
             let n = p.matched[i];
-            libdtrace::note!(
-                "dtrace: {} matched {} probe{}",
-                s.label(),
-                n,
-                if n == 1 { "" } else { "s" }
-            );
+            libdtrace::note!("dtrace: {} matched {} probe{}", s.label(), n, if n == 1 { "" } else { "s" });
         }
         if destructive {
             libdtrace::note!("dtrace: allowing destructive actions");
@@ -241,17 +212,10 @@ const D_VERSION: (u32, u32) = (1, 13);
 /// predefined macros stay (`__LP64__`, `_LP64`, `__x86_64__` ...) except
 /// `__GNUC__`.
 fn cpp_predefs() -> Vec<String> {
-    let mut v: Vec<String> = [
-        "-D__linux",
-        "-D__unix",
-        "-D__SVR4",
-        "-D__SUNW_D=1",
-        "-U__GNUC__",
-        "-D__SUNW_D_64",
-        "-D__Linux",
-    ]
-    .map(String::from)
-    .to_vec();
+    let mut v: Vec<String> =
+        ["-D__linux", "-D__unix", "-D__SVR4", "-D__SUNW_D=1", "-U__GNUC__", "-D__SUNW_D_64", "-D__Linux"]
+            .map(String::from)
+            .to_vec();
     if cfg!(target_arch = "x86_64") {
         v.push("-D__amd64".into());
     }
@@ -269,15 +233,8 @@ fn preprocess(text: &str, opts: &Options) -> Result<String, &'static str> {
         Some(rest) => rest.find('\n').map_or("", |i| &rest[i..]).to_string(),
         None => text.to_string(),
     };
-    let version = format!(
-        "-D__SUNW_D_VERSION=0x{:08x}",
-        (D_VERSION.0 << 24) | (D_VERSION.1 << 12)
-    );
-    let stdc = if opts.cpp_traditional {
-        "-traditional-cpp"
-    } else {
-        "-std=c99"
-    };
+    let version = format!("-D__SUNW_D_VERSION=0x{:08x}", (D_VERSION.0 << 24) | (D_VERSION.1 << 12));
+    let stdc = if opts.cpp_traditional { "-traditional-cpp" } else { "-std=c99" };
     let mut child = Command::new(&opts.cpp_path)
         .args(cpp_predefs())
         .args(&opts.cpp_args)
@@ -305,14 +262,10 @@ fn preprocess(text: &str, opts: &Options) -> Result<String, &'static str> {
     }
 }
 
-const LIST_HEADER: &str =
-    "   ID   PROVIDER            MODULE                          FUNCTION NAME";
+const LIST_HEADER: &str = "   ID   PROVIDER            MODULE                          FUNCTION NAME";
 
 fn list_line(p: &libdtrace::provider::Probe) -> String {
-    format!(
-        "{:>5} {:>10} {:>17} {:>33} {}",
-        p.id, p.provider, p.module, p.function, p.name
-    )
+    format!("{:>5} {:>10} {:>17} {:>33} {}", p.id, p.provider, p.module, p.function, p.name)
 }
 
 /// `dtrace -l` with no descriptions: every probe (fbt's too where the
@@ -339,12 +292,7 @@ fn list_excluded(out: &mut dyn Write, cat: &libdtrace::provider::Catalog, verbos
 }
 
 /// `dtrace -l -n ...`: the probes each clause matches.
-fn list_program(
-    parsed: &session::Parsed,
-    sources: &[Source],
-    opts: &Options,
-    verbose: bool,
-) -> i32 {
+fn list_program(parsed: &session::Parsed, sources: &[Source], opts: &Options, verbose: bool) -> i32 {
     let mut cat = libdtrace::provider::Catalog::load();
     let mut ids = Vec::new();
     for (i, item) in parsed.program.items.iter().enumerate() {
@@ -363,12 +311,7 @@ fn list_program(
                             d.provider, d.module, d.function, d.name
                         ),
                     );
-                    return die(session::compile_failure(
-                        &sources[parsed.origin[i]],
-                        &e,
-                        opts.errtags,
-                    )
-                    .0);
+                    return die(session::compile_failure(&sources[parsed.origin[i]], &e, opts.errtags).0);
                 }
                 for id in m {
                     if !ids.contains(&id) {

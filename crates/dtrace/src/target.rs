@@ -46,10 +46,8 @@ impl Child {
     /// DTrace's -c does: nothing the child did before exec (fork, exec
     /// itself) is traced, and it runs no code of its own until `release`.
     pub fn spawn(cmd: &str) -> Result<Child, String> {
-        let words: Vec<std::ffi::CString> = cmd
-            .split_whitespace()
-            .map(|w| std::ffi::CString::new(w).unwrap_or_default())
-            .collect();
+        let words: Vec<std::ffi::CString> =
+            cmd.split_whitespace().map(|w| std::ffi::CString::new(w).unwrap_or_default()).collect();
         if words.is_empty() {
             return Err("failed to execute : empty command".into());
         }
@@ -63,10 +61,7 @@ impl Child {
         let (ev_tx, ev_rx) = mpsc::channel();
         let efd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
         if efd < 0 {
-            return Err(format!(
-                "failed to create an eventfd: {}",
-                std::io::Error::last_os_error()
-            ));
+            return Err(format!("failed to create an eventfd: {}", std::io::Error::last_os_error()));
         }
         // SAFETY: a new descriptor we own.
         let wake = Arc::new(unsafe { OwnedFd::from_raw_fd(efd) });
@@ -85,9 +80,7 @@ impl Child {
                 let notify = |e: Event| {
                     let sent = ev_tx.send(e).is_ok();
                     let one = 1u64;
-                    unsafe {
-                        libc::write(thread_wake.as_raw_fd(), &one as *const u64 as *const _, 8)
-                    };
+                    unsafe { libc::write(thread_wake.as_raw_fd(), &one as *const u64 as *const _, 8) };
                     sent
                 };
                 follow(pid, traced, &cmd_rx, notify);
@@ -231,12 +224,7 @@ fn follow(pid: i32, mut traced: bool, cmds: &mpsc::Receiver<Cmd>, notify: impl F
         // signal after detaching, so that job control (and stop()) work as
         // for any process (its exit is then not held).
         let sig = if event != 0 { 0 } else { libc::WSTOPSIG(st) };
-        if traced
-            && matches!(
-                sig,
-                libc::SIGSTOP | libc::SIGTSTP | libc::SIGTTIN | libc::SIGTTOU
-            )
-        {
+        if traced && matches!(sig, libc::SIGSTOP | libc::SIGTSTP | libc::SIGTTIN | libc::SIGTTOU) {
             unsafe { libc::ptrace(libc::PTRACE_DETACH, pid, 0, sig) };
             traced = false;
             continue;
@@ -291,11 +279,7 @@ impl Grabbed {
     pub fn new(pid: i32) -> Result<Grabbed, String> {
         let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) } as i32;
         if fd < 0 {
-            return Err(format!(
-                "failed to grab pid {}: {}",
-                pid,
-                std::io::Error::last_os_error()
-            ));
+            return Err(format!("failed to grab pid {}: {}", pid, std::io::Error::last_os_error()));
         }
         Ok(Grabbed { pid, pidfd: fd })
     }
@@ -310,11 +294,7 @@ impl Target for Grabbed {
         Some(self.pidfd)
     }
     fn poll(&mut self) -> TargetState {
-        let mut p = libc::pollfd {
-            fd: self.pidfd,
-            events: libc::POLLIN,
-            revents: 0,
-        };
+        let mut p = libc::pollfd { fd: self.pidfd, events: libc::POLLIN, revents: 0 };
         match unsafe { libc::poll(&mut p, 1, 0) > 0 } {
             true => TargetState::Exited,
             false => TargetState::Running,

@@ -4,9 +4,8 @@
 
 use crate::cg::codegen::{self, CgEnv, ClauseIn, FbtBackend};
 use crate::cg::layout::{
-    Attach, Compiled, DROP_AGG, DROP_DYNVAR, DROP_ERRORS, DROP_PRINCIPAL, DROP_SLOTS,
-    DROP_SPECUNAVAIL, ERROR_EPID, MAP_DROPS, MAP_RINGBUF, MAP_STATE, STATE_ACTIVE, STATE_EXITING,
-    STATE_PREBEGIN,
+    Attach, Compiled, DROP_AGG, DROP_DYNVAR, DROP_ERRORS, DROP_PRINCIPAL, DROP_SLOTS, DROP_SPECUNAVAIL, ERROR_EPID,
+    MAP_DROPS, MAP_RINGBUF, MAP_STATE, STATE_ACTIVE, STATE_EXITING, STATE_PREBEGIN,
 };
 use crate::consume::records::Consumer;
 use crate::kernel::{ringbuf::RingBuf, sys};
@@ -55,19 +54,11 @@ pub struct Failure(pub String);
 /// Formats a compile error for a source, DTrace's way.
 pub fn compile_failure(src: &Source, e: &CompileError, errtags: bool) -> Failure {
     match src {
-        Source::Script { name, .. } => Failure(format!(
-            "failed to compile script {}: {}",
-            name,
-            e.render(errtags)
-        )),
+        Source::Script { name, .. } => Failure(format!("failed to compile script {}: {}", name, e.render(errtags))),
         Source::Desc { text, .. } => {
             let mut e = e.clone();
             e.line = None;
-            Failure(format!(
-                "invalid probe specifier {}: {}",
-                text,
-                e.render(errtags)
-            ))
+            Failure(format!("invalid probe specifier {}: {}", text, e.render(errtags)))
         }
     }
 }
@@ -90,8 +81,7 @@ pub fn parse_sources(sources: &[Source], opts: &mut Options) -> Result<Parsed, F
         .map_err(|e| compile_failure(s, &e, opts.errtags))?;
         for item in p.items {
             if let Item::Pragma { words, line } = &item {
-                apply_pragma(words, *line, opts)
-                    .map_err(|e| compile_failure(s, &e, opts.errtags))?;
+                apply_pragma(words, *line, opts).map_err(|e| compile_failure(s, &e, opts.errtags))?;
             }
             program.items.push(item);
             origin.push(i);
@@ -125,24 +115,9 @@ fn apply_pragma(words: &[String], line: u32, opts: &mut Options) -> Result<(), C
     let [d, o, args @ ..] = words else {
         return Ok(());
     };
-    if d == "D"
-        && ![
-            "attributes",
-            "binding",
-            "depends_on",
-            "error",
-            "ident",
-            "line",
-            "option",
-        ]
-        .contains(&o.as_str())
-    {
+    if d == "D" && !["attributes", "binding", "depends_on", "error", "ident", "line", "option"].contains(&o.as_str()) {
         // dt_pragma(): an unknown `#pragma D` directive.
-        return Err(CompileError::new(
-            line,
-            "D_PRAGMA_INVAL",
-            format!("invalid D pragma: {}", o),
-        ));
+        return Err(CompileError::new(line, "D_PRAGMA_INVAL", format!("invalid D pragma: {}", o)));
     }
     if d != "D" || o != "option" {
         return Ok(());
@@ -153,9 +128,7 @@ fn apply_pragma(words: &[String], line: u32, opts: &mut Options) -> Result<(), C
         _ => return Err(malformed("malformed #pragma option <option>=<val>")),
     };
     if args.len() > 1 {
-        return Err(malformed(
-            "superfluous arguments specified for #pragma option",
-        ));
+        return Err(malformed("superfluous arguments specified for #pragma option"));
     }
     let (name, value) = options::split(opt);
     opts.set(Origin::Pragma, name, value).map_err(|e| {
@@ -184,8 +157,7 @@ pub fn prepare(
     zdefs: bool,
 ) -> Result<Prepared, Failure> {
     let src_of = |item: usize| &sources[parsed.origin[item]];
-    expand_macros(&mut parsed.program, macros)
-        .map_err(|e| compile_failure(&sources[0], &e, opts.errtags))?;
+    expand_macros(&mut parsed.program, macros).map_err(|e| compile_failure(&sources[0], &e, opts.errtags))?;
     let library = crate::lang::xlate::library();
     crate::lang::xlate::expand(&mut parsed.program, &library)
         .map_err(|(i, e)| compile_failure(src_of(i), &e, opts.errtags))?;
@@ -201,10 +173,7 @@ pub fn prepare(
                 let e = CompileError::new(
                     d.line,
                     "D_PDESC_ZERO",
-                    format!(
-                        "probe description {} does not match any probes",
-                        full_desc(d)
-                    ),
+                    format!("probe description {} does not match any probes", full_desc(d)),
                 );
                 return Err(compile_failure(src_of(i), &e, opts.errtags));
             }
@@ -220,16 +189,10 @@ pub fn prepare(
     let mut sema = Sema::new(opts.strsize);
     sema.stackframes = opts.stackframes.clamp(1, 127);
     sema.ustackframes = opts.ustackframes.clamp(1, 127);
-    sema.declare_program(&library).map_err(|e| {
-        Failure(format!(
-            "dtrace: internal error in built-in library: {}",
-            e.msg
-        ))
-    })?;
-    let arg_types: Vec<Option<Vec<Type>>> = clauses
-        .iter()
-        .map(|(_, probes)| clause_arg_types(&catalog, probes, &sema))
-        .collect();
+    sema.declare_program(&library)
+        .map_err(|e| Failure(format!("dtrace: internal error in built-in library: {}", e.msg)))?;
+    let arg_types: Vec<Option<Vec<Type>>> =
+        clauses.iter().map(|(_, probes)| clause_arg_types(&catalog, probes, &sema)).collect();
     // Check item by item so an error names the right source.
     let mut ci = 0;
     for (i, item) in parsed.program.items.iter().enumerate() {
@@ -237,33 +200,18 @@ pub fn prepare(
             *sema.clause_args.borrow_mut() = arg_types[ci].clone();
             ci += 1;
         }
-        let one = Program {
-            items: vec![item.clone()],
-        };
-        sema.declare_program(&one)
-            .map_err(|e| compile_failure(src_of(i), &e, opts.errtags))?;
+        let one = Program { items: vec![item.clone()] };
+        sema.declare_program(&one).map_err(|e| compile_failure(src_of(i), &e, opts.errtags))?;
     }
     let wall_offset_ns = wall_offset();
     let fbt_backend = choose_fbt_backend(&catalog, &clauses, opts)?;
-    let env = CgEnv {
-        sema: &sema,
-        opts,
-        catalog: &catalog,
-        wall_offset_ns,
-        fbt_backend,
-    };
+    let env = CgEnv { sema: &sema, opts, catalog: &catalog, wall_offset_ns, fbt_backend };
     let ins: Vec<ClauseIn> = clauses
         .iter()
         .enumerate()
         .map(|(ci, (i, probes))| {
-            let Item::Clause(c) = &parsed.program.items[*i] else {
-                unreachable!()
-            };
-            ClauseIn {
-                clause: c,
-                probes: probes.clone(),
-                arg_types: arg_types[ci].clone(),
-            }
+            let Item::Clause(c) = &parsed.program.items[*i] else { unreachable!() };
+            ClauseIn { clause: c, probes: probes.clone(), arg_types: arg_types[ci].clone() }
         })
         .collect();
     let compiled = match codegen::compile(&env, &ins) {
@@ -281,11 +229,7 @@ pub fn prepare(
             return Err(compile_failure(src, &e, opts.errtags));
         }
     };
-    Ok(Prepared {
-        compiled,
-        catalog,
-        matched,
-    })
+    Ok(Prepared { compiled, catalog, matched })
 }
 
 /// `args[]` types of a clause: those of its probes when they all agree
@@ -306,36 +250,24 @@ fn clause_arg_types(cat: &Catalog, probes: &[u32], sema: &Sema) -> Option<Vec<Ty
 /// otherwise. `-x fbtbackend=` forces either.
 const FENTRY_MAX_FUNCTIONS: usize = 64;
 
-fn choose_fbt_backend(
-    cat: &Catalog,
-    clauses: &[(usize, Vec<u32>)],
-    opts: &Options,
-) -> Result<FbtBackend, Failure> {
+fn choose_fbt_backend(cat: &Catalog, clauses: &[(usize, Vec<u32>)], opts: &Options) -> Result<FbtBackend, Failure> {
     use crate::provider::ProbeKind;
     let mut fbt: Vec<u32> = clauses
         .iter()
         .flat_map(|(_, p)| p.iter().copied())
-        .filter(|&id| {
-            matches!(
-                cat.get(id).map(|p| &p.kind),
-                Some(ProbeKind::FbtEntry(_) | ProbeKind::FbtReturn(_))
-            )
-        })
+        .filter(|&id| matches!(cat.get(id).map(|p| &p.kind), Some(ProbeKind::FbtEntry(_) | ProbeKind::FbtReturn(_))))
         .collect();
     fbt.sort();
     fbt.dedup();
     if fbt.is_empty() {
         return Ok(FbtBackend::Kprobe);
     }
-    let first = cat
-        .get(fbt[0])
-        .map(|p| p.function.clone())
-        .unwrap_or_default();
+    let first = cat.get(fbt[0]).map(|p| p.function.clone()).unwrap_or_default();
     let kprobes = crate::provider::kprobes_available();
     match opts.fbt_backend.as_deref() {
-        Some("kprobe") if !kprobes => Err(Failure(
-            "fbt: cannot use the kprobe backend: this kernel has no kprobes".into(),
-        )),
+        Some("kprobe") if !kprobes => {
+            Err(Failure("fbt: cannot use the kprobe backend: this kernel has no kprobes".into()))
+        }
         Some("kprobe") => Ok(FbtBackend::Kprobe),
         Some("fentry") => match crate::provider::fentry_check(&first) {
             Ok(()) => Ok(FbtBackend::Fentry),
@@ -345,9 +277,7 @@ fn choose_fbt_backend(
             ))),
         },
         _ => {
-            if (fbt.len() <= FENTRY_MAX_FUNCTIONS || !kprobes)
-                && crate::provider::fentry_check(&first).is_ok()
-            {
+            if (fbt.len() <= FENTRY_MAX_FUNCTIONS || !kprobes) && crate::provider::fentry_check(&first).is_ok() {
                 Ok(FbtBackend::Fentry)
             } else {
                 Ok(FbtBackend::Kprobe)
@@ -362,14 +292,8 @@ fn full_desc(d: &crate::lang::ast::ProbeDesc) -> String {
 
 /// realtime - monotonic, in ns (walltimestamp = ktime_get_ns + this).
 fn wall_offset() -> i64 {
-    let mut rt = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    let mut mono = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
+    let mut rt = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut mono = libc::timespec { tv_sec: 0, tv_nsec: 0 };
     unsafe {
         libc::clock_gettime(libc::CLOCK_REALTIME, &mut rt);
         libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut mono);
@@ -471,8 +395,7 @@ pub fn run(
     banner(prep);
 
     let mut status: Option<i32> = None;
-    attach::run_once(c, &loaded, &Attach::Begin)
-        .map_err(|e| Failure(format!("failed to run BEGIN: {}", e)))?;
+    attach::run_once(c, &loaded, &Attach::Begin).map_err(|e| Failure(format!("failed to run BEGIN: {}", e)))?;
     set_state_active(&loaded);
     if let Some(t) = target.as_deref_mut() {
         t.release();
@@ -525,8 +448,7 @@ pub fn run(
         crate::note!("dtrace: detached in {:.3} s", t1.elapsed().as_secs_f64());
     }
     drain(&mut ring, &mut consumer, &loaded, out, &mut drops);
-    attach::run_once(c, &loaded, &Attach::End)
-        .map_err(|e| Failure(format!("failed to run END: {}", e)))?;
+    attach::run_once(c, &loaded, &Attach::End).map_err(|e| Failure(format!("failed to run END: {}", e)))?;
     check_drops(&mut ring, &mut consumer, &loaded, out, &mut drops, opts);
     if status.is_none() {
         status = consumer.exit_status();
@@ -534,7 +456,12 @@ pub fn run(
     report_spec_drops(&mut consumer, opts);
     for (p, n) in c.programs.iter().zip(loaded.recursion_misses()) {
         if n > 0 {
-            crate::note!("dtrace: {} firing{} of {} missed: the probe fired again on a CPU where it was already running", n, if n == 1 { "" } else { "s" }, program_desc(p, &prep.catalog));
+            crate::note!(
+                "dtrace: {} firing{} of {} missed: the probe fired again on a CPU where it was already running",
+                n,
+                if n == 1 { "" } else { "s" },
+                program_desc(p, &prep.catalog)
+            );
         }
     }
     consumer.print_all_aggregations(&loaded, out);
@@ -572,9 +499,9 @@ fn program_desc(p: &crate::cg::layout::ProgSpec, cat: &Catalog) -> String {
         Attach::SysExit => "syscall:::return".into(),
         Attach::Begin => "dtrace:::BEGIN".into(),
         Attach::End => "dtrace:::END".into(),
-        Attach::Fentry { probe, .. } | Attach::Timer { probe, .. } => cat
-            .get(*probe)
-            .map_or_else(|| format!("probe {}", probe), |q| q.full_name()),
+        Attach::Fentry { probe, .. } | Attach::Timer { probe, .. } => {
+            cat.get(*probe).map_or_else(|| format!("probe {}", probe), |q| q.full_name())
+        }
     }
 }
 
@@ -582,19 +509,13 @@ fn program_desc(p: &crate::cg::layout::ProgSpec, cat: &Catalog) -> String {
 /// hard one (and the hard one too, as root, when it is small).
 fn raise_fd_limit() {
     unsafe {
-        let mut r = libc::rlimit {
-            rlim_cur: 0,
-            rlim_max: 0,
-        };
+        let mut r = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
         if libc::getrlimit(libc::RLIMIT_NOFILE, &mut r) != 0 {
             return;
         }
         let want: libc::rlim_t = 1 << 20;
         if r.rlim_max < want {
-            let more = libc::rlimit {
-                rlim_cur: want,
-                rlim_max: want,
-            };
+            let more = libc::rlimit { rlim_cur: want, rlim_max: want };
             if libc::setrlimit(libc::RLIMIT_NOFILE, &more) == 0 {
                 return;
             }
@@ -612,12 +533,7 @@ fn state(l: &Loaded) -> [u8; 8] {
 
 fn set_state(l: &Loaded, mut v: [u8; 8], s: i32) {
     v[0..4].copy_from_slice(&s.to_le_bytes());
-    let _ = sys::map_update(
-        l.map(MAP_STATE).as_fd(),
-        &0u32.to_le_bytes(),
-        &v,
-        sys::BPF_ANY,
-    );
+    let _ = sys::map_update(l.map(MAP_STATE).as_fd(), &0u32.to_le_bytes(), &v, sys::BPF_ANY);
 }
 
 /// BEGIN has run: let every other probe act (unless BEGIN called exit()).
@@ -647,29 +563,14 @@ fn set_state_exiting(l: &Loaded) {
 fn report_spec_drops(consumer: &mut Consumer, opts: &Options) {
     let n = consumer.take_spec_drops();
     if n > 0 {
-        let tag = if opts.droptags {
-            "[DTRACEDROP_SPEC] "
-        } else {
-            ""
-        };
-        crate::note!(
-            "dtrace: {}{} speculative drop{}",
-            tag,
-            n,
-            if n == 1 { "" } else { "s" }
-        );
+        let tag = if opts.droptags { "[DTRACEDROP_SPEC] " } else { "" };
+        crate::note!("dtrace: {}{} speculative drop{}", tag, n, if n == 1 { "" } else { "s" });
     }
 }
 
 /// Hands every record in the buffer to the consumer, counting error
 /// records on the way.
-fn drain(
-    ring: &mut RingBuf,
-    consumer: &mut Consumer,
-    l: &Loaded,
-    out: &mut dyn Write,
-    drops: &mut Drops,
-) {
+fn drain(ring: &mut RingBuf, consumer: &mut Consumer, l: &Loaded, out: &mut dyn Write, drops: &mut Drops) {
     ring.drain(|rec| {
         drops.note_record(rec);
         consumer.record(rec, l, out)
@@ -700,11 +601,7 @@ fn read_drop_counters(l: &Loaded) -> Option<Vec<u64>> {
     let ncpu = sys::possible_cpus();
     let mut buf = vec![0u8; DROP_SLOTS as usize * 8 * ncpu];
     sys::map_lookup(l.map(MAP_DROPS).as_fd(), &0u32.to_le_bytes(), &mut buf).ok()?;
-    Some(
-        buf.chunks_exact(8)
-            .map(|b| u64::from_le_bytes(b.try_into().unwrap()))
-            .collect(),
-    )
+    Some(buf.chunks_exact(8).map(|b| u64::from_le_bytes(b.try_into().unwrap())).collect())
 }
 
 /// Index of a drop counter in a CPU's slots (the `DROP_*` byte offsets).
@@ -714,27 +611,15 @@ const fn slot(off: i16) -> usize {
 
 /// Per-CPU drop kinds, as dt_handle_cpudrop() words them:
 /// `N [aggregation ]drop[s] on CPU C`.
-const CPU_DROPS: [(usize, &str, &str); 2] = [
-    (slot(DROP_PRINCIPAL), "DTRACEDROP_PRINCIPAL", ""),
-    (slot(DROP_AGG), "DTRACEDROP_AGGREGATION", "aggregation "),
-];
+const CPU_DROPS: [(usize, &str, &str); 2] =
+    [(slot(DROP_PRINCIPAL), "DTRACEDROP_PRINCIPAL", ""), (slot(DROP_AGG), "DTRACEDROP_AGGREGATION", "aggregation ")];
 
 /// Drop kinds reported as totals, as dt_handle_status() words them:
 /// `N what[s]` (speculative drops are counted by the consumer: see
 /// `report_spec_drops`).
 const TOTAL_DROPS: [(usize, &str, &str, &str); 2] = [
-    (
-        slot(DROP_DYNVAR),
-        "DTRACEDROP_DYNAMIC",
-        "dynamic variable drop",
-        "",
-    ),
-    (
-        slot(DROP_SPECUNAVAIL),
-        "DTRACEDROP_SPECUNAVAIL",
-        "failed speculation",
-        " (no speculative buffer available)",
-    ),
+    (slot(DROP_DYNVAR), "DTRACEDROP_DYNAMIC", "dynamic variable drop", ""),
+    (slot(DROP_SPECUNAVAIL), "DTRACEDROP_SPECUNAVAIL", "failed speculation", " (no speculative buffer available)"),
 ];
 
 /// Drop accounting across reports.
@@ -751,10 +636,7 @@ struct Drops {
 
 impl Drops {
     fn note_record(&mut self, rec: &[u8]) {
-        let word = |o: usize| {
-            rec.get(o..o + 4)
-                .map(|b| u32::from_le_bytes(b.try_into().unwrap()))
-        };
+        let word = |o: usize| rec.get(o..o + 4).map(|b| u32::from_le_bytes(b.try_into().unwrap()));
         if let (Some(ERROR_EPID), Some(cpu)) = (word(0), word(8)) {
             let cpu = cpu as usize;
             if self.errors_received.len() <= cpu {
@@ -774,8 +656,7 @@ impl Drops {
         let mut now = counters.to_vec();
         for cpu in 0..ncpu {
             let received = self.errors_received.get(cpu).copied().unwrap_or(0);
-            now[cpu * slots + slot(DROP_PRINCIPAL)] +=
-                now[cpu * slots + slot(DROP_ERRORS)].saturating_sub(received);
+            now[cpu * slots + slot(DROP_PRINCIPAL)] += now[cpu * slots + slot(DROP_ERRORS)].saturating_sub(received);
         }
         let tag = |t: &str| {
             if droptags {
@@ -798,21 +679,11 @@ impl Drops {
                 let i = cpu * slots + k;
                 let n = now[i].saturating_sub(self.reported[i]);
                 if n > 0 {
-                    msgs.push(format!(
-                        "{}{} {}drop{} on CPU {}",
-                        tag(t),
-                        n,
-                        what,
-                        s(n),
-                        cpu
-                    ));
+                    msgs.push(format!("{}{} {}drop{} on CPU {}", tag(t), n, what, s(n), cpu));
                 }
             }
         }
-        let kinds = CPU_DROPS
-            .iter()
-            .map(|d| d.0)
-            .chain(TOTAL_DROPS.iter().map(|d| d.0));
+        let kinds = CPU_DROPS.iter().map(|d| d.0).chain(TOTAL_DROPS.iter().map(|d| d.0));
         for k in kinds {
             for cpu in 0..ncpu {
                 let i = cpu * slots + k;
@@ -858,12 +729,7 @@ mod tests {
         );
         assert_eq!(
             d.report(&c, false),
-            vec![
-                "3 dynamic variable drops",
-                "1 drop on CPU 0",
-                "5 drops on CPU 1",
-                "2 aggregation drops on CPU 1"
-            ]
+            vec!["3 dynamic variable drops", "1 drop on CPU 0", "5 drops on CPU 1", "2 aggregation drops on CPU 1"]
         );
         // Only what grew since is reported again.
         let c = counters(
@@ -876,10 +742,7 @@ mod tests {
                 (1, DROP_DYNVAR, 2),
             ],
         );
-        assert_eq!(
-            d.report(&c, true),
-            vec!["[DTRACEDROP_PRINCIPAL] 1 drop on CPU 1"]
-        );
+        assert_eq!(d.report(&c, true), vec!["[DTRACEDROP_PRINCIPAL] 1 drop on CPU 1"]);
         assert!(d.report(&c, true).is_empty());
     }
 

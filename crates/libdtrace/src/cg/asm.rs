@@ -50,13 +50,7 @@ impl Asm {
     /// callback argument of bpf_loop).
     pub fn ld_func(&mut self, dst: Reg, func: Label) {
         self.func_fixups.push((self.insns.len(), func));
-        self.emit(Insn::new(
-            BPF_LD | BPF_DW | BPF_IMM,
-            dst,
-            BPF_PSEUDO_FUNC,
-            0,
-            0,
-        ));
+        self.emit(Insn::new(BPF_LD | BPF_DW | BPF_IMM, dst, BPF_PSEUDO_FUNC, 0, 0));
         self.emit(Insn::new(0, 0, 0, 0, 0));
     }
     /// Where label `l` was bound (an instruction index).

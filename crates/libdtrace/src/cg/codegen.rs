@@ -156,27 +156,14 @@ pub fn compile(env: &CgEnv, clauses: &[ClauseIn]) -> R<Compiled> {
                         (FbtBackend::Fentry, Some((btf_id, nargs)))
                             if !env.catalog.fbt_func(pid).map_or(false, |f| f.duplicate) =>
                         {
-                            Attach::Fentry {
-                                probe: pid,
-                                btf_id,
-                                nargs,
-                                ret,
-                            }
+                            Attach::Fentry { probe: pid, btf_id, nargs, ret }
                         }
                         _ if ret => Attach::FbtReturn,
                         _ => Attach::FbtEntry,
                     }
                 }
-                ProbeKind::Profile { period_ns } => Attach::Timer {
-                    probe: pid,
-                    period_ns,
-                    all_cpus: true,
-                },
-                ProbeKind::Tick { period_ns } => Attach::Timer {
-                    probe: pid,
-                    period_ns,
-                    all_cpus: false,
-                },
+                ProbeKind::Profile { period_ns } => Attach::Timer { probe: pid, period_ns, all_cpus: true },
+                ProbeKind::Tick { period_ns } => Attach::Timer { probe: pid, period_ns, all_cpus: false },
             };
             let gi = match groups.iter().position(|(a, _)| *a == attach) {
                 Some(i) => i,
@@ -266,10 +253,7 @@ impl<'a> Gen<'a> {
     fn new(env: &'a CgEnv<'a>) -> Gen<'a> {
         Gen {
             env,
-            out: Compiled {
-                strsize: env.opts.strsize,
-                ..Default::default()
-            },
+            out: Compiled { strsize: env.opts.strsize, ..Default::default() },
             strtab: Vec::new(),
             strtab_index: HashMap::new(),
             global_off: Vec::new(),
@@ -287,14 +271,7 @@ impl<'a> Gen<'a> {
         }
     }
 
-    fn add_map(
-        &mut self,
-        name: &str,
-        map_type: u32,
-        key_size: u32,
-        value_size: u32,
-        max_entries: u32,
-    ) -> usize {
+    fn add_map(&mut self, name: &str, map_type: u32, key_size: u32, value_size: u32, max_entries: u32) -> usize {
         self.out.maps.push(MapSpec {
             name: name.to_string(),
             map_type,
@@ -322,69 +299,29 @@ impl<'a> Gen<'a> {
         self.add_map("dt_buf", sys::BPF_MAP_TYPE_RINGBUF, 0, 0, rb);
         self.add_map("dt_rec", sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, 0, 1);
         self.add_map("dt_tmp", sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, 0, 1);
-        self.add_map(
-            "dt_drops",
-            sys::BPF_MAP_TYPE_PERCPU_ARRAY,
-            4,
-            DROP_SLOTS * 8,
-            1,
-        );
+        self.add_map("dt_drops", sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, DROP_SLOTS * 8, 1);
         self.add_map("dt_globals", sys::BPF_MAP_TYPE_ARRAY, 4, 0, 1);
         self.add_map("dt_strtab", sys::BPF_MAP_TYPE_ARRAY, 4, 0, 1);
         self.add_map("dt_zero", sys::BPF_MAP_TYPE_ARRAY, 4, 8, 1);
-        self.add_map(
-            "dt_sysprobe",
-            sys::BPF_MAP_TYPE_ARRAY,
-            4,
-            SYSPROBE_VALUE,
-            1024,
-        );
-        self.add_map(
-            "dt_probeinfo",
-            sys::BPF_MAP_TYPE_HASH,
-            4,
-            PROBEINFO_VALUE,
-            1,
-        );
-        self.add_map(
-            "dt_spec",
-            sys::BPF_MAP_TYPE_ARRAY,
-            4,
-            8,
-            o.nspec.clamp(1, MAX_NSPEC),
-        );
+        self.add_map("dt_sysprobe", sys::BPF_MAP_TYPE_ARRAY, 4, SYSPROBE_VALUE, 1024);
+        self.add_map("dt_probeinfo", sys::BPF_MAP_TYPE_HASH, 4, PROBEINFO_VALUE, 1);
+        self.add_map("dt_spec", sys::BPF_MAP_TYPE_ARRAY, 4, 8, o.nspec.clamp(1, MAX_NSPEC));
         debug_assert_eq!(self.out.maps.len(), FIXED_MAPS);
         let syms = &self.env.sema.syms;
         for v in &syms.globals {
             self.global_off.push(self.globals_size);
-            self.globals_size += if v.ty.is_str() {
-                self.strsize
-            } else {
-                (v.ty.size(self.strsize) as u32).div_ceil(8).max(1) * 8
-            };
+            self.globals_size +=
+                if v.ty.is_str() { self.strsize } else { (v.ty.size(self.strsize) as u32).div_ceil(8).max(1) * 8 };
         }
-        let dyn_entries =
-            |ks: u32, vs: u32| (o.dynvarsize / (ks + vs) as u64).clamp(128, 1 << 20) as u32;
+        let dyn_entries = |ks: u32, vs: u32| (o.dynvarsize / (ks + vs) as u64).clamp(128, 1 << 20) as u32;
         for v in syms.selfs.clone() {
             let vs = self.value_size(&v.ty);
-            let m = self.add_map(
-                &format!("dt_self_{}", v.name),
-                sys::BPF_MAP_TYPE_HASH,
-                8,
-                vs,
-                dyn_entries(8, vs),
-            );
+            let m = self.add_map(&format!("dt_self_{}", v.name), sys::BPF_MAP_TYPE_HASH, 8, vs, dyn_entries(8, vs));
             self.self_maps.push(m);
         }
         for v in syms.assocs.clone() {
             let (ks, vs) = (self.tuple_size(&v.keys), self.value_size(&v.ty));
-            let m = self.add_map(
-                &format!("dt_a_{}", v.name),
-                sys::BPF_MAP_TYPE_HASH,
-                ks,
-                vs,
-                dyn_entries(ks, vs),
-            );
+            let m = self.add_map(&format!("dt_a_{}", v.name), sys::BPF_MAP_TYPE_HASH, ks, vs, dyn_entries(ks, vs));
             self.assoc_maps.push(m);
         }
         let mut zero_size = 8;
@@ -432,9 +369,7 @@ impl<'a> Gen<'a> {
         let len = (tab.len() + 7) & !7;
         tab.resize(len, 0);
         self.out.maps[MAP_STRTAB].value_size = len as u32;
-        self.out.maps[MAP_STRTAB]
-            .init
-            .push((0u32.to_le_bytes().to_vec(), tab));
+        self.out.maps[MAP_STRTAB].init.push((0u32.to_le_bytes().to_vec(), tab));
         if self.probeinfo_used {
             let cat = self.env.catalog;
             let mut ids = std::mem::take(&mut self.probeinfo_ids);
@@ -466,9 +401,7 @@ impl<'a> Gen<'a> {
                     v[0..4].copy_from_slice(&p.id.to_le_bytes());
                     v[4..8].copy_from_slice(&(p.id + 1).to_le_bytes());
                     let n = p.function.as_bytes();
-                    let l = n
-                        .len()
-                        .min(SYSPROBE_VALUE as usize - SYSPROBE_NAME_OFF as usize - 1);
+                    let l = n.len().min(SYSPROBE_VALUE as usize - SYSPROBE_NAME_OFF as usize - 1);
                     v[8..8 + l].copy_from_slice(&n[..l]);
                     init.push((nr.to_le_bytes().to_vec(), v));
                 }
@@ -484,8 +417,7 @@ impl<'a> Gen<'a> {
     /// struct-valued variable reads as).
     fn zeros(&mut self, size: u32) -> u32 {
         let off = self.strtab.len() as u32;
-        self.strtab
-            .resize(self.strtab.len() + size.div_ceil(8) as usize * 8, 0);
+        self.strtab.resize(self.strtab.len() + size.div_ceil(8) as usize * 8, 0);
         off
     }
 
@@ -511,20 +443,11 @@ impl<'a> Gen<'a> {
 
     /// Emits the programs of one attach point: one, or as many as it takes
     /// to keep each within `MAX_PROG_INSNS` (the clauses split in order).
-    fn program_split(
-        &mut self,
-        attach: &Attach,
-        clauses: &[ClauseIn],
-        members: &[(usize, Vec<u32>)],
-    ) -> R<()> {
+    fn program_split(&mut self, attach: &Attach, clauses: &[ClauseIn], members: &[(usize, Vec<u32>)]) -> R<()> {
         let (np, ne) = (self.out.programs.len(), self.out.epids.len());
         let r = self.program(attach, clauses, members);
         let too_big = match &r {
-            Ok(()) => self
-                .out
-                .programs
-                .last()
-                .is_some_and(|p| p.insns.len() > MAX_PROG_INSNS),
+            Ok(()) => self.out.programs.last().is_some_and(|p| p.insns.len() > MAX_PROG_INSNS),
             Err(e) => e.tag == "D_PROG",
         };
         // Each program of a profile/tick probe would get its own timer,
@@ -545,34 +468,20 @@ impl<'a> Gen<'a> {
     }
 
     /// Emits one program for an attach point.
-    fn program(
-        &mut self,
-        attach: &Attach,
-        clauses: &[ClauseIn],
-        members: &[(usize, Vec<u32>)],
-    ) -> R<()> {
+    fn program(&mut self, attach: &Attach, clauses: &[ClauseIn], members: &[(usize, Vec<u32>)]) -> R<()> {
         let prog_type = match attach {
-            Attach::Begin | Attach::End | Attach::SysEnter | Attach::SysExit => {
-                sys::BPF_PROG_TYPE_RAW_TRACEPOINT
-            }
+            Attach::Begin | Attach::End | Attach::SysEnter | Attach::SysExit => sys::BPF_PROG_TYPE_RAW_TRACEPOINT,
             Attach::FbtEntry | Attach::FbtReturn => sys::BPF_PROG_TYPE_KPROBE,
             Attach::Fentry { .. } => sys::BPF_PROG_TYPE_TRACING,
             Attach::Timer { .. } => sys::BPF_PROG_TYPE_PERF_EVENT,
         };
         let all_probes: Vec<u32> = {
-            let mut v: Vec<u32> = members
-                .iter()
-                .flat_map(|(_, p)| p.iter().copied())
-                .collect();
+            let mut v: Vec<u32> = members.iter().flat_map(|(_, p)| p.iter().copied()).collect();
             v.sort();
             v.dedup();
             v
         };
-        let single = if all_probes.len() == 1 {
-            Some(all_probes[0])
-        } else {
-            None
-        };
+        let single = if all_probes.len() == 1 { Some(all_probes[0]) } else { None };
         let mut f = Fn {
             asm: Asm::new(),
             attach: attach.clone(),
@@ -647,25 +556,14 @@ impl<'a> Gen<'a> {
             }
             Attach::Timer { probe, .. } => format!("dt_timer_{}", probe),
         };
-        let insns = f
-            .asm
-            .finish()
-            .map_err(|m| CompileError::nowhere("D_PROG", m))?;
+        let insns = f.asm.finish().map_err(|m| CompileError::nowhere("D_PROG", m))?;
         let (expected_attach_type, attach_btf_id) = match attach {
-            Attach::Fentry { btf_id, ret, .. } => (
-                if *ret {
-                    sys::BPF_TRACE_FEXIT
-                } else {
-                    sys::BPF_TRACE_FENTRY
-                },
-                *btf_id,
-            ),
+            Attach::Fentry { btf_id, ret, .. } => {
+                (if *ret { sys::BPF_TRACE_FEXIT } else { sys::BPF_TRACE_FENTRY }, *btf_id)
+            }
             _ => (0, 0),
         };
-        let clause_lines = members
-            .iter()
-            .map(|(ci, _)| clauses[*ci].clause.line)
-            .collect();
+        let clause_lines = members.iter().map(|(ci, _)| clauses[*ci].clause.line).collect();
         self.out.programs.push(ProgSpec {
             attach: attach.clone(),
             prog_type,
@@ -743,23 +641,11 @@ impl<'a> Gen<'a> {
                 a.emit(Insn::ldx(BPF_W, R2, FP, SLOT_NR));
                 a.emit(Insn::stx(BPF_W, R1, R2, 4));
             }
-            _ => a.emit(Insn::st_imm(
-                BPF_W,
-                R1,
-                4,
-                f.single_probe.unwrap_or(0) as i32,
-            )),
+            _ => a.emit(Insn::st_imm(BPF_W, R1, 4, f.single_probe.unwrap_or(0) as i32)),
         }
     }
 
-    fn clause(
-        &mut self,
-        f: &mut Fn,
-        all: &[ClauseIn],
-        ci: usize,
-        c: &Clause,
-        probes: &[u32],
-    ) -> R<()> {
+    fn clause(&mut self, f: &mut Fn, all: &[ClauseIn], ci: usize, c: &Clause, probes: &[u32]) -> R<()> {
         *self.env.sema.clause_args.borrow_mut() = all[ci].arg_types.clone();
         let end = f.asm.label();
         let fault = f.asm.label();
@@ -807,11 +693,7 @@ impl<'a> Gen<'a> {
         if let Some(p) = &c.predicate {
             let t = self.env.sema.type_of(p)?;
             if !t.is_scalar() {
-                return Err(CompileError::new(
-                    p.line,
-                    "D_PRED_SCALAR",
-                    "predicate result must be of scalar type",
-                ));
+                return Err(CompileError::new(p.line, "D_PRED_SCALAR", "predicate result must be of scalar type"));
             }
             let r = self.expr(f, p)?;
             f.asm.jmp_imm(BPF_JEQ, r, 0, end);
@@ -956,10 +838,7 @@ impl<'a> Gen<'a> {
             .probes
             .iter()
             .filter(|p| {
-                matches!(
-                    (&p.kind, ret),
-                    (ProbeKind::SyscallEntry(_), false) | (ProbeKind::SyscallReturn(_), true)
-                )
+                matches!((&p.kind, ret), (ProbeKind::SyscallEntry(_), false) | (ProbeKind::SyscallReturn(_), true))
             })
             .count();
         if probes.len() >= total {
@@ -1036,11 +915,7 @@ impl<'a> Gen<'a> {
     fn stack_slot(&mut self, f: &mut Fn, line: u32) -> R<i16> {
         f.stack_top -= 8;
         if f.stack_top < STACK_LIMIT {
-            return Err(CompileError::new(
-                line,
-                "D_STACK",
-                "clause needs more than the 512 bytes of BPF stack",
-            ));
+            return Err(CompileError::new(line, "D_STACK", "clause needs more than the 512 bytes of BPF stack"));
         }
         Ok(f.stack_top)
     }
@@ -1096,13 +971,7 @@ impl<'a> Gen<'a> {
     }
 
     fn strtab_ptr_a(a: &mut Asm, reg: Reg, off: u32) {
-        a.emit(Insn::new(
-            BPF_LD | BPF_DW | BPF_IMM,
-            reg,
-            BPF_PSEUDO_MAP_VALUE,
-            0,
-            MAP_STRTAB as i32,
-        ));
+        a.emit(Insn::new(BPF_LD | BPF_DW | BPF_IMM, reg, BPF_PSEUDO_MAP_VALUE, 0, MAP_STRTAB as i32));
         a.emit(Insn::new(0, 0, 0, 0, off as i32));
     }
 
@@ -1137,19 +1006,10 @@ impl<'a> Gen<'a> {
                 f.action_no += 1;
                 self.top_expr(f, e)
             }
-            Stmt::If {
-                cond,
-                then,
-                els,
-                line,
-            } => {
+            Stmt::If { cond, then, els, line } => {
                 let t = self.env.sema.type_of(cond)?;
                 if !t.is_scalar() {
-                    return Err(CompileError::new(
-                        *line,
-                        "D_COND_SCALAR",
-                        "if condition must be of scalar type",
-                    ));
+                    return Err(CompileError::new(*line, "D_COND_SCALAR", "if condition must be of scalar type"));
                 }
                 let r = self.expr(f, cond)?;
                 let l_else = f.asm.label();
@@ -1173,15 +1033,8 @@ impl<'a> Gen<'a> {
 
     fn top_expr(&mut self, f: &mut Fn, e: &Expr) -> R<()> {
         match &e.kind {
-            ExprKind::AggAssign {
-                name,
-                keys,
-                func: _,
-                args,
-            } => self.aggregate(f, e.line, name, keys, args),
-            ExprKind::Call { name, args } if crate::lang::sema::is_action(name) => {
-                self.action(f, e.line, name, args)
-            }
+            ExprKind::AggAssign { name, keys, func: _, args } => self.aggregate(f, e.line, name, keys, args),
+            ExprKind::Call { name, args } if crate::lang::sema::is_action(name) => self.action(f, e.line, name, args),
             _ => {
                 self.env.sema.type_of(e)?;
                 let r = self.expr(f, e)?;
@@ -1274,10 +1127,7 @@ impl<'a> Gen<'a> {
         let a = &mut f.asm;
         a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_CTX));
         a.emit(Insn::mov64_imm(R3, 8 * frames as i32));
-        a.emit(Insn::mov64_imm(
-            R4,
-            if user { BPF_F_USER_STACK } else { skip },
-        ));
+        a.emit(Insn::mov64_imm(R4, if user { BPF_F_USER_STACK } else { skip }));
         a.emit(Insn::call(H_GET_STACK));
     }
 
@@ -1346,13 +1196,7 @@ impl<'a> Gen<'a> {
                 self.commit_or_discard(f, name == "commit", &args[0])?;
             }
             "stack" | "ustack" | "func" | "sym" | "mod" | "ufunc" | "usym" | "umod" | "uaddr" => {
-                let e = Expr::new(
-                    ExprKind::Call {
-                        name: name.to_string(),
-                        args: args.to_vec(),
-                    },
-                    line,
-                );
+                let e = Expr::new(ExprKind::Call { name: name.to_string(), args: args.to_vec() }, line);
                 let (off, ty) = self.record_value(f, &e)?;
                 f.items.push(RecItem::Trace { off, ty });
             }
@@ -1381,15 +1225,10 @@ impl<'a> Gen<'a> {
                 for i in first..args.len() {
                     aggs.push(agg_arg(i)?);
                 }
-                if let (Some(fs), Some(ExprKind::Agg(n))) = (&fmt, args.get(first).map(|a| &a.kind))
-                {
+                if let (Some(fs), Some(ExprKind::Agg(n))) = (&fmt, args.get(first).map(|a| &a.kind)) {
                     if let Some(av) = self.env.sema.syms.agg(n) {
-                        crate::lang::printf_check::check_printa(
-                            fs,
-                            &av.keys,
-                            av.func == AggFunc::Count,
-                        )
-                        .map_err(|m| CompileError::new(line, "D_PRINTF_ARG_TYPE", m))?;
+                        crate::lang::printf_check::check_printa(fs, &av.keys, av.func == AggFunc::Count)
+                            .map_err(|m| CompileError::new(line, "D_PRINTF_ARG_TYPE", m))?;
                     }
                 }
                 f.items.push(RecItem::Printa { fmt, aggs });
@@ -1398,7 +1237,14 @@ impl<'a> Gen<'a> {
                 proto(1)?;
                 let t = self.env.sema.type_of(&args[0])?;
                 if !t.is_int() {
-                    return Err(CompileError::new(line, "D_PROTO_ARG", format!("exit( ) argument #1 is incompatible with prototype:\n\tprototype: int\n\t argument: {}", t)));
+                    return Err(CompileError::new(
+                        line,
+                        "D_PROTO_ARG",
+                        format!(
+                            "exit( ) argument #1 is incompatible with prototype:\n\tprototype: int\n\t argument: {}",
+                            t
+                        ),
+                    ));
                 }
                 let (off, _) = self.record_value(f, &args[0])?;
                 // Tell every probe to stop: state = exiting.
@@ -1416,11 +1262,7 @@ impl<'a> Gen<'a> {
             "clear" | "denormalize" => {
                 proto(1)?;
                 let agg = agg_arg(0)?;
-                f.items.push(if name == "clear" {
-                    RecItem::Clear { agg }
-                } else {
-                    RecItem::Denormalize { agg }
-                });
+                f.items.push(if name == "clear" { RecItem::Clear { agg } } else { RecItem::Denormalize { agg } });
             }
             "trunc" => {
                 if args.is_empty() || args.len() > 2 {
@@ -1446,14 +1288,7 @@ impl<'a> Gen<'a> {
 
     // ---- aggregations ------------------------------------------------------
 
-    fn aggregate(
-        &mut self,
-        f: &mut Fn,
-        line: u32,
-        name: &str,
-        keys: &[Expr],
-        args: &[Expr],
-    ) -> R<()> {
+    fn aggregate(&mut self, f: &mut Fn, line: u32, name: &str, keys: &[Expr], args: &[Expr]) -> R<()> {
         Self::spec_order(f, line, spec::ActKind::Aggregate)?;
         let av = self.env.sema.syms.agg(name).expect("declared").clone();
         let spec = self.out.aggs[self.agg_index[av.id]].clone();
@@ -1463,9 +1298,9 @@ impl<'a> Gen<'a> {
             _ => None,
         };
         let incr = match (&av.func, args.len()) {
-            (AggFunc::Quantize, 2)
-            | (AggFunc::Lquantize { .. }, 5)
-            | (AggFunc::Llquantize { .. }, 6) => Some(self.expr(f, args.last().unwrap())?),
+            (AggFunc::Quantize, 2) | (AggFunc::Lquantize { .. }, 5) | (AggFunc::Llquantize { .. }, 6) => {
+                Some(self.expr(f, args.last().unwrap())?)
+            }
             _ => None,
         };
         let ptr = self.alloc(f, line)?;
@@ -1482,13 +1317,7 @@ impl<'a> Gen<'a> {
             a.jmp_imm(BPF_JNE, R0, 0, have);
             a.emit2(Insn::ld_map_fd(R1, spec.map as i32));
             Self::tmp_ptr_a(a, R2, key_off);
-            a.emit(Insn::new(
-                BPF_LD | BPF_DW | BPF_IMM,
-                R3,
-                BPF_PSEUDO_MAP_VALUE,
-                0,
-                MAP_ZERO as i32,
-            ));
+            a.emit(Insn::new(BPF_LD | BPF_DW | BPF_IMM, R3, BPF_PSEUDO_MAP_VALUE, 0, MAP_ZERO as i32));
             a.emit(Insn::new(0, 0, 0, 0, 0));
             a.emit(Insn::mov64_imm(R4, BPF_NOEXIST));
             a.emit(Insn::call(H_MAP_UPDATE));
@@ -1524,11 +1353,7 @@ impl<'a> Gen<'a> {
                 a.emit(Insn::ldx(BPF_DW, R1, ptr, 0));
                 a.jmp_imm(BPF_JEQ, R1, 1, store);
                 a.emit(Insn::ldx(BPF_DW, R1, ptr, 8));
-                let op = if av.func == AggFunc::Min {
-                    BPF_JSLT
-                } else {
-                    BPF_JSGT
-                };
+                let op = if av.func == AggFunc::Min { BPF_JSLT } else { BPF_JSGT };
                 a.jmp_reg(op, v, R1, store);
                 a.ja(done);
                 a.bind(store);
@@ -1585,12 +1410,7 @@ impl<'a> Gen<'a> {
                 a.bind(ok);
                 bucket_add(a, ptr, incr);
             }
-            AggFunc::Llquantize {
-                factor,
-                low,
-                high,
-                nsteps,
-            } => {
+            AggFunc::Llquantize { factor, low, high, nsteps } => {
                 let v = val.unwrap();
                 let segs = llquantize_segments(*factor, *low, *high, *nsteps);
                 let nb = llquantize_buckets(*factor, *low, *high, *nsteps) as i32;
@@ -1641,9 +1461,7 @@ impl<'a> Gen<'a> {
                 continue;
             }
             if let Type::Sym(kind) = *t {
-                let ExprKind::Call { args, .. } = &k.kind else {
-                    unreachable!()
-                };
+                let ExprKind::Call { args, .. } = &k.kind else { unreachable!() };
                 let r = self.expr(f, &args[0])?;
                 Self::tmp_ptr(f, R1, off);
                 Self::store_sym(f, kind, r);
@@ -1700,25 +1518,13 @@ impl<'a> Gen<'a> {
             }
             ExprKind::Ident(n) => self.ident(f, line, n),
             ExprKind::SelfVar(n) => {
-                let v = self
-                    .env
-                    .sema
-                    .syms
-                    .var(VarClass::SelfVar, n)
-                    .unwrap()
-                    .clone();
+                let v = self.env.sema.syms.var(VarClass::SelfVar, n).unwrap().clone();
                 let m = self.self_maps[v.id];
                 self.tid_key(f);
                 self.load_dyn(f, line, m, KeyAt::Stack(SLOT_A), &v.ty)
             }
             ExprKind::ThisVar(n) => {
-                let v = self
-                    .env
-                    .sema
-                    .syms
-                    .var(VarClass::ThisVar, n)
-                    .unwrap()
-                    .clone();
+                let v = self.env.sema.syms.var(VarClass::ThisVar, n).unwrap().clone();
                 let r = self.alloc(f, line)?;
                 if let Some(&off) = f.this_str.get(&v.id) {
                     // A string or struct: its address.
@@ -1730,20 +1536,12 @@ impl<'a> Gen<'a> {
             }
             ExprKind::Index { base, keys } => {
                 let n = match &base.kind {
-                    ExprKind::Ident(n)
-                        if n == "args" || self.env.sema.syms.var(VarClass::Assoc, n).is_some() =>
-                    {
-                        n
-                    }
+                    ExprKind::Ident(n) if n == "args" || self.env.sema.syms.var(VarClass::Assoc, n).is_some() => n,
                     _ => return self.load_place(f, e),
                 };
                 if n == "args" {
                     let idx = self.env.sema.const_eval(&keys[0]).ok_or_else(|| {
-                        CompileError::new(
-                            line,
-                            "D_ARGS_IDX",
-                            "args[ ] index must be an integer constant",
-                        )
+                        CompileError::new(line, "D_ARGS_IDX", "args[ ] index must be an integer constant")
                     })?;
                     if !(0..10).contains(&idx) {
                         return Err(CompileError::new(
@@ -1807,24 +1605,13 @@ impl<'a> Gen<'a> {
                 Ok(r)
             }
             ExprKind::Stringof(x) => self.stringof(f, line, x),
-            ExprKind::Macro(_)
-            | ExprKind::MacroStr(_)
-            | ExprKind::Agg(_)
-            | ExprKind::AggAssign { .. } => {
+            ExprKind::Macro(_) | ExprKind::MacroStr(_) | ExprKind::Agg(_) | ExprKind::AggAssign { .. } => {
                 self.env.sema.type_of(e)?;
-                Err(CompileError::new(
-                    line,
-                    "D_UNSUPPORTED",
-                    "expression cannot be used as a value",
-                ))
+                Err(CompileError::new(line, "D_UNSUPPORTED", "expression cannot be used as a value"))
             }
             _ => {
                 self.env.sema.type_of(e)?;
-                Err(CompileError::new(
-                    line,
-                    "D_UNSUPPORTED",
-                    "this expression is not supported yet",
-                ))
+                Err(CompileError::new(line, "D_UNSUPPORTED", "this expression is not supported yet"))
             }
         }
     }
@@ -1863,23 +1650,13 @@ impl<'a> Gen<'a> {
         if let Some(e) = self.env.sema.inlines.get(n).cloned() {
             return self.expr(f, &e);
         }
-        if let Some(v) = self
-            .env
-            .sema
-            .const_eval(&Expr::new(ExprKind::Ident(n.to_string()), line))
-        {
+        if let Some(v) = self.env.sema.const_eval(&Expr::new(ExprKind::Ident(n.to_string()), line)) {
             let r = self.alloc(f, line)?;
             emit_ld64(&mut f.asm, r, v as u64);
             return Ok(r);
         }
-        self.env
-            .sema
-            .type_of(&Expr::new(ExprKind::Ident(n.to_string()), line))?;
-        Err(CompileError::new(
-            line,
-            "D_IDENT_UNDEF",
-            format!("failed to resolve {}: Unknown variable name", n),
-        ))
+        self.env.sema.type_of(&Expr::new(ExprKind::Ident(n.to_string()), line))?;
+        Err(CompileError::new(line, "D_IDENT_UNDEF", format!("failed to resolve {}: Unknown variable name", n)))
     }
 
     /// argN for the current attach point.
@@ -1929,16 +1706,12 @@ impl<'a> Gen<'a> {
                 a.emit(Insn::ldx(BPF_DW, r, r, CALL_ARG_REGS[i]));
             }
             // fentry: the arguments as the trampoline saved them.
-            Attach::Fentry {
-                nargs, ret: false, ..
-            } if (i as u32) < nargs => {
+            Attach::Fentry { nargs, ret: false, .. } if (i as u32) < nargs => {
                 a.emit(Insn::ldx(BPF_DW, r, FP, SLOT_CTX));
                 a.emit(Insn::ldx(BPF_DW, r, r, 8 * i as i16));
             }
             // fexit: the return value follows the arguments.
-            Attach::Fentry {
-                nargs, ret: true, ..
-            } if i == 1 => {
+            Attach::Fentry { nargs, ret: true, .. } if i == 1 => {
                 a.emit(Insn::ldx(BPF_DW, r, FP, SLOT_CTX));
                 a.emit(Insn::ldx(BPF_DW, r, r, 8 * nargs as i16));
             }
@@ -2031,9 +1804,7 @@ impl<'a> Gen<'a> {
             }
             "id" => match (f.single_probe, &f.attach) {
                 (Some(p), _) => f.asm.emit(Insn::mov64_imm(r, p as i32)),
-                (None, Attach::FbtEntry | Attach::FbtReturn) => {
-                    f.asm.emit(Insn::ldx(BPF_DW, r, FP, SLOT_NR))
-                }
+                (None, Attach::FbtEntry | Attach::FbtReturn) => f.asm.emit(Insn::ldx(BPF_DW, r, FP, SLOT_NR)),
                 (None, Attach::SysEnter | Attach::SysExit) => {
                     self.sysprobe_used = true;
                     let ret = f.attach == Attach::SysExit;
@@ -2063,27 +1834,13 @@ impl<'a> Gen<'a> {
                     }
                     (None, at @ (Attach::FbtEntry | Attach::FbtReturn)) => match n {
                         "probeprov" => Some("fbt".into()),
-                        "probename" => Some(
-                            if *at == Attach::FbtReturn {
-                                "return"
-                            } else {
-                                "entry"
-                            }
-                            .into(),
-                        ),
+                        "probename" => Some(if *at == Attach::FbtReturn { "return" } else { "entry" }.into()),
                         _ => None,
                     },
                     (None, at) => match n {
                         "probeprov" => Some("syscall".into()),
                         "probemod" => Some("vmlinux".into()),
-                        "probename" => Some(
-                            if *at == Attach::SysExit {
-                                "return"
-                            } else {
-                                "entry"
-                            }
-                            .into(),
-                        ),
+                        "probename" => Some(if *at == Attach::SysExit { "return" } else { "entry" }.into()),
                         _ => None,
                     },
                 };
@@ -2106,8 +1863,7 @@ impl<'a> Gen<'a> {
                             a.emit(Insn::alu64_imm(BPF_ADD, R3, PROBEINFO_MOD_OFF as i32));
                         }
                         Self::tmp_ptr(f, R1, off);
-                        f.asm
-                            .emit(Insn::mov64_imm(R2, PROBEINFO_MOD_OFF.min(strsize) as i32));
+                        f.asm.emit(Insn::mov64_imm(R2, PROBEINFO_MOD_OFF.min(strsize) as i32));
                         f.asm.emit(Insn::call(H_READ_KERNEL_STR));
                         Self::tmp_ptr(f, r, off);
                     }
@@ -2116,13 +1872,9 @@ impl<'a> Gen<'a> {
                         let off = self.tmp(f, strsize);
                         self.sysprobe_lookup(f)?;
                         f.asm.emit(Insn::mov64_reg(R3, R0));
-                        f.asm
-                            .emit(Insn::alu64_imm(BPF_ADD, R3, SYSPROBE_NAME_OFF as i32));
+                        f.asm.emit(Insn::alu64_imm(BPF_ADD, R3, SYSPROBE_NAME_OFF as i32));
                         Self::tmp_ptr(f, R1, off);
-                        f.asm.emit(Insn::mov64_imm(
-                            R2,
-                            (SYSPROBE_VALUE - SYSPROBE_NAME_OFF).min(strsize) as i32,
-                        ));
+                        f.asm.emit(Insn::mov64_imm(R2, (SYSPROBE_VALUE - SYSPROBE_NAME_OFF).min(strsize) as i32));
                         f.asm.emit(Insn::call(H_READ_KERNEL_STR));
                         Self::tmp_ptr(f, r, off);
                     }
@@ -2133,7 +1885,11 @@ impl<'a> Gen<'a> {
                     self.env.kernel_offset("task_struct", &["real_parent"]),
                     self.env.kernel_offset("task_struct", &["tgid"]),
                 ) else {
-                    return Err(CompileError::new(line, "D_UNSUPPORTED", "ppid needs kernel type information (BTF), which this kernel does not provide"));
+                    return Err(CompileError::new(
+                        line,
+                        "D_UNSUPPORTED",
+                        "ppid needs kernel type information (BTF), which this kernel does not provide",
+                    ));
                 };
                 // curthread->real_parent->tgid, read safely.
                 let a = &mut f.asm;
@@ -2242,20 +1998,8 @@ impl<'a> Gen<'a> {
         let rt = self.env.sema.type_of(e)?;
         match op {
             UnOp::PreInc | UnOp::PreDec | UnOp::PostInc | UnOp::PostDec => {
-                let one = Expr::new(
-                    ExprKind::Int {
-                        value: 1,
-                        unsigned: false,
-                        long: 0,
-                        nondecimal: false,
-                    },
-                    e.line,
-                );
-                let bop = if matches!(op, UnOp::PreInc | UnOp::PostInc) {
-                    BinOp::Add
-                } else {
-                    BinOp::Sub
-                };
+                let one = Expr::new(ExprKind::Int { value: 1, unsigned: false, long: 0, nondecimal: false }, e.line);
+                let bop = if matches!(op, UnOp::PreInc | UnOp::PostInc) { BinOp::Add } else { BinOp::Sub };
                 let new = self.assign(f, e.line, Some(bop), x, &one)?;
                 if matches!(op, UnOp::PostInc | UnOp::PostDec) {
                     let inv = if bop == BinOp::Add { BPF_SUB } else { BPF_ADD };
@@ -2301,11 +2045,7 @@ impl<'a> Gen<'a> {
                 let l = self.expr(f, lhs)?;
                 let short = f.asm.label();
                 let done = f.asm.label();
-                let (jop, val) = if op == BinOp::LogAnd {
-                    (BPF_JEQ, 0)
-                } else {
-                    (BPF_JNE, 1)
-                };
+                let (jop, val) = if op == BinOp::LogAnd { (BPF_JEQ, 0) } else { (BPF_JNE, 1) };
                 f.asm.jmp_imm(jop, l, 0, short);
                 let r = self.expr(f, rhs)?;
                 f.asm.emit(Insn::mov64_imm(l, 1));
@@ -2346,8 +2086,7 @@ impl<'a> Gen<'a> {
         }
         let l = self.expr(f, lhs)?;
         let (l, r) = self.second_operand(f, l, rhs)?;
-        if matches!(op, BinOp::Add | BinOp::Sub) && (lt.target().is_some() || rt.target().is_some())
-        {
+        if matches!(op, BinOp::Add | BinOp::Sub) && (lt.target().is_some() || rt.target().is_some()) {
             self.pointer_arith(f, op, l, &lt, r, &rt);
             self.free(f, r);
             return Ok(l);
@@ -2356,13 +2095,7 @@ impl<'a> Gen<'a> {
         let signed = common.is_signed();
         let a = &mut f.asm;
         match op {
-            BinOp::Add
-            | BinOp::Sub
-            | BinOp::Mul
-            | BinOp::BitAnd
-            | BinOp::BitOr
-            | BinOp::BitXor
-            | BinOp::Shl => {
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::Shl => {
                 let o = match op {
                     BinOp::Add => BPF_ADD,
                     BinOp::Sub => BPF_SUB,
@@ -2375,11 +2108,7 @@ impl<'a> Gen<'a> {
                 a.emit(Insn::alu64_reg(o, l, r));
             }
             BinOp::Shr => {
-                let o = if lt.promoted().is_signed() {
-                    BPF_ARSH
-                } else {
-                    BPF_RSH
-                };
+                let o = if lt.promoted().is_signed() { BPF_ARSH } else { BPF_RSH };
                 a.emit(Insn::alu64_reg(o, l, r));
             }
             BinOp::Div | BinOp::Mod => {
@@ -2423,13 +2152,7 @@ impl<'a> Gen<'a> {
     }
 
     /// `second_operand`, reading `char *`/`char []` as a string if `as_str`.
-    fn second_operand_with(
-        &mut self,
-        f: &mut Fn,
-        l: Reg,
-        rhs: &Expr,
-        as_str: bool,
-    ) -> R<(Reg, Reg)> {
+    fn second_operand_with(&mut self, f: &mut Fn, l: Reg, rhs: &Expr, as_str: bool) -> R<(Reg, Reg)> {
         let eval = |g: &mut Self, f: &mut Fn| {
             if as_str {
                 g.str_expr(f, rhs)
@@ -2475,34 +2198,19 @@ impl<'a> Gen<'a> {
         a.emit(Insn::alu64_reg(BPF_SUB, l, R5));
     }
 
-    fn assign(
-        &mut self,
-        f: &mut Fn,
-        line: u32,
-        op: Option<BinOp>,
-        lhs: &Expr,
-        rhs: &Expr,
-    ) -> R<Reg> {
+    fn assign(&mut self, f: &mut Fn, line: u32, op: Option<BinOp>, lhs: &Expr, rhs: &Expr) -> R<Reg> {
         let lt = self.env.sema.type_of(lhs)?;
         // The new value: rhs, or lhs op rhs.
         let v = match op {
             None => {
-                let r = if lt.is_str() {
-                    self.str_expr(f, rhs)?
-                } else {
-                    self.expr(f, rhs)?
-                };
+                let r = if lt.is_str() { self.str_expr(f, rhs)? } else { self.expr(f, rhs)? };
                 let rt = self.env.sema.type_of(rhs)?;
                 self.convert(f, r, &rt, &lt);
                 r
             }
             Some(bop) => {
                 let e = Expr::new(
-                    ExprKind::Binary {
-                        op: bop,
-                        lhs: Box::new(lhs.clone()),
-                        rhs: Box::new(rhs.clone()),
-                    },
+                    ExprKind::Binary { op: bop, lhs: Box::new(lhs.clone()), rhs: Box::new(rhs.clone()) },
                     line,
                 );
                 let r = self.expr(f, &e)?;
@@ -2544,13 +2252,7 @@ impl<'a> Gen<'a> {
                 }
             }
             ExprKind::ThisVar(n) => {
-                let var = self
-                    .env
-                    .sema
-                    .syms
-                    .var(VarClass::ThisVar, n)
-                    .unwrap()
-                    .clone();
+                let var = self.env.sema.syms.var(VarClass::ThisVar, n).unwrap().clone();
                 if is_str {
                     let off = f.this_str[&var.id];
                     Self::tmp_ptr(f, R1, off);
@@ -2563,13 +2265,7 @@ impl<'a> Gen<'a> {
                 }
             }
             ExprKind::SelfVar(n) => {
-                let var = self
-                    .env
-                    .sema
-                    .syms
-                    .var(VarClass::SelfVar, n)
-                    .unwrap()
-                    .clone();
+                let var = self.env.sema.syms.var(VarClass::SelfVar, n).unwrap().clone();
                 let m = self.self_maps[var.id];
                 self.tid_key(f);
                 self.store_dyn(f, m, KeyAt::Stack(SLOT_A), v, is_str);
@@ -2580,9 +2276,7 @@ impl<'a> Gen<'a> {
             }
             ExprKind::Member { .. } => self.store_member(f, line, lhs, v)?,
             ExprKind::Index { base, keys } => {
-                let ExprKind::Ident(n) = &base.kind else {
-                    unreachable!()
-                };
+                let ExprKind::Ident(n) = &base.kind else { unreachable!() };
                 let var = self.env.sema.syms.var(VarClass::Assoc, n).unwrap().clone();
                 let m = self.assoc_maps[var.id];
                 let koff = self.build_tuple(f, line, keys, &var.keys)?;
@@ -2800,11 +2494,7 @@ impl<'a> Gen<'a> {
                 let addr = self.expr(f, &args[0])?;
                 let max = match args.get(1) {
                     Some(m) => (self.env.sema.const_eval(m).ok_or_else(|| {
-                        CompileError::new(
-                            line,
-                            "D_PROTO_ARG",
-                            "copyinstr( ) argument #2 must be an integer constant",
-                        )
+                        CompileError::new(line, "D_PROTO_ARG", "copyinstr( ) argument #2 must be an integer constant")
                     })? as u32)
                         .clamp(1, strsize),
                     None => strsize,
@@ -2826,18 +2516,10 @@ impl<'a> Gen<'a> {
                 nargs(2, 2)?;
                 let addr = self.expr(f, &args[0])?;
                 let size = self.env.sema.const_eval(&args[1]).ok_or_else(|| {
-                    CompileError::new(
-                        line,
-                        "D_PROTO_ARG",
-                        "copyin( ) argument #2 must be an integer constant",
-                    )
+                    CompileError::new(line, "D_PROTO_ARG", "copyin( ) argument #2 must be an integer constant")
                 })?;
                 if size <= 0 || size > 4096 {
-                    return Err(CompileError::new(
-                        line,
-                        "D_PROTO_ARG",
-                        "copyin( ) size must be between 1 and 4096",
-                    ));
+                    return Err(CompileError::new(line, "D_PROTO_ARG", "copyin( ) size must be between 1 and 4096"));
                 }
                 let off = self.tmp(f, size as u32);
                 Self::tmp_ptr(f, R1, off);
@@ -2893,10 +2575,7 @@ impl KeyAt {
 }
 
 fn is_leaf(e: &Expr) -> bool {
-    matches!(
-        e.kind,
-        ExprKind::Int { .. } | ExprKind::Char(_) | ExprKind::Str(_)
-    )
+    matches!(e.kind, ExprKind::Int { .. } | ExprKind::Char(_) | ExprKind::Str(_))
 }
 
 fn is_agg_only(s: &Stmt) -> bool {

@@ -58,38 +58,19 @@ pub fn program_btf() -> Vec<u8> {
         off
     };
     let mut types: Vec<u32> = Vec::new();
-    let ty = |types: &mut Vec<u32>,
-              name_off: u32,
-              kind: u32,
-              vlen: u32,
-              size_or_type: u32,
-              extra: &[u32]| {
+    let ty = |types: &mut Vec<u32>, name_off: u32, kind: u32, vlen: u32, size_or_type: u32, extra: &[u32]| {
         types.extend_from_slice(&[name_off, (kind << 24) | vlen, size_or_type]);
         types.extend_from_slice(extra);
     };
     let long = name("long");
-    ty(
-        &mut types,
-        long,
-        BTF_KIND_INT,
-        0,
-        8,
-        &[(BTF_INT_SIGNED << 24) | 64],
-    ); // 1
+    ty(&mut types, long, BTF_KIND_INT, 0, 8, &[(BTF_INT_SIGNED << 24) | 64]); // 1
     ty(&mut types, 0, BTF_KIND_PTR, 0, 0, &[]); // 2: void *
     let ctx = name("ctx");
     ty(&mut types, 0, BTF_KIND_FUNC_PROTO, 1, 1, &[ctx, 2]); // 3
     let main = name("dt_clauses");
     ty(&mut types, main, BTF_KIND_FUNC, LINKAGE_GLOBAL, 3, &[]); // 4
     let index = name("index");
-    ty(
-        &mut types,
-        0,
-        BTF_KIND_FUNC_PROTO,
-        2,
-        1,
-        &[index, 1, ctx, 2],
-    ); // 5
+    ty(&mut types, 0, BTF_KIND_FUNC_PROTO, 2, 1, &[index, 1, ctx, 2]); // 5
     for c in Callback::ALL {
         let n = name(c.name());
         ty(&mut types, n, BTF_KIND_FUNC, LINKAGE_STATIC, 5, &[]);
@@ -99,13 +80,7 @@ pub fn program_btf() -> Vec<u8> {
     out.extend_from_slice(&0xeb9fu16.to_le_bytes());
     out.push(1); // version
     out.push(0); // flags
-    for w in [
-        24u32,
-        0,
-        type_bytes.len() as u32,
-        type_bytes.len() as u32,
-        strings.len() as u32,
-    ] {
+    for w in [24u32, 0, type_bytes.len() as u32, type_bytes.len() as u32, strings.len() as u32] {
         out.extend_from_slice(&w.to_le_bytes());
     }
     out.extend_from_slice(&type_bytes);
@@ -123,21 +98,10 @@ mod tests {
         let blob = program_btf();
         let btf = Btf::parse(blob).expect("valid BTF");
         assert_eq!(btf.name(TypeId(MAIN_FUNC_ID)), "dt_clauses");
-        assert_eq!(
-            btf.name(TypeId(Callback::JsonStep.btf_id())),
-            "dt_json_step"
-        );
-        assert_eq!(
-            btf.name(TypeId(Callback::JsonSelector.btf_id())),
-            "dt_json_selector"
-        );
-        let (params, ret) = btf
-            .func_params(TypeId(Callback::JsonStep.btf_id()))
-            .unwrap();
-        assert_eq!(
-            params.iter().map(|p| p.0.as_str()).collect::<Vec<_>>(),
-            ["index", "ctx"]
-        );
+        assert_eq!(btf.name(TypeId(Callback::JsonStep.btf_id())), "dt_json_step");
+        assert_eq!(btf.name(TypeId(Callback::JsonSelector.btf_id())), "dt_json_selector");
+        let (params, ret) = btf.func_params(TypeId(Callback::JsonStep.btf_id())).unwrap();
+        assert_eq!(params.iter().map(|p| p.0.as_str()).collect::<Vec<_>>(), ["index", "ctx"]);
         assert_eq!(btf.name(ret), "long");
     }
 }

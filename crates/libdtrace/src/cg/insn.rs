@@ -96,12 +96,7 @@ pub const FP: Reg = 10;
 
 impl Insn {
     pub fn new(code: u8, dst: Reg, src: Reg, off: i16, imm: i32) -> Insn {
-        Insn {
-            code,
-            regs: (dst & 0xf) | (src << 4),
-            off,
-            imm,
-        }
+        Insn { code, regs: (dst & 0xf) | (src << 4), off, imm }
     }
     pub fn dst(&self) -> Reg {
         self.regs & 0xf
@@ -143,10 +138,7 @@ impl Insn {
     }
     /// `ld_imm64` of a map fd (patched at load time from the map index).
     pub fn ld_map_fd(dst: Reg, fd: i32) -> [Insn; 2] {
-        [
-            Insn::new(BPF_LD | BPF_DW | BPF_IMM, dst, BPF_PSEUDO_MAP_FD, 0, fd),
-            Insn::new(0, 0, 0, 0, 0),
-        ]
+        [Insn::new(BPF_LD | BPF_DW | BPF_IMM, dst, BPF_PSEUDO_MAP_FD, 0, fd), Insn::new(0, 0, 0, 0, 0)]
     }
     pub fn ldx(size: u8, dst: Reg, src: Reg, off: i16) -> Insn {
         Insn::new(BPF_LDX | size | BPF_MEM, dst, src, off, 0)
@@ -258,11 +250,7 @@ pub fn disassemble(prog: &[Insn]) -> Vec<String> {
             ins.imm,
             text
         ));
-        i += if ins.code == (BPF_LD | BPF_DW | BPF_IMM) {
-            2
-        } else {
-            1
-        };
+        i += if ins.code == (BPF_LD | BPF_DW | BPF_IMM) { 2 } else { 1 };
     }
     out
 }
@@ -304,12 +292,7 @@ fn format_insn(ins: &Insn, next: Option<&Insn>) -> String {
             format!("xadd{} [%r{d}{:+}], %r{s}", size_name(ins.code), ins.off)
         }
         BPF_STX => format!("stx{} [%r{d}{:+}], %r{s}", size_name(ins.code), ins.off),
-        BPF_ST => format!(
-            "st{} [%r{d}{:+}], {}",
-            size_name(ins.code),
-            ins.off,
-            ins.imm
-        ),
+        BPF_ST => format!("st{} [%r{d}{:+}], {}", size_name(ins.code), ins.off, ins.imm),
         BPF_JMP | BPF_JMP32 => {
             let op = ins.code & 0xf0;
             match op {
@@ -332,15 +315,9 @@ mod tests {
 
     #[test]
     fn encodes_mov_and_exit() {
-        assert_eq!(
-            Insn::mov64_imm(R0, 7).to_bytes(),
-            [0xb7, 0x00, 0, 0, 7, 0, 0, 0]
-        );
+        assert_eq!(Insn::mov64_imm(R0, 7).to_bytes(), [0xb7, 0x00, 0, 0, 7, 0, 0, 0]);
         assert_eq!(Insn::exit().to_bytes(), [0x95, 0, 0, 0, 0, 0, 0, 0]);
-        assert_eq!(
-            Insn::ldx(BPF_DW, R1, R2, -8).to_bytes(),
-            [0x79, 0x21, 0xf8, 0xff, 0, 0, 0, 0]
-        );
+        assert_eq!(Insn::ldx(BPF_DW, R1, R2, -8).to_bytes(), [0x79, 0x21, 0xf8, 0xff, 0, 0, 0, 0]);
     }
 
     #[test]

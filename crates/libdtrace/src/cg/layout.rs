@@ -249,12 +249,7 @@ pub fn agg_payload_words(f: &AggFunc) -> u32 {
         AggFunc::Lquantize { base, limit, step } => {
             crate::consume::agg::lquantize_nbuckets(*base, *limit, *step) as u32
         }
-        AggFunc::Llquantize {
-            factor,
-            low,
-            high,
-            nsteps,
-        } => llquantize_buckets(*factor, *low, *high, *nsteps),
+        AggFunc::Llquantize { factor, low, high, nsteps } => llquantize_buckets(*factor, *low, *high, *nsteps),
     }
 }
 
@@ -305,16 +300,9 @@ mod tests {
     #[test]
     fn llquantize_segments_agree_with_the_consumer() {
         let segs = llquantize_segments(10, 0, 2, 10);
-        for v in [
-            -2000i64, -150, -15, -1, 0, 1, 5, 9, 10, 11, 95, 100, 999, 1000, 5000,
-        ] {
+        for v in [-2000i64, -150, -15, -1, 0, 1, 5, 9, 10, 11, 95, 100, 999, 1000, 5000] {
             let i = segs.iter().rposition(|(s, _)| *s <= v).unwrap();
-            assert_eq!(
-                segs[i].1,
-                crate::consume::agg::llquantize_bucket(v, 10, 0, 2, 10),
-                "v={}",
-                v
-            );
+            assert_eq!(segs[i].1, crate::consume::agg::llquantize_bucket(v, 10, 0, 2, 10), "v={}", v);
         }
     }
 }

@@ -161,26 +161,12 @@ struct Llq {
 
 impl Llq {
     fn new(factor: u16, low: u16, high: u16, nsteps: u16) -> Llq {
-        let (factor, low, high, steps) = (
-            factor.max(2) as u32,
-            low as u32,
-            high.max(low) as u32,
-            nsteps.max(1) as u32,
-        );
+        let (factor, low, high, steps) = (factor.max(2) as u32, low as u32, high.max(low) as u32, nsteps.max(1) as u32);
         let sf = steps / factor;
         let per = (steps - sf) as usize;
         let nmag = (high - low + 1) as usize;
         let bin0 = 1 + nmag * per;
-        Llq {
-            factor,
-            low,
-            high,
-            steps,
-            sf,
-            per,
-            bin0,
-            nbins: 2 * nmag * per + 3,
-        }
+        Llq { factor, low, high, steps, sf, per, bin0, nbins: 2 * nmag * per + 3 }
     }
 }
 
@@ -217,8 +203,7 @@ pub fn llquantize_bucket(v: i64, factor: u16, low: u16, high: u16, nsteps: u16) 
     while a >= upow(f, m + 1) {
         m += 1;
     }
-    let off = (m - g.low) as usize * g.per + (a * g.steps as u128 / upow(f, m + 1)) as usize
-        - g.sf as usize;
+    let off = (m - g.low) as usize * g.per + (a * g.steps as u128 / upow(f, m + 1)) as usize - g.sf as usize;
     if v < 0 {
         g.bin0 - 1 - off
     } else {
@@ -234,12 +219,7 @@ impl AggKind {
         match *self {
             AggKind::Quantize => QUANTIZE_NBUCKETS,
             AggKind::Lquantize { base, limit, step } => lquantize_nbuckets(base, limit, step),
-            AggKind::Llquantize {
-                factor,
-                low,
-                high,
-                nsteps,
-            } => llquantize_nbuckets(factor, low, high, nsteps),
+            AggKind::Llquantize { factor, low, high, nsteps } => llquantize_nbuckets(factor, low, high, nsteps),
             _ => 0,
         }
     }
@@ -265,11 +245,7 @@ impl AggKind {
             AggKind::Avg => AggValue::Avg { count: 0, total: 0 },
             AggKind::Min => AggValue::Min(0),
             AggKind::Max => AggValue::Max(0),
-            AggKind::Stddev => AggValue::Stddev {
-                count: 0,
-                total: 0,
-                total_sq: 0,
-            },
+            AggKind::Stddev => AggValue::Stddev { count: 0, total: 0, total_sq: 0 },
             AggKind::Quantize => AggValue::Quantize(vec![0; self.nbuckets()]),
             AggKind::Lquantize { .. } => AggValue::Lquantize(vec![0; self.nbuckets()]),
             AggKind::Llquantize { .. } => AggValue::Llquantize(vec![0; self.nbuckets()]),
@@ -300,14 +276,7 @@ impl AggValue {
             }
             (AggValue::Min(m), _) => *m = (*m).min(v),
             (AggValue::Max(m), _) => *m = (*m).max(v),
-            (
-                AggValue::Stddev {
-                    count,
-                    total,
-                    total_sq,
-                },
-                _,
-            ) => {
+            (AggValue::Stddev { count, total, total_sq }, _) => {
                 *count = count.wrapping_add(1);
                 *total = total.wrapping_add(v);
                 let a = v.unsigned_abs() as u128;
@@ -317,15 +286,9 @@ impl AggValue {
             (AggValue::Lquantize(b), AggKind::Lquantize { base, limit, step }) => {
                 add_bucket(b, lquantize_bucket(v, *base, *limit, *step), incr)
             }
-            (
-                AggValue::Llquantize(b),
-                AggKind::Llquantize {
-                    factor,
-                    low,
-                    high,
-                    nsteps,
-                },
-            ) => add_bucket(b, llquantize_bucket(v, *factor, *low, *high, *nsteps), incr),
+            (AggValue::Llquantize(b), AggKind::Llquantize { factor, low, high, nsteps }) => {
+                add_bucket(b, llquantize_bucket(v, *factor, *low, *high, *nsteps), incr)
+            }
             _ => {}
         }
     }
@@ -343,18 +306,7 @@ impl AggValue {
             }
             (AggValue::Min(a), AggValue::Min(b)) => *a = (*a).min(*b),
             (AggValue::Max(a), AggValue::Max(b)) => *a = (*a).max(*b),
-            (
-                AggValue::Stddev {
-                    count,
-                    total,
-                    total_sq,
-                },
-                AggValue::Stddev {
-                    count: c,
-                    total: t,
-                    total_sq: q,
-                },
-            ) => {
+            (AggValue::Stddev { count, total, total_sq }, AggValue::Stddev { count: c, total: t, total_sq: q }) => {
                 *count = count.wrapping_add(*c);
                 *total = total.wrapping_add(*t);
                 *total_sq = total_sq.wrapping_add(*q);
@@ -411,9 +363,7 @@ pub fn stddev(count: u64, total: i64, total_sq: u128, normal: u64) -> u64 {
     }
     let normal = normal.max(1);
     let avg_sq = total_sq / normal as u128 / count as u128;
-    let avg = (total.wrapping_div(normal as i64))
-        .wrapping_div(count as i64)
-        .wrapping_abs() as u64 as u128;
+    let avg = (total.wrapping_div(normal as i64)).wrapping_div(count as i64).wrapping_abs() as u64 as u128;
     isqrt128(avg_sq.wrapping_sub(avg.wrapping_mul(avg)))
 }
 
@@ -454,14 +404,9 @@ fn dist_weight(v: &AggValue, kind: &AggKind) -> (i128, i64) {
         (AggValue::Quantize(b), _) => {
             let mut total: i128 = 0;
             for (i, &c) in b.iter().enumerate() {
-                total = total.saturating_add(
-                    (quantize_bucket_value(i) as i128).saturating_mul(c as i64 as i128),
-                );
+                total = total.saturating_add((quantize_bucket_value(i) as i128).saturating_mul(c as i64 as i128));
             }
-            (
-                total,
-                b.get(QUANTIZE_ZERO_BUCKET).copied().unwrap_or(0) as i64,
-            )
+            (total, b.get(QUANTIZE_ZERO_BUCKET).copied().unwrap_or(0) as i64)
         }
         (AggValue::Lquantize(b), AggKind::Lquantize { base, limit, step }) => {
             let levels = lquantize_levels(*base, *limit, *step);
@@ -476,9 +421,7 @@ fn dist_weight(v: &AggValue, kind: &AggKind) -> (i128, i64) {
             // The weight at zero (dt_aggregate_lquantizedzero()).
             let zero = if *base - 1 == 0 {
                 at(0)
-            } else if let Some(i) =
-                (0..levels).find(|&i| *base as i128 + (i as i128) * (*step as i128) == 0)
-            {
+            } else if let Some(i) = (0..levels).find(|&i| *base as i128 + (i as i128) * (*step as i128) == 0) {
                 at(i + 1)
             } else if base_v + 1 == 0 {
                 at(levels + 1)
@@ -487,23 +430,12 @@ fn dist_weight(v: &AggValue, kind: &AggKind) -> (i128, i64) {
             };
             (total, zero as i64)
         }
-        (
-            AggValue::Llquantize(b),
-            AggKind::Llquantize {
-                factor,
-                low,
-                high,
-                nsteps,
-            },
-        ) => {
+        (AggValue::Llquantize(b), AggKind::Llquantize { factor, low, high, nsteps }) => {
             let g = Llq::new(*factor, *low, *high, *nsteps);
             let at = |i: usize| b.get(i).copied().unwrap_or(0) as i64 as i128;
-            let diff = |i: usize| {
-                at(g.bin0 + i).saturating_sub(if i <= g.bin0 { at(g.bin0 - i) } else { 0 })
-            };
+            let diff = |i: usize| at(g.bin0 + i).saturating_sub(if i <= g.bin0 { at(g.bin0 - i) } else { 0 });
             let f = g.factor as i128;
-            let mut total =
-                (upow(f as u128, g.low).min(i128::MAX as u128) as i128).saturating_mul(diff(1));
+            let mut total = (upow(f as u128, g.low).min(i128::MAX as u128) as i128).saturating_mul(diff(1));
             let mut i = 1;
             let mut lmag = g.low;
             if g.low == 0 && g.steps > g.factor {
@@ -513,17 +445,14 @@ fn dist_weight(v: &AggValue, kind: &AggKind) -> (i128, i64) {
                 }
                 lmag = 1;
             }
-            let mut scale =
-                (upow(f as u128, lmag + 1) / g.steps as u128).min(i128::MAX as u128) as i128;
+            let mut scale = (upow(f as u128, lmag + 1) / g.steps as u128).min(i128::MAX as u128) as i128;
             for _ in lmag..=g.high {
                 for step in (g.sf + 1)..=g.steps {
                     i += 1;
                     if i > g.bin0 {
                         break;
                     }
-                    total = total.saturating_add(
-                        (step as i128).saturating_mul(scale).saturating_mul(diff(i)),
-                    );
+                    total = total.saturating_add((step as i128).saturating_mul(scale).saturating_mul(diff(i)));
                 }
                 scale = scale.saturating_mul(f);
             }
@@ -543,31 +472,13 @@ pub fn cmp_values(a: &AggValue, b: &AggValue, kind: &AggKind) -> Ordering {
     match (a, b) {
         (Count(x), Count(y)) => (*x as i64).cmp(&(*y as i64)),
         (Sum(x), Sum(y)) | (Min(x), Min(y)) | (Max(x), Max(y)) => x.cmp(y),
-        (
-            Avg {
-                count: c1,
-                total: t1,
-            },
-            Avg {
-                count: c2,
-                total: t2,
-            },
-        ) => {
+        (Avg { count: c1, total: t1 }, Avg { count: c2, total: t2 }) => {
             let q = |c: u64, t: i64| if c != 0 { t.wrapping_div(c as i64) } else { 0 };
             q(*c1, *t1).cmp(&q(*c2, *t2))
         }
-        (
-            Stddev {
-                count: c1,
-                total: t1,
-                total_sq: q1,
-            },
-            Stddev {
-                count: c2,
-                total: t2,
-                total_sq: q2,
-            },
-        ) => stddev(*c1, *t1, *q1, 1).cmp(&stddev(*c2, *t2, *q2, 1)),
+        (Stddev { count: c1, total: t1, total_sq: q1 }, Stddev { count: c2, total: t2, total_sq: q2 }) => {
+            stddev(*c1, *t1, *q1, 1).cmp(&stddev(*c2, *t2, *q2, 1))
+        }
         _ => {
             let (wa, za) = dist_weight(a, kind);
             let (wb, zb) = dist_weight(b, kind);
@@ -620,14 +531,7 @@ const SPACES: &str = "                                        ";
 /// One row's bar and count (dt_print_quantline()). 40 columns of `@`, or
 /// two 20-column half bars around a centre `|` when the data has both
 /// positive and negative counts.
-fn quantline(
-    out: &mut Vec<u8>,
-    val: i64,
-    normal: u64,
-    total: f64,
-    positives: bool,
-    negatives: bool,
-) {
+fn quantline(out: &mut Vec<u8>, val: i64, normal: u64, total: f64, positives: bool, negatives: bool) {
     let count = normalize_scalar(val, normal);
     let depth = |len: usize| -> usize {
         if total == 0.0 {
@@ -645,21 +549,9 @@ fn quantline(
     } else {
         let d = depth(20);
         if val <= 0 {
-            format!(
-                "{}{}|{:20} {:<9}\n",
-                &SPACES[20 + d..],
-                &ATS[40 - d..],
-                "",
-                count
-            )
+            format!("{}{}|{:20} {:<9}\n", &SPACES[20 + d..], &ATS[40 - d..], "", count)
         } else {
-            format!(
-                "{:20}|{}{} {:<9}\n",
-                "",
-                &ATS[40 - d..],
-                &SPACES[20 + d..],
-                count
-            )
+            format!("{:20}|{}{} {:<9}\n", "", &ATS[40 - d..], &SPACES[20 + d..], count)
         }
     };
     out.extend_from_slice(s.as_bytes());
@@ -667,11 +559,7 @@ fn quantline(
 
 fn dist_header(out: &mut Vec<u8>) {
     out.extend_from_slice(
-        format!(
-            "\n{:>16} {:>41} {:<9}\n",
-            "value", "------------- Distribution -------------", "count"
-        )
-        .as_bytes(),
+        format!("\n{:>16} {:>41} {:<9}\n", "value", "------------- Distribution -------------", "count").as_bytes(),
     );
 }
 
@@ -752,15 +640,7 @@ pub fn print_lquantize(out: &mut Vec<u8>, data: &[i64], base: i64, step: i64, no
 /// magnitude 0 with more steps than the factor) have no label and are not
 /// printed; if the first or last row shown is such a bucket, it takes the
 /// label of the nearest labelled bucket beyond it.
-pub fn print_llquantize(
-    out: &mut Vec<u8>,
-    data: &[i64],
-    factor: u16,
-    low: u16,
-    high: u16,
-    nsteps: u16,
-    normal: u64,
-) {
+pub fn print_llquantize(out: &mut Vec<u8>, data: &[i64], factor: u16, low: u16, high: u16, nsteps: u16, normal: u64) {
     let g = Llq::new(factor, low, high, nsteps);
     if data.len() != g.nbins {
         return;
@@ -773,11 +653,7 @@ pub fn print_llquantize(
     dist_header(out);
     first = first.saturating_sub(1);
     last = (last + 1).min(g.nbins - 1);
-    let pad = if g.low == 0 && g.steps > g.factor {
-        g.sf as usize
-    } else {
-        0
-    };
+    let pad = if g.low == 0 && g.steps > g.factor { g.sf as usize } else { 0 };
 
     // Labels, in DTrace's order (later ones overwrite earlier ones).
     let mut label: Vec<Option<String>> = vec![None; g.nbins];
@@ -847,28 +723,17 @@ pub fn print_llquantize(
 pub fn print_value(out: &mut Vec<u8>, v: &AggValue, kind: &AggKind, normal: u64) {
     let normal = normal.max(1);
     match v {
-        AggValue::Count(c) => out
-            .extend_from_slice(format!(" {:>16}", normalize_scalar(*c as i64, normal)).as_bytes()),
+        AggValue::Count(c) => out.extend_from_slice(format!(" {:>16}", normalize_scalar(*c as i64, normal)).as_bytes()),
         AggValue::Sum(s) | AggValue::Min(s) | AggValue::Max(s) => {
             out.extend_from_slice(format!(" {:>16}", normalize_scalar(*s, normal)).as_bytes())
         }
         AggValue::Avg { count, total } => {
-            let a = if *count != 0 {
-                total
-                    .wrapping_div(normal as i64)
-                    .wrapping_div(*count as i64)
-            } else {
-                0
-            };
+            let a = if *count != 0 { total.wrapping_div(normal as i64).wrapping_div(*count as i64) } else { 0 };
             out.extend_from_slice(format!(" {:>16}", a).as_bytes())
         }
-        AggValue::Stddev {
-            count,
-            total,
-            total_sq,
-        } => out.extend_from_slice(
-            format!(" {:>16}", stddev(*count, *total, *total_sq, normal)).as_bytes(),
-        ),
+        AggValue::Stddev { count, total, total_sq } => {
+            out.extend_from_slice(format!(" {:>16}", stddev(*count, *total, *total_sq, normal)).as_bytes())
+        }
         AggValue::Quantize(b) => print_quantize(out, &signed(b), normal),
         AggValue::Lquantize(b) => {
             if let AggKind::Lquantize { base, step, .. } = kind {
@@ -876,13 +741,7 @@ pub fn print_value(out: &mut Vec<u8>, v: &AggValue, kind: &AggKind, normal: u64)
             }
         }
         AggValue::Llquantize(b) => {
-            if let AggKind::Llquantize {
-                factor,
-                low,
-                high,
-                nsteps,
-            } = kind
-            {
+            if let AggKind::Llquantize { factor, low, high, nsteps } = kind {
                 print_llquantize(out, &signed(b), *factor, *low, *high, *nsteps, normal)
             }
         }
@@ -926,12 +785,7 @@ pub fn print_key(out: &mut Vec<u8>, k: &Value, ctx: &PrintCtx) {
 
 /// One entry of the default output: the keys, each value, `"\n"`
 /// (dt_print_aggs()).
-pub fn print_entry(
-    out: &mut Vec<u8>,
-    keys: &[Value],
-    values: &[(&AggKind, u64, &AggValue)],
-    ctx: &PrintCtx,
-) {
+pub fn print_entry(out: &mut Vec<u8>, keys: &[Value], values: &[(&AggKind, u64, &AggValue)], ctx: &PrintCtx) {
     for k in keys {
         print_key(out, k, ctx);
     }
@@ -948,12 +802,7 @@ pub fn print_entry(
 /// nothing). E.g. `"               42\n"` for `@ = count()`, or `"  bash"` +
 /// 62 blanks + `"5\n"` for `@[execname] = count()`. No symbols: see
 /// [`print_aggregation_with`].
-pub fn print_aggregation(
-    out: &mut Vec<u8>,
-    entries: &[(Vec<Value>, AggValue)],
-    kind: &AggKind,
-    normal: u64,
-) {
+pub fn print_aggregation(out: &mut Vec<u8>, entries: &[(Vec<Value>, AggValue)], kind: &AggKind, normal: u64) {
     print_aggregation_with(out, entries, kind, normal, &PrintCtx::default());
 }
 
@@ -989,13 +838,7 @@ pub type PerCpu = Vec<(Vec<Value>, Vec<AggValue>)>;
 
 /// `printa(@a)` without a format (dt_printa()): `"\n"`, then the
 /// aggregation as [`print_aggregation`] (entries in the order given).
-pub fn printa(
-    out: &mut Vec<u8>,
-    entries: &[(Vec<Value>, AggValue)],
-    kind: &AggKind,
-    normal: u64,
-    ctx: &PrintCtx,
-) {
+pub fn printa(out: &mut Vec<u8>, entries: &[(Vec<Value>, AggValue)], kind: &AggKind, normal: u64, ctx: &PrintCtx) {
     out.push(b'\n');
     print_aggregation_with(out, entries, kind, normal, ctx);
 }
@@ -1016,45 +859,15 @@ fn format_agg_value(
 ) {
     let normal = normal.max(1);
     match v {
-        AggValue::Quantize(_) | AggValue::Lquantize(_) | AggValue::Llquantize(_) => {
-            print_value(out, v, kind, normal)
-        }
+        AggValue::Quantize(_) | AggValue::Lquantize(_) | AggValue::Llquantize(_) => print_value(out, v, kind, normal),
         AggValue::Avg { count, total } => {
             // pfprint_average(): unsigned 64-bit division.
             let r = ((*total as u64) / normal).checked_div(*count).unwrap_or(0);
-            printf::format_conv(
-                out,
-                c,
-                dw,
-                dp,
-                &Value::Int {
-                    v: r,
-                    size: 8,
-                    signed: true,
-                },
-                1,
-                ctx,
-            );
+            printf::format_conv(out, c, dw, dp, &Value::Int { v: r, size: 8, signed: true }, 1, ctx);
         }
-        AggValue::Stddev {
-            count,
-            total,
-            total_sq,
-        } => {
+        AggValue::Stddev { count, total, total_sq } => {
             let r = stddev(*count, *total, *total_sq, normal);
-            printf::format_conv(
-                out,
-                c,
-                dw,
-                dp,
-                &Value::Int {
-                    v: r,
-                    size: 8,
-                    signed: true,
-                },
-                1,
-                ctx,
-            );
+            printf::format_conv(out, c, dw, dp, &Value::Int { v: r, size: 8, signed: true }, 1, ctx);
         }
         // count() results are uint64_t (so %@d prints them unsigned), all
         // others int64_t.
@@ -1093,16 +906,8 @@ fn format_line(
                     out.push(b'%');
                     continue;
                 }
-                let dw = if c.dyn_width {
-                    Some(kit.next().map(printf::dyn_int).unwrap_or(0))
-                } else {
-                    None
-                };
-                let dp = if c.dyn_prec {
-                    Some(kit.next().map(printf::dyn_int).unwrap_or(0))
-                } else {
-                    None
-                };
+                let dw = if c.dyn_width { Some(kit.next().map(printf::dyn_int).unwrap_or(0)) } else { None };
+                let dp = if c.dyn_prec { Some(kit.next().map(printf::dyn_int).unwrap_or(0)) } else { None };
                 if c.agg {
                     if let Some((kind, normal, v)) = values.get(cur) {
                         format_agg_value(out, c, dw, dp, kind, *normal, v, ctx);
@@ -1158,10 +963,7 @@ pub fn joined_rows<'a>(aggs: &[AggData<'a>], opts: &SortOpts) -> Vec<(&'a [Value
     let n = aggs.len();
     let mut rows: Vec<(&'a [Value], Vec<AggValue>)> = Vec::new();
     // Gather every key tuple with its values.
-    let mut all: Vec<&'a [Value]> = aggs
-        .iter()
-        .flat_map(|a| a.entries.iter().map(|(k, _)| k.as_slice()))
-        .collect();
+    let mut all: Vec<&'a [Value]> = aggs.iter().flat_map(|a| a.entries.iter().map(|(k, _)| k.as_slice())).collect();
     all.sort_by(|a, b| value::cmp_keys(a, b, opts.sortkeypos));
     all.dedup_by(|a, b| value::cmp_keys(a, b, opts.sortkeypos) == Ordering::Equal);
     for k in all {
@@ -1180,11 +982,7 @@ pub fn joined_rows<'a>(aggs: &[AggData<'a>], opts: &SortOpts) -> Vec<(&'a [Value
     let pos = if opts.sortpos >= n { 0 } else { opts.sortpos };
     rows.sort_by(|a, b| {
         let keyc = || value::cmp_keys(a.0, b.0, opts.sortkeypos);
-        let mut o = if opts.sortkey {
-            keyc()
-        } else {
-            Ordering::Equal
-        };
+        let mut o = if opts.sortkey { keyc() } else { Ordering::Equal };
         if o == Ordering::Equal {
             for j in 0..n {
                 let i = (j + pos) % n;
@@ -1211,11 +1009,7 @@ pub fn joined_rows<'a>(aggs: &[AggData<'a>], opts: &SortOpts) -> Vec<(&'a [Value
 pub fn printa_joined(out: &mut Vec<u8>, aggs: &[AggData], opts: &SortOpts, ctx: &PrintCtx) {
     out.push(b'\n');
     for (keys, vals) in joined_rows(aggs, opts) {
-        let v: Vec<_> = aggs
-            .iter()
-            .zip(&vals)
-            .map(|(a, v)| (a.kind, a.normal, v))
-            .collect();
+        let v: Vec<_> = aggs.iter().zip(&vals).map(|(a, v)| (a.kind, a.normal, v)).collect();
         print_entry(out, keys, &v, ctx);
     }
 }
@@ -1231,11 +1025,7 @@ pub fn printa_format_joined<F: AsFormat + ?Sized>(
 ) {
     let pieces = fmt.pieces();
     for (keys, vals) in joined_rows(aggs, opts) {
-        let v: Vec<_> = aggs
-            .iter()
-            .zip(&vals)
-            .map(|(a, v)| (a.kind, a.normal, v))
-            .collect();
+        let v: Vec<_> = aggs.iter().zip(&vals).map(|(a, v)| (a.kind, a.normal, v)).collect();
         format_line(out, &pieces, keys, &v, ctx);
     }
 }

@@ -26,17 +26,10 @@ pub struct Spec {
 
 impl Spec {
     pub fn width(width: usize) -> Spec {
-        Spec {
-            width,
-            ..Spec::default()
-        }
+        Spec { width, ..Spec::default() }
     }
     pub fn left(width: usize) -> Spec {
-        Spec {
-            width,
-            left: true,
-            ..Spec::default()
-        }
+        Spec { width, left: true, ..Spec::default() }
     }
 }
 
@@ -75,10 +68,7 @@ fn read_locale_grouping() -> Grouping {
             }
         };
         // GROUPING follows THOUSEP in glibc's LC_NUMERIC items.
-        let g = Grouping {
-            sep: Cow::Owned(item(libc::THOUSEP)),
-            sizes: Cow::Owned(item(libc::THOUSEP + 1)),
-        };
+        let g = Grouping { sep: Cow::Owned(item(libc::THOUSEP)), sizes: Cow::Owned(item(libc::THOUSEP + 1)) };
         libc::freelocale(loc);
         g
     }
@@ -229,11 +219,7 @@ pub fn fmt_float(out: &mut Vec<u8>, spec: &Spec, v: f64, conv: u8) {
     let sign = sign(v.is_sign_negative() && !v.is_nan(), spec);
     if !v.is_finite() {
         let s = if v.is_nan() { "nan" } else { "inf" };
-        let s = if upper {
-            s.to_ascii_uppercase()
-        } else {
-            s.to_string()
-        };
+        let s = if upper { s.to_ascii_uppercase() } else { s.to_string() };
         pad(out, spec, sign, s.as_bytes(), false);
         return;
     }
@@ -283,13 +269,7 @@ fn expo(a: f64, prec: usize, alt: bool, upper: bool) -> String {
     if alt && prec == 0 {
         m.push('.');
     }
-    format!(
-        "{}{}{}{:02}",
-        m,
-        if upper { 'E' } else { 'e' },
-        if e < 0 { '-' } else { '+' },
-        e.unsigned_abs()
-    )
+    format!("{}{}{}{:02}", m, if upper { 'E' } else { 'e' }, if e < 0 { '-' } else { '+' }, e.unsigned_abs())
 }
 
 fn general(a: f64, prec: usize, alt: bool, upper: bool) -> String {
@@ -306,11 +286,7 @@ fn general(a: f64, prec: usize, alt: bool, upper: bool) -> String {
             Some(i) => (s[..i].to_string(), s[i..].to_string()),
             None => (s.clone(), String::new()),
         };
-        let num = if num.contains('.') {
-            num.trim_end_matches('0').trim_end_matches('.').to_string()
-        } else {
-            num
-        };
+        let num = if num.contains('.') { num.trim_end_matches('0').trim_end_matches('.').to_string() } else { num };
         s = num + &exp;
     }
     s
@@ -330,394 +306,93 @@ mod tests {
     // small C program), which is what DTrace's dt_printf() ends in.
     #[test]
     fn ints() {
-        let sp = |w, z, l, p: Option<usize>| Spec {
-            width: w,
-            zero: z,
-            left: l,
-            prec: p,
-            ..Spec::default()
-        };
-        assert_eq!(
-            s(|o| fmt_signed(o, &sp(5, false, false, None), -42)),
-            "  -42"
-        );
-        assert_eq!(
-            s(|o| fmt_signed(o, &sp(5, true, false, None), -42)),
-            "-0042"
-        );
-        assert_eq!(
-            s(|o| fmt_signed(o, &sp(5, true, false, Some(3)), 7)),
-            "  007"
-        );
+        let sp = |w, z, l, p: Option<usize>| Spec { width: w, zero: z, left: l, prec: p, ..Spec::default() };
+        assert_eq!(s(|o| fmt_signed(o, &sp(5, false, false, None), -42)), "  -42");
+        assert_eq!(s(|o| fmt_signed(o, &sp(5, true, false, None), -42)), "-0042");
+        assert_eq!(s(|o| fmt_signed(o, &sp(5, true, false, Some(3)), 7)), "  007");
         assert_eq!(s(|o| fmt_signed(o, &sp(5, false, true, None), 5)), "5    ");
+        assert_eq!(s(|o| fmt_signed(o, &Spec { plus: true, width: 8, ..Spec::default() }, 123)), "    +123");
+        assert_eq!(s(|o| fmt_signed(o, &Spec { space: true, width: 8, ..Spec::default() }, 123)), "     123");
+        assert_eq!(s(|o| fmt_signed(o, &Spec::default(), i64::MIN)), "-9223372036854775808");
         assert_eq!(
-            s(|o| fmt_signed(
-                o,
-                &Spec {
-                    plus: true,
-                    width: 8,
-                    ..Spec::default()
-                },
-                123
-            )),
-            "    +123"
-        );
-        assert_eq!(
-            s(|o| fmt_signed(
-                o,
-                &Spec {
-                    space: true,
-                    width: 8,
-                    ..Spec::default()
-                },
-                123
-            )),
-            "     123"
-        );
-        assert_eq!(
-            s(|o| fmt_signed(o, &Spec::default(), i64::MIN)),
-            "-9223372036854775808"
-        );
-        assert_eq!(
-            s(|o| fmt_unsigned(
-                o,
-                &Spec {
-                    alt: true,
-                    width: 8,
-                    ..Spec::default()
-                },
-                0x123,
-                Radix::Hex
-            )),
+            s(|o| fmt_unsigned(o, &Spec { alt: true, width: 8, ..Spec::default() }, 0x123, Radix::Hex)),
             "   0x123"
         );
+        assert_eq!(s(|o| fmt_unsigned(o, &Spec { alt: true, ..Spec::default() }, 0, Radix::Hex)), "0");
+        assert_eq!(s(|o| fmt_unsigned(o, &Spec { alt: true, ..Spec::default() }, 8, Radix::Oct)), "010");
+        assert_eq!(s(|o| fmt_unsigned(o, &Spec { alt: true, prec: Some(3), ..Spec::default() }, 8, Radix::Oct)), "010");
         assert_eq!(
-            s(|o| fmt_unsigned(
-                o,
-                &Spec {
-                    alt: true,
-                    ..Spec::default()
-                },
-                0,
-                Radix::Hex
-            )),
-            "0"
-        );
-        assert_eq!(
-            s(|o| fmt_unsigned(
-                o,
-                &Spec {
-                    alt: true,
-                    ..Spec::default()
-                },
-                8,
-                Radix::Oct
-            )),
-            "010"
-        );
-        assert_eq!(
-            s(|o| fmt_unsigned(
-                o,
-                &Spec {
-                    alt: true,
-                    prec: Some(3),
-                    ..Spec::default()
-                },
-                8,
-                Radix::Oct
-            )),
-            "010"
-        );
-        assert_eq!(
-            s(|o| fmt_unsigned(
-                o,
-                &Spec {
-                    zero: true,
-                    width: 8,
-                    ..Spec::default()
-                },
-                0x123,
-                Radix::Hex
-            )),
+            s(|o| fmt_unsigned(o, &Spec { zero: true, width: 8, ..Spec::default() }, 0x123, Radix::Hex)),
             "00000123"
         );
-        assert_eq!(
-            s(|o| fmt_unsigned(o, &Spec::default(), u64::MAX, Radix::HexUpper)),
-            "FFFFFFFFFFFFFFFF"
-        );
-        assert_eq!(
-            s(|o| fmt_unsigned(
-                o,
-                &Spec {
-                    plus: true,
-                    width: 5,
-                    ..Spec::default()
-                },
-                5,
-                Radix::Dec
-            )),
-            "    5"
-        );
+        assert_eq!(s(|o| fmt_unsigned(o, &Spec::default(), u64::MAX, Radix::HexUpper)), "FFFFFFFFFFFFFFFF");
+        assert_eq!(s(|o| fmt_unsigned(o, &Spec { plus: true, width: 5, ..Spec::default() }, 5, Radix::Dec)), "    5");
     }
 
     #[test]
     fn strs_and_chars() {
-        assert_eq!(
-            s(|o| fmt_str(
-                o,
-                &Spec {
-                    zero: true,
-                    width: 5,
-                    ..Spec::default()
-                },
-                b"ab"
-            )),
-            "   ab"
-        );
-        assert_eq!(
-            s(|o| fmt_str(
-                o,
-                &Spec {
-                    prec: Some(2),
-                    width: 4,
-                    ..Spec::default()
-                },
-                b"hello"
-            )),
-            "  he"
-        );
-        assert_eq!(
-            s(|o| fmt_char(
-                o,
-                &Spec {
-                    zero: true,
-                    width: 5,
-                    ..Spec::default()
-                },
-                b'A'
-            )),
-            "    A"
-        );
+        assert_eq!(s(|o| fmt_str(o, &Spec { zero: true, width: 5, ..Spec::default() }, b"ab")), "   ab");
+        assert_eq!(s(|o| fmt_str(o, &Spec { prec: Some(2), width: 4, ..Spec::default() }, b"hello")), "  he");
+        assert_eq!(s(|o| fmt_char(o, &Spec { zero: true, width: 5, ..Spec::default() }, b'A')), "    A");
     }
 
     #[test]
     fn floats() {
-        let p = |prec| Spec {
-            prec: Some(prec),
-            ..Spec::default()
-        };
+        let p = |prec| Spec { prec: Some(prec), ..Spec::default() };
         assert_eq!(s(|o| fmt_float(o, &Spec::default(), 1.5, b'f')), "1.500000");
         assert_eq!(s(|o| fmt_float(o, &p(0), 2.5, b'f')), "2");
         assert_eq!(s(|o| fmt_float(o, &p(3), 123456.789, b'e')), "1.235e+05");
+        assert_eq!(s(|o| fmt_float(o, &Spec::default(), 1e-7, b'E')), "1.000000E-07");
+        assert_eq!(s(|o| fmt_float(o, &Spec::default(), 100000.0, b'g')), "100000");
+        assert_eq!(s(|o| fmt_float(o, &Spec::default(), 1000000.0, b'g')), "1e+06");
+        assert_eq!(s(|o| fmt_float(o, &Spec::default(), 0.0001, b'g')), "0.0001");
+        assert_eq!(s(|o| fmt_float(o, &Spec::default(), 0.00001234, b'G')), "1.234E-05");
+        assert_eq!(s(|o| fmt_float(o, &Spec { alt: true, ..Spec::default() }, 1.0, b'g')), "1.00000");
+        assert_eq!(s(|o| fmt_float(o, &Spec { zero: true, width: 10, ..Spec::default() }, -1.5, b'f')), "-01.500000");
         assert_eq!(
-            s(|o| fmt_float(o, &Spec::default(), 1e-7, b'E')),
-            "1.000000E-07"
-        );
-        assert_eq!(
-            s(|o| fmt_float(o, &Spec::default(), 100000.0, b'g')),
-            "100000"
-        );
-        assert_eq!(
-            s(|o| fmt_float(o, &Spec::default(), 1000000.0, b'g')),
-            "1e+06"
-        );
-        assert_eq!(
-            s(|o| fmt_float(o, &Spec::default(), 0.0001, b'g')),
-            "0.0001"
-        );
-        assert_eq!(
-            s(|o| fmt_float(o, &Spec::default(), 0.00001234, b'G')),
-            "1.234E-05"
-        );
-        assert_eq!(
-            s(|o| fmt_float(
-                o,
-                &Spec {
-                    alt: true,
-                    ..Spec::default()
-                },
-                1.0,
-                b'g'
-            )),
-            "1.00000"
-        );
-        assert_eq!(
-            s(|o| fmt_float(
-                o,
-                &Spec {
-                    zero: true,
-                    width: 10,
-                    ..Spec::default()
-                },
-                -1.5,
-                b'f'
-            )),
-            "-01.500000"
-        );
-        assert_eq!(
-            s(|o| fmt_float(
-                o,
-                &Spec {
-                    zero: true,
-                    width: 6,
-                    ..Spec::default()
-                },
-                f64::INFINITY,
-                b'f'
-            )),
+            s(|o| fmt_float(o, &Spec { zero: true, width: 6, ..Spec::default() }, f64::INFINITY, b'f')),
             "   inf"
         );
-        assert_eq!(
-            s(|o| fmt_float(o, &Spec::default(), -0.0, b'f')),
-            "-0.000000"
-        );
+        assert_eq!(s(|o| fmt_float(o, &Spec::default(), -0.0, b'f')), "-0.000000");
     }
 
-    static EN_US: Grouping = Grouping {
-        sep: Cow::Borrowed(b","),
-        sizes: Cow::Borrowed(&[3, 3]),
-    };
+    static EN_US: Grouping = Grouping { sep: Cow::Borrowed(b","), sizes: Cow::Borrowed(&[3, 3]) };
 
     // Expected strings: glibc printf(3) with `'` in en_US.UTF-8 (a C program
     // on this machine, locale built with localedef).
     #[test]
     fn grouping() {
-        let g = |spec: Spec| Spec {
-            group: Some(&EN_US),
-            ..spec
-        };
+        let g = |spec: Spec| Spec { group: Some(&EN_US), ..spec };
         let d = Spec::default();
         assert_eq!(s(|o| fmt_signed(o, &g(d), 1234567)), "1,234,567");
-        assert_eq!(
-            s(|o| fmt_signed(
-                o,
-                &g(Spec {
-                    zero: true,
-                    width: 10,
-                    ..d
-                }),
-                1234567
-            )),
-            "01,234,567"
-        );
-        assert_eq!(
-            s(|o| fmt_signed(
-                o,
-                &g(Spec {
-                    prec: Some(10),
-                    ..d
-                }),
-                1234567
-            )),
-            "01,234,567"
-        );
-        assert_eq!(
-            s(|o| fmt_signed(o, &g(Spec::left(12)), 1234567)),
-            "1,234,567   "
-        );
-        assert_eq!(
-            s(|o| fmt_signed(o, &g(d), -1234567890123)),
-            "-1,234,567,890,123"
-        );
-        assert_eq!(
-            s(|o| fmt_signed(o, &g(Spec { plus: true, ..d }), 1234)),
-            "+1,234"
-        );
+        assert_eq!(s(|o| fmt_signed(o, &g(Spec { zero: true, width: 10, ..d }), 1234567)), "01,234,567");
+        assert_eq!(s(|o| fmt_signed(o, &g(Spec { prec: Some(10), ..d }), 1234567)), "01,234,567");
+        assert_eq!(s(|o| fmt_signed(o, &g(Spec::left(12)), 1234567)), "1,234,567   ");
+        assert_eq!(s(|o| fmt_signed(o, &g(d), -1234567890123)), "-1,234,567,890,123");
+        assert_eq!(s(|o| fmt_signed(o, &g(Spec { plus: true, ..d }), 1234)), "+1,234");
         assert_eq!(s(|o| fmt_signed(o, &g(d), -12)), "-12");
+        assert_eq!(s(|o| fmt_signed(o, &g(Spec { zero: true, width: 6, ..d }), 1234)), "01,234");
+        assert_eq!(s(|o| fmt_unsigned(o, &g(d), 4_000_000_000, Radix::Dec)), "4,000,000,000");
+        assert_eq!(s(|o| fmt_unsigned(o, &g(d), 0x1234567, Radix::HexUpper)), "1,234,567");
+        assert_eq!(s(|o| fmt_unsigned(o, &g(d), 1234567, Radix::Hex)), "12d,687");
+        assert_eq!(s(|o| fmt_unsigned(o, &g(Spec { alt: true, ..d }), 0o1234567, Radix::Oct)), "01,234,567");
         assert_eq!(
-            s(|o| fmt_signed(
-                o,
-                &g(Spec {
-                    zero: true,
-                    width: 6,
-                    ..d
-                }),
-                1234
-            )),
-            "01,234"
-        );
-        assert_eq!(
-            s(|o| fmt_unsigned(o, &g(d), 4_000_000_000, Radix::Dec)),
-            "4,000,000,000"
-        );
-        assert_eq!(
-            s(|o| fmt_unsigned(o, &g(d), 0x1234567, Radix::HexUpper)),
-            "1,234,567"
-        );
-        assert_eq!(
-            s(|o| fmt_unsigned(o, &g(d), 1234567, Radix::Hex)),
-            "12d,687"
-        );
-        assert_eq!(
-            s(|o| fmt_unsigned(o, &g(Spec { alt: true, ..d }), 0o1234567, Radix::Oct)),
-            "01,234,567"
-        );
-        assert_eq!(
-            s(|o| fmt_unsigned(
-                o,
-                &g(Spec {
-                    alt: true,
-                    zero: true,
-                    width: 12,
-                    ..d
-                }),
-                0x1234567,
-                Radix::Hex
-            )),
+            s(|o| fmt_unsigned(o, &g(Spec { alt: true, zero: true, width: 12, ..d }), 0x1234567, Radix::Hex)),
             "0x01,234,567"
         );
-        assert_eq!(
-            s(|o| fmt_float(o, &g(d), 1234567.5, b'f')),
-            "1,234,567.500000"
-        );
+        assert_eq!(s(|o| fmt_float(o, &g(d), 1234567.5, b'f')), "1,234,567.500000");
         assert_eq!(s(|o| fmt_float(o, &g(d), 1234567.0, b'g')), "1.23457e+06");
-        assert_eq!(
-            s(|o| fmt_float(
-                o,
-                &g(Spec {
-                    prec: Some(10),
-                    ..d
-                }),
-                1234567.0,
-                b'g'
-            )),
-            "1,234,567"
-        );
+        assert_eq!(s(|o| fmt_float(o, &g(Spec { prec: Some(10), ..d }), 1234567.0, b'g')), "1,234,567");
         assert_eq!(s(|o| fmt_float(o, &g(d), 1234567.0, b'e')), "1.234567e+06");
+        assert_eq!(s(|o| fmt_float(o, &g(Spec { alt: true, prec: Some(0), ..d }), 1234567.0, b'f')), "1,234,567.");
         assert_eq!(
-            s(|o| fmt_float(
-                o,
-                &g(Spec {
-                    alt: true,
-                    prec: Some(0),
-                    ..d
-                }),
-                1234567.0,
-                b'f'
-            )),
-            "1,234,567."
-        );
-        assert_eq!(
-            s(|o| fmt_float(
-                o,
-                &g(Spec {
-                    zero: true,
-                    width: 12,
-                    prec: Some(2),
-                    ..d
-                }),
-                -12345.678,
-                b'f'
-            )),
+            s(|o| fmt_float(o, &g(Spec { zero: true, width: 12, prec: Some(2), ..d }), -12345.678, b'f')),
             "-0012,345.68"
         );
         // The C locale has no separator.
         assert_eq!(group_digits(b"1234567", &Grouping::default()), b"1234567");
         // A size of CHAR_MAX stops grouping: only the last 3 digits.
-        let once = Grouping {
-            sep: Cow::Borrowed(b"."),
-            sizes: Cow::Borrowed(&[3, 127]),
-        };
+        let once = Grouping { sep: Cow::Borrowed(b"."), sizes: Cow::Borrowed(&[3, 127]) };
         assert_eq!(group_digits(b"1234567", &once), b"1234.567");
     }
 }

@@ -25,9 +25,7 @@ impl KernelSymbols {
     }
 
     fn table(&self) -> &SymbolTable {
-        self.table.get_or_init(|| {
-            SymbolTable::parse(&std::fs::read_to_string("/proc/kallsyms").unwrap_or_default())
-        })
+        self.table.get_or_init(|| SymbolTable::parse(&std::fs::read_to_string("/proc/kallsyms").unwrap_or_default()))
     }
 }
 
@@ -63,10 +61,7 @@ impl SymbolTable {
             let (Some(a), Some(ty), Some(name)) = (it.next(), it.next(), it.next()) else {
                 continue;
             };
-            let module = it
-                .next()
-                .and_then(|m| m.strip_prefix('[')?.strip_suffix(']'))
-                .unwrap_or("vmlinux");
+            let module = it.next().and_then(|m| m.strip_prefix('[')?.strip_suffix(']')).unwrap_or("vmlinux");
             let (Ok(addr), Some(rank)) = (u64::from_str_radix(a, 16), rank(ty)) else {
                 continue;
             };
@@ -84,12 +79,7 @@ impl SymbolTable {
                     t.modules.len() - 1
                 }
             };
-            t.entries.push(Entry {
-                addr,
-                name: name.into(),
-                module,
-                rank,
-            });
+            t.entries.push(Entry { addr, name: name.into(), module, rank });
         }
         // Stable: among equal (address, rank), kallsyms order decides.
         t.entries.sort_by_key(|e| (e.addr, e.rank));
@@ -99,16 +89,9 @@ impl SymbolTable {
 
     /// The symbol containing `addr`, if any.
     pub(crate) fn lookup(&self, addr: u64) -> Option<Symbol> {
-        let i = self
-            .entries
-            .partition_point(|e| e.addr <= addr)
-            .checked_sub(1)?;
+        let i = self.entries.partition_point(|e| e.addr <= addr).checked_sub(1)?;
         let e = &self.entries[i];
-        let bounded = e.addr == addr
-            || self
-                .entries
-                .get(i + 1)
-                .is_some_and(|n| n.module == e.module);
+        let bounded = e.addr == addr || self.entries.get(i + 1).is_some_and(|n| n.module == e.module);
         bounded.then(|| Symbol {
             module: self.modules[e.module].to_string(),
             name: Some(e.name.to_string()),
@@ -161,15 +144,10 @@ ffffffffc0201100 t mod_fn2\t[ext4]
 
     #[test]
     fn padding_symbols_are_not_functions() {
-        let t = SymbolTable::parse(
-            "ffffffff81000000 T foo\nffffffff81000030 T __pfx_bar\nffffffff81000040 T bar\n",
-        );
+        let t = SymbolTable::parse("ffffffff81000000 T foo\nffffffff81000030 T __pfx_bar\nffffffff81000040 T bar\n");
         let s = t.lookup(0xffffffff81000038).unwrap();
         assert_eq!(s.name.as_deref(), Some("foo"));
-        assert_eq!(
-            t.lookup(0xffffffff81000040).unwrap().name.as_deref(),
-            Some("bar")
-        );
+        assert_eq!(t.lookup(0xffffffff81000040).unwrap().name.as_deref(), Some("bar"));
     }
 
     #[test]

@@ -32,9 +32,7 @@ pub mod records;
 pub mod usyms;
 pub mod value;
 
-pub use agg::{
-    AggData, AggKind, AggSortOpts, AggValue, SortOpts, QUANTIZE_NBUCKETS, QUANTIZE_ZERO_BUCKET,
-};
+pub use agg::{AggData, AggKind, AggSortOpts, AggValue, SortOpts, QUANTIZE_NBUCKETS, QUANTIZE_ZERO_BUCKET};
 pub use output::{format_trace, heading, probe_line, PrintCtx, TimeZone};
 pub use printf::{format, parse_format, ArgKind, AsFormat, Conv, FormatArg, Piece};
 pub use value::{NoSymbols, Symbol, Symbolizer, Value};

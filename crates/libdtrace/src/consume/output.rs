@@ -126,15 +126,7 @@ impl FlowIndent {
     /// caller's suppression rules (an entry of the same probe id as the last
     /// record, or a return followed by the same probe id, counts as
     /// [`Flow::None`]).
-    pub fn line(
-        &mut self,
-        cpu: u32,
-        provider: &str,
-        func: &str,
-        name: &str,
-        flow: Flow,
-        testing: bool,
-    ) -> String {
+    pub fn line(&mut self, cpu: u32, provider: &str, func: &str, name: &str, flow: Flow, testing: bool) -> String {
         let sys = provider == "syscall";
         if flow == Flow::Return && self.indent > 0 {
             self.indent -= 2;
@@ -175,11 +167,7 @@ pub fn format_trace(v: &Value, quiet: bool) -> Vec<u8> {
 /// [`format_trace`] appending to `out`, with symbols and options.
 pub fn trace_value(out: &mut Vec<u8>, v: &Value, quiet: bool, ctx: &PrintCtx) {
     match v {
-        Value::Int {
-            v: raw,
-            size,
-            signed,
-        } => {
+        Value::Int { v: raw, size, signed } => {
             let size = value::norm_size(*size);
             let width = match (size, *signed) {
                 (1, _) => 3,
@@ -188,11 +176,7 @@ pub fn trace_value(out: &mut Vec<u8>, v: &Value, quiet: bool, ctx: &PrintCtx) {
                 (_, true) => 19,
                 (_, false) => 20,
             };
-            let spec = if quiet {
-                Spec::default()
-            } else {
-                Spec::width(width)
-            };
+            let spec = if quiet { Spec::default() } else { Spec::width(width) };
             if !quiet {
                 out.push(b' ');
             }
@@ -203,11 +187,7 @@ pub fn trace_value(out: &mut Vec<u8>, v: &Value, quiet: bool, ctx: &PrintCtx) {
             }
         }
         Value::Float(f) => {
-            let spec = if quiet {
-                Spec::default()
-            } else {
-                Spec::width(19)
-            };
+            let spec = if quiet { Spec::default() } else { Spec::width(19) };
             if !quiet {
                 out.push(b' ');
             }
@@ -232,15 +212,9 @@ pub fn trace_value(out: &mut Vec<u8>, v: &Value, quiet: bool, ctx: &PrintCtx) {
         Value::UStack { pid, pcs } => print_ustack(out, *pid, pcs, ctx.stack_indent, None, ctx),
         Value::Sym(a) => print_sym_like(out, &value::sym_str(ctx.symbolizer, *a)),
         Value::Mod(a) => print_sym_like(out, &value::mod_str(ctx.symbolizer, *a)),
-        Value::USym { pid, addr } => {
-            print_sym_like(out, &value::usym_str(ctx.symbolizer, *pid, *addr))
-        }
-        Value::UAddr { pid, addr } => {
-            print_sym_like(out, &value::uaddr2str(ctx.symbolizer, *pid, *addr))
-        }
-        Value::UMod { pid, addr } => {
-            print_sym_like(out, &value::umod_str(ctx.symbolizer, *pid, *addr))
-        }
+        Value::USym { pid, addr } => print_sym_like(out, &value::usym_str(ctx.symbolizer, *pid, *addr)),
+        Value::UAddr { pid, addr } => print_sym_like(out, &value::uaddr2str(ctx.symbolizer, *pid, *addr)),
+        Value::UMod { pid, addr } => print_sym_like(out, &value::umod_str(ctx.symbolizer, *pid, *addr)),
     }
 }
 
@@ -349,14 +323,7 @@ pub fn print_stack(out: &mut Vec<u8>, pcs: &[u64], indent: usize, spec: FrameSpe
 
 /// A user stack (dt_print_ustack()): like [`print_stack`], nothing at all
 /// for an empty stack.
-pub fn print_ustack(
-    out: &mut Vec<u8>,
-    pid: u32,
-    pcs: &[u64],
-    indent: usize,
-    spec: FrameSpec,
-    ctx: &PrintCtx,
-) {
+pub fn print_ustack(out: &mut Vec<u8>, pid: u32, pcs: &[u64], indent: usize, spec: FrameSpec, ctx: &PrintCtx) {
     if pcs.is_empty() {
         return;
     }
@@ -371,9 +338,7 @@ pub fn print_ustack(
 
 // ---- wall-clock time ----------------------------------------------------
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
 /// Broken-down time.
@@ -430,10 +395,7 @@ fn tm_from_utc(secs: i64, offset: i64, abbrev: String) -> Tm {
 
 fn local_tm(secs: i64, tz: &TimeZone) -> Tm {
     match tz {
-        TimeZone::Fixed {
-            offset_secs,
-            abbrev,
-        } => tm_from_utc(secs, *offset_secs, abbrev.clone()),
+        TimeZone::Fixed { offset_secs, abbrev } => tm_from_utc(secs, *offset_secs, abbrev.clone()),
         TimeZone::Local => {
             let (off, abbrev) = local_offset(secs);
             tm_from_utc(secs, off, abbrev)
@@ -458,9 +420,7 @@ fn local_offset(secs: i64) -> (i64, String) {
         let abbrev = if tm.tm_zone.is_null() {
             String::new()
         } else {
-            std::ffi::CStr::from_ptr(tm.tm_zone)
-                .to_string_lossy()
-                .into_owned()
+            std::ffi::CStr::from_ptr(tm.tm_zone).to_string_lossy().into_owned()
         };
         (tm.tm_gmtoff as i64, abbrev)
     }
@@ -477,10 +437,7 @@ fn ns_to_secs(ns: u64) -> i64 {
 /// day of month space-padded), in `tz`.
 pub fn format_walltime(ns: u64, tz: &TimeZone) -> String {
     let tm = local_tm(ns_to_secs(ns), tz);
-    format!(
-        "{} {} {:>2} {:02}:{:02}:{:02}",
-        tm.year, MONTHS[tm.mon as usize], tm.mday, tm.hour, tm.min, tm.sec
-    )
+    format!("{} {} {:>2} {:02}:{:02}:{:02}", tm.year, MONTHS[tm.mon as usize], tm.mday, tm.hour, tm.min, tm.sec)
 }
 
 /// ISO 8601 week-based year (strftime `%G`).
@@ -528,14 +485,8 @@ mod tests {
     #[test]
     fn heading_and_probe_lines() {
         // cmd/dtrace.c chew(): "%3s %6s %32s\n" / "%3d %6d %32s ".
-        assert_eq!(
-            heading(false, false),
-            "CPU     ID                    FUNCTION:NAME\n"
-        );
-        assert_eq!(
-            probe_line(0, 1, "", "BEGIN", false),
-            "  0      1                           :BEGIN "
-        );
+        assert_eq!(heading(false, false), "CPU     ID                    FUNCTION:NAME\n");
+        assert_eq!(probe_line(0, 1, "", "BEGIN", false), "  0      1                           :BEGIN ");
         assert_eq!(
             probe_line(12, 123456, "do_sys_open", "entry", false),
             " 12 123456                do_sys_open:entry "
@@ -543,10 +494,7 @@ mod tests {
         // test/unittest/aggs/tst.count_notquiet.r (_DTRACE_TESTING set):
         // "                   FUNCTION:NAME\n                    :tick-1005ms \n"
         assert_eq!(heading(true, false), "                   FUNCTION:NAME\n");
-        assert_eq!(
-            probe_line(3, 99, "", "tick-1005ms", true),
-            "                    :tick-1005ms "
-        );
+        assert_eq!(probe_line(3, 99, "", "tick-1005ms", true), "                    :tick-1005ms ");
         assert_eq!(heading(false, true), format!("CPU {:<41}\n", "FUNCTION"));
     }
 
@@ -556,59 +504,31 @@ mod tests {
         assert_eq!(flow_kind("entry"), Flow::Entry);
         assert_eq!(flow_kind("method-return"), Flow::Return);
         assert_eq!(flow_kind("carpentry"), Flow::None);
-        assert_eq!(
-            f.line(0, "fbt", "foo", "entry", Flow::Entry, false),
-            format!("  0 {:<41} ", " -> foo")
-        );
-        assert_eq!(
-            f.line(0, "fbt", "bar", "entry", Flow::Entry, true),
-            format!("{:<41} ", "   -> bar")
-        );
-        assert_eq!(
-            f.line(0, "fbt", "bar", "return", Flow::Return, true),
-            format!("{:<41} ", "   <- bar")
-        );
-        assert_eq!(
-            f.line(0, "profile", "", "tick-1s", Flow::None, true),
-            format!("{:<41} ", "  | :tick-1s")
-        );
-        assert_eq!(
-            f.line(0, "syscall", "read", "return", Flow::Return, true),
-            format!("{:<41} ", " <= read")
-        );
+        assert_eq!(f.line(0, "fbt", "foo", "entry", Flow::Entry, false), format!("  0 {:<41} ", " -> foo"));
+        assert_eq!(f.line(0, "fbt", "bar", "entry", Flow::Entry, true), format!("{:<41} ", "   -> bar"));
+        assert_eq!(f.line(0, "fbt", "bar", "return", Flow::Return, true), format!("{:<41} ", "   <- bar"));
+        assert_eq!(f.line(0, "profile", "", "tick-1s", Flow::None, true), format!("{:<41} ", "  | :tick-1s"));
+        assert_eq!(f.line(0, "syscall", "read", "return", Flow::Return, true), format!("{:<41} ", " <= read"));
     }
 
     #[test]
     fn trace_ints_and_strings() {
         // test/unittest/actions/trace/tst.int32_t.r: ":BEGIN          -1"
         // (probe line ends in one blank, then " %10d").
-        let line =
-            probe_line(0, 1, "", "BEGIN", true) + &s(format_trace(&Value::int(-1, 4), false));
+        let line = probe_line(0, 1, "", "BEGIN", true) + &s(format_trace(&Value::int(-1, 4), false));
         assert_eq!(line, "                          :BEGIN          -1");
         // tst.uint8_t.r: ":BEGIN  255"
         assert_eq!(s(format_trace(&Value::uint(255, 1), false)), " 255");
-        assert_eq!(
-            s(format_trace(&Value::int(-1, 8), false)),
-            format!(" {:>19}", -1)
-        );
-        assert_eq!(
-            s(format_trace(&Value::uint(u64::MAX, 8), false)),
-            " 18446744073709551615"
-        );
+        assert_eq!(s(format_trace(&Value::int(-1, 8), false)), format!(" {:>19}", -1));
+        assert_eq!(s(format_trace(&Value::uint(u64::MAX, 8), false)), " 18446744073709551615");
         assert_eq!(s(format_trace(&Value::int(-2, 2), false)), "    -2");
         // tst.signedkeys.r (quiet): trace((char)-2) prints "-2".
         assert_eq!(s(format_trace(&Value::int(-2, 1), true)), "-2");
         assert_eq!(s(format_trace(&Value::uint(65534, 2), true)), "65534");
         // tst.str.r: ":BEGIN   a" + 32 blanks ("  %-33s").
-        assert_eq!(
-            s(format_trace(&Value::str("a"), false)),
-            format!("  a{}", " ".repeat(32))
-        );
+        assert_eq!(s(format_trace(&Value::str("a"), false)), format!("  a{}", " ".repeat(32)));
         // tst.str-empty.r: 35 blanks.
-        assert_eq!(
-            s(format_trace(&Value::Str(vec![0; 8]), false)),
-            " ".repeat(35)
-        );
+        assert_eq!(s(format_trace(&Value::Str(vec![0; 8]), false)), " ".repeat(35));
         assert_eq!(s(format_trace(&Value::str("hello"), true)), "hello");
     }
 
@@ -616,10 +536,7 @@ mod tests {
     fn trace_char_arrays_and_structs() {
         // tst.array-char-str-multi-nul.r: "aAbBc\0\0\0\0" prints as a string.
         let v = Value::Chars(b"aAbBc\0\0\0\0".to_vec());
-        assert_eq!(
-            s(format_trace(&v, false)),
-            format!("  aAbBc{}", " ".repeat(28))
-        );
+        assert_eq!(s(format_trace(&v, false)), format!("  aAbBc{}", " ".repeat(28)));
         // tst.array-char-unprintable.r
         let v = Value::Chars(b"aAbBc\x05dD\0".to_vec());
         let want = "\n             0  1  2  3  4  5  6  7  8  9  a  b  c  d  e  f  0123456789abcdef\n         0: 61 41 62 42 63 05 64 44 00                       aAbBc.dD.\n";
@@ -632,10 +549,7 @@ mod tests {
         let want = "\n             0  1  2  3  4  5  6  7  8  9  a  b  c  d  e  f  0123456789abcdef\n         0: 34                                               4\n";
         assert_eq!(s(format_trace(&Value::Bytes(vec![0x34]), false)), want);
         // A printable buffer without a NUL prints padded even when quiet.
-        assert_eq!(
-            s(format_trace(&Value::Chars(b"ab".to_vec()), true)),
-            format!("  ab{}", " ".repeat(31))
-        );
+        assert_eq!(s(format_trace(&Value::Chars(b"ab".to_vec()), true)), format!("  ab{}", " ".repeat(31)));
         assert_eq!(s(format_trace(&Value::Chars(b"ab\0".to_vec()), true)), "ab");
     }
 
@@ -661,61 +575,25 @@ mod tests {
             })
         }
         fn user(&self, _pid: u32, addr: u64) -> Option<value::Symbol> {
-            Some(value::Symbol {
-                module: "a.out".into(),
-                name: Some("main".into()),
-                addr: addr & !0xff,
-            })
+            Some(value::Symbol { module: "a.out".into(), name: Some("main".into()), addr: addr & !0xff })
         }
     }
 
     #[test]
     fn stacks() {
         // dt_print_stack(): "\n", then each frame indented by stackindent (14).
-        let ctx = PrintCtx {
-            symbolizer: &Syms,
-            ..PrintCtx::default()
-        };
+        let ctx = PrintCtx { symbolizer: &Syms, ..PrintCtx::default() };
         let mut out = Vec::new();
-        trace_value(
-            &mut out,
-            &Value::Stack(vec![0x1010, 0x2000, 0, 0x3000]),
-            false,
-            &ctx,
-        );
-        assert_eq!(
-            s(out),
-            "\n              vmlinux`f10+0x10\n              vmlinux`f20\n"
-        );
+        trace_value(&mut out, &Value::Stack(vec![0x1010, 0x2000, 0, 0x3000]), false, &ctx);
+        assert_eq!(s(out), "\n              vmlinux`f10+0x10\n              vmlinux`f20\n");
         let mut out = Vec::new();
-        trace_value(
-            &mut out,
-            &Value::Stack(vec![0xffff_ffff_8100_0010]),
-            false,
-            &PrintCtx::default(),
-        );
+        trace_value(&mut out, &Value::Stack(vec![0xffff_ffff_8100_0010]), false, &PrintCtx::default());
         assert_eq!(s(out), "\n              0xffffffff81000010\n");
         let mut out = Vec::new();
-        trace_value(
-            &mut out,
-            &Value::UStack {
-                pid: 7,
-                pcs: vec![0x401234],
-            },
-            false,
-            &ctx,
-        );
+        trace_value(&mut out, &Value::UStack { pid: 7, pcs: vec![0x401234] }, false, &ctx);
         assert_eq!(s(out), "\n              a.out`main+0x34\n");
         let mut out = Vec::new();
-        trace_value(
-            &mut out,
-            &Value::USym {
-                pid: 7,
-                addr: 0x401234,
-            },
-            false,
-            &ctx,
-        );
+        trace_value(&mut out, &Value::USym { pid: 7, addr: 0x401234 }, false, &ctx);
         assert_eq!(s(out), format!("  {:<50}", "a.out`main"));
     }
 
@@ -723,48 +601,18 @@ mod tests {
     fn walltime() {
         // test/unittest/printf/tst.printY.sh runs with TZ=US/Pacific and
         // prints %Y of 0, 1062609821 s and 0x7fffffff s.
-        let pst = TimeZone::Fixed {
-            offset_secs: -8 * 3600,
-            abbrev: "PST".into(),
-        };
-        let pdt = TimeZone::Fixed {
-            offset_secs: -7 * 3600,
-            abbrev: "PDT".into(),
-        };
+        let pst = TimeZone::Fixed { offset_secs: -8 * 3600, abbrev: "PST".into() };
+        let pdt = TimeZone::Fixed { offset_secs: -7 * 3600, abbrev: "PDT".into() };
         assert_eq!(format_walltime(0, &pst), "1969 Dec 31 16:00:00");
-        assert_eq!(
-            format_walltime(1_062_609_821 * 1_000_000_000, &pdt),
-            "2003 Sep  3 10:23:41"
-        );
-        assert_eq!(
-            format_walltime(0x7fff_ffff * 1_000_000_000, &pst),
-            "2038 Jan 18 19:14:07"
-        );
-        assert_eq!(
-            format_time822(1_062_609_821 * 1_000_000_000, &pdt),
-            "Wed, 03 Sep 2003 10:23:41 PDT"
-        );
-        let utc = TimeZone::Fixed {
-            offset_secs: 0,
-            abbrev: "UTC".into(),
-        };
+        assert_eq!(format_walltime(1_062_609_821 * 1_000_000_000, &pdt), "2003 Sep  3 10:23:41");
+        assert_eq!(format_walltime(0x7fff_ffff * 1_000_000_000, &pst), "2038 Jan 18 19:14:07");
+        assert_eq!(format_time822(1_062_609_821 * 1_000_000_000, &pdt), "Wed, 03 Sep 2003 10:23:41 PDT");
+        let utc = TimeZone::Fixed { offset_secs: 0, abbrev: "UTC".into() };
         // %G: 2027-01-01 (a Friday) is in ISO week 53 of 2026; 2024-12-30
         // (a Monday) is in week 1 of 2025.
-        assert_eq!(
-            format_time822(1_798_761_600 * 1_000_000_000, &utc),
-            "Fri, 01 Jan 2026 00:00:00 UTC"
-        );
-        assert_eq!(
-            format_time822(1_735_516_800 * 1_000_000_000, &utc),
-            "Mon, 30 Dec 2025 00:00:00 UTC"
-        );
-        assert_eq!(
-            format_time822(1_609_632_000 * 1_000_000_000, &utc),
-            "Sun, 03 Jan 2020 00:00:00 UTC"
-        );
-        assert_eq!(
-            format_time822(1_798_675_200 * 1_000_000_000, &utc),
-            "Thu, 31 Dec 2026 00:00:00 UTC"
-        );
+        assert_eq!(format_time822(1_798_761_600 * 1_000_000_000, &utc), "Fri, 01 Jan 2026 00:00:00 UTC");
+        assert_eq!(format_time822(1_735_516_800 * 1_000_000_000, &utc), "Mon, 30 Dec 2025 00:00:00 UTC");
+        assert_eq!(format_time822(1_609_632_000 * 1_000_000_000, &utc), "Sun, 03 Jan 2020 00:00:00 UTC");
+        assert_eq!(format_time822(1_798_675_200 * 1_000_000_000, &utc), "Thu, 31 Dec 2026 00:00:00 UTC");
     }
 }

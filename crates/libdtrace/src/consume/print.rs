@@ -46,13 +46,7 @@ pub fn print_string(out: &mut Vec<u8>, text: &str) {
 pub fn print_scalar(out: &mut Vec<u8>, ty: &Type, v: u64, types: &TypeEnv) {
     let name = ty.to_string();
     let size = (ty.size(0) as usize).clamp(1, 8);
-    let plain = Field {
-        name: String::new(),
-        offset_bits: 0,
-        bits: 0,
-        ty: ty.clone(),
-        type_name: name.clone(),
-    };
+    let plain = Field { name: String::new(), offset_bits: 0, bits: 0, ty: ty.clone(), type_name: name.clone() };
     value(out, ty, &name, &v.to_le_bytes()[..size], &plain, 0, types);
     out.push(b'\n');
 }
@@ -75,11 +69,8 @@ fn composite(out: &mut Vec<u8>, ty: &Type, bytes: &[u8], indent: usize, types: &
 
 fn member(out: &mut Vec<u8>, f: &Field, bytes: &[u8], indent: usize, types: &TypeEnv) {
     let start = (f.offset_bits / 8) as usize;
-    let size = if f.bits > 0 {
-        (f.offset_bits % 8 + f.bits as u64).div_ceil(8) as usize
-    } else {
-        f.ty.size(0) as usize
-    };
+    let size =
+        if f.bits > 0 { (f.offset_bits % 8 + f.bits as u64).div_ceil(8) as usize } else { f.ty.size(0) as usize };
     let Some(b) = bytes.get(start..start + size) else {
         // Beyond what was recorded (printsize).
         pad(out, indent);
@@ -98,15 +89,7 @@ fn member(out: &mut Vec<u8>, f: &Field, bytes: &[u8], indent: usize, types: &Typ
 }
 
 /// One value of type `ty` (declared as `name`) in `b`.
-fn value(
-    out: &mut Vec<u8>,
-    ty: &Type,
-    name: &str,
-    b: &[u8],
-    f: &Field,
-    indent: usize,
-    types: &TypeEnv,
-) {
+fn value(out: &mut Vec<u8>, ty: &Type, name: &str, b: &[u8], f: &Field, indent: usize, types: &TypeEnv) {
     out.extend_from_slice(format!("({})", name).as_bytes());
     match ty {
         Type::Struct(_) => {
@@ -176,18 +159,12 @@ fn enum_name(name: &str, v: u64, types: &TypeEnv) -> Option<String> {
     let tag = name.strip_prefix("enum ")?;
     let btf = types.btf()?;
     let id = btf.find_enum(tag)?;
-    btf.enum_values(id)?
-        .into_iter()
-        .find(|(_, x)| *x as u64 == v)
-        .map(|(n, _)| n.to_string())
+    btf.enum_values(id)?.into_iter().find(|(_, x)| *x as u64 == v).map(|(n, _)| n.to_string())
 }
 
 /// Little-endian value of up to 8 bytes.
 fn le(b: &[u8]) -> u64 {
-    b.iter()
-        .take(8)
-        .rev()
-        .fold(0, |acc, &x| (acc << 8) | x as u64)
+    b.iter().take(8).rev().fold(0, |acc, &x| (acc << 8) | x as u64)
 }
 
 #[cfg(test)]
@@ -197,13 +174,7 @@ mod tests {
     use std::rc::Rc;
 
     fn field(name: &str, off: u64, ty: Type, tn: &str) -> Field {
-        Field {
-            name: name.into(),
-            offset_bits: off * 8,
-            bits: 0,
-            ty,
-            type_name: tn.into(),
-        }
+        Field { name: name.into(), offset_bits: off * 8, bits: 0, ty, type_name: tn.into() }
     }
 
     #[test]
@@ -214,12 +185,7 @@ mod tests {
             field("z", 12, Type::INT, "int"),
             field("p", 16, Type::Ptr(Box::new(Type::Void)), "void *"),
         ];
-        let c = Composite {
-            name: "t".into(),
-            is_union: false,
-            size: 24,
-            src: CompositeSrc::User(fields),
-        };
+        let c = Composite { name: "t".into(), is_union: false, size: 24, src: CompositeSrc::User(fields) };
         let ty = Type::Ptr(Box::new(Type::Struct(Rc::new(c))));
         let mut b = vec![0u8; 24];
         b[0] = 1;

@@ -113,9 +113,7 @@ impl FormatArg {
     /// The number of the conversion the argument belongs to.
     pub fn conv(&self) -> u32 {
         match *self {
-            FormatArg::Dynamic { conv, .. }
-            | FormatArg::Value { conv, .. }
-            | FormatArg::Agg { conv } => conv,
+            FormatArg::Dynamic { conv, .. } | FormatArg::Value { conv, .. } | FormatArg::Agg { conv } => conv,
         }
     }
 }
@@ -190,13 +188,7 @@ impl Conv {
             "lx" | "lX" => &["long", "signed long", "unsigned long"],
             "lld" | "lli" => &["long long"],
             "llo" | "llu" => &["unsigned long long"],
-            "llx" | "llX" => &[
-                "long long",
-                "signed long long",
-                "unsigned long long",
-                "int64_t",
-                "uint64_t",
-            ],
+            "llx" | "llX" => &["long long", "signed long long", "unsigned long long", "int64_t", "uint64_t"],
             "lc" | "wc" => &["int"],
             "Le" | "LE" | "Lf" | "Lg" | "LG" => &["long double"],
             _ => return None,
@@ -213,9 +205,9 @@ impl Conv {
 
 /// The conversions of DTrace's printf dictionary (`_dtrace_conversions`).
 const DTRACE_CONVERSIONS: &[&str] = &[
-    "a", "A", "c", "C", "d", "e", "E", "f", "g", "G", "hd", "hi", "ho", "hu", "hx", "hX", "i", "k",
-    "lc", "ld", "li", "lo", "lu", "ls", "lx", "lX", "lld", "lli", "llo", "llu", "llx", "llX", "Le",
-    "LE", "Lf", "Lg", "LG", "o", "p", "s", "S", "T", "u", "wc", "ws", "x", "X", "Y", "%",
+    "a", "A", "c", "C", "d", "e", "E", "f", "g", "G", "hd", "hi", "ho", "hu", "hx", "hX", "i", "k", "lc", "ld", "li",
+    "lo", "lu", "ls", "lx", "lX", "lld", "lli", "llo", "llu", "llx", "llX", "Le", "LE", "Lf", "Lg", "LG", "o", "p",
+    "s", "S", "T", "u", "wc", "ws", "x", "X", "Y", "%",
 ];
 
 /// Parse a format string (escape sequences already processed by the lexer).
@@ -234,10 +226,7 @@ pub fn parse_format(fmt: &[u8]) -> Result<Vec<Piece>, String> {
             continue;
         }
         nconv += 1;
-        let mut cv = Conv {
-            index: nconv,
-            ..Conv::default()
-        };
+        let mut cv = Conv { index: nconv, ..Conv::default() };
         let mut name = String::new();
         let mut dot = false;
         let mut digits = 0;
@@ -245,10 +234,7 @@ pub fn parse_format(fmt: &[u8]) -> Result<Vec<Piece>, String> {
         i += 1;
         loop {
             let Some(&c) = fmt.get(i) else {
-                return Err(format!(
-                    "format conversion #{} name expected before end of format string",
-                    nconv
-                ));
+                return Err(format!("format conversion #{} name expected before end of format string", nconv));
             };
             match c {
                 b'0'..=b'9' => {
@@ -296,10 +282,7 @@ pub fn parse_format(fmt: &[u8]) -> Result<Vec<Piece>, String> {
                 }
                 b'.' => {
                     if dot {
-                        return Err(format!(
-                            "format conversion #{} has more than one '.' specified",
-                            nconv
-                        ));
+                        return Err(format!("format conversion #{} has more than one '.' specified", nconv));
                     }
                     dot = true;
                     digits = 0;
@@ -308,22 +291,14 @@ pub fn parse_format(fmt: &[u8]) -> Result<Vec<Piece>, String> {
                 b'@' => cv.agg = true,
                 b'\'' => cv.group = true,
                 b' ' => cv.space = true,
-                b'$' => {
-                    return Err(format!(
-                        "format conversion #{} uses unsupported positional format (%n$)",
-                        nconv
-                    ))
-                }
+                b'$' => return Err(format!("format conversion #{} uses unsupported positional format (%n$)", nconv)),
                 b'%' => {
                     if i == start + 1 {
                         name.push('%');
                         i += 1;
                         break;
                     }
-                    return Err(format!(
-                        "format conversion #{} cannot be combined with other format flags: %%",
-                        nconv
-                    ));
+                    return Err(format!("format conversion #{} cannot be combined with other format flags: %%", nconv));
                 }
                 // dt_printf_create() collects only these as size prefixes
                 // (at most 6 of them).
@@ -341,10 +316,7 @@ pub fn parse_format(fmt: &[u8]) -> Result<Vec<Piece>, String> {
             i += 1;
         }
         if !DTRACE_CONVERSIONS.contains(&name.as_str()) {
-            return Err(format!(
-                "format conversion #{} is undefined: %{}",
-                nconv, name
-            ));
+            return Err(format!("format conversion #{} is undefined: %{}", nconv, name));
         }
         cv.conv = *name.as_bytes().last().unwrap();
         cv.name = name;
@@ -369,24 +341,15 @@ pub fn format_args(pieces: &[Piece]) -> Vec<FormatArg> {
                 continue;
             }
             if c.dyn_width {
-                v.push(FormatArg::Dynamic {
-                    conv: c.index,
-                    prec: false,
-                });
+                v.push(FormatArg::Dynamic { conv: c.index, prec: false });
             }
             if c.dyn_prec {
-                v.push(FormatArg::Dynamic {
-                    conv: c.index,
-                    prec: true,
-                });
+                v.push(FormatArg::Dynamic { conv: c.index, prec: true });
             }
             if c.agg {
                 v.push(FormatArg::Agg { conv: c.index });
             } else {
-                v.push(FormatArg::Value {
-                    conv: c.index,
-                    kind: c.kind(),
-                });
+                v.push(FormatArg::Value { conv: c.index, kind: c.kind() });
             }
         }
     }
@@ -439,12 +402,7 @@ pub fn format<F: AsFormat + ?Sized>(fmt: &F, args: &[Value]) -> Vec<u8> {
 
 /// Format `args`, appending to `out`. Lenient: a missing argument prints
 /// nothing; a value of the wrong kind is printed as sensibly as possible.
-pub fn format_with<F: AsFormat + ?Sized>(
-    out: &mut Vec<u8>,
-    fmt: &F,
-    args: &[Value],
-    ctx: &PrintCtx,
-) {
+pub fn format_with<F: AsFormat + ?Sized>(out: &mut Vec<u8>, fmt: &F, args: &[Value], ctx: &PrintCtx) {
     let pieces = fmt.pieces();
     let mut next = args.iter();
     for p in pieces.iter() {
@@ -455,16 +413,8 @@ pub fn format_with<F: AsFormat + ?Sized>(
                     out.push(b'%');
                     continue;
                 }
-                let dw = if c.dyn_width {
-                    Some(next.next().map(dyn_int).unwrap_or(0))
-                } else {
-                    None
-                };
-                let dp = if c.dyn_prec {
-                    Some(next.next().map(dyn_int).unwrap_or(0))
-                } else {
-                    None
-                };
+                let dw = if c.dyn_width { Some(next.next().map(dyn_int).unwrap_or(0)) } else { None };
+                let dp = if c.dyn_prec { Some(next.next().map(dyn_int).unwrap_or(0)) } else { None };
                 if let Some(v) = next.next() {
                     format_conv(out, c, dw, dp, v, 1, ctx);
                 }
@@ -535,9 +485,7 @@ pub(crate) fn format_conv(
     // (dt_printf_format(): DTRACEACT_MOD/UMOD).
     match v {
         Value::Mod(a) => return cfmt::fmt_str(out, &spec, value::mod_str(sym, *a).as_bytes()),
-        Value::UMod { pid, addr } => {
-            return cfmt::fmt_str(out, &spec, value::umod_str(sym, *pid, *addr).as_bytes())
-        }
+        Value::UMod { pid, addr } => return cfmt::fmt_str(out, &spec, value::umod_str(sym, *pid, *addr).as_bytes()),
         _ => {}
     }
     match c.conv {
@@ -607,21 +555,11 @@ pub(crate) fn format_conv(
         }
         b'k' => match v {
             Value::Stack(pcs) => output::print_stack(out, pcs, indent, Some(spec), ctx),
-            Value::UStack { pid, pcs } => {
-                output::print_ustack(out, *pid, pcs, indent, Some(spec), ctx)
-            }
+            Value::UStack { pid, pcs } => output::print_ustack(out, *pid, pcs, indent, Some(spec), ctx),
             other => cfmt::fmt_str(out, &spec, &text_of(other, ctx)),
         },
-        b'Y' => cfmt::fmt_str(
-            out,
-            &spec,
-            output::format_walltime(v.as_u64(), &ctx.tz).as_bytes(),
-        ),
-        b'T' => cfmt::fmt_str(
-            out,
-            &spec,
-            output::format_time822(v.as_u64(), &ctx.tz).as_bytes(),
-        ),
+        b'Y' => cfmt::fmt_str(out, &spec, output::format_walltime(v.as_u64(), &ctx.tz).as_bytes()),
+        b'T' => cfmt::fmt_str(out, &spec, output::format_time822(v.as_u64(), &ctx.tz).as_bytes()),
         _ => cfmt::fmt_str(out, &spec, &text_of(v, ctx)),
     }
 }
@@ -646,11 +584,7 @@ fn fmt_sint(out: &mut Vec<u8>, spec: &Spec, v: &Value, normal: u64, conv: u8) {
 fn fmt_uint(out: &mut Vec<u8>, spec: &Spec, v: &Value, normal: u64, radix: Radix) {
     let (raw, size, _) = v.int_parts();
     let n = if normal == 0 { 1 } else { normal };
-    let x: u64 = if size < 8 {
-        (value::truncate(raw, size) as u32 / n as u32) as u64
-    } else {
-        raw / n
-    };
+    let x: u64 = if size < 8 { (value::truncate(raw, size) as u32 / n as u32) as u64 } else { raw / n };
     cfmt::fmt_unsigned(out, spec, x, radix);
 }
 
@@ -665,12 +599,7 @@ fn text_of(v: &Value, ctx: &PrintCtx) -> Vec<u8> {
             if signed {
                 cfmt::fmt_signed(&mut o, &Spec::default(), value::sext(raw, size));
             } else {
-                cfmt::fmt_unsigned(
-                    &mut o,
-                    &Spec::default(),
-                    value::truncate(raw, size),
-                    Radix::Dec,
-                );
+                cfmt::fmt_unsigned(&mut o, &Spec::default(), value::truncate(raw, size), Radix::Dec);
             }
             o
         }
@@ -684,16 +613,10 @@ fn text_of(v: &Value, ctx: &PrintCtx) -> Vec<u8> {
         Value::USym { pid, addr } => value::usym_str(sym, *pid, *addr).into_bytes(),
         Value::UMod { pid, addr } => value::umod_str(sym, *pid, *addr).into_bytes(),
         Value::UAddr { pid, addr } => value::uaddr2str(sym, *pid, *addr).into_bytes(),
-        Value::Stack(pcs) => pcs
-            .first()
-            .map(|&pc| value::stack_frame(sym, pc))
-            .unwrap_or_default()
-            .into_bytes(),
-        Value::UStack { pid, pcs } => pcs
-            .first()
-            .map(|&pc| value::ustack_frame(sym, *pid, pc))
-            .unwrap_or_default()
-            .into_bytes(),
+        Value::Stack(pcs) => pcs.first().map(|&pc| value::stack_frame(sym, pc)).unwrap_or_default().into_bytes(),
+        Value::UStack { pid, pcs } => {
+            pcs.first().map(|&pc| value::ustack_frame(sym, *pid, pc)).unwrap_or_default().into_bytes()
+        }
     }
 }
 
@@ -776,36 +699,16 @@ mod tests {
         assert_eq!(
             format_args(&p),
             vec![
-                FormatArg::Dynamic {
-                    conv: 1,
-                    prec: false
-                },
-                FormatArg::Dynamic {
-                    conv: 1,
-                    prec: true
-                },
-                FormatArg::Value {
-                    conv: 1,
-                    kind: ArgKind::Str
-                },
+                FormatArg::Dynamic { conv: 1, prec: false },
+                FormatArg::Dynamic { conv: 1, prec: true },
+                FormatArg::Value { conv: 1, kind: ArgKind::Str },
                 FormatArg::Agg { conv: 2 },
-                FormatArg::Value {
-                    conv: 4,
-                    kind: ArgKind::Pointer
-                },
+                FormatArg::Value { conv: 4, kind: ArgKind::Pointer },
             ]
         );
         let p = parse_format(b"%lld %hx %Lf %k %Y %a %A %c %S").unwrap();
-        let kinds: Vec<_> = p
-            .iter()
-            .filter_map(|p| {
-                if let Piece::Conv(c) = p {
-                    Some(c.kind())
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let kinds: Vec<_> =
+            p.iter().filter_map(|p| if let Piece::Conv(c) = p { Some(c.kind()) } else { None }).collect();
         assert_eq!(
             kinds,
             vec![
@@ -831,44 +734,20 @@ mod tests {
     fn parse_errors() {
         // Messages of dt_printf_create() (libdtrace/dt_printf.c).
         assert_eq!(err("%y"), "format conversion #1 is undefined: %y");
-        assert_eq!(
-            err("%d %"),
-            "format conversion #2 name expected before end of format string"
-        );
-        assert_eq!(
-            err("%**d"),
-            "format conversion #1 has more than one '*' specified for the output precision"
-        );
-        assert_eq!(
-            err("%.**d"),
-            "format conversion #1 has more than one '*' specified for the output precision"
-        );
-        assert_eq!(
-            err("%.*.*d"),
-            "format conversion #1 has more than one '.' specified"
-        );
-        assert_eq!(
-            err("%1$d"),
-            "format conversion #1 uses unsupported positional format (%n$)"
-        );
-        assert_eq!(
-            err("%-%"),
-            "format conversion #1 cannot be combined with other format flags: %%"
-        );
+        assert_eq!(err("%d %"), "format conversion #2 name expected before end of format string");
+        assert_eq!(err("%**d"), "format conversion #1 has more than one '*' specified for the output precision");
+        assert_eq!(err("%.**d"), "format conversion #1 has more than one '*' specified for the output precision");
+        assert_eq!(err("%.*.*d"), "format conversion #1 has more than one '.' specified");
+        assert_eq!(err("%1$d"), "format conversion #1 uses unsupported positional format (%n$)");
+        assert_eq!(err("%-%"), "format conversion #1 cannot be combined with other format flags: %%");
         assert_eq!(err("%Ld"), "format conversion #1 is undefined: %Ld");
         // C's other size prefixes are not DTrace's: `z` ends the name.
         assert_eq!(err("%hhd"), "format conversion #1 is undefined: %hhd");
         assert_eq!(err("%lf"), "format conversion #1 is undefined: %lf");
         assert_eq!(err("%zu"), "format conversion #1 is undefined: %z");
         assert_eq!(err("%jd"), "format conversion #1 is undefined: %j");
-        assert_eq!(
-            err("%% %lllld"),
-            "format conversion #2 is undefined: %lllld"
-        );
-        assert_eq!(
-            err("%5%"),
-            "format conversion #1 cannot be combined with other format flags: %%"
-        );
+        assert_eq!(err("%% %lllld"), "format conversion #2 is undefined: %lllld");
+        assert_eq!(err("%5%"), "format conversion #1 cannot be combined with other format flags: %%");
     }
 
     #[test]
@@ -908,28 +787,14 @@ mod tests {
         assert_eq!(
             fmt(
                 "%.0s|%.1s|%.3s|%.9s",
-                &[
-                    Value::str("hello"),
-                    Value::str("hello"),
-                    Value::str("hello"),
-                    Value::str("hello")
-                ]
+                &[Value::str("hello"), Value::str("hello"), Value::str("hello"), Value::str("hello")]
             ),
             "hello|h|hel|hello"
         );
-        assert_eq!(
-            fmt("%.*s", &[Value::int(0, 4), Value::str("hello")]),
-            "hello"
-        );
+        assert_eq!(fmt("%.*s", &[Value::int(0, 4), Value::str("hello")]), "hello");
         assert_eq!(fmt("%.*s", &[Value::int(2, 4), Value::str("hello")]), "he");
         // tst.wp.d: "%*.*s" takes the width, then the precision.
-        assert_eq!(
-            fmt(
-                "%*.*s|",
-                &[Value::int(4, 4), Value::int(3, 4), Value::str("hello")]
-            ),
-            " hel|"
-        );
+        assert_eq!(fmt("%*.*s|", &[Value::int(4, 4), Value::int(3, 4), Value::str("hello")]), " hel|");
         assert_eq!(fmt("%9.9s|", &[Value::str("hello")]), "    hello|");
         // A negative dynamic width left-justifies.
         assert_eq!(fmt("%*d|", &[Value::int(-4, 4), Value::int(7, 4)]), "7   |");
@@ -938,54 +803,25 @@ mod tests {
     #[test]
     fn integer_sizes_and_signs() {
         assert_eq!(
-            fmt(
-                "%d %u %x",
-                &[Value::int(-1, 4), Value::int(-1, 4), Value::int(-1, 4)]
-            ),
+            fmt("%d %u %x", &[Value::int(-1, 4), Value::int(-1, 4), Value::int(-1, 4)]),
             "-1 4294967295 ffffffff"
         );
-        assert_eq!(
-            fmt("%x %d", &[Value::int(-1, 8), Value::int(-1, 8)]),
-            "ffffffffffffffff -1"
-        );
-        assert_eq!(
-            fmt(
-                "%x %d %u",
-                &[Value::int(-1, 1), Value::int(-1, 1), Value::int(-1, 1)]
-            ),
-            "ff -1 255"
-        );
+        assert_eq!(fmt("%x %d", &[Value::int(-1, 8), Value::int(-1, 8)]), "ffffffffffffffff -1");
+        assert_eq!(fmt("%x %d %u", &[Value::int(-1, 1), Value::int(-1, 1), Value::int(-1, 1)]), "ff -1 255");
         // %d of an unsigned type prints unsigned (pfcheck_dint()).
-        assert_eq!(
-            fmt("%d", &[Value::uint(u64::MAX, 8)]),
-            "18446744073709551615"
-        );
+        assert_eq!(fmt("%d", &[Value::uint(u64::MAX, 8)]), "18446744073709551615");
         assert_eq!(fmt("%i", &[Value::uint(0xffff_ffff, 4)]), "4294967295");
         assert_eq!(
-            fmt(
-                "%o %#o %#x %#X",
-                &[
-                    Value::int(8, 4),
-                    Value::int(8, 4),
-                    Value::int(255, 4),
-                    Value::int(255, 4)
-                ]
-            ),
+            fmt("%o %#o %#x %#X", &[Value::int(8, 4), Value::int(8, 4), Value::int(255, 4), Value::int(255, 4)]),
             "10 010 0xff 0XFF"
         );
-        assert_eq!(
-            fmt("%5.3d|%-+6d|", &[Value::int(7, 4), Value::int(7, 8)]),
-            "  007|+7    |"
-        );
+        assert_eq!(fmt("%5.3d|%-+6d|", &[Value::int(7, 4), Value::int(7, 8)]), "  007|+7    |");
     }
 
     #[test]
     fn floats() {
         assert_eq!(
-            fmt(
-                "%f %e %g",
-                &[Value::Float(1.5), Value::Float(1.5), Value::Float(1.5)]
-            ),
+            fmt("%f %e %g", &[Value::Float(1.5), Value::Float(1.5), Value::Float(1.5)]),
             "1.500000 1.500000e+00 1.5"
         );
         // Integers given to float conversions (lenient): their numeric value.
@@ -994,16 +830,10 @@ mod tests {
 
     #[test]
     fn strings_and_escapes() {
-        assert_eq!(
-            fmt("[%-6s][%6s]", &[Value::str("ab"), Value::str("ab")]),
-            "[ab    ][    ab]"
-        );
+        assert_eq!(fmt("[%-6s][%6s]", &[Value::str("ab"), Value::str("ab")]), "[ab    ][    ab]");
         assert_eq!(fmt("%s", &[Value::Str(b"ab\0cd".to_vec())]), "ab");
         // %S: strchr2esc() escapes, and prints the terminating NUL as \0.
-        assert_eq!(
-            fmt("%S", &[Value::Str(b"a\tb\"\\\x01\xff\0junk".to_vec())]),
-            "a\\tb\\\"\\\\\\001\\377\\0"
-        );
+        assert_eq!(fmt("%S", &[Value::Str(b"a\tb\"\\\x01\xff\0junk".to_vec())]), "a\\tb\\\"\\\\\\001\\377\\0");
         assert_eq!(fmt("%S", &[Value::str("plain")]), "plain");
         assert_eq!(fmt("%C%C", &[Value::int(10, 4), Value::int(65, 4)]), "\\nA");
         // Lenient: %s of an integer prints the number; missing arguments
@@ -1015,18 +845,10 @@ mod tests {
     struct Syms;
     impl Symbolizer for Syms {
         fn kernel(&self, addr: u64) -> Option<Symbol> {
-            (addr >= 0x1000).then(|| Symbol {
-                module: "vmlinux".into(),
-                name: Some("max_pfn".into()),
-                addr: 0x1000,
-            })
+            (addr >= 0x1000).then(|| Symbol { module: "vmlinux".into(), name: Some("max_pfn".into()), addr: 0x1000 })
         }
         fn user(&self, _pid: u32, addr: u64) -> Option<Symbol> {
-            (addr >= 0x400000).then(|| Symbol {
-                module: "a.out".into(),
-                name: Some("main".into()),
-                addr: 0x400000,
-            })
+            (addr >= 0x400000).then(|| Symbol { module: "a.out".into(), name: Some("main".into()), addr: 0x400000 })
         }
     }
 
@@ -1042,49 +864,25 @@ mod tests {
         let ctx = PrintCtx {
             symbolizer: &Syms,
             target_pid: Some(42),
-            tz: TimeZone::Fixed {
-                offset_secs: -7 * 3600,
-                abbrev: "PDT".into(),
-            },
+            tz: TimeZone::Fixed { offset_secs: -7 * 3600, abbrev: "PDT".into() },
             ..PrintCtx::default()
         };
         // tst.sym.r: "symbol = vmlinux`max_pfn"
-        assert_eq!(
-            fmt_ctx("symbol = %a", &[Value::uint(0x1000, 8)], &ctx),
-            "symbol = vmlinux`max_pfn"
-        );
-        assert_eq!(
-            fmt_ctx("%-20a|", &[Value::uint(0x1008, 8)], &ctx),
-            "vmlinux`max_pfn+0x8 |"
-        );
+        assert_eq!(fmt_ctx("symbol = %a", &[Value::uint(0x1000, 8)], &ctx), "symbol = vmlinux`max_pfn");
+        assert_eq!(fmt_ctx("%-20a|", &[Value::uint(0x1008, 8)], &ctx), "vmlinux`max_pfn+0x8 |");
         assert_eq!(fmt_ctx("%a", &[Value::uint(0x10, 8)], &ctx), "0x10");
-        assert_eq!(
-            fmt_ctx("%A", &[Value::uint(0x400010, 8)], &ctx),
-            "a.out`main+0x10"
-        );
+        assert_eq!(fmt_ctx("%A", &[Value::uint(0x400010, 8)], &ctx), "a.out`main+0x10");
         assert_eq!(fmt_ctx("%s", &[Value::Mod(0x1008)], &ctx), "vmlinux");
         // %k: frames unindented; %-20k: indented by 20.
         let st = Value::Stack(vec![0x1010, 0x1000]);
-        assert_eq!(
-            fmt_ctx("%k", std::slice::from_ref(&st), &ctx),
-            "\nvmlinux`max_pfn+0x10\nvmlinux`max_pfn\n"
-        );
+        assert_eq!(fmt_ctx("%k", std::slice::from_ref(&st), &ctx), "\nvmlinux`max_pfn+0x10\nvmlinux`max_pfn\n");
         assert_eq!(
             fmt_ctx("%-4k", std::slice::from_ref(&st), &ctx),
             "\n    vmlinux`max_pfn+0x10\n    vmlinux`max_pfn\n"
         );
-        assert_eq!(
-            fmt_ctx("%22k", &[Value::Stack(vec![0x1000])], &ctx),
-            "\n       vmlinux`max_pfn\n"
-        );
+        assert_eq!(fmt_ctx("%22k", &[Value::Stack(vec![0x1000])], &ctx), "\n       vmlinux`max_pfn\n");
         // %Y: "2003 Sep  3 10:23:41" (tst.printY.sh, TZ=US/Pacific).
-        assert_eq!(
-            fmt_ctx("%Y", &[Value::uint(1_062_609_821_000_000_000, 8)], &ctx),
-            "2003 Sep  3 10:23:41"
-        );
-        assert_eq!(
-            fmt_ctx("%T", &[Value::uint(1_062_609_821_000_000_000, 8)], &ctx),
-            "Wed, 03 Sep 2003 10:23:41 PDT"
-        );
+        assert_eq!(fmt_ctx("%Y", &[Value::uint(1_062_609_821_000_000_000, 8)], &ctx), "2003 Sep  3 10:23:41");
+        assert_eq!(fmt_ctx("%T", &[Value::uint(1_062_609_821_000_000_000, 8)], &ctx), "Wed, 03 Sep 2003 10:23:41 PDT");
     }
 }

@@ -67,28 +67,18 @@ fn print_ctx<'s>(syms: &'s Symbols, opts: &Options) -> PrintCtx<'s> {
 }
 
 fn u32_at(b: &[u8], o: usize) -> u32 {
-    b.get(o..o + 4)
-        .map(|s| u32::from_le_bytes(s.try_into().unwrap()))
-        .unwrap_or(0)
+    b.get(o..o + 4).map(|s| u32::from_le_bytes(s.try_into().unwrap())).unwrap_or(0)
 }
 fn u64_at(b: &[u8], o: usize) -> u64 {
-    b.get(o..o + 8)
-        .map(|s| u64::from_le_bytes(s.try_into().unwrap()))
-        .unwrap_or(0)
+    b.get(o..o + 8).map(|s| u64::from_le_bytes(s.try_into().unwrap())).unwrap_or(0)
 }
 
 /// Decodes a value of type `t` stored at `off` (ints as 8 bytes).
 pub fn decode(b: &[u8], off: usize, t: &Type, strsize: u32) -> Value {
     match t {
         Type::Str => {
-            let s = b
-                .get(off..(off + strsize as usize).min(b.len()))
-                .unwrap_or(&[]);
-            let end = s
-                .iter()
-                .position(|&c| c == 0)
-                .map(|n| n + 1)
-                .unwrap_or(s.len());
+            let s = b.get(off..(off + strsize as usize).min(b.len())).unwrap_or(&[]);
+            let end = s.iter().position(|&c| c == 0).map(|n| n + 1).unwrap_or(s.len());
             Value::Str(s[..end].to_vec())
         }
         Type::Int { size, signed } => {
@@ -100,20 +90,11 @@ pub fn decode(b: &[u8], off: usize, t: &Type, strsize: u32) -> Value {
             }
         }
         Type::Ptr(_) | Type::Array(..) | Type::Struct(_) => Value::uint(u64_at(b, off), 8),
-        Type::Stack {
-            user: false,
-            frames,
-        } => Value::Stack(
-            (0..=*frames as usize)
-                .map(|i| u64_at(b, off + 8 * i))
-                .collect(),
-        ),
+        Type::Stack { user: false, frames } => {
+            Value::Stack((0..=*frames as usize).map(|i| u64_at(b, off + 8 * i)).collect())
+        }
         Type::Sym(k) => {
-            let (pid, addr) = if k.user() {
-                (u64_at(b, off) as u32, u64_at(b, off + 8))
-            } else {
-                (0, u64_at(b, off))
-            };
+            let (pid, addr) = if k.user() { (u64_at(b, off) as u32, u64_at(b, off + 8)) } else { (0, u64_at(b, off)) };
             match k {
                 SymKind::Sym => Value::Sym(addr),
                 SymKind::Mod => Value::Mod(addr),
@@ -124,10 +105,7 @@ pub fn decode(b: &[u8], off: usize, t: &Type, strsize: u32) -> Value {
         }
         Type::Stack { user: true, frames } => Value::UStack {
             pid: u64_at(b, off) as u32,
-            pcs: (1..=*frames as usize)
-                .map(|i| u64_at(b, off + 8 * i))
-                .take_while(|&pc| pc != 0)
-                .collect(),
+            pcs: (1..=*frames as usize).map(|i| u64_at(b, off + 8 * i)).take_while(|&pc| pc != 0).collect(),
         },
         Type::Void => Value::uint(0, 8),
     }
@@ -196,8 +174,7 @@ impl<'a> Consumer<'a> {
                     .iter()
                     .take_while(|&&pc| {
                         let s = super::value::Symbolizer::kernel(&self.syms, pc);
-                        s.and_then(|s| s.name)
-                            .is_some_and(|n| n.starts_with("__traceiter_"))
+                        s.and_then(|s| s.name).is_some_and(|n| n.starts_with("__traceiter_"))
                     })
                     .count();
                 pcs.drain(..glue);
@@ -229,9 +206,7 @@ impl<'a> Consumer<'a> {
         let mut buf = Vec::new();
         if !self.opts.quiet {
             if !self.heading_done {
-                buf.extend_from_slice(
-                    output::heading(self.testing, self.opts.flowindent).as_bytes(),
-                );
+                buf.extend_from_slice(output::heading(self.testing, self.opts.flowindent).as_bytes());
                 self.heading_done = true;
             }
             let (id, prov, func, name) = match self.probe_of(epid, disc) {
@@ -248,9 +223,7 @@ impl<'a> Consumer<'a> {
                 let line = self.flow.line(cpu, &prov, &func, &name, flow, self.testing);
                 buf.extend_from_slice(line.as_bytes());
             } else {
-                buf.extend_from_slice(
-                    output::probe_line(cpu, id, &func, &name, self.testing).as_bytes(),
-                );
+                buf.extend_from_slice(output::probe_line(cpu, id, &func, &name, self.testing).as_bytes());
             }
             self.last_probe = Some(id);
         }
@@ -259,24 +232,11 @@ impl<'a> Consumer<'a> {
             match item {
                 RecItem::Trace { off, ty } => {
                     let v = self.value(rec, *off as usize, ty);
-                    output::trace_value(
-                        &mut buf,
-                        &v,
-                        self.opts.quiet,
-                        &print_ctx(&self.syms, &self.opts),
-                    );
+                    output::trace_value(&mut buf, &v, self.opts.quiet, &print_ctx(&self.syms, &self.opts));
                 }
                 RecItem::Printf { fmt, args } => {
-                    let vals: Vec<Value> = args
-                        .iter()
-                        .map(|(o, t)| self.value(rec, *o as usize, t))
-                        .collect();
-                    super::printf::format_with(
-                        &mut buf,
-                        fmt,
-                        &vals,
-                        &print_ctx(&self.syms, &self.opts),
-                    );
+                    let vals: Vec<Value> = args.iter().map(|(o, t)| self.value(rec, *o as usize, t)).collect();
+                    super::printf::format_with(&mut buf, fmt, &vals, &print_ctx(&self.syms, &self.opts));
                 }
                 RecItem::Printa { fmt, aggs } => {
                     let _ = out.write_all(&buf);
@@ -298,26 +258,14 @@ impl<'a> Consumer<'a> {
                     self.norm[*agg] = if n == 0 { 1 } else { n };
                 }
                 RecItem::Denormalize { agg } => self.norm[*agg] = 1,
-                RecItem::Setopt { name, value } => {
-                    self.setopt(epid_no, disc, name, value.as_deref())
-                }
-                RecItem::System { fmt, args } => {
-                    self.system(rec, epid_no, disc, fmt, args, &mut buf, out)
-                }
-                RecItem::Freopen { fmt, args } => {
-                    self.freopen(rec, epid_no, disc, fmt, args, &mut buf, out)
-                }
+                RecItem::Setopt { name, value } => self.setopt(epid_no, disc, name, value.as_deref()),
+                RecItem::System { fmt, args } => self.system(rec, epid_no, disc, fmt, args, &mut buf, out),
+                RecItem::Freopen { fmt, args } => self.freopen(rec, epid_no, disc, fmt, args, &mut buf, out),
                 RecItem::Ftruncate => self.ftruncate(&mut buf, out),
-                RecItem::Tracemem { off, size, dynsize } => {
-                    actions::tracemem(&mut buf, rec, *off, *size, *dynsize)
-                }
-                RecItem::Print { off, ty, size } => {
-                    self.print(&mut buf, rec, *off as usize, ty, *size as usize)
-                }
+                RecItem::Tracemem { off, size, dynsize } => actions::tracemem(&mut buf, rec, *off, *size, *dynsize),
+                RecItem::Print { off, ty, size } => self.print(&mut buf, rec, *off as usize, ty, *size as usize),
                 RecItem::Commit { off } => spec_ops.push((u64_at(rec, *off as usize) as u32, true)),
-                RecItem::Discard { off } => {
-                    spec_ops.push((u64_at(rec, *off as usize) as u32, false))
-                }
+                RecItem::Discard { off } => spec_ops.push((u64_at(rec, *off as usize) as u32, false)),
             }
         }
         buf.extend_from_slice(output::record_end(self.opts.quiet).as_bytes());
@@ -357,10 +305,9 @@ impl<'a> Consumer<'a> {
             return;
         }
         match self.value(rec, off, ty) {
-            Value::Str(s) => super::print::print_string(
-                buf,
-                &String::from_utf8_lossy(s.split(|&c| c == 0).next().unwrap_or(&[])),
-            ),
+            Value::Str(s) => {
+                super::print::print_string(buf, &String::from_utf8_lossy(s.split(|&c| c == 0).next().unwrap_or(&[])))
+            }
             v => super::print::print_scalar(buf, ty, v.as_u64(), &self.types),
         }
     }
@@ -374,16 +321,8 @@ impl<'a> Consumer<'a> {
         let faulting = u32_at(rec, 16);
         let code = u64_at(rec, 24);
         let val = u64_at(rec, 32);
-        let (kind, action, pc) = (
-            (code & 0xffff) as u32,
-            ((code >> 16) & 0xffff) as u32,
-            code >> 32,
-        );
-        let probe = self
-            .c
-            .epids
-            .get(faulting as usize - 1)
-            .and_then(|e| self.probe_of(e, disc));
+        let (kind, action, pc) = ((code & 0xffff) as u32, ((code >> 16) & 0xffff) as u32, code >> 32);
+        let probe = self.c.epids.get(faulting as usize - 1).and_then(|e| self.probe_of(e, disc));
         let (pid, pname) = match probe {
             Some(p) => (p.id, p.full_name()),
             None => (0, String::from("?")),
@@ -412,11 +351,7 @@ impl<'a> Consumer<'a> {
     /// Reads an aggregation: (keys, merged value, and with `aggpercpu` each
     /// CPU's value (None where it never fired)) for every entry.
     #[allow(clippy::type_complexity)]
-    pub fn snapshot(
-        &self,
-        l: &Loaded,
-        agg: usize,
-    ) -> Vec<(Vec<Value>, Vec<u64>, Vec<Option<Vec<u64>>>)> {
+    pub fn snapshot(&self, l: &Loaded, agg: usize) -> Vec<(Vec<Value>, Vec<u64>, Vec<Option<Vec<u64>>>)> {
         let a = &self.c.aggs[agg];
         let fd = l.map(a.map);
         let ncpu = sys::possible_cpus();
@@ -468,8 +403,7 @@ impl<'a> Consumer<'a> {
             (0..ncpu)
                 .map(|cpu| {
                     let base = cpu * vs;
-                    (u64_at(vals, base) != 0)
-                        .then(|| (0..words).map(|w| u64_at(vals, base + w * 8)).collect())
+                    (u64_at(vals, base) != 0).then(|| (0..words).map(|w| u64_at(vals, base + w * 8)).collect())
                 })
                 .collect()
         };
@@ -537,8 +471,7 @@ impl<'a> Consumer<'a> {
                     entries.reverse();
                 }
                 let keep_n = n.unsigned_abs() as usize;
-                let keepers: Vec<Vec<Value>> =
-                    entries.iter().take(keep_n).map(|e| e.0.clone()).collect();
+                let keepers: Vec<Vec<Value>> = entries.iter().take(keep_n).map(|e| e.0.clone()).collect();
                 for k in &keys {
                     let mut kv = Vec::new();
                     let mut off = 0usize;
@@ -569,11 +502,7 @@ impl<'a> Consumer<'a> {
     ) -> (Vec<(Vec<Value>, super::agg::AggValue)>, super::agg::PerCpu) {
         let a = &self.c.aggs[agg];
         let snap = self.snapshot(l, agg);
-        let ncpus = sys::online_cpus()
-            .into_iter()
-            .max()
-            .map_or(0, |m| m as usize + 1)
-            .min(sys::possible_cpus());
+        let ncpus = sys::online_cpus().into_iter().max().map_or(0, |m| m as usize + 1).min(sys::possible_cpus());
         let percpu = snap
             .iter()
             .filter(|(_, _, p)| !p.is_empty())
@@ -587,10 +516,8 @@ impl<'a> Consumer<'a> {
                 (k.clone(), vals)
             })
             .collect();
-        let mut e: Vec<(Vec<Value>, super::agg::AggValue)> = snap
-            .into_iter()
-            .map(|(k, m, _)| (k, to_agg_value(&a.func, &m)))
-            .collect();
+        let mut e: Vec<(Vec<Value>, super::agg::AggValue)> =
+            snap.into_iter().map(|(k, m, _)| (k, to_agg_value(&a.func, &m))).collect();
         super::agg::sort_entries(&mut e, &a.func.clone(), &self.sort_opts());
         (e, percpu)
     }
@@ -607,30 +534,18 @@ impl<'a> Consumer<'a> {
     fn printa(&mut self, l: &Loaded, fmt: Option<&[u8]>, aggs: &[usize], out: &mut dyn Write) {
         let mut buf = Vec::new();
         let ctx = print_ctx(&self.syms, &self.opts);
-        let kinds: Vec<super::agg::AggKind> =
-            aggs.iter().map(|&a| self.c.aggs[a].func.clone()).collect();
-        let (entries, percpu): (Vec<_>, Vec<_>) = aggs
-            .iter()
-            .map(|&a| self.sorted_entries_percpu(l, a))
-            .unzip();
+        let kinds: Vec<super::agg::AggKind> = aggs.iter().map(|&a| self.c.aggs[a].func.clone()).collect();
+        let (entries, percpu): (Vec<_>, Vec<_>) = aggs.iter().map(|&a| self.sorted_entries_percpu(l, a)).unzip();
         for &a in aggs {
             self.printed[a] = true;
         }
         if aggs.len() == 1 {
             match fmt {
-                Some(f) => super::agg::printa_format_with(
-                    &mut buf,
-                    f,
-                    &entries[0],
-                    &kinds[0],
-                    self.norm[aggs[0]],
-                    &ctx,
-                ),
+                Some(f) => {
+                    super::agg::printa_format_with(&mut buf, f, &entries[0], &kinds[0], self.norm[aggs[0]], &ctx)
+                }
                 None => {
-                    let ctx = PrintCtx {
-                        percpu: &percpu[0],
-                        ..ctx
-                    };
+                    let ctx = PrintCtx { percpu: &percpu[0], ..ctx };
                     super::agg::printa(&mut buf, &entries[0], &kinds[0], self.norm[aggs[0]], &ctx)
                 }
             }
@@ -638,16 +553,10 @@ impl<'a> Consumer<'a> {
             let data: Vec<super::agg::AggData> = aggs
                 .iter()
                 .enumerate()
-                .map(|(i, &a)| super::agg::AggData {
-                    kind: &kinds[i],
-                    normal: self.norm[a],
-                    entries: &entries[i],
-                })
+                .map(|(i, &a)| super::agg::AggData { kind: &kinds[i], normal: self.norm[a], entries: &entries[i] })
                 .collect();
             match fmt {
-                Some(f) => {
-                    super::agg::printa_format_joined(&mut buf, f, &data, &self.sort_opts(), &ctx)
-                }
+                Some(f) => super::agg::printa_format_joined(&mut buf, f, &data, &self.sort_opts(), &ctx),
                 None => super::agg::printa_joined(&mut buf, &data, &self.sort_opts(), &ctx),
             }
         }
@@ -686,10 +595,7 @@ impl<'a> Consumer<'a> {
                 &entries,
                 &kind,
                 self.norm[agg],
-                &PrintCtx {
-                    percpu: &percpu,
-                    ..print_ctx(&self.syms, &self.opts)
-                },
+                &PrintCtx { percpu: &percpu, ..print_ctx(&self.syms, &self.opts) },
             );
             let _ = out.write_all(&buf);
         }
@@ -702,17 +608,12 @@ pub fn to_agg_value(f: &AggFunc, m: &[u64]) -> super::agg::AggValue {
     match f {
         AggFunc::Count => V::Count(m[0]),
         AggFunc::Sum => V::Sum(m[1] as i64),
-        AggFunc::Avg => V::Avg {
-            count: m[0],
-            total: m[1] as i64,
-        },
+        AggFunc::Avg => V::Avg { count: m[0], total: m[1] as i64 },
         AggFunc::Min => V::Min(m[1] as i64),
         AggFunc::Max => V::Max(m[1] as i64),
-        AggFunc::Stddev => V::Stddev {
-            count: m[0],
-            total: m[1] as i64,
-            total_sq: ((m[3] as u128) << 64) | m[2] as u128,
-        },
+        AggFunc::Stddev => {
+            V::Stddev { count: m[0], total: m[1] as i64, total_sq: ((m[3] as u128) << 64) | m[2] as u128 }
+        }
         AggFunc::Quantize => V::Quantize(m[1..].to_vec()),
         AggFunc::Lquantize { .. } => V::Lquantize(m[1..].to_vec()),
         AggFunc::Llquantize { .. } => V::Llquantize(m[1..].to_vec()),

@@ -192,16 +192,8 @@ fn symbolize(m: &Mapping, elf: Option<&ElfSymbols>, addr: u64) -> Symbol {
         Some((s.name.to_string(), addr.wrapping_sub(vaddr - s.value)))
     });
     match found {
-        Some((name, start)) => Symbol {
-            module,
-            name: Some(name),
-            addr: start,
-        },
-        None => Symbol {
-            module,
-            name: None,
-            addr: 0,
-        },
+        Some((name, start)) => Symbol { module, name: Some(name), addr: start },
+        None => Symbol { module, name: None, addr: 0 },
     }
 }
 
@@ -211,10 +203,7 @@ fn symbolize(m: &Mapping, elf: Option<&ElfSymbols>, addr: u64) -> Symbol {
 fn open_mapped(pid: u32, m: &Mapping) -> Option<File> {
     let same = |f: File| (f.metadata().ok()?.ino() == m.ino).then_some(f);
     let mapped = format!("/proc/{}/map_files/{:x}-{:x}", pid, m.start, m.end);
-    File::open(mapped)
-        .ok()
-        .and_then(same)
-        .or_else(|| File::open(&*m.path).ok().and_then(same))
+    File::open(mapped).ok().and_then(same).or_else(|| File::open(&*m.path).ok().and_then(same))
 }
 
 // ---- process mappings ----------------------------------------------------
@@ -246,12 +235,7 @@ struct Proc {
 impl Proc {
     fn read(pid: u32) -> Proc {
         let maps = read_maps(pid);
-        Proc {
-            gone: maps.is_none(),
-            maps: maps.unwrap_or_default(),
-            read_at: Instant::now(),
-            misses: HashSet::new(),
-        }
+        Proc { gone: maps.is_none(), maps: maps.unwrap_or_default(), read_at: Instant::now(), misses: HashSet::new() }
     }
 
     fn reread(&mut self, pid: u32) {
@@ -266,10 +250,7 @@ impl Proc {
     }
 
     fn find(&self, addr: u64) -> Option<&Mapping> {
-        let i = self
-            .maps
-            .partition_point(|m| m.start <= addr)
-            .checked_sub(1)?;
+        let i = self.maps.partition_point(|m| m.start <= addr).checked_sub(1)?;
         let m = &self.maps[i];
         (addr < m.end).then_some(m)
     }
@@ -359,19 +340,13 @@ const DT_SONAME: u64 = 14;
 
 /// Little-endian readers: `None` past the end.
 fn u16_at(b: &[u8], o: usize) -> Option<u16> {
-    Some(u16::from_le_bytes(
-        b.get(o..o.checked_add(2)?)?.try_into().ok()?,
-    ))
+    Some(u16::from_le_bytes(b.get(o..o.checked_add(2)?)?.try_into().ok()?))
 }
 fn u32_at(b: &[u8], o: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(
-        b.get(o..o.checked_add(4)?)?.try_into().ok()?,
-    ))
+    Some(u32::from_le_bytes(b.get(o..o.checked_add(4)?)?.try_into().ok()?))
 }
 fn u64_at(b: &[u8], o: usize) -> Option<u64> {
-    Some(u64::from_le_bytes(
-        b.get(o..o.checked_add(8)?)?.try_into().ok()?,
-    ))
+    Some(u64::from_le_bytes(b.get(o..o.checked_add(8)?)?.try_into().ok()?))
 }
 
 /// The NUL-terminated string at `off` of a string table.
@@ -408,11 +383,7 @@ impl ElfSymbols {
             return None;
         }
         let table = |off: usize, entsize: usize, num: usize| -> Option<Vec<u8>> {
-            let (o, es, n) = (
-                u64_at(&eh, off)?,
-                u16_at(&eh, entsize)? as u64,
-                u16_at(&eh, num)? as u64,
-            );
+            let (o, es, n) = (u64_at(&eh, off)?, u16_at(&eh, entsize)? as u64, u16_at(&eh, num)? as u64);
             read_at(f, size, o, es.checked_mul(n)?)
         };
         let ph = table(32, 54, 56).unwrap_or_default();
@@ -427,26 +398,17 @@ impl ElfSymbols {
         let sections: Vec<Section> = sh
             .chunks_exact(shent)
             .filter_map(|s| {
-                Some(Section {
-                    ty: u32_at(s, 4)?,
-                    offset: u64_at(s, 24)?,
-                    size: u64_at(s, 32)?,
-                    link: u32_at(s, 40)?,
-                })
+                Some(Section { ty: u32_at(s, 4)?, offset: u64_at(s, 24)?, size: u64_at(s, 32)?, link: u32_at(s, 40)? })
             })
             .collect();
         let data = |s: &Section| read_at(f, size, s.offset, s.size);
         let linked = |s: &Section| sections.get(s.link as usize).and_then(data);
-        let mut e = ElfSymbols {
-            loads,
-            ..ElfSymbols::default()
-        };
+        let mut e = ElfSymbols { loads, ..ElfSymbols::default() };
         for s in &sections {
             match s.ty {
                 SHT_SYMTAB | SHT_DYNSYM => {
                     if let (Some(t), Some(strs)) = (data(s), linked(s)) {
-                        e.syms
-                            .extend(t.chunks_exact(24).filter_map(|b| symbol(b, &strs)));
+                        e.syms.extend(t.chunks_exact(24).filter_map(|b| symbol(b, &strs)));
                     }
                 }
                 SHT_DYNAMIC if e.soname.is_none() => {
@@ -462,8 +424,7 @@ impl ElfSymbols {
 
     /// Sorts the symbols for [`lookup`](Self::lookup) and fills `max_end`.
     fn indexed(mut self) -> ElfSymbols {
-        self.syms
-            .sort_by(|a, b| a.value.cmp(&b.value).then_with(|| prefer(a, b)));
+        self.syms.sort_by(|a, b| a.value.cmp(&b.value).then_with(|| prefer(a, b)));
         self.max_end = self
             .syms
             .iter()
@@ -477,10 +438,7 @@ impl ElfSymbols {
 
     /// The ELF address of file offset `off` (through its `PT_LOAD`).
     fn vaddr_of(&self, off: u64) -> Option<u64> {
-        let &(o, _, v) = self
-            .loads
-            .iter()
-            .find(|&&(o, n, _)| off >= o && off - o < n)?;
+        let &(o, _, v) = self.loads.iter().find(|&&(o, n, _)| off >= o && off - o < n)?;
         Some(off - o + v)
     }
 
@@ -526,9 +484,7 @@ fn symbol(b: &[u8], strs: &[u8]) -> Option<Sym> {
 
 /// `DT_SONAME` of a `.dynamic` section.
 fn soname(dynamic: &[u8], strs: &[u8]) -> Option<String> {
-    let v = dynamic
-        .chunks_exact(16)
-        .find(|d| u64_at(d, 0) == Some(DT_SONAME))?;
+    let v = dynamic.chunks_exact(16).find(|d| u64_at(d, 0) == Some(DT_SONAME))?;
     let name = str_at(strs, usize::try_from(u64_at(v, 8)?).ok()?)?;
     Some(String::from_utf8_lossy(name).into_owned())
 }
@@ -562,12 +518,7 @@ mod tests {
     }
 
     fn exe_name() -> String {
-        std::env::current_exe()
-            .unwrap()
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned()
+        std::env::current_exe().unwrap().file_name().unwrap().to_string_lossy().into_owned()
     }
 
     #[test]
@@ -583,18 +534,9 @@ mod tests {
         // Inside the function: same symbol, offset past its start.
         let inner = u.user(me(), f + 2).unwrap();
         assert_eq!(inner.addr, f);
-        assert_eq!(
-            uaddr2str(&u, me(), f + 2),
-            format!("{}`{}+0x2", exe_name(), name)
-        );
-        assert_eq!(
-            usym_str(&u, me(), f + 2),
-            format!("{}`{}", exe_name(), name)
-        );
-        assert_eq!(
-            ustack_frame(&u, me(), f),
-            format!("{}`{}", exe_name(), name)
-        );
+        assert_eq!(uaddr2str(&u, me(), f + 2), format!("{}`{}+0x2", exe_name(), name));
+        assert_eq!(usym_str(&u, me(), f + 2), format!("{}`{}", exe_name(), name));
+        assert_eq!(ustack_frame(&u, me(), f), format!("{}`{}", exe_name(), name));
         assert_eq!(umod_str(&u, me(), f), exe_name());
     }
 
@@ -635,34 +577,20 @@ mod tests {
             (0x7f3e3bef1000, 0x7f3e3c047000, 0x26000, 0xfe << 32, 326279)
         );
         assert_eq!(&*m.path, "/usr/lib/x86_64-linux-gnu/libc.so.6");
-        let d = parse_map_line(
-            "55d0c0a00000-55d0c0a01000 r-xp 00001000 08:01 42  /tmp/my prog (deleted)",
-        )
-        .unwrap();
+        let d = parse_map_line("55d0c0a00000-55d0c0a01000 r-xp 00001000 08:01 42  /tmp/my prog (deleted)").unwrap();
         assert_eq!(&*d.path, "/tmp/my prog");
         assert_eq!(
-            parse_map_line(
-                "7ffccf23e000-7ffccf240000 r-xp 00000000 00:00 0                          [vdso]"
-            ),
+            parse_map_line("7ffccf23e000-7ffccf240000 r-xp 00000000 00:00 0                          [vdso]"),
             None
         );
-        assert_eq!(
-            parse_map_line("7f343f1d0000-7f343f1d1000 rw-p 00000000 00:00 0 "),
-            None
-        );
+        assert_eq!(parse_map_line("7f343f1d0000-7f343f1d1000 rw-p 00000000 00:00 0 "), None);
         assert_eq!(parse_map_line("garbage"), None);
         assert_eq!(parse_map_line("zz-10 r-xp 0 08:01 42 /x"), None);
     }
 
     #[test]
     fn symbol_preference_and_bounds() {
-        let sym = |value, size, name: &str, func, local| Sym {
-            value,
-            size,
-            name: name.into(),
-            func,
-            local,
-        };
+        let sym = |value, size, name: &str, func, local| Sym { value, size, name: name.into(), func, local };
         let e = ElfSymbols {
             loads: vec![(0x1000, 0x1000, 0x2000)],
             syms: vec![

@@ -48,20 +48,12 @@ pub enum Value {
 impl Value {
     /// A signed integer of `size` bytes.
     pub fn int(v: i64, size: u8) -> Value {
-        Value::Int {
-            v: truncate(v as u64, size),
-            size,
-            signed: true,
-        }
+        Value::Int { v: truncate(v as u64, size), size, signed: true }
     }
 
     /// An unsigned integer of `size` bytes.
     pub fn uint(v: u64, size: u8) -> Value {
-        Value::Int {
-            v: truncate(v, size),
-            size,
-            signed: false,
-        }
+        Value::Int { v: truncate(v, size), size, signed: false }
     }
 
     /// A string value from text (no terminating NUL kept).
@@ -84,9 +76,7 @@ impl Value {
             Value::Int { v, size, signed } => (v, norm_size(size), signed),
             Value::Float(f) => (f as i64 as u64, 8, true),
             Value::Sym(a) | Value::Mod(a) => (a, 8, false),
-            Value::USym { addr, .. } | Value::UMod { addr, .. } | Value::UAddr { addr, .. } => {
-                (addr, 8, false)
-            }
+            Value::USym { addr, .. } | Value::UMod { addr, .. } | Value::UAddr { addr, .. } => (addr, 8, false),
             Value::Stack(ref pcs) => (pcs.first().copied().unwrap_or(0), 8, false),
             Value::UStack { ref pcs, .. } => (pcs.first().copied().unwrap_or(0), 8, false),
             _ => (0, 8, true),
@@ -238,11 +228,7 @@ enum OffsetRule {
 
 fn fmt_sym(s: Option<Symbol>, addr: u64, rule: OffsetRule) -> String {
     match s {
-        Some(Symbol {
-            module,
-            name: Some(name),
-            addr: start,
-        }) => {
+        Some(Symbol { module, name: Some(name), addr: start }) => {
             let off = match rule {
                 OffsetRule::IfNotStart => addr != start,
                 OffsetRule::IfAfterStart => addr > start,
@@ -254,9 +240,7 @@ fn fmt_sym(s: Option<Symbol>, addr: u64, rule: OffsetRule) -> String {
                 format!("{}`{}", module, name)
             }
         }
-        Some(Symbol {
-            module, name: None, ..
-        }) => format!("{}`0x{:x}", module, addr),
+        Some(Symbol { module, name: None, .. }) => format!("{}`0x{:x}", module, addr),
         None => format!("0x{:x}", addr),
     }
 }
@@ -277,10 +261,9 @@ pub fn cmp_key(a: &Value, b: &Value) -> Ordering {
         (Str(x), Str(y)) | (Chars(x), Chars(y)) => until_nul(x).cmp(until_nul(y)),
         (Bytes(x), Bytes(y)) => x.len().cmp(&y.len()).then_with(|| x.cmp(y)),
         (Stack(x), Stack(y)) => cmp_pcs(x, y),
-        (UStack { pid: p, pcs: x }, UStack { pid: q, pcs: y }) => (*p as u64)
-            .to_le_bytes()
-            .cmp(&(*q as u64).to_le_bytes())
-            .then_with(|| cmp_pcs(x, y)),
+        (UStack { pid: p, pcs: x }, UStack { pid: q, pcs: y }) => {
+            (*p as u64).to_le_bytes().cmp(&(*q as u64).to_le_bytes()).then_with(|| cmp_pcs(x, y))
+        }
         (Sym(x), Sym(y)) | (Mod(x), Mod(y)) => x.cmp(y),
         (USym { pid: p, addr: x }, USym { pid: q, addr: y })
         | (UMod { pid: p, addr: x }, UMod { pid: q, addr: y })
@@ -347,26 +330,18 @@ mod tests {
     impl Symbolizer for Syms {
         fn kernel(&self, addr: u64) -> Option<Symbol> {
             match addr {
-                0x1000..=0x10ff => Some(Symbol {
-                    module: "vmlinux".into(),
-                    name: Some("max_pfn".into()),
-                    addr: 0x1000,
-                }),
-                0x2000..=0x2fff => Some(Symbol {
-                    module: "ext4".into(),
-                    name: None,
-                    addr: 0,
-                }),
+                0x1000..=0x10ff => {
+                    Some(Symbol { module: "vmlinux".into(), name: Some("max_pfn".into()), addr: 0x1000 })
+                }
+                0x2000..=0x2fff => Some(Symbol { module: "ext4".into(), name: None, addr: 0 }),
                 _ => None,
             }
         }
         fn user(&self, _pid: u32, addr: u64) -> Option<Symbol> {
             match addr {
-                0x400000..=0x4000ff => Some(Symbol {
-                    module: "ustack-tst-basic".into(),
-                    name: Some("myfunc_y".into()),
-                    addr: 0x400000,
-                }),
+                0x400000..=0x4000ff => {
+                    Some(Symbol { module: "ustack-tst-basic".into(), name: Some("myfunc_y".into()), addr: 0x400000 })
+                }
                 _ => None,
             }
         }
@@ -380,18 +355,12 @@ mod tests {
         assert_eq!(addr2str(&Syms, 0x1010), "vmlinux`max_pfn+0x10");
         assert_eq!(addr2str(&Syms, 0x2010), "ext4`0x2010");
         assert_eq!(addr2str(&Syms, 0xdead), "0xdead");
-        assert_eq!(
-            addr2str(&NoSymbols, 0xffffffff81000000),
-            "0xffffffff81000000"
-        );
+        assert_eq!(addr2str(&NoSymbols, 0xffffffff81000000), "0xffffffff81000000");
         assert_eq!(sym_str(&Syms, 0x1010), "vmlinux`max_pfn");
         assert_eq!(mod_str(&Syms, 0x1010), "vmlinux");
         assert_eq!(mod_str(&Syms, 0x99), "0x99");
         // tst.ustack.r (aggs): uaddr with offset, ufunc/usym without, umod.
-        assert_eq!(
-            uaddr2str(&Syms, 1, 0x400010),
-            "ustack-tst-basic`myfunc_y+0x10"
-        );
+        assert_eq!(uaddr2str(&Syms, 1, 0x400010), "ustack-tst-basic`myfunc_y+0x10");
         assert_eq!(usym_str(&Syms, 1, 0x400010), "ustack-tst-basic`myfunc_y");
         assert_eq!(umod_str(&Syms, 1, 0x400010), "ustack-tst-basic");
         assert_eq!(stack_frame(&Syms, 0x1000), "vmlinux`max_pfn");
@@ -400,21 +369,12 @@ mod tests {
     #[test]
     fn key_order() {
         // tst.signedkeys.r: integer keys sort as unsigned values.
-        let mut keys: Vec<Value> = [-2i64, -1, 0, 1, 2]
-            .iter()
-            .map(|&v| Value::int(v, 4))
-            .collect();
+        let mut keys: Vec<Value> = [-2i64, -1, 0, 1, 2].iter().map(|&v| Value::int(v, 4)).collect();
         keys.sort_by(cmp_key);
         let got: Vec<i64> = keys.iter().map(|k| k.as_i64()).collect();
         assert_eq!(got, vec![0, 1, 2, -2, -1]);
-        assert_eq!(
-            cmp_key(&Value::str("ab"), &Value::str("abc")),
-            Ordering::Less
-        );
-        assert_eq!(
-            cmp_key(&Value::Str(b"b\0\0".to_vec()), &Value::str("abc")),
-            Ordering::Greater
-        );
+        assert_eq!(cmp_key(&Value::str("ab"), &Value::str("abc")), Ordering::Less);
+        assert_eq!(cmp_key(&Value::Str(b"b\0\0".to_vec()), &Value::str("abc")), Ordering::Greater);
         // keypos rotation: start comparing at the second key.
         let a = [Value::int(1, 4), Value::int(9, 4)];
         let b = [Value::int(2, 4), Value::int(3, 4)];

@@ -169,10 +169,7 @@ pub struct Btf {
 
 impl std::fmt::Debug for Btf {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Btf")
-            .field("bytes", &self.data.len())
-            .field("types", &self.offsets.len())
-            .finish()
+        f.debug_struct("Btf").field("bytes", &self.data.len()).field("types", &self.offsets.len()).finish()
     }
 }
 
@@ -189,8 +186,7 @@ impl Btf {
     /// Reads and parses a raw BTF file (not an ELF .BTF section wrapper).
     pub fn load(path: impl AsRef<Path>) -> io::Result<Btf> {
         let path = path.as_ref();
-        let bytes = std::fs::read(path)
-            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        let bytes = std::fs::read(path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
         Btf::parse(bytes)
     }
 
@@ -224,9 +220,7 @@ impl Btf {
         }
         let section = |off: usize, len: usize, what: &str| {
             let start = hdr_len.checked_add(off).filter(|&s| s <= data.len());
-            let end = start
-                .and_then(|s| s.checked_add(len))
-                .filter(|&e| e <= data.len());
+            let end = start.and_then(|s| s.checked_add(len)).filter(|&e| e <= data.len());
             match (start, end) {
                 (Some(s), Some(e)) => Ok((s, e)),
                 _ => Err(invalid(format!("{what} section out of bounds"))),
@@ -246,18 +240,13 @@ impl Btf {
             let kind = ((info >> 24) & 0x1f) as u8;
             let vlen = (info & 0xffff) as usize;
             let extra = match kind {
-                KIND_PTR | KIND_FWD | KIND_TYPEDEF | KIND_VOLATILE | KIND_CONST | KIND_RESTRICT
-                | KIND_FUNC | KIND_FLOAT | KIND_TYPE_TAG => 0,
+                KIND_PTR | KIND_FWD | KIND_TYPEDEF | KIND_VOLATILE | KIND_CONST | KIND_RESTRICT | KIND_FUNC
+                | KIND_FLOAT | KIND_TYPE_TAG => 0,
                 KIND_INT | KIND_VAR | KIND_DECL_TAG => 4,
                 KIND_ARRAY => 12,
                 KIND_STRUCT | KIND_UNION | KIND_DATASEC | KIND_ENUM64 => 12 * vlen,
                 KIND_ENUM | KIND_FUNC_PROTO => 8 * vlen,
-                _ => {
-                    return Err(invalid(format!(
-                        "type #{} has unknown kind {kind}",
-                        offsets.len()
-                    )))
-                }
+                _ => return Err(invalid(format!("type #{} has unknown kind {kind}", offsets.len()))),
             };
             let next = pos + TYPE_HEADER_LEN + extra;
             if next > types_end {
@@ -266,14 +255,7 @@ impl Btf {
             offsets.push(pos as u32);
             pos = next;
         }
-        Ok(Btf {
-            data,
-            swap,
-            strs_start,
-            strs_end,
-            offsets,
-            names: OnceLock::new(),
-        })
+        Ok(Btf { data, swap, strs_start, strs_end, offsets, names: OnceLock::new() })
     }
 
     /// Number of type ids, `void` (id 0) included; valid ids are `0..len()`.
@@ -312,11 +294,7 @@ impl Btf {
 
     fn info(&self, rec: usize) -> (u8, usize, bool) {
         let info = self.u32_at(rec + 4);
-        (
-            ((info >> 24) & 0x1f) as u8,
-            (info & 0xffff) as usize,
-            info >> 31 != 0,
-        )
+        (((info >> 24) & 0x1f) as u8, (info & 0xffff) as usize, info >> 31 != 0)
     }
 
     fn raw_kind(&self, id: TypeId) -> u8 {
@@ -381,46 +359,21 @@ impl Btf {
                 index: TypeId(self.u32_at(r + 16)),
                 len: self.u32_at(r + 20),
             },
-            KIND_STRUCT => Kind::Struct {
-                size: st,
-                vlen: vlen16,
-            },
-            KIND_UNION => Kind::Union {
-                size: st,
-                vlen: vlen16,
-            },
-            KIND_ENUM | KIND_ENUM64 => Kind::Enum {
-                size: st,
-                signed: kflag,
-                vlen: vlen16,
-            },
+            KIND_STRUCT => Kind::Struct { size: st, vlen: vlen16 },
+            KIND_UNION => Kind::Union { size: st, vlen: vlen16 },
+            KIND_ENUM | KIND_ENUM64 => Kind::Enum { size: st, signed: kflag, vlen: vlen16 },
             KIND_FWD => Kind::Fwd { is_union: kflag },
             KIND_TYPEDEF => Kind::Typedef(TypeId(st)),
             KIND_VOLATILE => Kind::Volatile(TypeId(st)),
             KIND_CONST => Kind::Const(TypeId(st)),
             KIND_RESTRICT => Kind::Restrict(TypeId(st)),
             KIND_TYPE_TAG => Kind::TypeTag(TypeId(st)),
-            KIND_FUNC => Kind::Func {
-                proto: TypeId(st),
-                linkage: vlen16,
-            },
-            KIND_FUNC_PROTO => Kind::FuncProto {
-                ret: TypeId(st),
-                vlen: vlen16,
-            },
-            KIND_VAR => Kind::Var {
-                ty: TypeId(st),
-                linkage: self.u32_at(r + 12),
-            },
-            KIND_DATASEC => Kind::Datasec {
-                size: st,
-                vlen: vlen16,
-            },
+            KIND_FUNC => Kind::Func { proto: TypeId(st), linkage: vlen16 },
+            KIND_FUNC_PROTO => Kind::FuncProto { ret: TypeId(st), vlen: vlen16 },
+            KIND_VAR => Kind::Var { ty: TypeId(st), linkage: self.u32_at(r + 12) },
+            KIND_DATASEC => Kind::Datasec { size: st, vlen: vlen16 },
             KIND_FLOAT => Kind::Float { size: st },
-            KIND_DECL_TAG => Kind::DeclTag {
-                target: TypeId(st),
-                component_idx: self.u32_at(r + 12) as i32,
-            },
+            KIND_DECL_TAG => Kind::DeclTag { target: TypeId(st), component_idx: self.u32_at(r + 12) as i32 },
             _ => Kind::Void, // parse() rejects unknown kinds
         }
     }
@@ -456,9 +409,7 @@ impl Btf {
             | Kind::Float { size }
             | Kind::Datasec { size, .. } => Some(size as u64),
             Kind::Ptr(_) => Some(POINTER_SIZE),
-            Kind::Array { elem, len, .. } => {
-                self.size_of_depth(elem, depth + 1)?.checked_mul(len as u64)
-            }
+            Kind::Array { elem, len, .. } => self.size_of_depth(elem, depth + 1)?.checked_mul(len as u64),
             Kind::Var { ty, .. } => self.size_of_depth(ty, depth + 1),
             _ => None,
         }
@@ -483,30 +434,15 @@ impl Btf {
             let ty = TypeId(self.u32_at(m + 4));
             let raw = self.u32_at(m + 8);
             let member = if kflag {
-                Member {
-                    offset_bits: raw & 0xff_ffff,
-                    bitfield_size: raw >> 24,
-                    ty,
-                }
+                Member { offset_bits: raw & 0xff_ffff, bitfield_size: raw >> 24, ty }
             } else {
                 // Without kind_flag, a bitfield is encoded in the member's
                 // own INT type (bits narrower than the int, plus an offset).
                 match self.kind(ty) {
-                    Kind::Int {
-                        size,
-                        bits,
-                        bit_offset,
-                        ..
-                    } if bit_offset != 0 || (bits as u32) != size * 8 => Member {
-                        offset_bits: raw + bit_offset as u32,
-                        bitfield_size: bits as u32,
-                        ty,
-                    },
-                    _ => Member {
-                        offset_bits: raw,
-                        bitfield_size: 0,
-                        ty,
-                    },
+                    Kind::Int { size, bits, bit_offset, .. } if bit_offset != 0 || (bits as u32) != size * 8 => {
+                        Member { offset_bits: raw + bit_offset as u32, bitfield_size: bits as u32, ty }
+                    }
+                    _ => Member { offset_bits: raw, bitfield_size: 0, ty },
                 }
             };
             (name, member)
@@ -528,14 +464,10 @@ impl Btf {
         }
         for (mname, m) in self.members(id) {
             if mname == name {
-                return Some(Member {
-                    offset_bits: base + m.offset_bits,
-                    ..m
-                });
+                return Some(Member { offset_bits: base + m.offset_bits, ..m });
             }
             if mname.is_empty() {
-                if let Some(found) = self.member_depth(m.ty, name, base + m.offset_bits, depth + 1)
-                {
+                if let Some(found) = self.member_depth(m.ty, name, base + m.offset_bits, depth + 1) {
                     return Some(found);
                 }
             }
@@ -547,20 +479,13 @@ impl Btf {
     /// through anonymous members), e.g. `["se", "sum_exec_runtime"]`.
     /// The offset is in bits from the start of `struct_id`.
     pub fn member_path(&self, struct_id: TypeId, path: &[&str]) -> Option<Member> {
-        let mut cur = Member {
-            offset_bits: 0,
-            bitfield_size: 0,
-            ty: struct_id,
-        };
+        let mut cur = Member { offset_bits: 0, bitfield_size: 0, ty: struct_id };
         for (i, step) in path.iter().enumerate() {
             if i > 0 && cur.bitfield_size != 0 {
                 return None;
             }
             let m = self.member(cur.ty, step)?;
-            cur = Member {
-                offset_bits: cur.offset_bits.checked_add(m.offset_bits)?,
-                ..m
-            };
+            cur = Member { offset_bits: cur.offset_bits.checked_add(m.offset_bits)?, ..m };
         }
         Some(cur)
     }
@@ -569,9 +494,7 @@ impl Btf {
     /// something is missing or the final member is a bitfield. `struct_name`
     /// is a struct or union tag (`"task_struct"`), else a typedef name.
     pub fn member_path_offset(&self, struct_name: &str, path: &[&str]) -> Option<(u64, TypeId)> {
-        let id = self
-            .find_struct(struct_name)
-            .or_else(|| self.find_typedef(struct_name))?;
+        let id = self.find_struct(struct_name).or_else(|| self.find_typedef(struct_name))?;
         let m = self.member_path(id, path)?;
         if m.bitfield_size != 0 || m.offset_bits % 8 != 0 {
             return None;
@@ -748,26 +671,19 @@ impl Btf {
         };
         match self.kind(id) {
             Kind::Void => join("void".to_string(), decl),
-            Kind::Int { .. } | Kind::Float { .. } | Kind::Typedef(_) => {
-                join(self.name(id).to_string(), decl)
-            }
+            Kind::Int { .. } | Kind::Float { .. } | Kind::Typedef(_) => join(self.name(id).to_string(), decl),
             Kind::Struct { .. } => join(named("struct"), decl),
             Kind::Union { .. } => join(named("union"), decl),
             Kind::Enum { .. } => join(named("enum"), decl),
             Kind::Fwd { is_union } => join(named(if is_union { "union" } else { "struct" }), decl),
             Kind::Ptr(target) => {
                 let mut d = format!("*{decl}");
-                if matches!(
-                    self.kind(target),
-                    Kind::Array { .. } | Kind::FuncProto { .. }
-                ) {
+                if matches!(self.kind(target), Kind::Array { .. } | Kind::FuncProto { .. }) {
                     d = format!("({d})");
                 }
                 self.declare(target, d, depth + 1)
             }
-            Kind::Array { elem, len, .. } => {
-                self.declare(elem, format!("{decl}[{len}]"), depth + 1)
-            }
+            Kind::Array { elem, len, .. } => self.declare(elem, format!("{decl}[{len}]"), depth + 1),
             Kind::Const(t) => self.qualify("const", t, decl, depth),
             Kind::Volatile(t) => self.qualify("volatile", t, decl, depth),
             Kind::Restrict(t) => self.qualify("restrict", t, decl, depth),
@@ -795,11 +711,7 @@ impl Btf {
                 self.declare(proto, d, depth + 1)
             }
             Kind::Var { ty, .. } => {
-                let d = if decl.is_empty() {
-                    self.name(id).to_string()
-                } else {
-                    format!("{} {decl}", self.name(id))
-                };
+                let d = if decl.is_empty() { self.name(id).to_string() } else { format!("{} {decl}", self.name(id)) };
                 self.declare(ty, d, depth + 1)
             }
             Kind::Datasec { .. } => join(format!("SEC(\"{}\")", self.name(id)), decl),
@@ -822,11 +734,7 @@ impl Btf {
             }
         }
         if matches!(self.kind(t), Kind::Ptr(_)) {
-            let d = if decl.is_empty() {
-                q.to_string()
-            } else {
-                format!("{q} {decl}")
-            };
+            let d = if decl.is_empty() { q.to_string() } else { format!("{q} {decl}") };
             self.declare(target, d, depth + 1)
         } else {
             format!("{q} {}", self.declare(target, decl, depth + 1))
@@ -850,17 +758,13 @@ fn hash_name(name: &[u8]) -> u64 {
     let mut h: u64 = name.len() as u64;
     let mut chunks = name.chunks_exact(8);
     for c in &mut chunks {
-        h = (h ^ u64::from_le_bytes(c.try_into().unwrap()))
-            .wrapping_mul(K)
-            .rotate_left(29);
+        h = (h ^ u64::from_le_bytes(c.try_into().unwrap())).wrapping_mul(K).rotate_left(29);
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
         let mut last = [0u8; 8];
         last[..rest.len()].copy_from_slice(rest);
-        h = (h ^ u64::from_le_bytes(last))
-            .wrapping_mul(K)
-            .rotate_left(29);
+        h = (h ^ u64::from_le_bytes(last)).wrapping_mul(K).rotate_left(29);
     }
     h ^= h >> 32;
     h = h.wrapping_mul(K);
@@ -932,14 +836,7 @@ mod tests {
             assert_eq!(m.bitfield_size, 0);
             assert_eq!(m.offset_bits % 8, 0);
             assert!(
-                matches!(
-                    btf.kind(btf.resolve(m.ty)),
-                    Kind::Int {
-                        size: 4,
-                        signed: true,
-                        ..
-                    }
-                ),
+                matches!(btf.kind(btf.resolve(m.ty)), Kind::Int { size: 4, signed: true, .. }),
                 "{f}: {:?}",
                 btf.kind(btf.resolve(m.ty))
             );
@@ -958,32 +855,20 @@ mod tests {
         let comm = btf.member(ts, "comm").unwrap();
         match btf.kind(btf.resolve(comm.ty)) {
             Kind::Array { elem, len: 16, .. } => {
-                assert!(matches!(
-                    btf.kind(btf.resolve(elem)),
-                    Kind::Int { size: 1, .. }
-                ))
+                assert!(matches!(btf.kind(btf.resolve(elem)), Kind::Int { size: 1, .. }))
             }
             k => panic!("comm: {k:?}"),
         }
         assert_eq!(btf.type_to_string(comm.ty), "char [16]");
         assert_eq!(btf.size_of(comm.ty), Some(16));
 
-        let (off, ty) = btf
-            .member_path_offset("task_struct", &["se", "sum_exec_runtime"])
-            .unwrap();
+        let (off, ty) = btf.member_path_offset("task_struct", &["se", "sum_exec_runtime"]).unwrap();
         let se = btf.member(ts, "se").unwrap();
         let ser = btf.member(se.ty, "sum_exec_runtime").unwrap();
         assert_eq!(off, (se.offset_bits + ser.offset_bits) as u64 / 8);
         assert_eq!(btf.type_to_string(ty), "u64");
         assert_eq!(btf.size_of(ty), Some(8));
-        assert!(matches!(
-            btf.kind(btf.resolve(ty)),
-            Kind::Int {
-                size: 8,
-                signed: false,
-                ..
-            }
-        ));
+        assert!(matches!(btf.kind(btf.resolve(ty)), Kind::Int { size: 8, signed: false, .. }));
         assert_eq!(btf.member_path_offset("task_struct", &["se", "nope"]), None);
         assert_eq!(btf.member_path_offset("no_such_struct_xyz", &["a"]), None);
         eprintln!(
@@ -1043,10 +928,7 @@ mod tests {
         assert_eq!(types[2], "size_t");
         assert_eq!(types[3], "loff_t *");
         assert_eq!(btf.type_to_string(ret), "ssize_t");
-        assert_eq!(
-            btf.type_to_string(f),
-            "ssize_t vfs_read(struct file *file, char *buf, size_t count, loff_t *pos)"
-        );
+        assert_eq!(btf.type_to_string(f), "ssize_t vfs_read(struct file *file, char *buf, size_t count, loff_t *pos)");
         assert!(!btf.is_variadic(f));
         assert_eq!(btf.find_func("no_such_function_xyz"), None);
         // A typedef and a base type.
@@ -1054,22 +936,11 @@ mod tests {
         assert_eq!(btf.size_of(u64t), Some(8));
         let ui = btf.find_base_type("unsigned int").unwrap();
         assert_eq!(btf.type_to_string(ui), "unsigned int");
-        assert!(matches!(
-            btf.kind(ui),
-            Kind::Int {
-                size: 4,
-                signed: false,
-                ..
-            }
-        ));
+        assert!(matches!(btf.kind(ui), Kind::Int { size: 4, signed: false, .. }));
         // printk is variadic.
         if let Some(p) = btf.find_func("_printk") {
             assert!(btf.is_variadic(p));
-            assert!(
-                btf.type_to_string(p).ends_with(", ...)"),
-                "{}",
-                btf.type_to_string(p)
-            );
+            assert!(btf.type_to_string(p).ends_with(", ...)"), "{}", btf.type_to_string(p));
         }
     }
 
@@ -1132,11 +1003,7 @@ mod tests {
 
     impl Builder {
         fn new() -> Builder {
-            Builder {
-                types: vec![],
-                strs: vec![0],
-                next_id: 1,
-            }
+            Builder { types: vec![], strs: vec![0], next_id: 1 }
         }
         fn s(&mut self, s: &str) -> u32 {
             if s.is_empty() {
@@ -1175,13 +1042,7 @@ mod tests {
             b.extend_from_slice(&BTF_MAGIC.to_le_bytes());
             b.push(1);
             b.push(0);
-            for v in [
-                24,
-                0,
-                self.types.len() as u32,
-                self.types.len() as u32,
-                self.strs.len() as u32,
-            ] {
+            for v in [24, 0, self.types.len() as u32, self.types.len() as u32, self.strs.len() as u32] {
                 b.extend_from_slice(&v.to_le_bytes());
             }
             b.extend_from_slice(&self.types);
@@ -1271,60 +1132,15 @@ mod tests {
         assert_eq!(btf.find_by_name("int"), vec![int, bf_int]);
         assert_eq!(btf.find_base_type("int"), Some(int));
 
-        assert_eq!(
-            btf.member(outer, "a"),
-            Some(Member {
-                offset_bits: 0,
-                bitfield_size: 0,
-                ty: int
-            })
-        );
-        assert_eq!(
-            btf.member(outer, "b"),
-            Some(Member {
-                offset_bits: 64,
-                bitfield_size: 0,
-                ty: int
-            })
-        );
-        assert_eq!(
-            btf.member(td, "c"),
-            Some(Member {
-                offset_bits: 64,
-                bitfield_size: 0,
-                ty: arr
-            })
-        );
-        assert_eq!(
-            btf.member(outer, "bf"),
-            Some(Member {
-                offset_bits: 256,
-                bitfield_size: 3,
-                ty: uint
-            })
-        );
-        assert_eq!(
-            btf.member(outer, "bf2"),
-            Some(Member {
-                offset_bits: 259,
-                bitfield_size: 5,
-                ty: uint
-            })
-        );
-        assert_eq!(
-            btf.member(old, "f"),
-            Some(Member {
-                offset_bits: 10,
-                bitfield_size: 3,
-                ty: bf_int
-            })
-        );
+        assert_eq!(btf.member(outer, "a"), Some(Member { offset_bits: 0, bitfield_size: 0, ty: int }));
+        assert_eq!(btf.member(outer, "b"), Some(Member { offset_bits: 64, bitfield_size: 0, ty: int }));
+        assert_eq!(btf.member(td, "c"), Some(Member { offset_bits: 64, bitfield_size: 0, ty: arr }));
+        assert_eq!(btf.member(outer, "bf"), Some(Member { offset_bits: 256, bitfield_size: 3, ty: uint }));
+        assert_eq!(btf.member(outer, "bf2"), Some(Member { offset_bits: 259, bitfield_size: 5, ty: uint }));
+        assert_eq!(btf.member(old, "f"), Some(Member { offset_bits: 10, bitfield_size: 3, ty: bf_int }));
         assert_eq!(btf.member(outer, "zz"), None);
         assert_eq!(btf.member(int, "a"), None);
-        assert_eq!(
-            btf.member_path_offset("outer", &["in", "x"]),
-            Some((24, u64t))
-        );
+        assert_eq!(btf.member_path_offset("outer", &["in", "x"]), Some((24, u64t)));
         assert_eq!(btf.member_path_offset("outer_t", &["c"]), Some((8, arr)));
         assert_eq!(btf.member_path_offset("outer", &["bf"]), None);
         assert_eq!(btf.member_path_offset("outer", &[]), Some((0, outer)));
@@ -1340,44 +1156,18 @@ mod tests {
         assert_eq!(btf.resolve(td), outer);
         assert_eq!(btf.resolve(cptr), pcchar);
 
-        assert_eq!(
-            btf.kind(arr),
-            Kind::Array {
-                elem: chr,
-                index: int,
-                len: 16
-            }
-        );
-        assert_eq!(
-            btf.kind(e64),
-            Kind::Enum {
-                size: 8,
-                signed: false,
-                vlen: 2
-            }
-        );
+        assert_eq!(btf.kind(arr), Kind::Array { elem: chr, index: int, len: 16 });
+        assert_eq!(btf.kind(e64), Kind::Enum { size: 8, signed: false, vlen: 2 });
         assert_eq!(btf.kind(fwd), Kind::Fwd { is_union: true });
         assert_eq!(btf.kind(flt), Kind::Float { size: 8 });
         assert_eq!(btf.kind(sec), Kind::Datasec { size: 4, vlen: 1 });
-        assert_eq!(
-            btf.kind(dtag),
-            Kind::DeclTag {
-                target: func,
-                component_idx: -1
-            }
-        );
+        assert_eq!(btf.kind(dtag), Kind::DeclTag { target: func, component_idx: -1 });
         assert_eq!(btf.kind(TypeId(9999)), Kind::Void);
-        assert_eq!(
-            btf.enum_values(e64).unwrap(),
-            vec![("BIG_A", 1), ("BIG_Z", i64::MIN)]
-        );
+        assert_eq!(btf.enum_values(e64).unwrap(), vec![("BIG_A", 1), ("BIG_Z", i64::MIN)]);
         assert_eq!(btf.enum_values(en).unwrap(), vec![("MINUS_ONE", -1)]);
 
         let (params, ret) = btf.func_params(func).unwrap();
-        assert_eq!(
-            params,
-            vec![("o".to_string(), pouter), ("name".to_string(), pcchar)]
-        );
+        assert_eq!(params, vec![("o".to_string(), pouter), ("name".to_string(), pcchar)]);
         assert_eq!(ret, int);
         assert!(btf.is_variadic(func));
         assert_eq!(btf.func_params(int), None);
@@ -1449,14 +1239,6 @@ mod tests {
         b.extend_from_slice(strs);
         let btf = Btf::parse(b).unwrap();
         assert_eq!(btf.find_base_type("int"), Some(TypeId(1)));
-        assert!(matches!(
-            btf.kind(TypeId(1)),
-            Kind::Int {
-                size: 4,
-                signed: true,
-                bits: 32,
-                ..
-            }
-        ));
+        assert!(matches!(btf.kind(TypeId(1)), Kind::Int { size: 4, signed: true, bits: 32, .. }));
     }
 }

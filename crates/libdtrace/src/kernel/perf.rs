@@ -109,46 +109,25 @@ pub fn open_tracepoint(tp_id: u64, cpu: u32) -> io::Result<OwnedFd> {
 /// Type number of a dynamic PMU ("uprobe", "kprobe") from sysfs.
 pub fn pmu_type(pmu: &str) -> io::Result<u32> {
     let s = std::fs::read_to_string(format!("/sys/bus/event_source/devices/{pmu}/type"))?;
-    s.trim().parse().map_err(|_| {
-        io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("bad {pmu} PMU type {s:?}"),
-        )
-    })
+    s.trim().parse().map_err(|_| io::Error::new(io::ErrorKind::InvalidData, format!("bad {pmu} PMU type {s:?}")))
 }
 
 /// Bit of `config` that turns a kprobe/uprobe PMU event into a return
 /// probe (sysfs format/retprobe, "config:0" everywhere so far).
 fn retprobe_bit(pmu: &str) -> u64 {
-    std::fs::read_to_string(format!(
-        "/sys/bus/event_source/devices/{pmu}/format/retprobe"
-    ))
-    .ok()
-    .and_then(|s| {
-        s.trim()
-            .strip_prefix("config:")
-            .and_then(|n| n.parse::<u32>().ok())
-    })
-    .map_or(1, |b| 1u64 << b)
+    std::fs::read_to_string(format!("/sys/bus/event_source/devices/{pmu}/format/retprobe"))
+        .ok()
+        .and_then(|s| s.trim().strip_prefix("config:").and_then(|n| n.parse::<u32>().ok()))
+        .map_or(1, |b| 1u64 << b)
 }
 
 /// A uprobe (or uretprobe) at file offset `offset` of `path`, via the
 /// uprobe PMU (no tracefs writes, nothing left behind on exit).
 /// `pid` -1 with `cpu` ≥ 0 traces every process on that CPU; `pid` ≥ 0 with
 /// `cpu` -1 traces that process. Created disabled.
-pub fn open_uprobe(
-    path: &Path,
-    offset: u64,
-    retprobe: bool,
-    pid: i32,
-    cpu: i32,
-) -> io::Result<OwnedFd> {
-    let path = CString::new(path.as_os_str().as_bytes())
-        .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
-    let mut a = PerfEventAttr::new(
-        pmu_type("uprobe")?,
-        if retprobe { retprobe_bit("uprobe") } else { 0 },
-    );
+pub fn open_uprobe(path: &Path, offset: u64, retprobe: bool, pid: i32, cpu: i32) -> io::Result<OwnedFd> {
+    let path = CString::new(path.as_os_str().as_bytes()).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    let mut a = PerfEventAttr::new(pmu_type("uprobe")?, if retprobe { retprobe_bit("uprobe") } else { 0 });
     a.sample_period = 1;
     a.config1 = path.as_ptr() as usize as u64;
     a.config2 = offset;
@@ -160,10 +139,7 @@ pub fn open_uprobe(
 /// Fails with ENOENT where the kernel has no kprobe PMU. Created disabled.
 pub fn open_kprobe(func: &str, offset: u64, retprobe: bool) -> io::Result<OwnedFd> {
     let func = CString::new(func).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
-    let mut a = PerfEventAttr::new(
-        pmu_type("kprobe")?,
-        if retprobe { retprobe_bit("kprobe") } else { 0 },
-    );
+    let mut a = PerfEventAttr::new(pmu_type("kprobe")?, if retprobe { retprobe_bit("kprobe") } else { 0 });
     a.sample_period = 1;
     a.config1 = func.as_ptr() as usize as u64;
     a.config2 = offset;
@@ -173,10 +149,7 @@ pub fn open_kprobe(func: &str, offset: u64, retprobe: bool) -> io::Result<OwnedF
 /// A kprobe (or kretprobe) at a kernel address, for functions whose name
 /// is not unique (the kprobe PMU takes the address when no name is given).
 pub fn open_kprobe_addr(addr: u64, retprobe: bool) -> io::Result<OwnedFd> {
-    let mut a = PerfEventAttr::new(
-        pmu_type("kprobe")?,
-        if retprobe { retprobe_bit("kprobe") } else { 0 },
-    );
+    let mut a = PerfEventAttr::new(pmu_type("kprobe")?, if retprobe { retprobe_bit("kprobe") } else { 0 });
     a.sample_period = 1;
     a.config1 = 0;
     a.config2 = addr;
@@ -209,11 +182,7 @@ pub fn disable(perf_fd: BorrowedFd<'_>) -> io::Result<()> {
 /// the perf fd; closing it detaches. Works on every kernel we support; see
 /// [`super::sys::link_create_perf_event`] for the variant with a cookie.
 pub fn attach_bpf(perf_fd: BorrowedFd<'_>, prog_fd: BorrowedFd<'_>) -> io::Result<()> {
-    ioctl(
-        perf_fd,
-        PERF_EVENT_IOC_SET_BPF,
-        prog_fd.as_raw_fd() as libc::c_ulong,
-    )?;
+    ioctl(perf_fd, PERF_EVENT_IOC_SET_BPF, prog_fd.as_raw_fd() as libc::c_ulong)?;
     enable(perf_fd)
 }
 

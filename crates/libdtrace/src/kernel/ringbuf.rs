@@ -37,16 +37,8 @@ unsafe impl Send for RingBuf {}
 
 fn mmap(fd: BorrowedFd<'_>, len: usize, prot: i32, off: usize) -> io::Result<*mut u8> {
     // SAFETY: a fresh shared mapping of the map fd; checked below.
-    let p = unsafe {
-        libc::mmap(
-            std::ptr::null_mut(),
-            len,
-            prot,
-            libc::MAP_SHARED,
-            fd.as_raw_fd(),
-            off as libc::off_t,
-        )
-    };
+    let p =
+        unsafe { libc::mmap(std::ptr::null_mut(), len, prot, libc::MAP_SHARED, fd.as_raw_fd(), off as libc::off_t) };
     if p == libc::MAP_FAILED {
         Err(io::Error::last_os_error())
     } else {
@@ -60,10 +52,7 @@ impl RingBuf {
     pub fn new(map_fd: BorrowedFd<'_>) -> io::Result<RingBuf> {
         let info = sys::map_info(map_fd)?;
         if info.map_type != sys::BPF_MAP_TYPE_RINGBUF {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "not a BPF ring buffer map",
-            ));
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a BPF ring buffer map"));
         }
         let size = info.max_entries as u64;
         // SAFETY: sysconf has no preconditions.
@@ -78,13 +67,7 @@ impl RingBuf {
                 return Err(e);
             }
         };
-        Ok(RingBuf {
-            fd,
-            page,
-            size,
-            cons,
-            prod,
-        })
+        Ok(RingBuf { fd, page, size, cons, prod })
     }
 
     fn consumer_pos(&self) -> &AtomicU64 {
@@ -134,16 +117,8 @@ impl RingBuf {
             return Ok(true);
         }
         let mut pfds = [
-            libc::pollfd {
-                fd: self.fd.as_raw_fd(),
-                events: libc::POLLIN,
-                revents: 0,
-            },
-            libc::pollfd {
-                fd: other.unwrap_or(-1),
-                events: libc::POLLIN,
-                revents: 0,
-            },
+            libc::pollfd { fd: self.fd.as_raw_fd(), events: libc::POLLIN, revents: 0 },
+            libc::pollfd { fd: other.unwrap_or(-1), events: libc::POLLIN, revents: 0 },
         ];
         let n = if other.is_some() { 2 } else { 1 };
         // SAFETY: `n` valid pollfds.
@@ -151,11 +126,7 @@ impl RingBuf {
         let pfd = pfds[0];
         if r < 0 {
             let e = io::Error::last_os_error();
-            return if e.raw_os_error() == Some(libc::EINTR) {
-                Ok(false)
-            } else {
-                Err(e)
-            };
+            return if e.raw_os_error() == Some(libc::EINTR) { Ok(false) } else { Err(e) };
         }
         Ok(r > 0 && pfd.revents & libc::POLLIN != 0)
     }
@@ -186,8 +157,7 @@ impl RingBuf {
                 if len & DISCARD == 0 {
                     // SAFETY: the committed record body follows its header,
                     // contiguous thanks to the double mapping.
-                    let rec =
-                        unsafe { std::slice::from_raw_parts(hdr.add(HDR as usize), body as usize) };
+                    let rec = unsafe { std::slice::from_raw_parts(hdr.add(HDR as usize), body as usize) };
                     f(rec);
                     n += 1;
                 }
@@ -203,10 +173,7 @@ impl Drop for RingBuf {
         // SAFETY: unmapping our own mappings, once.
         unsafe {
             libc::munmap(self.cons as *mut libc::c_void, self.page);
-            libc::munmap(
-                self.prod as *mut libc::c_void,
-                self.page + 2 * self.size as usize,
-            );
+            libc::munmap(self.prod as *mut libc::c_void, self.page + 2 * self.size as usize);
         }
     }
 }

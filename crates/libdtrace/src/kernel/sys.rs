@@ -108,11 +108,7 @@ fn bpf_fd<T>(cmd: i32, attr: &mut T) -> io::Result<OwnedFd> {
 fn obj_name(name: &str) -> [u8; BPF_OBJ_NAME_LEN] {
     let mut out = [0u8; BPF_OBJ_NAME_LEN];
     for (o, c) in out.iter_mut().zip(name.bytes().take(BPF_OBJ_NAME_LEN - 1)) {
-        *o = if c.is_ascii_alphanumeric() || c == b'_' || c == b'.' {
-            c
-        } else {
-            b'_'
-        };
+        *o = if c.is_ascii_alphanumeric() || c == b'_' || c == b'.' { c } else { b'_' };
     }
     out
 }
@@ -177,13 +173,7 @@ struct MapElemAttr {
 }
 
 fn elem_attr(fd: BorrowedFd<'_>, key: *const u8, value: *const u8, flags: u64) -> MapElemAttr {
-    MapElemAttr {
-        map_fd: fd.as_raw_fd() as u32,
-        _pad: 0,
-        key: ptr(key),
-        value: ptr(value),
-        flags,
-    }
+    MapElemAttr { map_fd: fd.as_raw_fd() as u32, _pad: 0, key: ptr(key), value: ptr(value), flags }
 }
 
 fn key_ptr(key: &[u8]) -> *const u8 {
@@ -378,15 +368,7 @@ pub fn prog_load_btf(
     attach_btf_id: u32,
     log_level: u32,
 ) -> Result<OwnedFd, LoadError> {
-    prog_load_funcs(
-        prog_type,
-        insns,
-        name,
-        expected_attach_type,
-        attach_btf_id,
-        None,
-        log_level,
-    )
+    prog_load_funcs(prog_type, insns, name, expected_attach_type, attach_btf_id, None, log_level)
 }
 
 /// The program's own BTF (from [`btf_load`]) and its func_info: the
@@ -409,10 +391,8 @@ pub fn prog_load_funcs(
 ) -> Result<OwnedFd, LoadError> {
     let license = b"GPL\0";
     let bytes: Vec<u8> = insns.iter().flat_map(|i| i.to_bytes()).collect();
-    let info: Vec<u32> = funcs
-        .as_ref()
-        .map(|f| f.funcs.iter().flat_map(|&(off, id)| [off, id]).collect())
-        .unwrap_or_default();
+    let info: Vec<u32> =
+        funcs.as_ref().map(|f| f.funcs.iter().flat_map(|&(off, id)| [off, id]).collect()).unwrap_or_default();
     let mut attr = ProgLoadAttr {
         prog_type,
         insn_cnt: insns.len() as u32,
@@ -477,11 +457,7 @@ struct BtfLoadAttr {
 /// Loads a BTF blob (a program's description of its functions); on
 /// failure the kernel's BTF log is in the error.
 pub fn btf_load(blob: &[u8]) -> Result<OwnedFd, LoadError> {
-    let mut attr = BtfLoadAttr {
-        btf: ptr(blob.as_ptr()),
-        btf_size: blob.len() as u32,
-        ..Default::default()
-    };
+    let mut attr = BtfLoadAttr { btf: ptr(blob.as_ptr()), btf_size: blob.len() as u32, ..Default::default() };
     if let Ok(fd) = bpf_fd(BPF_BTF_LOAD, &mut attr) {
         return Ok(fd);
     }
@@ -491,10 +467,7 @@ pub fn btf_load(blob: &[u8]) -> Result<OwnedFd, LoadError> {
     attr.btf_log_level = 1;
     match bpf_fd(BPF_BTF_LOAD, &mut attr) {
         Ok(fd) => Ok(fd),
-        Err(e) => Err(LoadError {
-            errno: e.raw_os_error().unwrap_or(libc::EINVAL),
-            log: name_from(&log),
-        }),
+        Err(e) => Err(LoadError { errno: e.raw_os_error().unwrap_or(libc::EINVAL), log: name_from(&log) }),
     }
 }
 
@@ -511,11 +484,7 @@ struct RawTpOpenAttr {
 /// attached; closing it detaches.
 pub fn raw_tracepoint_open(tp_name: &str, prog_fd: BorrowedFd<'_>) -> io::Result<OwnedFd> {
     let name = CString::new(tp_name).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
-    let mut a = RawTpOpenAttr {
-        name: ptr(name.as_ptr()),
-        prog_fd: prog_fd.as_raw_fd() as u32,
-        _pad: 0,
-    };
+    let mut a = RawTpOpenAttr { name: ptr(name.as_ptr()), prog_fd: prog_fd.as_raw_fd() as u32, _pad: 0 };
     bpf_fd(BPF_RAW_TRACEPOINT_OPEN, &mut a)
 }
 
@@ -523,11 +492,7 @@ pub fn raw_tracepoint_open(tp_name: &str, prog_fd: BorrowedFd<'_>) -> io::Result
 /// time) through BPF_RAW_TRACEPOINT_OPEN with no name; the link detaches
 /// when closed.
 pub fn tracing_attach(prog_fd: BorrowedFd<'_>) -> io::Result<OwnedFd> {
-    let mut a = RawTpOpenAttr {
-        name: 0,
-        prog_fd: prog_fd.as_raw_fd() as u32,
-        _pad: 0,
-    };
+    let mut a = RawTpOpenAttr { name: 0, prog_fd: prog_fd.as_raw_fd() as u32, _pad: 0 };
     bpf_fd(BPF_RAW_TRACEPOINT_OPEN, &mut a)
 }
 
@@ -546,11 +511,7 @@ struct LinkCreatePerfAttr {
 /// (BPF_LINK_CREATE, attach type BPF_PERF_EVENT; kernel ≥ 5.15), with a
 /// 64-bit cookie the program reads with bpf_get_attach_cookie (helper 174).
 /// The event still has to be enabled ([`super::perf::enable`]).
-pub fn link_create_perf_event(
-    prog_fd: BorrowedFd<'_>,
-    perf_fd: BorrowedFd<'_>,
-    cookie: u64,
-) -> io::Result<OwnedFd> {
+pub fn link_create_perf_event(prog_fd: BorrowedFd<'_>, perf_fd: BorrowedFd<'_>, cookie: u64) -> io::Result<OwnedFd> {
     let mut a = LinkCreatePerfAttr {
         prog_fd: prog_fd.as_raw_fd() as u32,
         target_fd: perf_fd.as_raw_fd() as u32,
@@ -589,16 +550,8 @@ pub fn prog_test_run(prog_fd: BorrowedFd<'_>, ctx_in: &[u8], cpu: Option<u32>) -
     let mut a = TestRunAttr {
         prog_fd: prog_fd.as_raw_fd() as u32,
         ctx_size_in: ctx_in.len() as u32,
-        ctx_in: if ctx_in.is_empty() {
-            0
-        } else {
-            ptr(ctx_in.as_ptr())
-        },
-        flags: if cpu.is_some() {
-            BPF_F_TEST_RUN_ON_CPU
-        } else {
-            0
-        },
+        ctx_in: if ctx_in.is_empty() { 0 } else { ptr(ctx_in.as_ptr()) },
+        flags: if cpu.is_some() { BPF_F_TEST_RUN_ON_CPU } else { 0 },
         cpu: cpu.unwrap_or(0),
         ..Default::default()
     };
@@ -620,23 +573,17 @@ struct InfoAttr {
 /// Fetches `bpf_*_info` for an object into a zeroed byte buffer; returns
 /// how many bytes the kernel filled.
 fn obj_info(fd: BorrowedFd<'_>, buf: &mut [u8]) -> io::Result<usize> {
-    let mut a = InfoAttr {
-        bpf_fd: fd.as_raw_fd() as u32,
-        info_len: buf.len() as u32,
-        info: ptr(buf.as_mut_ptr()),
-    };
+    let mut a = InfoAttr { bpf_fd: fd.as_raw_fd() as u32, info_len: buf.len() as u32, info: ptr(buf.as_mut_ptr()) };
     bpf(BPF_OBJ_GET_INFO_BY_FD, &mut a)?;
     Ok(a.info_len as usize)
 }
 
 fn rd_u32(b: &[u8], off: usize) -> u32 {
-    b.get(off..off + 4)
-        .map_or(0, |s| u32::from_ne_bytes(s.try_into().unwrap()))
+    b.get(off..off + 4).map_or(0, |s| u32::from_ne_bytes(s.try_into().unwrap()))
 }
 
 fn rd_u64(b: &[u8], off: usize) -> u64 {
-    b.get(off..off + 8)
-        .map_or(0, |s| u64::from_ne_bytes(s.try_into().unwrap()))
+    b.get(off..off + 8).map_or(0, |s| u64::from_ne_bytes(s.try_into().unwrap()))
 }
 
 /// What the kernel says about a loaded program (a subset of
@@ -714,11 +661,7 @@ pub fn link_info(fd: BorrowedFd<'_>) -> io::Result<LinkInfo> {
     let mut b = [0u8; 128];
     let n = obj_info(fd, &mut b)?;
     let b = &b[..n.min(b.len())];
-    Ok(LinkInfo {
-        link_type: rd_u32(b, 0),
-        id: rd_u32(b, 4),
-        prog_id: rd_u32(b, 8),
-    })
+    Ok(LinkInfo { link_type: rd_u32(b, 0), id: rd_u32(b, 4), prog_id: rd_u32(b, 8) })
 }
 
 #[repr(C)]
@@ -730,10 +673,7 @@ struct IdAttr {
 }
 
 fn next_id(cmd: i32, start: u32) -> io::Result<Option<u32>> {
-    let mut a = IdAttr {
-        id: start,
-        ..Default::default()
-    };
+    let mut a = IdAttr { id: start, ..Default::default() };
     match bpf(cmd, &mut a) {
         Ok(_) => Ok(Some(a.next_id)),
         Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Ok(None),
@@ -742,10 +682,7 @@ fn next_id(cmd: i32, start: u32) -> io::Result<Option<u32>> {
 }
 
 fn fd_by_id(cmd: i32, id: u32) -> io::Result<OwnedFd> {
-    let mut a = IdAttr {
-        id,
-        ..Default::default()
-    };
+    let mut a = IdAttr { id, ..Default::default() };
     bpf_fd(cmd, &mut a)
 }
 
@@ -805,16 +742,12 @@ fn walk<T>(
 
 /// (id, name) of every BPF program loaded on the system (needs root).
 pub fn loaded_prog_names() -> io::Result<Vec<(u32, String)>> {
-    walk(prog_get_next_id, prog_get_fd_by_id, |id, fd| {
-        Ok((id, prog_info(fd)?.name))
-    })
+    walk(prog_get_next_id, prog_get_fd_by_id, |id, fd| Ok((id, prog_info(fd)?.name)))
 }
 
 /// (id, name) of every BPF map on the system (needs root).
 pub fn loaded_map_names() -> io::Result<Vec<(u32, String)>> {
-    walk(map_get_next_id, map_get_fd_by_id, |id, fd| {
-        Ok((id, map_info(fd)?.name))
-    })
+    walk(map_get_next_id, map_get_fd_by_id, |id, fd| Ok((id, map_info(fd)?.name)))
 }
 
 /// Every BPF link on the system (needs root).
@@ -831,9 +764,7 @@ struct EnableStatsAttr {
 /// Turns on run-time statistics (run_cnt, run_time_ns) for every program
 /// while the returned fd stays open (BPF_ENABLE_STATS, kernel ≥ 5.8).
 pub fn enable_stats() -> io::Result<OwnedFd> {
-    let mut a = EnableStatsAttr {
-        stats_type: BPF_STATS_RUN_TIME,
-    };
+    let mut a = EnableStatsAttr { stats_type: BPF_STATS_RUN_TIME };
     bpf_fd(BPF_ENABLE_STATS, &mut a)
 }
 

@@ -73,13 +73,7 @@ fn map_crud_and_iteration() {
     }
     let m = map_create(BPF_MAP_TYPE_HASH, 4, 8, 16, 0, &uname("hash")).unwrap();
     for k in 0u32..5 {
-        map_update(
-            m.as_fd(),
-            &k.to_ne_bytes(),
-            &(k as u64 * 10).to_ne_bytes(),
-            BPF_ANY,
-        )
-        .unwrap();
+        map_update(m.as_fd(), &k.to_ne_bytes(), &(k as u64 * 10).to_ne_bytes(), BPF_ANY).unwrap();
     }
     let mut v = [0u8; 8];
     assert!(map_lookup(m.as_fd(), &3u32.to_ne_bytes(), &mut v).unwrap());
@@ -99,20 +93,9 @@ fn map_crud_and_iteration() {
     keys.sort();
     assert_eq!(keys, [0, 1, 2, 4]);
     let info = map_info(m.as_fd()).unwrap();
-    assert_eq!(
-        (
-            info.map_type,
-            info.key_size,
-            info.value_size,
-            info.max_entries
-        ),
-        (BPF_MAP_TYPE_HASH, 4, 8, 16)
-    );
+    assert_eq!((info.map_type, info.key_size, info.value_size, info.max_entries), (BPF_MAP_TYPE_HASH, 4, 8, 16));
     assert_eq!(info.name, uname("hash"));
-    assert!(loaded_map_names()
-        .unwrap()
-        .iter()
-        .any(|(id, n)| *id == info.id && *n == info.name));
+    assert!(loaded_map_names().unwrap().iter().any(|(id, n)| *id == info.id && *n == info.name));
 
     // Per-CPU: one 8-byte slot per possible CPU.
     let pc = map_create(BPF_MAP_TYPE_PERCPU_ARRAY, 4, 4, 1, 0, &uname("pcpu")).unwrap();
@@ -133,14 +116,7 @@ fn verifier_log_on_failure() {
         return;
     }
     // Reads r0 before writing it: the verifier must refuse and say why.
-    let err = prog_load(
-        BPF_PROG_TYPE_RAW_TRACEPOINT,
-        &[Insn::exit()],
-        "kt_bad",
-        0,
-        0,
-    )
-    .unwrap_err();
+    let err = prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, &[Insn::exit()], "kt_bad", 0, 0).unwrap_err();
     assert_eq!(err.errno, libc::EACCES, "{err}");
     assert!(err.log.contains("R0 !read_ok"), "log: {}", err.log);
     assert_eq!(err.io_error().raw_os_error(), Some(libc::EACCES));
@@ -171,22 +147,15 @@ fn test_run_into_ringbuf() {
         Insn::mov64_imm(R0, 42),
         Insn::exit(),
     ]);
-    let prog = prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, &p, &uname("rbout"), 0, 0)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let prog = prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, &p, &uname("rbout"), 0, 0).unwrap_or_else(|e| panic!("{e}"));
     let mut ring = RingBuf::new(rb.as_fd()).unwrap();
     drop(rb); // the RingBuf holds its own reference
     assert_eq!(ring.size(), 4096);
     assert!(!ring.wait(0).unwrap());
 
     let last = *online_cpus().last().unwrap();
-    assert_eq!(
-        prog_test_run(prog.as_fd(), &0xdead_beef_u64.to_ne_bytes(), None).unwrap(),
-        42
-    );
-    assert_eq!(
-        prog_test_run(prog.as_fd(), &7u64.to_ne_bytes(), Some(last)).unwrap(),
-        42
-    );
+    assert_eq!(prog_test_run(prog.as_fd(), &0xdead_beef_u64.to_ne_bytes(), None).unwrap(), 42);
+    assert_eq!(prog_test_run(prog.as_fd(), &7u64.to_ne_bytes(), Some(last)).unwrap(), 42);
     assert!(ring.wait(100).unwrap());
     assert_eq!(ring.avail(), 2 * 24);
     let mut recs = Vec::new();
@@ -253,18 +222,14 @@ fn ringbuf_skips_discarded_records() {
         Insn::mov64_imm(R0, 0),
         Insn::exit(),
     ]);
-    let prog = prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, &p, &uname("rbdisc"), 0, 0)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let prog = prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, &p, &uname("rbdisc"), 0, 0).unwrap_or_else(|e| panic!("{e}"));
     let mut ring = RingBuf::new(rb.as_fd()).unwrap();
     for i in 0..10u64 {
         prog_test_run(prog.as_fd(), &i.to_ne_bytes(), None).unwrap();
     }
     assert_eq!(ring.avail(), 10 * 16);
     let mut got = Vec::new();
-    assert_eq!(
-        ring.drain(|r| got.push(u64::from_ne_bytes(r.try_into().unwrap()))),
-        5
-    );
+    assert_eq!(ring.drain(|r| got.push(u64::from_ne_bytes(r.try_into().unwrap()))), 5);
     assert_eq!(got, [0, 2, 4, 6, 8]);
     assert_eq!(ring.avail(), 0);
 }
@@ -278,14 +243,8 @@ fn raw_tracepoint_counts_syscalls_and_unloads() {
     }
     let name = uname("sysent");
     let map = counter_map(&uname("cnt"));
-    let prog = prog_load(
-        BPF_PROG_TYPE_RAW_TRACEPOINT,
-        &counter_prog(&map),
-        &name,
-        0,
-        0,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let prog =
+        prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, &counter_prog(&map), &name, 0, 0).unwrap_or_else(|e| panic!("{e}"));
     let stats = enable_stats().unwrap();
     let link = raw_tracepoint_open("sys_enter", prog.as_fd()).unwrap();
     for _ in 0..20 {
@@ -301,9 +260,7 @@ fn raw_tracepoint_counts_syscalls_and_unloads() {
     let li = link_info(link.as_fd()).unwrap();
     assert_eq!(li.prog_id, info.id);
     assert!(loaded_links().unwrap().iter().any(|l| l.id == li.id));
-    assert!(loaded_prog_names()
-        .unwrap()
-        .contains(&(info.id, name.clone())));
+    assert!(loaded_prog_names().unwrap().contains(&(info.id, name.clone())));
     drop(stats);
 
     drop(link);
@@ -315,10 +272,7 @@ fn raw_tracepoint_counts_syscalls_and_unloads() {
     drop(map);
     assert!(wait_gone(&name), "program {name} still loaded");
     assert!(!loaded_links().unwrap().iter().any(|l| l.id == li.id));
-    assert!(
-        wait_gone_from(loaded_map_names, &uname("cnt")),
-        "map still there"
-    );
+    assert!(wait_gone_from(loaded_map_names, &uname("cnt")), "map still there");
 }
 
 fn spin_on_cpu(cpu: u32, d: Duration) {
@@ -345,8 +299,7 @@ fn cpu_clock_perf_event() {
     }
     let name = uname("clk");
     let map = counter_map(&uname("clkc"));
-    let prog = prog_load(BPF_PROG_TYPE_PERF_EVENT, &counter_prog(&map), &name, 0, 0)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let prog = prog_load(BPF_PROG_TYPE_PERF_EVENT, &counter_prog(&map), &name, 0, 0).unwrap_or_else(|e| panic!("{e}"));
     let ev = perf::open_cpu_clock(0, 1_000_000).unwrap();
     perf::attach_bpf(ev.as_fd(), prog.as_fd()).unwrap();
     spin_on_cpu(0, Duration::from_millis(100));
@@ -382,8 +335,7 @@ fn perf_event_link_with_cookie() {
         Insn::mov64_imm(R0, 0),
         Insn::exit(),
     ]);
-    let prog = prog_load(BPF_PROG_TYPE_PERF_EVENT, &p, &uname("cookie"), 0, 0)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let prog = prog_load(BPF_PROG_TYPE_PERF_EVENT, &p, &uname("cookie"), 0, 0).unwrap_or_else(|e| panic!("{e}"));
     let ev = perf::open_cpu_clock(0, 1_000_000).unwrap();
     let link = link_create_perf_event(prog.as_fd(), ev.as_fd(), 0x1234_5678_9abc).unwrap();
     perf::enable(ev.as_fd()).unwrap();
@@ -400,14 +352,8 @@ fn tracepoint_perf_event() {
     }
     let id = tracefs::event_id("syscalls", "sys_enter_getppid").unwrap();
     let map = counter_map(&uname("tpc"));
-    let prog = prog_load(
-        BPF_PROG_TYPE_TRACEPOINT,
-        &counter_prog(&map),
-        &uname("tp"),
-        0,
-        0,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let prog =
+        prog_load(BPF_PROG_TYPE_TRACEPOINT, &counter_prog(&map), &uname("tp"), 0, 0).unwrap_or_else(|e| panic!("{e}"));
     let ev = perf::open_tracepoint(id, 0).unwrap();
     perf::attach_bpf(ev.as_fd(), prog.as_fd()).unwrap();
     // From every CPU: one event on CPU 0 covers them all.
@@ -438,10 +384,7 @@ fn file_offset_of(addr: usize) -> (std::path::PathBuf, u64) {
     for line in maps.lines() {
         let f: Vec<&str> = line.split_whitespace().collect();
         let (lo, hi) = f[0].split_once('-').unwrap();
-        let (lo, hi) = (
-            usize::from_str_radix(lo, 16).unwrap(),
-            usize::from_str_radix(hi, 16).unwrap(),
-        );
+        let (lo, hi) = (usize::from_str_radix(lo, 16).unwrap(), usize::from_str_radix(hi, 16).unwrap());
         if addr >= lo && addr < hi && f.len() >= 6 {
             let off = u64::from_str_radix(f[2], 16).unwrap();
             return (f[5].into(), (addr - lo) as u64 + off);
@@ -458,14 +401,8 @@ fn uprobe_on_own_function() {
     }
     let (path, off) = file_offset_of(kt_uprobe_target as *const () as usize);
     let map = counter_map(&uname("upc"));
-    let prog = prog_load(
-        BPF_PROG_TYPE_KPROBE,
-        &counter_prog(&map),
-        &uname("up"),
-        0,
-        0,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let prog =
+        prog_load(BPF_PROG_TYPE_KPROBE, &counter_prog(&map), &uname("up"), 0, 0).unwrap_or_else(|e| panic!("{e}"));
     let tid = unsafe { libc::gettid() };
     let ev = perf::open_uprobe(&path, off, false, tid, -1).unwrap();
     perf::attach_bpf(ev.as_fd(), prog.as_fd()).unwrap();

@@ -13,11 +13,7 @@ fn has_events(p: &Path) -> bool {
 }
 
 fn mount(source: &str, target: &str, fstype: &str) -> bool {
-    let (Ok(s), Ok(t), Ok(f)) = (
-        CString::new(source),
-        CString::new(target),
-        CString::new(fstype),
-    ) else {
+    let (Ok(s), Ok(t), Ok(f)) = (CString::new(source), CString::new(target), CString::new(fstype)) else {
         return false;
     };
     // SAFETY: valid NUL-terminated strings; no mount data.
@@ -38,10 +34,7 @@ fn find_root() -> Option<PathBuf> {
     if tracing.is_dir() && mount("nodev", TRACEFS, "tracefs") && has_events(tracing) {
         return Some(tracing.into());
     }
-    if Path::new(DEBUGFS).is_dir()
-        && mount("nodev", DEBUGFS, "debugfs")
-        && has_events(&debug_tracing)
-    {
+    if Path::new(DEBUGFS).is_dir() && mount("nodev", DEBUGFS, "debugfs") && has_events(&debug_tracing) {
         return Some(debug_tracing);
     }
     None
@@ -65,10 +58,7 @@ pub fn tracefs_root() -> io::Result<PathBuf> {
 }
 
 fn event_dir(category: &str, name: &str) -> io::Result<PathBuf> {
-    if [category, name]
-        .iter()
-        .any(|s| s.is_empty() || s.contains('/') || *s == "." || *s == "..")
-    {
+    if [category, name].iter().any(|s| s.is_empty() || s.contains('/') || *s == "." || *s == "..") {
         return Err(io::Error::from_raw_os_error(libc::ENOENT));
     }
     Ok(tracefs_root()?.join("events").join(category).join(name))
@@ -77,12 +67,7 @@ fn event_dir(category: &str, name: &str) -> io::Result<PathBuf> {
 /// The id of tracepoint `category:name` (for perf_event_open).
 pub fn event_id(category: &str, name: &str) -> io::Result<u64> {
     let s = std::fs::read_to_string(event_dir(category, name)?.join("id"))?;
-    s.trim().parse().map_err(|_| {
-        io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("bad tracepoint id {s:?}"),
-        )
-    })
+    s.trim().parse().map_err(|_| io::Error::new(io::ErrorKind::InvalidData, format!("bad tracepoint id {s:?}")))
 }
 
 fn subdirs(dir: &Path) -> io::Result<Vec<String>> {
@@ -131,16 +116,11 @@ pub struct Field {
 /// Parses one `field:...;` declaration into (type, name, array length).
 fn parse_decl(decl: &str) -> (String, String, Option<u32>) {
     let decl = decl.trim();
-    let (base, array_len) = match decl
-        .strip_suffix(']')
-        .and_then(|d| d.rfind('[').map(|i| (d, i)))
-    {
+    let (base, array_len) = match decl.strip_suffix(']').and_then(|d| d.rfind('[').map(|i| (d, i))) {
         Some((d, i)) => (d[..i].trim_end(), d[i + 1..].trim().parse::<u32>().ok()),
         None => (decl, None),
     };
-    let split = base
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .map_or(0, |i| i + 1);
+    let split = base.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).map_or(0, |i| i + 1);
     let name = base[split..].to_string();
     let ty = base[..split].trim().to_string();
     (ty, name, array_len)
@@ -176,23 +156,14 @@ pub fn parse_format(text: &str) -> Vec<Field> {
         if name.starts_with("common_") || name.is_empty() {
             continue;
         }
-        out.push(Field {
-            ty,
-            name,
-            offset,
-            size,
-            signed,
-            array_len,
-        });
+        out.push(Field { ty, name, offset, size, signed, array_len });
     }
     out
 }
 
 /// The fields of tracepoint `category:name`.
 pub fn event_format(category: &str, name: &str) -> io::Result<Vec<Field>> {
-    Ok(parse_format(&std::fs::read_to_string(
-        event_dir(category, name)?.join("format"),
-    )?))
+    Ok(parse_format(&std::fs::read_to_string(event_dir(category, name)?.join("format"))?))
 }
 
 #[cfg(test)]
@@ -215,22 +186,8 @@ format:
 print fmt: \"fd: 0x%08lx, buf: 0x%08lx, count: 0x%08lx\", ((unsigned long)(REC->fd))
 ";
 
-    fn f(
-        ty: &str,
-        name: &str,
-        offset: u32,
-        size: u32,
-        signed: bool,
-        array_len: Option<u32>,
-    ) -> Field {
-        Field {
-            ty: ty.into(),
-            name: name.into(),
-            offset,
-            size,
-            signed,
-            array_len,
-        }
+    fn f(ty: &str, name: &str, offset: u32, size: u32, signed: bool, array_len: Option<u32>) -> Field {
+        Field { ty: ty.into(), name: name.into(), offset, size, signed, array_len }
     }
 
     #[test]
@@ -277,15 +234,9 @@ print fmt: \"fd: 0x%08lx, buf: 0x%08lx, count: 0x%08lx\", ((unsigned long)(REC->
         let root = tracefs_root().expect("tracefs");
         assert!(root.join("events").is_dir());
         assert!(event_id("syscalls", "sys_enter_read").unwrap() > 0);
-        assert!(list_events("syscalls")
-            .unwrap()
-            .iter()
-            .any(|e| e == "sys_exit_write"));
+        assert!(list_events("syscalls").unwrap().iter().any(|e| e == "sys_exit_write"));
         assert!(list_categories().unwrap().iter().any(|c| c == "sched"));
-        assert_eq!(
-            list_events("no_such_category").unwrap_err().raw_os_error(),
-            Some(libc::ENOENT)
-        );
+        assert_eq!(list_events("no_such_category").unwrap_err().raw_os_error(), Some(libc::ENOENT));
         assert!(event_id("syscalls", "../syscalls").is_err());
         let fields = event_format("syscalls", "sys_enter_openat").unwrap();
         let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();

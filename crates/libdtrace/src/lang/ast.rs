@@ -88,12 +88,7 @@ pub enum Stmt {
     /// An expression statement (assignments, calls of actions, ...).
     Expr(Expr),
     /// `if (cond) { ... } else { ... }` (Oracle DTrace 2 extension).
-    If {
-        cond: Expr,
-        then: Vec<Stmt>,
-        els: Vec<Stmt>,
-        line: u32,
-    },
+    If { cond: Expr, then: Vec<Stmt>, els: Vec<Stmt>, line: u32 },
     /// A local declaration inside a clause: `this int x;` etc.
     Decl(Decl),
     /// `;` alone.

@@ -48,21 +48,16 @@ impl TypeEnv {
             let _ = rest;
             return Ok(Type::INT);
         }
-        let tagged = name
-            .strip_prefix("struct ")
-            .map(|n| (n, false))
-            .or_else(|| name.strip_prefix("union ").map(|n| (n, true)));
+        let tagged =
+            name.strip_prefix("struct ").map(|n| (n, false)).or_else(|| name.strip_prefix("union ").map(|n| (n, true)));
         if let Some((tag, is_union)) = tagged {
             let tag = strip_module(tag);
             if let Some(c) = self.tags.borrow().get(tag) {
                 return Ok(Type::Struct(c.clone()));
             }
-            let btf = self.btf().ok_or_else(|| {
-                format!(
-                    "failed to resolve type {}: kernel types (BTF) are not available",
-                    name
-                )
-            })?;
+            let btf = self
+                .btf()
+                .ok_or_else(|| format!("failed to resolve type {}: kernel types (BTF) are not available", name))?;
             let id = btf.find_struct(tag).ok_or_else(unknown)?;
             let ty = self.from_btf(id);
             return match &ty {
@@ -72,10 +67,7 @@ impl TypeEnv {
         }
         // A kernel typedef (`u64`, `pid_t` as the kernel spells it, ...).
         let btf = self.btf().ok_or_else(unknown)?;
-        let id = btf
-            .find_typedef(strip_module(name))
-            .or_else(|| btf.find_base_type(name))
-            .ok_or_else(unknown)?;
+        let id = btf.find_typedef(strip_module(name)).or_else(|| btf.find_base_type(name)).ok_or_else(unknown)?;
         Ok(self.from_btf(id))
     }
 
@@ -151,17 +143,22 @@ impl TypeEnv {
                         if n.name.contains('`') {
                             return Err((
                                 "D_DECL_SCOPE",
-                                format!(
-                                    "D scoping operator may not be used in an enumerator name ({})",
-                                    n.name
-                                ),
+                                format!("D scoping operator may not be used in an enumerator name ({})", n.name),
                             ));
                         }
                         let v = match &m.init {
                             Some(e) => match e.kind {
-                                super::ast::ExprKind::Ident(ref i) if self.enumerators.borrow().contains_key(i) => self.enumerators.borrow()[i],
+                                super::ast::ExprKind::Ident(ref i) if self.enumerators.borrow().contains_key(i) => {
+                                    self.enumerators.borrow()[i]
+                                }
                                 _ => eval(e).ok_or_else(|| {
-                                    ("D_DECL_ENCONST", format!("enumerator '{}' must be assigned to an integral constant expression", n.name))
+                                    (
+                                        "D_DECL_ENCONST",
+                                        format!(
+                                            "enumerator '{}' must be assigned to an integral constant expression",
+                                            n.name
+                                        ),
+                                    )
                                 })?,
                             },
                             None => next,
@@ -169,18 +166,11 @@ impl TypeEnv {
                         if v > i32::MAX as i64 || v < i32::MIN as i64 {
                             return Err((
                                 "D_DECL_ENOFLOW",
-                                format!(
-                                    "enumerator '{}' value overflows INT_MAX ({})",
-                                    n.name,
-                                    i32::MAX
-                                ),
+                                format!("enumerator '{}' value overflows INT_MAX ({})", n.name, i32::MAX),
                             ));
                         }
                         if self.enumerators.borrow().contains_key(&n.name) || is_global(&n.name) {
-                            return Err((
-                                "D_DECL_IDRED",
-                                format!("identifier redeclared: {}", n.name),
-                            ));
+                            return Err(("D_DECL_IDRED", format!("identifier redeclared: {}", n.name)));
                         }
                         self.enumerators.borrow_mut().insert(n.name.clone(), v);
                         next = v + 1;
@@ -191,13 +181,9 @@ impl TypeEnv {
             }
         }
         if d.class == StorageClass::Typedef {
-            let base = self
-                .resolve_base(&d.ty.base)
-                .map_err(|m| ("D_TYPE_ERR", m))?;
+            let base = self.resolve_base(&d.ty.base).map_err(|m| ("D_TYPE_ERR", m))?;
             for n in &d.names {
-                self.typedefs
-                    .borrow_mut()
-                    .insert(n.name.clone(), declarator_type(base.clone(), n));
+                self.typedefs.borrow_mut().insert(n.name.clone(), declarator_type(base.clone(), n));
             }
         }
         Ok(())
@@ -205,24 +191,10 @@ impl TypeEnv {
 
     /// Lays out a struct (members one after another, each aligned) or a
     /// union (all at offset 0), as C does.
-    fn declare_composite(
-        &self,
-        base: &str,
-        members: &[Decl],
-    ) -> Result<Type, (&'static str, String)> {
+    fn declare_composite(&self, base: &str, members: &[Decl]) -> Result<Type, (&'static str, String)> {
         let is_union = base.starts_with("union");
-        let tag = base
-            .split_once(' ')
-            .map(|(_, t)| t)
-            .unwrap_or("")
-            .to_string();
-        if !tag.is_empty()
-            && self
-                .tags
-                .borrow()
-                .get(&tag)
-                .is_some_and(|c| c.src != CompositeSrc::Incomplete)
-        {
+        let tag = base.split_once(' ').map(|(_, t)| t).unwrap_or("").to_string();
+        if !tag.is_empty() && self.tags.borrow().get(&tag).is_some_and(|c| c.src != CompositeSrc::Incomplete) {
             return Err(("D_DECL_TYPERED", format!("type redeclared: {}", base)));
         }
         let mut fields = Vec::new();
@@ -242,11 +214,7 @@ impl TypeEnv {
                 if fields.iter().any(|f: &Field| f.name == n.name) {
                     return Err((
                         "D_DECL_TYPE",
-                        format!(
-                            "duplicate {} member {}",
-                            if is_union { "union" } else { "struct" },
-                            n.name
-                        ),
+                        format!("duplicate {} member {}", if is_union { "union" } else { "struct" }, n.name),
                     ));
                 }
                 let a = t.align().max(1);
@@ -270,13 +238,7 @@ impl TypeEnv {
                 for d in &n.dims {
                     type_name = format!("{} [{}]", type_name, d);
                 }
-                fields.push(Field {
-                    name: n.name.clone(),
-                    offset_bits: at_bits,
-                    bits: n.bits,
-                    ty: t,
-                    type_name,
-                });
+                fields.push(Field { name: n.name.clone(), offset_bits: at_bits, bits: n.bits, ty: t, type_name });
                 let end = at_bits + if n.bits > 0 { n.bits as u64 } else { 8 * sz };
                 boff = end;
                 size = size.max(end.div_ceil(8));
@@ -284,12 +246,7 @@ impl TypeEnv {
             }
         }
         let size = size.div_ceil(align) * align;
-        let c = Rc::new(Composite {
-            name: tag.clone(),
-            is_union,
-            size,
-            src: CompositeSrc::User(fields),
-        });
+        let c = Rc::new(Composite { name: tag.clone(), is_union, size, src: CompositeSrc::User(fields) });
         if !tag.is_empty() {
             self.tags.borrow_mut().insert(tag, c.clone());
         }
@@ -301,8 +258,7 @@ impl TypeEnv {
 /// anonymous structs and unions as plain `struct`/`union`.
 fn btf_type_name(btf: &Btf, id: TypeId) -> String {
     let s = btf.type_to_string(id);
-    s.replace("struct (anon)", "struct")
-        .replace("union (anon)", "union")
+    s.replace("struct (anon)", "struct").replace("union (anon)", "union")
 }
 
 /// `vmlinux`task_struct` names a kernel type by module; one kernel here.
@@ -321,28 +277,13 @@ fn convert(btf: &Btf, id: TypeId, depth: u32) -> Type {
         | Kind::Var { .. }
         | Kind::Datasec { .. }
         | Kind::DeclTag { .. } => Type::Void,
-        Kind::Int {
-            size,
-            signed,
-            is_char,
-            is_bool,
-            ..
-        } => {
+        Kind::Int { size, signed, is_char, is_bool, .. } => {
             // pahole marks plain `char` neither signed nor char; x86's is signed.
             let signed = (signed || is_char || btf.name(id) == "char") && !is_bool;
-            Type::Int {
-                size: size.clamp(1, 8) as u8,
-                signed,
-            }
+            Type::Int { size: size.clamp(1, 8) as u8, signed }
         }
-        Kind::Float { size } => Type::Int {
-            size: size.clamp(1, 8) as u8,
-            signed: true,
-        },
-        Kind::Enum { size, signed, .. } => Type::Int {
-            size: size.clamp(1, 8) as u8,
-            signed,
-        },
+        Kind::Float { size } => Type::Int { size: size.clamp(1, 8) as u8, signed: true },
+        Kind::Enum { size, signed, .. } => Type::Int { size: size.clamp(1, 8) as u8, signed },
         Kind::Ptr(t) => Type::Ptr(Box::new(convert(btf, t, depth + 1))),
         Kind::Array { elem, len, .. } => Type::Array(Box::new(convert(btf, elem, depth + 1)), len),
         Kind::Struct { size, .. } | Kind::Union { size, .. } => Type::Struct(Rc::new(Composite {
@@ -364,10 +305,8 @@ fn convert(btf: &Btf, id: TypeId, depth: u32) -> Type {
                 })),
             }
         }
-        Kind::Typedef(t)
-        | Kind::Volatile(t)
-        | Kind::Const(t)
-        | Kind::Restrict(t)
-        | Kind::TypeTag(t) => convert(btf, t, depth + 1),
+        Kind::Typedef(t) | Kind::Volatile(t) | Kind::Const(t) | Kind::Restrict(t) | Kind::TypeTag(t) => {
+            convert(btf, t, depth + 1)
+        }
     }
 }

@@ -17,20 +17,10 @@ pub struct CompileError {
 
 impl CompileError {
     pub fn new(line: u32, tag: &'static str, msg: impl Into<String>) -> CompileError {
-        CompileError {
-            line: Some(line),
-            tag,
-            msg: msg.into(),
-            region: None,
-        }
+        CompileError { line: Some(line), tag, msg: msg.into(), region: None }
     }
     pub fn nowhere(tag: &'static str, msg: impl Into<String>) -> CompileError {
-        CompileError {
-            line: None,
-            tag,
-            msg: msg.into(),
-            region: None,
-        }
+        CompileError { line: None, tag, msg: msg.into(), region: None }
     }
     /// Records the clause region the error arose in, unless one is set.
     pub fn in_region(mut self, region: &'static str) -> CompileError {

@@ -107,9 +107,9 @@ pub const OUTER_KEYWORDS: &[&str] = &[
 /// Operators and punctuators, longest first so that the first prefix match
 /// is the longest one.
 const OPS: &[&str] = &[
-    "<<=", ">>=", "...", "->", "++", "--", "&&", "||", "^^", "==", "!=", "<=", ">=", "<<", ">>",
-    "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "(", ")", "[", "]", "{", "}", ",", ";", ":",
-    "?", ".", "=", "+", "-", "*", "/", "%", "&", "|", "^", "~", "!", "<", ">",
+    "<<=", ">>=", "...", "->", "++", "--", "&&", "||", "^^", "==", "!=", "<=", ">=", "<<", ">>", "+=", "-=", "*=",
+    "/=", "%=", "&=", "|=", "^=", "(", ")", "[", "]", "{", "}", ",", ";", ":", "?", ".", "=", "+", "-", "*", "/", "%",
+    "&", "|", "^", "~", "!", "<", ">",
 ];
 
 #[derive(Clone, Debug, PartialEq)]
@@ -308,15 +308,7 @@ pub fn unescape(s: &[u8]) -> Vec<u8> {
 
 impl<'a> Lexer<'a> {
     pub fn new(src: &'a str) -> Lexer<'a> {
-        Lexer {
-            src: src.as_bytes(),
-            pos: 0,
-            line: 1,
-            parens: 0,
-            brackets: 0,
-            braces: 0,
-            pragmas: Vec::new(),
-        }
+        Lexer { src: src.as_bytes(), pos: 0, line: 1, parens: 0, brackets: 0, braces: 0, pragmas: Vec::new() }
     }
 
     pub fn line(&self) -> u32 {
@@ -372,10 +364,7 @@ impl<'a> Lexer<'a> {
             2
         };
         let end = (self.pos + len).min(self.src.len());
-        self.err(
-            "D_SYNTAX",
-            format!("syntax error near \"{}\"", self.text(self.pos, end)),
-        )
+        self.err("D_SYNTAX", format!("syntax error near \"{}\"", self.text(self.pos, end)))
     }
 
     /// True when only blanks other than newline precede the current position
@@ -439,9 +428,7 @@ impl<'a> Lexer<'a> {
         self.pos += 2;
         loop {
             match self.peek_at(0) {
-                None => {
-                    return Err(self.err("D_SYNTAX", "end-of-file encountered before matching */"))
-                }
+                None => return Err(self.err("D_SYNTAX", "end-of-file encountered before matching */")),
                 Some(b'*') if self.peek_at(1) == Some(b'/') => {
                     self.pos += 2;
                     return Ok(());
@@ -480,13 +467,9 @@ impl<'a> Lexer<'a> {
                             Some(b'\n') => {
                                 self.pos = i + 1;
                                 self.line += 1;
-                                return Err(
-                                    self.err("D_STR_NL", "newline encountered in string literal")
-                                );
+                                return Err(self.err("D_STR_NL", "newline encountered in string literal"));
                             }
-                            Some(b'\\') if matches!(self.src.get(i + 1), Some(c) if *c != b'\n') => {
-                                i += 2
-                            }
+                            Some(b'\\') if matches!(self.src.get(i + 1), Some(c) if *c != b'\n') => i += 2,
                             Some(b'"') => break,
                             Some(_) => i += 1,
                         }
@@ -523,11 +506,7 @@ impl<'a> Lexer<'a> {
                     }
                     Ok(())
                 }
-                _ => Err(CompileError::new(
-                    line,
-                    "D_PRAGMA_MALFORM",
-                    "malformed #line <line> [ [\"file\"] state ]",
-                )),
+                _ => Err(CompileError::new(line, "D_PRAGMA_MALFORM", "malformed #line <line> [ [\"file\"] state ]")),
             }
         };
         if is_num(first) {
@@ -536,10 +515,7 @@ impl<'a> Lexer<'a> {
         }
         match first.as_str() {
             "pragma" => {
-                self.pragmas.push(PragmaLine {
-                    words: words[1..].to_vec(),
-                    line,
-                });
+                self.pragmas.push(PragmaLine { words: words[1..].to_vec(), line });
                 Ok(())
             }
             "line" => {
@@ -553,17 +529,9 @@ impl<'a> Lexer<'a> {
                     s.push_str(w.trim_matches('"'));
                     s.push(' ');
                 }
-                Err(CompileError::new(
-                    line,
-                    "D_PRAGERR",
-                    format!("#error: {}", s),
-                ))
+                Err(CompileError::new(line, "D_PRAGERR", format!("#error: {}", s)))
             }
-            w => Err(CompileError::new(
-                line,
-                "D_PRAGCTL_INVAL",
-                format!("invalid control directive: #{}", w),
-            )),
+            w => Err(CompileError::new(line, "D_PRAGCTL_INVAL", format!("invalid control directive: #{}", w))),
         }
     }
 
@@ -585,11 +553,7 @@ impl<'a> Lexer<'a> {
                 self.restore(before);
                 return Ok(Outer::Decl);
             }
-            if !word.contains(|c: char| ":-.?!`".contains(c))
-                && word != "BEGIN"
-                && word != "END"
-                && word != "ERROR"
-            {
+            if !word.contains(|c: char| ":-.?!`".contains(c)) && word != "BEGIN" && word != "END" && word != "ERROR" {
                 let prefix = match word.find('*') {
                     Some(i) if i > 0 => &word[..i],
                     _ => word.as_str(),
@@ -599,10 +563,7 @@ impl<'a> Lexer<'a> {
                     return Ok(Outer::Decl);
                 }
             }
-            return Ok(Outer::PSpec {
-                text: word,
-                line: before.line,
-            });
+            return Ok(Outer::PSpec { text: word, line: before.line });
         }
         match c {
             b'{' | b'/' | b',' => {
@@ -615,17 +576,8 @@ impl<'a> Lexer<'a> {
                     b',' => ",",
                     _ => "/",
                 };
-                let tok = if op == "/" {
-                    Tok::Slash { epred: false }
-                } else {
-                    Tok::Op(op)
-                };
-                Ok(Outer::Other(Token {
-                    tok,
-                    text: op.to_string(),
-                    line: before.line,
-                    before,
-                }))
+                let tok = if op == "/" { Tok::Slash { epred: false } } else { Tok::Op(op) };
+                Ok(Outer::Other(Token { tok, text: op.to_string(), line: before.line, before }))
             }
             b'0'..=b'9' => {
                 let t = self.number()?;
@@ -662,12 +614,7 @@ impl<'a> Lexer<'a> {
         let line = self.line;
         let start = self.pos;
         let Some(c) = self.peek_at(0) else {
-            return Ok(Token {
-                tok: Tok::Eof,
-                text: String::new(),
-                line,
-                before,
-            });
+            return Ok(Token { tok: Tok::Eof, text: String::new(), line, before });
         };
         let tok = if is_ident_start(c) {
             while matches!(self.peek_at(0), Some(c) if is_ident_char(c)) {
@@ -678,9 +625,7 @@ impl<'a> Lexer<'a> {
                 Some(k) => Tok::Kw(k),
                 None => Tok::Ident(word),
             }
-        } else if c.is_ascii_digit()
-            || (c == b'.' && matches!(self.peek_at(1), Some(d) if d.is_ascii_digit()))
-        {
+        } else if c.is_ascii_digit() || (c == b'.' && matches!(self.peek_at(1), Some(d) if d.is_ascii_digit())) {
             return self.number();
         } else if c == b'$' {
             let dollars = if self.peek_at(1) == Some(b'$') { 2 } else { 1 };
@@ -762,12 +707,7 @@ impl<'a> Lexer<'a> {
             }
             Tok::Op(op)
         };
-        Ok(Token {
-            tok,
-            text: self.text(start, self.pos),
-            line,
-            before,
-        })
+        Ok(Token { tok, text: self.text(start, self.pos), line, before })
     }
 
     /// After a `/`: does it close a predicate? It does when the next
@@ -816,9 +756,7 @@ impl<'a> Lexer<'a> {
         let at = |i: usize| s.get(i).copied().unwrap_or(0);
         // The integer form: digits or 0x + hex digits, then a suffix.
         let mut i = start;
-        let hex = at(i) == b'0'
-            && (at(i + 1) == b'x' || at(i + 1) == b'X')
-            && at(i + 2).is_ascii_hexdigit();
+        let hex = at(i) == b'0' && (at(i + 1) == b'x' || at(i + 1) == b'X') && at(i + 2).is_ascii_hexdigit();
         let digits_start;
         if hex {
             i += 2;
@@ -917,34 +855,18 @@ impl<'a> Lexer<'a> {
             let v = (d as char).to_digit(16).unwrap_or(99) as u64;
             if v >= radix {
                 if radix == 8 {
-                    return Err(self.err(
-                        "D_INT_DIGIT",
-                        format!("constant {} contains invalid digit {}", text, d as char),
-                    ));
+                    return Err(
+                        self.err("D_INT_DIGIT", format!("constant {} contains invalid digit {}", text, d as char))
+                    );
                 }
                 break;
             }
             value = match value.checked_mul(radix).and_then(|x| x.checked_add(v)) {
                 Some(x) => x,
-                None => {
-                    return Err(self.err(
-                        "D_INT_OFLOW",
-                        format!("constant {} results in integer overflow", text),
-                    ))
-                }
+                None => return Err(self.err("D_INT_OFLOW", format!("constant {} results in integer overflow", text))),
             };
         }
-        Ok(Token {
-            tok: Tok::Int {
-                value,
-                unsigned,
-                long,
-                nondecimal: s[start] == b'0',
-            },
-            text,
-            line,
-            before,
-        })
+        Ok(Token { tok: Tok::Int { value, unsigned, long, nondecimal: s[start] == b'0' }, text, line, before })
     }
 
     /// Scan a quoted body starting at the opening quote `q`; returns the index
@@ -955,9 +877,7 @@ impl<'a> Lexer<'a> {
         loop {
             match self.src.get(i) {
                 None => {
-                    return Err(
-                        self.err("D_SYNTAX", format!("syntax error near \"{}\"", q as char))
-                    );
+                    return Err(self.err("D_SYNTAX", format!("syntax error near \"{}\"", q as char)));
                 }
                 Some(b'\n') => {
                     self.pos = i + 1;
@@ -994,12 +914,7 @@ impl<'a> Lexer<'a> {
         let end = self.scan_quoted(b'"')?;
         let body = unescape(&self.src[start + 1..end]);
         self.pos = end + 1;
-        Ok(Token {
-            tok: Tok::Str(body),
-            text: self.text(start, end + 1),
-            line,
-            before,
-        })
+        Ok(Token { tok: Tok::Str(body), text: self.text(start, end + 1), line, before })
     }
 
     fn char_const(&mut self) -> Result<Token, CompileError> {
@@ -1019,12 +934,7 @@ impl<'a> Lexer<'a> {
         for b in &bytes {
             v = (v << 8) | *b as u64;
         }
-        Ok(Token {
-            tok: Tok::Char(v as i64),
-            text: self.text(start, end + 1),
-            line,
-            before,
-        })
+        Ok(Token { tok: Tok::Char(v as i64), text: self.text(start, end + 1), line, before })
     }
 }
 
@@ -1076,69 +986,36 @@ mod tests {
 
     #[test]
     fn integers() {
-        let int = |value, unsigned, long, nondecimal| Tok::Int {
-            value,
-            unsigned,
-            long,
-            nondecimal,
-        };
+        let int = |value, unsigned, long, nondecimal| Tok::Int { value, unsigned, long, nondecimal };
         assert_eq!(toks("42"), vec![int(42, false, 0, false)]);
         assert_eq!(toks("0x1F"), vec![int(31, false, 0, true)]);
         assert_eq!(toks("017"), vec![int(15, false, 0, true)]);
         assert_eq!(toks("10ull"), vec![int(10, true, 2, false)]);
         assert_eq!(toks("10LU"), vec![int(10, true, 1, false)]);
-        assert_eq!(
-            toks("0xffffffffffffffff"),
-            vec![int(u64::MAX, false, 0, true)]
-        );
-        assert_eq!(
-            lex_err("0x1ffffffffffffffff").msg,
-            "constant 0x1ffffffffffffffff results in integer overflow"
-        );
+        assert_eq!(toks("0xffffffffffffffff"), vec![int(u64::MAX, false, 0, true)]);
+        assert_eq!(lex_err("0x1ffffffffffffffff").msg, "constant 0x1ffffffffffffffff results in integer overflow");
         assert_eq!(lex_err("089").msg, "constant 089 contains invalid digit 8");
-        assert_eq!(
-            lex_err("1.5").msg,
-            "floating-point constants are not permitted"
-        );
-        assert_eq!(
-            lex_err("x = 1e3").msg,
-            "floating-point constants are not permitted"
-        );
-        assert_eq!(
-            lex_err(".5").msg,
-            "floating-point constants are not permitted"
-        );
+        assert_eq!(lex_err("1.5").msg, "floating-point constants are not permitted");
+        assert_eq!(lex_err("x = 1e3").msg, "floating-point constants are not permitted");
+        assert_eq!(lex_err(".5").msg, "floating-point constants are not permitted");
     }
 
     #[test]
     fn chars_and_strings() {
         assert_eq!(
             toks(r"'a' '\n' '\0' '\x41' 'ab' '\''"),
-            vec![
-                Tok::Char(97),
-                Tok::Char(10),
-                Tok::Char(0),
-                Tok::Char(65),
-                Tok::Char(0x6162),
-                Tok::Char(39),
-            ]
+            vec![Tok::Char(97), Tok::Char(10), Tok::Char(0), Tok::Char(65), Tok::Char(0x6162), Tok::Char(39),]
         );
         assert_eq!(
             toks(r#""a\tb\\c\"d\0e\101\x42\a\b\f\r\v""#),
             vec![Tok::Str(b"a\tb\\c\"d\0eAB\x07\x08\x0c\r\x0b".to_vec())]
         );
-        assert_eq!(
-            lex_err("\"abc\n\"").msg,
-            "newline encountered in string literal"
-        );
+        assert_eq!(lex_err("\"abc\n\"").msg, "newline encountered in string literal");
         assert_eq!(lex_err("\"abc\n\"").line, Some(2));
         assert_eq!(lex_err("\"abc").msg, "syntax error near \"\"\"");
         assert_eq!(lex_err("''").msg, "empty character constant");
         assert_eq!(lex_err("'abcdefghi'").msg, "character constant is too long");
-        assert_eq!(
-            lex_err("'a\n'").msg,
-            "newline encountered in character constant"
-        );
+        assert_eq!(lex_err("'a\n'").msg, "newline encountered in character constant");
     }
 
     #[test]
@@ -1159,30 +1036,17 @@ mod tests {
 
     #[test]
     fn comments_and_control_lines() {
-        let mut lx =
-            Lexer::new("#!/usr/sbin/dtrace -s\n/* a\n b */ x // c\n#pragma D option quiet\n y");
+        let mut lx = Lexer::new("#!/usr/sbin/dtrace -s\n/* a\n b */ x // c\n#pragma D option quiet\n y");
         let t = lx.next_token().unwrap();
         assert_eq!((t.tok, t.line), (Tok::Ident("x".into()), 3));
         let t = lx.next_token().unwrap();
         assert_eq!((t.tok, t.line), (Tok::Ident("y".into()), 5));
-        assert_eq!(
-            lx.pragmas,
-            vec![PragmaLine {
-                words: vec!["D".into(), "option".into(), "quiet".into()],
-                line: 4
-            }]
-        );
+        assert_eq!(lx.pragmas, vec![PragmaLine { words: vec!["D".into(), "option".into(), "quiet".into()], line: 4 }]);
         // Line markers.
         let mut lx = Lexer::new("# 10 \"foo.d\"\nx");
         assert_eq!(lx.next_token().unwrap().line, 10);
-        assert_eq!(
-            lex_err("/* a /* b */").msg,
-            "/* encountered inside a comment"
-        );
-        assert_eq!(
-            lex_err("\n/* a ").msg,
-            "end-of-file encountered before matching */"
-        );
+        assert_eq!(lex_err("/* a /* b */").msg, "/* encountered inside a comment");
+        assert_eq!(lex_err("\n/* a ").msg, "end-of-file encountered before matching */");
         assert_eq!(lex_err("\n/* a ").line, Some(2));
         assert_eq!(lex_err("#foo\n").msg, "invalid control directive: #foo");
         assert_eq!(lex_err("x # y").msg, "syntax error near \"#\"");
@@ -1195,27 +1059,14 @@ mod tests {
             vec![
                 Tok::Ident("x".into()),
                 Tok::Slash { epred: false },
-                Tok::Int {
-                    value: 2,
-                    unsigned: false,
-                    long: 0,
-                    nondecimal: false
-                },
+                Tok::Int { value: 2, unsigned: false, long: 0, nondecimal: false },
                 Tok::Op(">"),
-                Tok::Int {
-                    value: 1,
-                    unsigned: false,
-                    long: 0,
-                    nondecimal: false
-                },
+                Tok::Int { value: 1, unsigned: false, long: 0, nondecimal: false },
                 Tok::Slash { epred: true },
                 Tok::Op("{"),
             ]
         );
-        assert_eq!(
-            lex_err("(x/ {").msg,
-            "closing ) expected in predicate before /"
-        );
+        assert_eq!(lex_err("(x/ {").msg, "closing ) expected in predicate before /");
         assert_eq!(lex_err("x)").msg, "extra ) in input stream");
     }
 
@@ -1223,18 +1074,10 @@ mod tests {
     fn outer_mode() {
         let no_types = |_: &str| false;
         let mut lx = Lexer::new("  syscall::*read*:entry,tick-1s\n{");
-        assert_eq!(
-            lx.outer(&no_types).unwrap(),
-            Outer::PSpec {
-                text: "syscall::*read*:entry".into(),
-                line: 1
-            }
-        );
+        assert_eq!(lx.outer(&no_types).unwrap(), Outer::PSpec { text: "syscall::*read*:entry".into(), line: 1 });
         assert!(matches!(lx.outer(&no_types).unwrap(), Outer::Other(t) if t.is_op(",")));
         assert_eq!(lx.pspec().unwrap(), Some(("tick-1s".into(), 1)));
-        assert!(
-            matches!(lx.outer(&no_types).unwrap(), Outer::Other(t) if t.is_op("{") && t.line == 2)
-        );
+        assert!(matches!(lx.outer(&no_types).unwrap(), Outer::Other(t) if t.is_op("{") && t.line == 2));
         let mut lx = Lexer::new("int x;");
         assert_eq!(lx.outer(&no_types).unwrap(), Outer::Decl);
         assert!(lx.next_token().unwrap().is_kw("int"));
@@ -1242,12 +1085,6 @@ mod tests {
         let mut lx = Lexer::new("foo_t*p;");
         assert_eq!(lx.outer(&is_t).unwrap(), Outer::Decl);
         let mut lx = Lexer::new("BEGIN");
-        assert_eq!(
-            lx.outer(&is_t).unwrap(),
-            Outer::PSpec {
-                text: "BEGIN".into(),
-                line: 1
-            }
-        );
+        assert_eq!(lx.outer(&is_t).unwrap(), Outer::PSpec { text: "BEGIN".into(), line: 1 });
     }
 }

@@ -106,13 +106,10 @@ pub const BUILTIN_TYPES: &[&str] = &[
     "dtrace_epid_t",
 ];
 
-const TYPE_KEYWORDS: &[&str] = &[
-    "char", "short", "int", "long", "signed", "unsigned", "float", "double", "void", "string",
-];
+const TYPE_KEYWORDS: &[&str] =
+    &["char", "short", "int", "long", "signed", "unsigned", "float", "double", "void", "string"];
 const QUALIFIERS: &[&str] = &["const", "volatile", "restrict"];
-const CLASS_KEYWORDS: &[&str] = &[
-    "self", "this", "typedef", "inline", "extern", "static", "register", "auto",
-];
+const CLASS_KEYWORDS: &[&str] = &["self", "this", "typedef", "inline", "extern", "static", "register", "auto"];
 
 /// The parser is recursive. It first runs on the caller's stack, using at
 /// most `INLINE_STACK_BUDGET` of it; input nested more deeply is parsed again
@@ -177,10 +174,7 @@ pub fn split_probe_desc(text: &str, line: u32) -> Result<ProbeDesc, CompileError
         return Err(CompileError::new(
             line,
             "D_PDESC_INVAL",
-            format!(
-                "invalid probe description \"{}\": Overspecified probe description",
-                text
-            ),
+            format!("invalid probe description \"{}\": Overspecified probe description", text),
         ));
     }
     let mut f = [""; 4];
@@ -320,11 +314,7 @@ impl<'a> Parser<'a> {
                 Ok(t) => t.line,
                 Err(e) => return Err(e),
             };
-            return Err(CompileError::new(
-                line,
-                "D_SYNTAX",
-                "program is nested too deeply",
-            ));
+            return Err(CompileError::new(line, "D_SYNTAX", "program is nested too deeply"));
         }
         Ok(())
     }
@@ -333,10 +323,7 @@ impl<'a> Parser<'a> {
         while self.pragmas_taken < self.lx.pragmas.len() {
             let p = self.lx.pragmas[self.pragmas_taken].clone();
             self.pragmas_taken += 1;
-            self.items.push(Item::Pragma {
-                words: p.words,
-                line: p.line,
-            });
+            self.items.push(Item::Pragma { words: p.words, line: p.line });
         }
     }
 
@@ -350,8 +337,7 @@ impl<'a> Parser<'a> {
         loop {
             self.unbuffer();
             let typedefs = self.typedefs.clone();
-            let is_type =
-                move |s: &str| is_builtin_type(s) || typedefs.contains(s) || s.ends_with("_t");
+            let is_type = move |s: &str| is_builtin_type(s) || typedefs.contains(s) || s.ends_with("_t");
             let o = self.lx.outer(&is_type)?;
             self.take_pragmas();
             match o {
@@ -362,9 +348,7 @@ impl<'a> Parser<'a> {
             }
         }
         self.take_pragmas();
-        Ok(Program {
-            items: std::mem::take(&mut self.items),
-        })
+        Ok(Program { items: std::mem::take(&mut self.items) })
     }
 
     fn clause(&mut self, text: String, line: u32) -> PResult<()> {
@@ -396,22 +380,12 @@ impl<'a> Parser<'a> {
                     }
                     self.next()?;
                     let body = self.block_body()?;
-                    self.items.push(Item::Clause(Clause {
-                        probes,
-                        predicate: Some(pred),
-                        body,
-                        line,
-                    }));
+                    self.items.push(Item::Clause(Clause { probes, predicate: Some(pred), body, line }));
                     return Ok(());
                 }
                 Outer::Other(t) if t.is_op("{") => {
                     let body = self.block_body()?;
-                    self.items.push(Item::Clause(Clause {
-                        probes,
-                        predicate: None,
-                        body,
-                        line,
-                    }));
+                    self.items.push(Item::Clause(Clause { probes, predicate: None, body, line }));
                     return Ok(());
                 }
                 _ => {
@@ -425,12 +399,7 @@ impl<'a> Parser<'a> {
                     // `dtrace -n BEGIN`: a clause without a body; whatever
                     // follows is read as the next item.
                     self.lx.restore(st);
-                    self.items.push(Item::Clause(Clause {
-                        probes,
-                        predicate: None,
-                        body: Vec::new(),
-                        line,
-                    }));
+                    self.items.push(Item::Clause(Clause { probes, predicate: None, body: Vec::new(), line }));
                     return Ok(());
                 }
             }
@@ -479,12 +448,7 @@ impl<'a> Parser<'a> {
                 self.next()?;
                 self.statement(&mut els)?;
             }
-            out.push(Stmt::If {
-                cond,
-                then,
-                els,
-                line: t.line,
-            });
+            out.push(Stmt::If { cond, then, els, line: t.line });
         } else if self.stmt_is_decl()? {
             let d = self.declaration()?;
             out.push(Stmt::Decl(d));
@@ -574,12 +538,7 @@ impl<'a> Parser<'a> {
             && matches!(self.peek()?.tok.clone(), Tok::Ident(n) if !self.is_known_type(&n))
             && !matches!(self.peek_n(1)?.tok, Tok::Ident(_));
         let ty = if implicit_int {
-            TypeName {
-                base: "int".into(),
-                members: None,
-                pointers: 0,
-                dims: Vec::new(),
-            }
+            TypeName { base: "int".into(), members: None, pointers: 0, dims: Vec::new() }
         } else {
             self.type_specifiers(false)?
         };
@@ -603,13 +562,7 @@ impl<'a> Parser<'a> {
                 self.typedefs.insert(d.name.clone());
             }
         }
-        Ok(Decl {
-            class,
-            ty,
-            names,
-            init,
-            line,
-        })
+        Ok(Decl { class, ty, names, init, line })
     }
 
     /// `*... name [dims or key types]...`
@@ -648,13 +601,7 @@ impl<'a> Parser<'a> {
             }
             self.expect_op("]")?;
         }
-        Ok(Declarator {
-            name,
-            pointers,
-            dims,
-            assoc_keys,
-            bits: 0,
-        })
+        Ok(Declarator { name, pointers, dims, assoc_keys, bits: 0 })
     }
 
     /// An array dimension: an integer constant expression.
@@ -662,12 +609,16 @@ impl<'a> Parser<'a> {
         let t = self.peek()?.clone();
         let e = self.ternary()?;
         match fold_const(&e) {
-            Some(v) if v > i64::MAX as u64 || v == 0 || matches!(e.kind, ExprKind::Unary { op: UnOp::Neg, .. }) => Err(CompileError::new(
-                t.line,
-                "D_DECL_ARRSUB",
-                "positive integral constant expression or tuple signature expected as array declaration subscript",
-            )),
-            Some(v) if v > u32::MAX as u64 => Err(CompileError::new(t.line, "D_DECL_ARRBIG", "array dimension too big")),
+            Some(v) if v > i64::MAX as u64 || v == 0 || matches!(e.kind, ExprKind::Unary { op: UnOp::Neg, .. }) => {
+                Err(CompileError::new(
+                    t.line,
+                    "D_DECL_ARRSUB",
+                    "positive integral constant expression or tuple signature expected as array declaration subscript",
+                ))
+            }
+            Some(v) if v > u32::MAX as u64 => {
+                Err(CompileError::new(t.line, "D_DECL_ARRBIG", "array dimension too big"))
+            }
             Some(v) => Ok(v),
             None => Err(CompileError::new(
                 t.line,
@@ -682,9 +633,7 @@ impl<'a> Parser<'a> {
         let t = self.peek_n(n)?.clone();
         Ok(match &t.tok {
             Tok::Kw(k) => {
-                TYPE_KEYWORDS.contains(k)
-                    || QUALIFIERS.contains(k)
-                    || matches!(*k, "struct" | "union" | "enum")
+                TYPE_KEYWORDS.contains(k) || QUALIFIERS.contains(k) || matches!(*k, "struct" | "union" | "enum")
             }
             Tok::Ident(name) => self.is_known_type(name),
             _ => false,
@@ -722,20 +671,14 @@ impl<'a> Parser<'a> {
                     }
                     if self.peek_is_op("{")? {
                         self.next()?;
-                        members = Some(if *k == "enum" {
-                            self.enum_body()?
-                        } else {
-                            self.sou_body()?
-                        });
+                        members = Some(if *k == "enum" { self.enum_body()? } else { self.sou_body()? });
                     } else if base == *k {
                         let e = self.error_here();
                         return Err(e);
                     }
                     words.push(base);
                 }
-                Tok::Ident(n)
-                    if words.is_empty() && !sou && (force_ident || self.is_known_type(n)) =>
-                {
+                Tok::Ident(n) if words.is_empty() && !sou && (force_ident || self.is_known_type(n)) => {
                     self.next()?;
                     words.push(n.clone());
                     sou = true; // nothing else may follow a typedef name
@@ -750,12 +693,7 @@ impl<'a> Parser<'a> {
         if let Some((tag, msg)) = check_type_words(&words) {
             return Err(CompileError::new(line0, tag, msg));
         }
-        Ok(TypeName {
-            base: words.join(" "),
-            members,
-            pointers: 0,
-            dims: Vec::new(),
-        })
+        Ok(TypeName { base: words.join(" "), members, pointers: 0, dims: Vec::new() })
     }
 
     /// `{ member-declarations }` of a struct or union, after the `{`.
@@ -782,13 +720,7 @@ impl<'a> Parser<'a> {
                 }
             }
             self.expect_op(";")?;
-            v.push(Decl {
-                class: StorageClass::None,
-                ty,
-                names,
-                init: None,
-                line,
-            });
+            v.push(Decl { class: StorageClass::None, ty, names, init: None, line });
         }
         Ok(v)
     }
@@ -796,11 +728,8 @@ impl<'a> Parser<'a> {
     /// `name : width` in a struct: the width, with DTrace's checks.
     fn bitfield(&mut self, ty: &TypeName, name: &str, line: u32) -> PResult<u32> {
         let e = self.ternary()?;
-        let width = fold_const(&e).filter(|&v| {
-            v != 0
-                && v <= i64::MAX as u64
-                && !matches!(e.kind, ExprKind::Unary { op: UnOp::Neg, .. })
-        });
+        let width = fold_const(&e)
+            .filter(|&v| v != 0 && v <= i64::MAX as u64 && !matches!(e.kind, ExprKind::Unary { op: UnOp::Neg, .. }));
         let Some(width) = width else {
             return Err(CompileError::new(
                 line,
@@ -810,20 +739,10 @@ impl<'a> Parser<'a> {
         };
         let bits = match super::types::base_type(&ty.base) {
             Some(super::types::Type::Int { size, .. }) if ty.pointers == 0 => size as u64 * 8,
-            _ => {
-                return Err(CompileError::new(
-                    line,
-                    "D_DECL_BFTYPE",
-                    format!("invalid type for bit-field: {}", name),
-                ))
-            }
+            _ => return Err(CompileError::new(line, "D_DECL_BFTYPE", format!("invalid type for bit-field: {}", name))),
         };
         if width > bits {
-            return Err(CompileError::new(
-                line,
-                "D_DECL_BFSIZE",
-                format!("bit-field too big for type: {}", name),
-            ));
+            return Err(CompileError::new(line, "D_DECL_BFSIZE", format!("bit-field too big for type: {}", name)));
         }
         Ok(width as u32)
     }
@@ -840,26 +759,11 @@ impl<'a> Parser<'a> {
                 Tok::Ident(n) => n,
                 _ => return Err(t.syntax_error()),
             };
-            let init = if self.eat_op("=")? {
-                Some(self.ternary()?)
-            } else {
-                None
-            };
+            let init = if self.eat_op("=")? { Some(self.ternary()?) } else { None };
             v.push(Decl {
                 class: StorageClass::None,
-                ty: TypeName {
-                    base: "int".into(),
-                    members: None,
-                    pointers: 0,
-                    dims: Vec::new(),
-                },
-                names: vec![Declarator {
-                    name,
-                    pointers: 0,
-                    dims: Vec::new(),
-                    assoc_keys: Vec::new(),
-                    bits: 0,
-                }],
+                ty: TypeName { base: "int".into(), members: None, pointers: 0, dims: Vec::new() },
+                names: vec![Declarator { name, pointers: 0, dims: Vec::new(), assoc_keys: Vec::new(), bits: 0 }],
                 init,
                 line: t.line,
             });
@@ -927,13 +831,7 @@ impl<'a> Parser<'a> {
             }
         }
         self.expect_op(";")?;
-        Ok(Translator {
-            to,
-            from,
-            param,
-            members,
-            line: t.line,
-        })
+        Ok(Translator { to, from, param, members, line: t.line })
     }
 
     /// `provider name { probe p(types) [: (types)]; ... };`
@@ -960,25 +858,12 @@ impl<'a> Parser<'a> {
                 _ => return Err(n.syntax_error()),
             };
             let args = self.param_types()?;
-            let xargs = if self.eat_op(":")? {
-                self.param_types()?
-            } else {
-                Vec::new()
-            };
+            let xargs = if self.eat_op(":")? { self.param_types()? } else { Vec::new() };
             self.expect_op(";")?;
-            probes.push(ProviderProbe {
-                name: pname,
-                args,
-                xargs,
-                line: p.line,
-            });
+            probes.push(ProviderProbe { name: pname, args, xargs, line: p.line });
         }
         self.expect_op(";")?;
-        Ok(ProviderDef {
-            name,
-            probes,
-            line: t.line,
-        })
+        Ok(ProviderDef { name, probes, line: t.line })
     }
 
     /// `( [type [name] {, type [name]}] )`; `(void)` is an empty list.
@@ -1013,14 +898,7 @@ impl<'a> Parser<'a> {
         while self.peek_is_op(",")? {
             let t = self.next()?;
             let r = self.assign()?;
-            e = Expr::new(
-                ExprKind::Binary {
-                    op: BinOp::Comma,
-                    lhs: Box::new(e),
-                    rhs: Box::new(r),
-                },
-                t.line,
-            );
+            e = Expr::new(ExprKind::Binary { op: BinOp::Comma, lhs: Box::new(e), rhs: Box::new(r) }, t.line);
         }
         Ok(e)
     }
@@ -1064,10 +942,7 @@ impl<'a> Parser<'a> {
                         return Err(CompileError::new(
                             lhs.line,
                             "D_AGG_MDIM",
-                            format!(
-                                "improper attempt to reference @{} as a multi-dimensional array",
-                                name
-                            ),
+                            format!("improper attempt to reference @{} as a multi-dimensional array", name),
                         ));
                     }
                 }
@@ -1075,12 +950,7 @@ impl<'a> Parser<'a> {
             match (agg, &rhs.kind) {
                 (Some((name, keys)), ExprKind::Call { name: func, args }) => {
                     return Ok(Expr::new(
-                        ExprKind::AggAssign {
-                            name,
-                            keys,
-                            func: func.clone(),
-                            args: args.clone(),
-                        },
+                        ExprKind::AggAssign { name, keys, func: func.clone(), args: args.clone() },
                         lhs.line,
                     ));
                 }
@@ -1088,23 +958,13 @@ impl<'a> Parser<'a> {
                     return Err(CompileError::new(
                         lhs.line,
                         "D_AGG_FUNC",
-                        format!(
-                            "@{} must be assigned the result of an aggregating function",
-                            name
-                        ),
+                        format!("@{} must be assigned the result of an aggregating function", name),
                     ));
                 }
                 _ => {}
             }
         }
-        Ok(Expr::new(
-            ExprKind::Assign {
-                op,
-                lhs: Box::new(lhs),
-                rhs: Box::new(rhs),
-            },
-            t.line,
-        ))
+        Ok(Expr::new(ExprKind::Assign { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, t.line))
     }
 
     fn ternary(&mut self) -> PResult<Expr> {
@@ -1117,14 +977,7 @@ impl<'a> Parser<'a> {
         let then = self.expr()?;
         self.expect_op(":")?;
         let els = self.ternary()?;
-        Ok(Expr::new(
-            ExprKind::Ternary {
-                cond: Box::new(cond),
-                then: Box::new(then),
-                els: Box::new(els),
-            },
-            t.line,
-        ))
+        Ok(Expr::new(ExprKind::Ternary { cond: Box::new(cond), then: Box::new(then), els: Box::new(els) }, t.line))
     }
 
     fn binop(t: &Token) -> Option<(u8, BinOp)> {
@@ -1166,14 +1019,7 @@ impl<'a> Parser<'a> {
             }
             self.next()?;
             let rhs = self.binary(prec + 1)?;
-            lhs = Expr::new(
-                ExprKind::Binary {
-                    op,
-                    lhs: Box::new(lhs),
-                    rhs: Box::new(rhs),
-                },
-                t.line,
-            );
+            lhs = Expr::new(ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, t.line);
         }
         Ok(lhs)
     }
@@ -1200,13 +1046,7 @@ impl<'a> Parser<'a> {
         if let Some(op) = op {
             self.next()?;
             let e = self.unary()?;
-            return Ok(Expr::new(
-                ExprKind::Unary {
-                    op,
-                    expr: Box::new(e),
-                },
-                t.line,
-            ));
+            return Ok(Expr::new(ExprKind::Unary { op, expr: Box::new(e) }, t.line));
         }
         if t.is_kw("sizeof") {
             self.next()?;
@@ -1229,13 +1069,7 @@ impl<'a> Parser<'a> {
             let ty = self.type_name_ext(true)?;
             self.expect_op(")")?;
             let e = self.unary()?;
-            return Ok(Expr::new(
-                ExprKind::Cast {
-                    ty,
-                    expr: Box::new(e),
-                },
-                t.line,
-            ));
+            return Ok(Expr::new(ExprKind::Cast { ty, expr: Box::new(e) }, t.line));
         }
         self.postfix()
     }
@@ -1277,24 +1111,15 @@ impl<'a> Parser<'a> {
         let after = self.peek_n(3)?.clone();
         let operand_start = matches!(
             after.tok,
-            Tok::Ident(_)
-                | Tok::Int { .. }
-                | Tok::Char(_)
-                | Tok::Str(_)
-                | Tok::Macro(_)
-                | Tok::MacroStr(_)
+            Tok::Ident(_) | Tok::Int { .. } | Tok::Char(_) | Tok::Str(_) | Tok::Macro(_) | Tok::MacroStr(_)
         ) || after.is_op("(")
             || after.is_op("!")
             || after.is_op("~")
-            || matches!(
-                after.tok,
-                Tok::Kw("sizeof" | "stringof" | "offsetof" | "xlate" | "self" | "this")
-            );
+            || matches!(after.tok, Tok::Kw("sizeof" | "stringof" | "offsetof" | "xlate" | "self" | "this"));
         if operand_start {
             return Ok(true);
         }
-        let ambiguous_operand =
-            after.is_op("-") || after.is_op("+") || after.is_op("*") || after.is_op("&");
+        let ambiguous_operand = after.is_op("-") || after.is_op("+") || after.is_op("*") || after.is_op("&");
         Ok(name.ends_with("_t") && ambiguous_operand)
     }
 
@@ -1305,47 +1130,19 @@ impl<'a> Parser<'a> {
             if t.is_op("[") {
                 self.next()?;
                 let keys = self.arg_list("]")?;
-                e = Expr::new(
-                    ExprKind::Index {
-                        base: Box::new(e),
-                        keys,
-                    },
-                    t.line,
-                );
+                e = Expr::new(ExprKind::Index { base: Box::new(e), keys }, t.line);
             } else if t.is_op("->") || t.is_op(".") {
                 self.next()?;
                 let member = self.member_name()?;
                 e = if t.is_op("->") {
-                    Expr::new(
-                        ExprKind::Arrow {
-                            expr: Box::new(e),
-                            member,
-                        },
-                        t.line,
-                    )
+                    Expr::new(ExprKind::Arrow { expr: Box::new(e), member }, t.line)
                 } else {
-                    Expr::new(
-                        ExprKind::Member {
-                            expr: Box::new(e),
-                            member,
-                        },
-                        t.line,
-                    )
+                    Expr::new(ExprKind::Member { expr: Box::new(e), member }, t.line)
                 };
             } else if t.is_op("++") || t.is_op("--") {
                 self.next()?;
-                let op = if t.is_op("++") {
-                    UnOp::PostInc
-                } else {
-                    UnOp::PostDec
-                };
-                e = Expr::new(
-                    ExprKind::Unary {
-                        op,
-                        expr: Box::new(e),
-                    },
-                    t.line,
-                );
+                let op = if t.is_op("++") { UnOp::PostInc } else { UnOp::PostDec };
+                e = Expr::new(ExprKind::Unary { op, expr: Box::new(e) }, t.line);
             } else {
                 break;
             }
@@ -1393,17 +1190,7 @@ impl<'a> Parser<'a> {
                     ExprKind::Ident(name)
                 }
             }
-            Tok::Int {
-                value,
-                unsigned,
-                long,
-                nondecimal,
-            } => ExprKind::Int {
-                value,
-                unsigned,
-                long,
-                nondecimal,
-            },
+            Tok::Int { value, unsigned, long, nondecimal } => ExprKind::Int { value, unsigned, long, nondecimal },
             Tok::Char(c) => ExprKind::Char(c),
             Tok::Str(s) => ExprKind::Str(s),
             Tok::Macro(m) => ExprKind::Macro(m),
@@ -1438,10 +1225,7 @@ impl<'a> Parser<'a> {
                 self.expect_op("(")?;
                 let e = self.expr()?;
                 self.expect_op(")")?;
-                ExprKind::Xlate {
-                    ty,
-                    expr: Box::new(e),
-                }
+                ExprKind::Xlate { ty, expr: Box::new(e) }
             }
             _ => return Err(t.syntax_error()),
         };
@@ -1453,11 +1237,7 @@ impl<'a> Parser<'a> {
 /// DTrace's checks on combined type words (`char long`, `int int`, ...).
 fn check_type_words(words: &[String]) -> Option<(&'static str, &'static str)> {
     let attr = |w: &str| matches!(w, "short" | "long" | "signed" | "unsigned");
-    let names: Vec<&str> = words
-        .iter()
-        .map(|w| w.as_str())
-        .filter(|w| !attr(w))
-        .collect();
+    let names: Vec<&str> = words.iter().map(|w| w.as_str()).filter(|w| !attr(w)).collect();
     if names.len() > 1 {
         return Some(("D_DECL_COMBO", "invalid type combination"));
     }
@@ -1466,16 +1246,10 @@ fn check_type_words(words: &[String]) -> Option<(&'static str, &'static str)> {
     let signed = has("signed") || has("unsigned");
     let name = names.first().copied();
     if name == Some("char") && sized {
-        return Some((
-            "D_DECL_CHARATTR",
-            "invalid type declaration: short and long may not be used with char type",
-        ));
+        return Some(("D_DECL_CHARATTR", "invalid type declaration: short and long may not be used with char type"));
     }
     if name == Some("void") && (sized || signed) {
-        return Some((
-            "D_DECL_VOIDATTR",
-            "invalid type declaration: attributes may not be used with void type",
-        ));
+        return Some(("D_DECL_VOIDATTR", "invalid type declaration: attributes may not be used with void type"));
     }
     let integer = matches!(name, None | Some("char" | "int"));
     if !integer && signed {
@@ -1485,7 +1259,10 @@ fn check_type_words(words: &[String]) -> Option<(&'static str, &'static str)> {
         ));
     }
     if !integer && !matches!(name, Some("float" | "double")) && sized {
-        return Some(("D_DECL_LONGINT", "invalid type declaration: long and long long may only be used with integer or floating-point type"));
+        return Some((
+            "D_DECL_LONGINT",
+            "invalid type declaration: long and long long may only be used with integer or floating-point type",
+        ));
     }
     None
 }
@@ -1494,10 +1271,7 @@ fn fold_const(e: &Expr) -> Option<u64> {
     match &e.kind {
         ExprKind::Int { value, .. } => Some(*value),
         ExprKind::Char(c) => Some(*c as u64),
-        ExprKind::Unary {
-            op: UnOp::Plus,
-            expr,
-        } => fold_const(expr),
+        ExprKind::Unary { op: UnOp::Plus, expr } => fold_const(expr),
         ExprKind::Binary { op, lhs, rhs } => {
             let (a, b) = (fold_const(lhs)?, fold_const(rhs)?);
             match op {
@@ -1558,17 +1332,8 @@ mod tests {
             ExprKind::Unary { op, expr } => format!("({:?} {})", op, sx(expr)),
             ExprKind::Binary { op, lhs, rhs } => format!("({:?} {} {})", op, sx(lhs), sx(rhs)),
             ExprKind::Assign { op: None, lhs, rhs } => format!("(= {} {})", sx(lhs), sx(rhs)),
-            ExprKind::Assign {
-                op: Some(op),
-                lhs,
-                rhs,
-            } => format!("({:?}= {} {})", op, sx(lhs), sx(rhs)),
-            ExprKind::AggAssign {
-                name,
-                keys,
-                func,
-                args,
-            } => {
+            ExprKind::Assign { op: Some(op), lhs, rhs } => format!("({:?}= {} {})", op, sx(lhs), sx(rhs)),
+            ExprKind::AggAssign { name, keys, func, args } => {
                 format!("(agg @{} [{}] {} [{}])", name, list(keys), func, list(args))
             }
             ExprKind::Ternary { cond, then, els } => {
@@ -1610,9 +1375,7 @@ mod tests {
                 Stmt::Expr(e) => sx(e),
                 Stmt::Empty => ";".into(),
                 Stmt::Decl(d) => format!("decl {:?} {}", d.class, d.ty.base),
-                Stmt::If {
-                    cond, then, els, ..
-                } => format!(
+                Stmt::If { cond, then, els, .. } => format!(
                     "(if {} [{}] [{}])",
                     sx(cond),
                     then.iter().map(render).collect::<Vec<_>>().join(", "),
@@ -1696,10 +1459,7 @@ mod tests {
         assert_eq!(ex("trace(1)"), "(trace 1)");
         assert_eq!(ex("exit(0)"), "(exit 0)");
         assert_eq!(ex("f()"), "(f)");
-        assert_eq!(
-            ex("printf(\"%d %s\\n\", a, b)"),
-            "(printf \"%d %s\\n\" a b)"
-        );
+        assert_eq!(ex("printf(\"%d %s\\n\", a, b)"), "(printf \"%d %s\\n\" a b)");
         assert_eq!(ex("copyinstr(arg0)[0]"), "(index (copyinstr arg0) 0)");
         assert_eq!(ex("vmlinux`jiffies"), "vmlinux`jiffies");
         assert_eq!(ex("`max_pfn"), "`max_pfn");
@@ -1709,18 +1469,9 @@ mod tests {
         assert_eq!(ex("'a'"), "'97'");
         assert_eq!(ex("stringof(x)"), "(stringof x)");
         assert_eq!(ex("stringof x + 1"), "(Add (stringof x) 1)");
-        assert_eq!(
-            ex("stringof args[0]->name"),
-            "(stringof (-> (index args 0) name))"
-        );
-        assert_eq!(
-            ex("xlate <struct psinfo *> (curthread)"),
-            "(xlate struct psinfo* curthread)"
-        );
-        assert_eq!(
-            ex("xlate<psinfo_t>(p)->pr_pid"),
-            "(-> (xlate psinfo_t p) pr_pid)"
-        );
+        assert_eq!(ex("stringof args[0]->name"), "(stringof (-> (index args 0) name))");
+        assert_eq!(ex("xlate <struct psinfo *> (curthread)"), "(xlate struct psinfo* curthread)");
+        assert_eq!(ex("xlate<psinfo_t>(p)->pr_pid"), "(-> (xlate psinfo_t p) pr_pid)");
         assert_eq!(ex("offsetof(struct foo, bar)"), "(offsetof struct foo bar)");
         assert_eq!(ex("offsetof(foo_t, bar)"), "(offsetof foo_t bar)");
     }
@@ -1749,10 +1500,7 @@ mod tests {
         assert_eq!(ex("(a) ? (b) : (c)"), "(? a b c)");
         assert_eq!(ex("(a)++"), "(PostInc a)");
         assert_eq!(ex("sizeof(int)"), "(sizeof-type int)");
-        assert_eq!(
-            ex("sizeof(struct task_struct)"),
-            "(sizeof-type struct task_struct)"
-        );
+        assert_eq!(ex("sizeof(struct task_struct)"), "(sizeof-type struct task_struct)");
         assert_eq!(ex("sizeof(char *)"), "(sizeof-type char*)");
         assert_eq!(ex("sizeof(uint64_t)"), "(sizeof-type uint64_t)");
         assert_eq!(ex("sizeof(foo_t)"), "(sizeof-type foo_t)");
@@ -1781,53 +1529,25 @@ mod tests {
             .body
             .iter()
             .map(|s| match s {
-                Stmt::Expr(Expr {
-                    kind: ExprKind::Assign { rhs, .. },
-                    ..
-                }) => rhs.kind.clone(),
+                Stmt::Expr(Expr { kind: ExprKind::Assign { rhs, .. }, .. }) => rhs.kind.clone(),
                 s => panic!("{:?}", s),
             })
             .collect();
         assert_eq!(
             vals,
             vec![
-                ExprKind::Int {
-                    value: 16,
-                    unsigned: true,
-                    long: 1,
-                    nondecimal: true
-                },
-                ExprKind::Int {
-                    value: 15,
-                    unsigned: false,
-                    long: 0,
-                    nondecimal: true
-                },
-                ExprKind::Int {
-                    value: 5,
-                    unsigned: false,
-                    long: 2,
-                    nondecimal: false
-                },
-                ExprKind::Int {
-                    value: 0,
-                    unsigned: false,
-                    long: 0,
-                    nondecimal: true
-                },
+                ExprKind::Int { value: 16, unsigned: true, long: 1, nondecimal: true },
+                ExprKind::Int { value: 15, unsigned: false, long: 0, nondecimal: true },
+                ExprKind::Int { value: 5, unsigned: false, long: 2, nondecimal: false },
+                ExprKind::Int { value: 0, unsigned: false, long: 0, nondecimal: true },
             ]
         );
-        let p = prog(
-            r#"BEGIN { s = "a\n\t\\\"\0\a\b\f\r\v\101\x41z"; c = '\n'; d = '\0'; e = '\x41'; f = 'ab'; }"#,
-        );
+        let p = prog(r#"BEGIN { s = "a\n\t\\\"\0\a\b\f\r\v\101\x41z"; c = '\n'; d = '\0'; e = '\x41'; f = 'ab'; }"#);
         let vals: Vec<ExprKind> = clauses(&p)[0]
             .body
             .iter()
             .map(|s| match s {
-                Stmt::Expr(Expr {
-                    kind: ExprKind::Assign { rhs, .. },
-                    ..
-                }) => rhs.kind.clone(),
+                Stmt::Expr(Expr { kind: ExprKind::Assign { rhs, .. }, .. }) => rhs.kind.clone(),
                 s => panic!("{:?}", s),
             })
             .collect();
@@ -1846,16 +1566,10 @@ mod tests {
     #[test]
     fn aggregations() {
         assert_eq!(ex("@a[execname] = count()"), "(agg @a [execname] count [])");
-        assert_eq!(
-            ex("@[pid, execname] = sum(arg0)"),
-            "(agg @ [pid execname] sum [arg0])"
-        );
+        assert_eq!(ex("@[pid, execname] = sum(arg0)"), "(agg @ [pid execname] sum [arg0])");
         assert_eq!(ex("@ = count()"), "(agg @ [] count [])");
         assert_eq!(ex("@name = quantize(x)"), "(agg @name [] quantize [x])");
-        assert_eq!(
-            ex("@q = lquantize(x, 0, 100, 10)"),
-            "(agg @q [] lquantize [x 0 100 10])"
-        );
+        assert_eq!(ex("@q = lquantize(x, 0, 100, 10)"), "(agg @q [] lquantize [x 0 100 10])");
         assert_eq!(ex("printa(@a)"), "(printa @a)");
         assert_eq!(ex("printa(\"%s %@d\\n\", @a)"), "(printa \"%s %@d\\n\" @a)");
         assert_eq!(ex("clear(@a)"), "(clear @a)");
@@ -1867,16 +1581,7 @@ mod tests {
         assert_eq!(ex("@a[1] += f()"), "(Add= (index @a 1) (f))");
         let p = prog("BEGIN { @c[probefunc] = count(); }");
         match &clauses(&p)[0].body[0] {
-            Stmt::Expr(Expr {
-                kind:
-                    ExprKind::AggAssign {
-                        name,
-                        keys,
-                        func,
-                        args,
-                    },
-                line,
-            }) => {
+            Stmt::Expr(Expr { kind: ExprKind::AggAssign { name, keys, func, args }, line }) => {
                 assert_eq!(name, "c");
                 assert_eq!(keys.len(), 1);
                 assert_eq!(func, "count");
@@ -1888,12 +1593,7 @@ mod tests {
     }
 
     fn pd(p: &ProbeDesc) -> (String, String, String, String) {
-        (
-            p.provider.clone(),
-            p.module.clone(),
-            p.function.clone(),
-            p.name.clone(),
-        )
+        (p.provider.clone(), p.module.clone(), p.function.clone(), p.name.clone())
     }
 
     fn t4(a: &str, b: &str, c: &str, d: &str) -> (String, String, String, String) {
@@ -1911,32 +1611,17 @@ mod tests {
             ("BEGIN", ("", "", "", "BEGIN")),
             ("END", ("", "", "", "END")),
             ("ERROR", ("", "", "", "ERROR")),
-            (
-                "fbt:ext4:ext4_*:return",
-                ("fbt", "ext4", "ext4_*", "return"),
-            ),
+            ("fbt:ext4:ext4_*:return", ("fbt", "ext4", "ext4_*", "return")),
             ("syscall::*read*:entry", ("syscall", "", "*read*", "entry")),
-            (
-                "pid$target:libc.so.6:malloc:entry",
-                ("pid$target", "libc.so.6", "malloc", "entry"),
-            ),
+            ("pid$target:libc.so.6:malloc:entry", ("pid$target", "libc.so.6", "malloc", "entry")),
             ("pid$1::*:entry", ("pid$1", "", "*", "entry")),
             ("read:entry", ("", "", "read", "entry")),
-            (
-                "vmlinux:do_sys_open:entry",
-                ("", "vmlinux", "do_sys_open", "entry"),
-            ),
-            (
-                "profile:::profile-1001hz",
-                ("profile", "", "", "profile-1001hz"),
-            ),
+            ("vmlinux:do_sys_open:entry", ("", "vmlinux", "do_sys_open", "entry")),
+            ("profile:::profile-1001hz", ("profile", "", "", "profile-1001hz")),
             ("sched:::on-cpu", ("sched", "", "", "on-cpu")),
             ("syscall::[rw]*:entry", ("syscall", "", "[rw]*", "entry")),
             ("syscall::?ead:entry", ("syscall", "", "?ead", "entry")),
-            (
-                "syscall::[!r]ead:entry",
-                ("syscall", "", "[!r]ead", "entry"),
-            ),
+            ("syscall::[!r]ead:entry", ("syscall", "", "[!r]ead", "entry")),
             (":::", ("", "", "", "")),
             ("fbt:::", ("fbt", "", "", "")),
             ("fbt:vmlinux`foo::", ("fbt", "vmlinux`foo", "", "")),
@@ -1946,12 +1631,7 @@ mod tests {
             let p = prog(&format!("{} {{ }}", text));
             let c = clauses(&p)[0];
             assert_eq!(c.probes.len(), 1, "{}", text);
-            assert_eq!(
-                pd(&c.probes[0]),
-                t4(want.0, want.1, want.2, want.3),
-                "{}",
-                text
-            );
+            assert_eq!(pd(&c.probes[0]), t4(want.0, want.1, want.2, want.3), "{}", text);
             assert_eq!(c.probes[0].text, *text);
             assert!(c.predicate.is_none());
             assert!(c.body.is_empty());
@@ -1961,10 +1641,7 @@ mod tests {
         let c = clauses(&p)[0];
         assert_eq!(c.probes.len(), 3);
         assert_eq!(pd(&c.probes[1]), t4("syscall", "", "write", "entry"));
-        assert_eq!(
-            c.probes.iter().map(|p| p.line).collect::<Vec<_>>(),
-            vec![1, 2, 3]
-        );
+        assert_eq!(c.probes.iter().map(|p| p.line).collect::<Vec<_>>(), vec![1, 2, 3]);
         assert_eq!(c.line, 1);
         // Comments around descriptions.
         let p = prog("/* hi */ BEGIN /* a */ , /* b */ END /* c */ { }");
@@ -1979,9 +1656,7 @@ mod tests {
 
     #[test]
     fn clauses_and_predicates() {
-        let p = prog(
-            "BEGIN\n{\n}\n\nsyscall::read:entry\n/pid == 1/\n{\n\ttrace(arg0);\n}\nEND{exit(0)}",
-        );
+        let p = prog("BEGIN\n{\n}\n\nsyscall::read:entry\n/pid == 1/\n{\n\ttrace(arg0);\n}\nEND{exit(0)}");
         let cs = clauses(&p);
         assert_eq!(cs.len(), 3);
         assert_eq!(cs[1].line, 5);
@@ -1991,15 +1666,9 @@ mod tests {
         assert_eq!(cs[2].body.len(), 1);
         // Division in predicates.
         let p = prog("BEGIN /x / 2 > 1/ { }");
-        assert_eq!(
-            sx(clauses(&p)[0].predicate.as_ref().unwrap()),
-            "(Gt (Div x 2) 1)"
-        );
+        assert_eq!(sx(clauses(&p)[0].predicate.as_ref().unwrap()), "(Gt (Div x 2) 1)");
         let p = prog("BEGIN / (a / b) > 1 / { }");
-        assert_eq!(
-            sx(clauses(&p)[0].predicate.as_ref().unwrap()),
-            "(Gt (Div a b) 1)"
-        );
+        assert_eq!(sx(clauses(&p)[0].predicate.as_ref().unwrap()), "(Gt (Div a b) 1)");
         let p = prog("BEGIN/x/{}");
         assert_eq!(sx(clauses(&p)[0].predicate.as_ref().unwrap()), "x");
         let p = prog("BEGIN /x/\n\n{}");
@@ -2010,15 +1679,9 @@ mod tests {
             "(LogAnd self->ts (Gt (Div (Sub timestamp self->ts) 1000) 5))"
         );
         let p = prog("BEGIN /execname == \"a/b\"/ { }");
-        assert_eq!(
-            sx(clauses(&p)[0].predicate.as_ref().unwrap()),
-            "(Eq execname \"a/b\")"
-        );
+        assert_eq!(sx(clauses(&p)[0].predicate.as_ref().unwrap()), "(Eq execname \"a/b\")");
         let p = prog("BEGIN /a[1, 2] == 3/ { }");
-        assert_eq!(
-            sx(clauses(&p)[0].predicate.as_ref().unwrap()),
-            "(Eq (index a 1 2) 3)"
-        );
+        assert_eq!(sx(clauses(&p)[0].predicate.as_ref().unwrap()), "(Eq (index a 1 2) 3)");
         // Statements: last `;` optional, empty statements, nested blocks.
         assert_eq!(stmts("a = 1; b = 2"), vec!["(= a 1)", "(= b 2)"]);
         assert_eq!(stmts("a = 1; ; b = 2;"), vec!["(= a 1)", ";", "(= b 2)"]);
@@ -2030,21 +1693,12 @@ mod tests {
     #[test]
     fn if_else() {
         assert_eq!(stmts("if (x) { a = 1; }"), vec!["(if x [(= a 1)] [])"]);
-        assert_eq!(
-            stmts("if (x) a = 1; else b = 2;"),
-            vec!["(if x [(= a 1)] [(= b 2)])"]
-        );
+        assert_eq!(stmts("if (x) a = 1; else b = 2;"), vec!["(if x [(= a 1)] [(= b 2)])"]);
         assert_eq!(
             stmts("if (x) { a = 1; b = 2 } else if (y) { c = 3; } else { d = 4; } e = 5"),
-            vec![
-                "(if x [(= a 1), (= b 2)] [(if y [(= c 3)] [(= d 4)])])",
-                "(= e 5)"
-            ]
+            vec!["(if x [(= a 1), (= b 2)] [(if y [(= c 3)] [(= d 4)])])", "(= e 5)"]
         );
-        assert_eq!(
-            stmts("if (x > 1 && y) trace(1)"),
-            vec!["(if (LogAnd (Gt x 1) y) [(trace 1)] [])"]
-        );
+        assert_eq!(stmts("if (x > 1 && y) trace(1)"), vec!["(if (LogAnd (Gt x 1) y) [(trace 1)] [])"]);
         assert_eq!(stmts("if (x) {} else {}"), vec!["(if x [] [])"]);
         assert_eq!(stmts("if (x) ;"), vec!["(if x [;] [])"]);
         let p = prog("BEGIN\n{\n  if (x)\n    y = 1;\n}");
@@ -2052,14 +1706,8 @@ mod tests {
             Stmt::If { line, .. } => assert_eq!(*line, 3),
             s => panic!("{:?}", s),
         }
-        assert_eq!(
-            err_s("BEGIN { if x { } }"),
-            "line 1: syntax error near \"x\""
-        );
-        assert_eq!(
-            err_s("BEGIN { else { } }"),
-            "line 1: syntax error near \"else\""
-        );
+        assert_eq!(err_s("BEGIN { if x { } }"), "line 1: syntax error near \"x\"");
+        assert_eq!(err_s("BEGIN { else { } }"), "line 1: syntax error near \"else\"");
     }
 
     #[test]
@@ -2069,31 +1717,16 @@ mod tests {
         );
         // Items come in source order (a pragma inside a clause follows it).
         let want = vec![
-            Item::Pragma {
-                words: vec!["D".into(), "option".into(), "quiet".into()],
-                line: 2,
-            },
-            Item::Pragma {
-                words: vec!["D".into(), "option".into(), "bufsize=16m".into()],
-                line: 3,
-            },
+            Item::Pragma { words: vec!["D".into(), "option".into(), "quiet".into()], line: 2 },
+            Item::Pragma { words: vec!["D".into(), "option".into(), "bufsize=16m".into()], line: 3 },
         ];
         assert_eq!(p.items[..2].to_vec(), want);
         assert!(matches!(p.items[2], Item::Clause(ref c) if c.line == 4));
         assert_eq!(
             p.items[3],
-            Item::Pragma {
-                words: vec!["D".into(), "option".into(), "switchrate=10hz".into()],
-                line: 5
-            }
+            Item::Pragma { words: vec!["D".into(), "option".into(), "switchrate=10hz".into()], line: 5 }
         );
-        assert_eq!(
-            p.items[4],
-            Item::Pragma {
-                words: vec!["ident".into(), "\"x\"".into()],
-                line: 7
-            }
-        );
+        assert_eq!(p.items[4], Item::Pragma { words: vec!["ident".into(), "\"x\"".into()], line: 7 });
         assert_eq!(p.items.len(), 5);
         // Pragma between clauses keeps its place.
         let p = prog("BEGIN {}\n#pragma D option quiet\nEND {}");
@@ -2104,10 +1737,7 @@ mod tests {
         let p = prog("  #pragma D option flowindent\n# 20 \"foo.d\"\nBEGIN { }");
         assert!(matches!(p.items[0], Item::Pragma { line: 1, .. }));
         assert_eq!(clauses(&p)[0].line, 20);
-        assert_eq!(
-            err_s("#foo bar\nBEGIN { }"),
-            "line 1: invalid control directive: #foo"
-        );
+        assert_eq!(err_s("#foo bar\nBEGIN { }"), "line 1: invalid control directive: #foo");
         assert_eq!(err("#foo bar\n").tag, "D_PRAGCTL_INVAL");
         assert_eq!(err_s("\n#error stop here\n"), "line 2: #error: stop here ");
         // A `#!` line anywhere is ignored; an empty `#` line too.
@@ -2127,22 +1757,11 @@ mod tests {
     }
 
     fn tn(base: &str) -> TypeName {
-        TypeName {
-            base: base.into(),
-            members: None,
-            pointers: 0,
-            dims: vec![],
-        }
+        TypeName { base: base.into(), members: None, pointers: 0, dims: vec![] }
     }
 
     fn dn(name: &str) -> Declarator {
-        Declarator {
-            name: name.into(),
-            pointers: 0,
-            dims: vec![],
-            assoc_keys: vec![],
-            bits: 0,
-        }
+        Declarator { name: name.into(), pointers: 0, dims: vec![], assoc_keys: vec![], bits: 0 }
     }
 
     #[test]
@@ -2150,13 +1769,7 @@ mod tests {
         let d = decls("int x;");
         assert_eq!(
             d,
-            vec![Decl {
-                class: StorageClass::None,
-                ty: tn("int"),
-                names: vec![dn("x")],
-                init: None,
-                line: 1
-            }]
+            vec![Decl { class: StorageClass::None, ty: tn("int"), names: vec![dn("x")], init: None, line: 1 }]
         );
         let d = decls("int x, y;");
         assert_eq!(d[0].names, vec![dn("x"), dn("y")]);
@@ -2213,12 +1826,7 @@ mod tests {
         let d = decls("enum e { A, B = 5, C };");
         assert_eq!(d[0].ty.base, "enum e");
         let m = d[0].ty.members.as_ref().unwrap();
-        assert_eq!(
-            m.iter()
-                .map(|d| d.names[0].name.as_str())
-                .collect::<Vec<_>>(),
-            vec!["A", "B", "C"]
-        );
+        assert_eq!(m.iter().map(|d| d.names[0].name.as_str()).collect::<Vec<_>>(), vec!["A", "B", "C"]);
         assert!(m[0].init.is_none());
         assert_eq!(sx(m[1].init.as_ref().unwrap()), "5");
         let d = decls("extern int x;\nstatic int y;");
@@ -2231,12 +1839,7 @@ mod tests {
         // Declarations inside clauses.
         assert_eq!(
             stmts("this int x; self string s; int y; this->x = 1;"),
-            vec![
-                "decl ThisVar int",
-                "decl SelfVar string",
-                "decl None int",
-                "(= this->x 1)"
-            ]
+            vec!["decl ThisVar int", "decl SelfVar string", "decl None int", "(= this->x 1)"]
         );
         assert_eq!(err_s("int x = 5;"), "line 1: syntax error near \"=\"");
     }
@@ -2258,7 +1861,8 @@ mod tests {
             }
             i => panic!("{:?}", i),
         }
-        let p = prog("provider myapp {\n probe query__start(char *, int);\n probe done();\n probe x(int a) : (long);\n};");
+        let p =
+            prog("provider myapp {\n probe query__start(char *, int);\n probe done();\n probe x(int a) : (long);\n};");
         match &p.items[0] {
             Item::Provider(pv) => {
                 assert_eq!(pv.name, "myapp");
@@ -2289,10 +1893,7 @@ mod tests {
         let p = parse_probe_spec("BEGIN { trace(1) } END { exit(0) }").unwrap();
         assert_eq!(clauses(&p).len(), 2);
         let p = parse_probe_spec("tick-1s /i++ >= 5/ { exit(0); }").unwrap();
-        assert_eq!(
-            sx(clauses(&p)[0].predicate.as_ref().unwrap()),
-            "(Ge (PostInc i) 5)"
-        );
+        assert_eq!(sx(clauses(&p)[0].predicate.as_ref().unwrap()), "(Ge (PostInc i) 5)");
         // Without a comma, a second description begins another clause.
         let p = parse_probe_spec("BEGIN END { }").unwrap();
         let cs = clauses(&p);
@@ -2307,120 +1908,45 @@ mod tests {
         assert_eq!(e.line, None);
         assert_eq!(e.to_string(), "syntax error near \";\"");
         let e = parse_probe_spec("BEGIN /x/").unwrap_err();
-        assert_eq!(
-            e.msg,
-            "expected actions { } following probe description and predicate"
-        );
+        assert_eq!(e.msg, "expected actions { } following probe description and predicate");
         // In a script a body is required.
-        assert_eq!(
-            err_s("BEGIN"),
-            "line 1: expected predicate and/or actions following probe description"
-        );
-        assert_eq!(
-            err_s("\nBEGIN\n"),
-            "line 2: expected predicate and/or actions following probe description"
-        );
+        assert_eq!(err_s("BEGIN"), "line 1: expected predicate and/or actions following probe description");
+        assert_eq!(err_s("\nBEGIN\n"), "line 2: expected predicate and/or actions following probe description");
     }
 
     #[test]
     fn errors_and_lines() {
         assert_eq!(err_s("BEGIN { x = ; }"), "line 1: syntax error near \";\"");
-        assert_eq!(
-            err_s("BEGIN\n{\n  x = 1\n  y = 2;\n}"),
-            "line 4: syntax error near \"y\""
-        );
-        assert_eq!(
-            err_s("BEGIN {\n  x = 1;\n"),
-            "line 3: syntax error near end of input"
-        );
-        assert_eq!(
-            err_s("BEGIN {\n  x = 1;"),
-            "line 2: syntax error near end of input"
-        );
-        assert_eq!(
-            err_s("/* a\n b\n c */ BEGIN { x = \"s\" \"t\"; }"),
-            "line 3: syntax error near \"\"t\"\""
-        );
-        assert_eq!(
-            err_s("BEGIN { x = 1.5; }"),
-            "line 1: floating-point constants are not permitted"
-        );
-        assert_eq!(
-            err_s("BEGIN {\n x = \"abc\n\"; }"),
-            "line 3: newline encountered in string literal"
-        );
-        assert_eq!(
-            err_s("BEGIN { x = \"abc"),
-            "line 1: syntax error near \"\"\""
-        );
-        assert_eq!(
-            err_s("BEGIN { x = 1 ` }"),
-            "line 1: syntax error near \"`\""
-        );
-        assert_eq!(
-            err_s("BEGIN { x = 1 ¤ }"),
-            "line 1: syntax error near \"¤\""
-        );
-        assert_eq!(
-            err_s("BEGIN { x = 1 # }"),
-            "line 1: syntax error near \"#\""
-        );
-        assert_eq!(
-            err_s("BEGIN { x = (1; }"),
-            "line 1: syntax error near \";\""
-        );
-        assert_eq!(
-            err_s("BEGIN { x = 1); }"),
-            "line 1: extra ) in input stream"
-        );
-        assert_eq!(
-            err_s("BEGIN { x = 1; }}"),
-            "line 1: syntax error near \"}\""
-        );
-        assert_eq!(
-            err_s("BEGIN /(x/ { }"),
-            "line 1: closing ) expected in predicate before /"
-        );
-        assert_eq!(
-            err_s("BEGIN /x/ trace(1);"),
-            "line 1: syntax error near \";\""
-        );
+        assert_eq!(err_s("BEGIN\n{\n  x = 1\n  y = 2;\n}"), "line 4: syntax error near \"y\"");
+        assert_eq!(err_s("BEGIN {\n  x = 1;\n"), "line 3: syntax error near end of input");
+        assert_eq!(err_s("BEGIN {\n  x = 1;"), "line 2: syntax error near end of input");
+        assert_eq!(err_s("/* a\n b\n c */ BEGIN { x = \"s\" \"t\"; }"), "line 3: syntax error near \"\"t\"\"");
+        assert_eq!(err_s("BEGIN { x = 1.5; }"), "line 1: floating-point constants are not permitted");
+        assert_eq!(err_s("BEGIN {\n x = \"abc\n\"; }"), "line 3: newline encountered in string literal");
+        assert_eq!(err_s("BEGIN { x = \"abc"), "line 1: syntax error near \"\"\"");
+        assert_eq!(err_s("BEGIN { x = 1 ` }"), "line 1: syntax error near \"`\"");
+        assert_eq!(err_s("BEGIN { x = 1 ¤ }"), "line 1: syntax error near \"¤\"");
+        assert_eq!(err_s("BEGIN { x = 1 # }"), "line 1: syntax error near \"#\"");
+        assert_eq!(err_s("BEGIN { x = (1; }"), "line 1: syntax error near \";\"");
+        assert_eq!(err_s("BEGIN { x = 1); }"), "line 1: extra ) in input stream");
+        assert_eq!(err_s("BEGIN { x = 1; }}"), "line 1: syntax error near \"}\"");
+        assert_eq!(err_s("BEGIN /(x/ { }"), "line 1: closing ) expected in predicate before /");
+        assert_eq!(err_s("BEGIN /x/ trace(1);"), "line 1: syntax error near \";\"");
         assert_eq!(err_s("{ }"), "line 1: syntax error near \"{\"");
         assert_eq!(err_s("123 { }"), "line 1: syntax error near \"123\"");
         assert_eq!(err_s("BEGIN, { }"), "line 1: syntax error near \"{\"");
-        assert_eq!(
-            err_s("BEGIN { self = 1; }"),
-            "line 1: syntax error near \"=\""
-        );
-        assert_eq!(
-            err_s("BEGIN { x = y z; }"),
-            "line 1: syntax error near \"z\""
-        );
-        assert_eq!(
-            err_s("BEGIN { @a[1 = count(); }"),
-            "line 1: syntax error near \";\""
-        );
+        assert_eq!(err_s("BEGIN { self = 1; }"), "line 1: syntax error near \"=\"");
+        assert_eq!(err_s("BEGIN { x = y z; }"), "line 1: syntax error near \"z\"");
+        assert_eq!(err_s("BEGIN { @a[1 = count(); }"), "line 1: syntax error near \";\"");
         assert_eq!(err_s("BEGIN { f(1,); }"), "line 1: syntax error near \")\"");
         assert_eq!(err_s("BEGIN { x = $; }"), "line 1: syntax error near \"$\"");
-        assert_eq!(
-            err_s("BEGIN { x = 08; }"),
-            "line 1: constant 08 contains invalid digit 8"
-        );
+        assert_eq!(err_s("BEGIN { x = 08; }"), "line 1: constant 08 contains invalid digit 8");
         assert_eq!(err("BEGIN { x = 08; }").tag, "D_INT_DIGIT");
-        assert_eq!(
-            err_s("BEGIN { x = ''; }"),
-            "line 1: empty character constant"
-        );
-        assert_eq!(
-            err_s("BEGIN {\n/* x"),
-            "line 2: end-of-file encountered before matching */"
-        );
+        assert_eq!(err_s("BEGIN { x = ''; }"), "line 1: empty character constant");
+        assert_eq!(err_s("BEGIN {\n/* x"), "line 2: end-of-file encountered before matching */");
         assert_eq!(err("BEGIN { x = ; }").tag, "D_SYNTAX");
         assert_eq!(err_s("int x"), "line 1: syntax error near end of input");
-        assert_eq!(
-            err_s("BEGIN { x = 1 }\n}"),
-            "line 2: syntax error near \"}\""
-        );
+        assert_eq!(err_s("BEGIN { x = 1 }\n}"), "line 2: syntax error near \"}\"");
     }
 
     #[test]
@@ -2531,10 +2057,9 @@ END
                 if let Ok(s) = std::str::from_utf8(&v) {
                     let _ = parse_program(s);
                 }
-                for c in [
-                    b'(', b')', b'{', b'}', b'/', b'*', b'"', b'\'', b'\\', b'#', b'@', b'$',
-                    b'\n', b',', b':', 0u8,
-                ] {
+                for c in
+                    [b'(', b')', b'{', b'}', b'/', b'*', b'"', b'\'', b'\\', b'#', b'@', b'$', b'\n', b',', b':', 0u8]
+                {
                     let mut v = bytes.to_vec();
                     v[i] = c;
                     if let Ok(s) = std::str::from_utf8(&v) {

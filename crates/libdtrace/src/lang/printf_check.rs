@@ -68,21 +68,10 @@ fn check(fmt: &[u8], args: &[Type], func: &str, agg: Option<bool>) -> Result<(),
             }
             FormatArg::Agg { .. } => {
                 let Some(is_count) = agg else {
-                    return Err(format!(
-                        "%@ conversion requires an aggregation and is not for use with {}( )",
-                        func
-                    ));
+                    return Err(format!("%@ conversion requires an aggregation and is not for use with {}( )", func));
                 };
-                let (ty, name) = if is_count {
-                    (Type::ULONG, "uint64_t")
-                } else {
-                    (Type::LONG, "int64_t")
-                };
-                Checked {
-                    what: "aggregating action".into(),
-                    ty,
-                    type_name: name.into(),
-                }
+                let (ty, name) = if is_count { (Type::ULONG, "uint64_t") } else { (Type::LONG, "int64_t") };
+                Checked { what: "aggregating action".into(), ty, type_name: name.into() }
             }
             FormatArg::Value { .. } => {
                 let Some((j, t)) = next.next() else {
@@ -92,11 +81,7 @@ fn check(fmt: &[u8], args: &[Type], func: &str, agg: Option<bool>) -> Result<(),
                     ));
                 };
                 used += 1;
-                Checked {
-                    what: format!("argument #{}", j + 2),
-                    ty: t.clone(),
-                    type_name: t.to_string(),
-                }
+                Checked { what: format!("argument #{}", j + 2), ty: t.clone(), type_name: t.to_string() }
             }
         };
         if !accepts(c, &v.ty) {
@@ -112,10 +97,7 @@ fn check(fmt: &[u8], args: &[Type], func: &str, agg: Option<bool>) -> Result<(),
         }
     }
     if agg.is_none() && used < args.len() {
-        return Err(format!(
-            "{}( ) prototype mismatch: only {} arguments required by this format string",
-            func, used
-        ));
+        return Err(format!("{}( ) prototype mismatch: only {} arguments required by this format string", func, used));
     }
     Ok(())
 }
@@ -163,28 +145,16 @@ mod tests {
 
     #[test]
     fn accepted() {
-        assert!(printf(
-            "%d %i %u %x %X %o %c %s %%\n",
-            &[INT, LONG, Type::UINT, INT, Type::CHAR, INT, INT, Type::Str]
-        )
-        .is_ok());
+        assert!(printf("%d %i %u %x %X %o %c %s %%\n", &[INT, LONG, Type::UINT, INT, Type::CHAR, INT, INT, Type::Str])
+            .is_ok());
         assert!(printf("%p %a %A", &[ptr(), LONG, ptr()]).is_ok());
         assert!(printf("%Y %T", &[Type::ULONG, LONG]).is_ok());
         assert!(printf(
             "%hd %hu %hx %ld %lu %lx %lld %llu %llx %lc",
             &[
-                Type::Int {
-                    size: 2,
-                    signed: true
-                },
-                Type::Int {
-                    size: 2,
-                    signed: false
-                },
-                Type::Int {
-                    size: 2,
-                    signed: false
-                },
+                Type::Int { size: 2, signed: true },
+                Type::Int { size: 2, signed: false },
+                Type::Int { size: 2, signed: false },
                 LONG,
                 Type::ULONG,
                 Type::ULONG,
@@ -212,39 +182,19 @@ mod tests {
             "printf( ) argument #2 is incompatible with conversion #2 prototype:\n\tconversion: %s\n\t prototype: char [] or string (or use stringof)\n\t  argument: int"
         );
         // Integer conversions take no pointers; %c at most an int.
-        assert!(printf("%x", &[ptr()])
-            .unwrap_err()
-            .contains("argument: void *"));
-        assert!(printf("%c", &[LONG])
-            .unwrap_err()
-            .contains("prototype: char, short, or int"));
+        assert!(printf("%x", &[ptr()]).unwrap_err().contains("argument: void *"));
+        assert!(printf("%c", &[LONG]).unwrap_err().contains("prototype: char, short, or int"));
         // Floats, wide strings and stacks: nothing in D has those types.
-        assert!(printf("%f", &[INT])
-            .unwrap_err()
-            .contains("prototype: float, double, or long double"));
-        assert!(printf("%k", &[LONG])
-            .unwrap_err()
-            .contains("prototype: stack"));
-        assert!(printf("%ls", &[Type::Str])
-            .unwrap_err()
-            .contains("prototype: wchar_t []"));
+        assert!(printf("%f", &[INT]).unwrap_err().contains("prototype: float, double, or long double"));
+        assert!(printf("%k", &[LONG]).unwrap_err().contains("prototype: stack"));
+        assert!(printf("%ls", &[Type::Str]).unwrap_err().contains("prototype: wchar_t []"));
         // %Y wants a 64-bit integer.
-        assert!(printf("%Y", &[INT])
-            .unwrap_err()
-            .contains("prototype: int64_t"));
+        assert!(printf("%Y", &[INT]).unwrap_err().contains("prototype: int64_t"));
         // Size prefixes name exact types.
-        assert!(printf("%ld", &[INT])
-            .unwrap_err()
-            .contains("prototype: long\n"));
-        assert!(printf("%hd", &[INT])
-            .unwrap_err()
-            .contains("prototype: short\n"));
-        assert!(printf("%lu", &[LONG])
-            .unwrap_err()
-            .contains("prototype: unsigned long\n"));
-        assert!(printf("%Lf", &[LONG])
-            .unwrap_err()
-            .contains("prototype: long double\n"));
+        assert!(printf("%ld", &[INT]).unwrap_err().contains("prototype: long\n"));
+        assert!(printf("%hd", &[INT]).unwrap_err().contains("prototype: short\n"));
+        assert!(printf("%lu", &[LONG]).unwrap_err().contains("prototype: unsigned long\n"));
+        assert!(printf("%Lf", &[LONG]).unwrap_err().contains("prototype: long double\n"));
     }
 
     #[test]
@@ -284,14 +234,8 @@ mod tests {
             printf("%*d\n", &[INT, INT, INT]).unwrap_err(),
             "printf( ) prototype mismatch: only 2 arguments required by this format string"
         );
-        assert_eq!(
-            printf("", &[]).unwrap_err(),
-            "printf( ) format string is empty"
-        );
-        assert_eq!(
-            printf("%y", &[]).unwrap_err(),
-            "format conversion #1 is undefined: %y"
-        );
+        assert_eq!(printf("", &[]).unwrap_err(), "printf( ) format string is empty");
+        assert_eq!(printf("%y", &[]).unwrap_err(), "format conversion #1 is undefined: %y");
     }
 
     #[test]
@@ -329,14 +273,6 @@ pub fn string_args(fmt: &[u8]) -> Vec<bool> {
     format_args(&pieces)
         .into_iter()
         .filter(|a| !matches!(a, FormatArg::Agg { .. }))
-        .map(|a| {
-            matches!(
-                a,
-                FormatArg::Value {
-                    kind: ArgKind::Str,
-                    ..
-                }
-            )
-        })
+        .map(|a| matches!(a, FormatArg::Value { kind: ArgKind::Str, .. }))
         .collect()
 }

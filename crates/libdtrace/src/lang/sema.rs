@@ -55,11 +55,7 @@ fn macro_value(name: &str, env: &MacroEnv, line: u32) -> R<Option<String>> {
         "sid" => Some(unsafe { libc::getsid(0) }.to_string()),
         n if n.bytes().all(|c| c.is_ascii_digit()) => {
             let i: usize = n.parse().map_err(|_| {
-                CompileError::new(
-                    line,
-                    "D_MACRO_UNDEF",
-                    format!("macro argument ${} is not defined", n),
-                )
+                CompileError::new(line, "D_MACRO_UNDEF", format!("macro argument ${} is not defined", n))
             })?;
             match env.args.get(i) {
                 Some(v) => Some(v.clone()),
@@ -73,13 +69,7 @@ fn macro_value(name: &str, env: &MacroEnv, line: u32) -> R<Option<String>> {
                 }
             }
         }
-        _ => {
-            return Err(CompileError::new(
-                line,
-                "D_MACRO_UNDEF",
-                format!("macro variable ${} is not defined", name),
-            ))
-        }
+        _ => return Err(CompileError::new(line, "D_MACRO_UNDEF", format!("macro variable ${} is not defined", name))),
     };
     Ok(v)
 }
@@ -90,10 +80,7 @@ fn expand_text(s: &str, env: &MacroEnv, line: u32) -> R<String> {
     while let Some(i) = rest.find('$') {
         out.push_str(&rest[..i]);
         let after = &rest[i + 1..];
-        let n = after
-            .bytes()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
-            .count();
+        let n = after.bytes().take_while(|c| c.is_ascii_alphanumeric() || *c == b'_').count();
         out.push_str(&macro_value(&after[..n], env, line)?.unwrap_or_default());
         rest = &after[n..];
     }
@@ -104,9 +91,7 @@ fn expand_text(s: &str, env: &MacroEnv, line: u32) -> R<String> {
 fn expand_stmt(s: &mut Stmt, env: &MacroEnv) -> R<()> {
     match s {
         Stmt::Expr(e) => expand_expr(e, env),
-        Stmt::If {
-            cond, then, els, ..
-        } => {
+        Stmt::If { cond, then, els, .. } => {
             expand_expr(cond, env)?;
             for s in then.iter_mut().chain(els.iter_mut()) {
                 expand_stmt(s, env)?;
@@ -123,28 +108,15 @@ fn expand_expr(e: &mut Expr, env: &MacroEnv) -> R<()> {
         ExprKind::Macro(name) => {
             let v = macro_value(name, env, line)?;
             e.kind = match v {
-                None => ExprKind::Int {
-                    value: 0,
-                    unsigned: false,
-                    long: 0,
-                    nondecimal: false,
-                },
+                None => ExprKind::Int { value: 0, unsigned: false, long: 0, nondecimal: false },
                 Some(v) => match parse_int_text(&v) {
-                    Some(n) => ExprKind::Int {
-                        value: n,
-                        unsigned: false,
-                        long: 0,
-                        nondecimal: false,
-                    },
+                    Some(n) => ExprKind::Int { value: n, unsigned: false, long: 0, nondecimal: false },
                     None if is_ident(&v) => ExprKind::Ident(v),
                     None => {
                         return Err(CompileError::new(
                             line,
                             "D_MACRO_ARG",
-                            format!(
-                                "macro argument ${} is not a valid integer or identifier",
-                                name
-                            ),
+                            format!("macro argument ${} is not a valid integer or identifier", name),
                         ));
                     }
                 },
@@ -305,12 +277,7 @@ impl Symbols {
             VarClass::ThisVar => &mut self.thises,
         };
         let id = list.len();
-        list.push(Var {
-            name: name.to_string(),
-            ty,
-            keys,
-            id,
-        });
+        list.push(Var { name: name.to_string(), ty, keys, id });
         self.index.insert((class, name.to_string()), id);
         id
     }
@@ -322,16 +289,11 @@ impl Symbols {
 /// The D built-in variables and their types.
 pub fn builtin_type(name: &str) -> Option<Type> {
     Some(match name {
-        "arg0" | "arg1" | "arg2" | "arg3" | "arg4" | "arg5" | "arg6" | "arg7" | "arg8" | "arg9" => {
-            Type::LONG
-        }
+        "arg0" | "arg1" | "arg2" | "arg3" | "arg4" | "arg5" | "arg6" | "arg7" | "arg8" | "arg9" => Type::LONG,
         "pid" | "tid" | "ppid" | "cpu" | "errno" | "$target" => Type::INT,
         "uid" | "gid" | "id" | "epid" => Type::UINT,
-        "timestamp" | "vtimestamp" | "walltimestamp" | "ipl" | "caller" | "ucaller" | "uregs" => {
-            Type::ULONG
-        }
-        "execname" | "probeprov" | "probemod" | "probefunc" | "probename" | "zonename" | "cwd"
-        | "root" => Type::Str,
+        "timestamp" | "vtimestamp" | "walltimestamp" | "ipl" | "caller" | "ucaller" | "uregs" => Type::ULONG,
+        "execname" | "probeprov" | "probemod" | "probefunc" | "probename" | "zonename" | "cwd" | "root" => Type::Str,
         "curthread" | "curpsinfo" | "curlwpsinfo" => Type::Ptr(Box::new(Type::Void)),
         _ => return None,
     })
@@ -349,19 +311,16 @@ fn subroutine_type(name: &str) -> Option<Type> {
         "strlen" => Type::ULONG,
         // The library's psinfo translator: the current process's arguments.
         "__psargs" => Type::Str,
-        "strjoin" | "copyinstr" | "stringof" | "lltostr" | "basename" | "dirname" | "substr"
-        | "strchr" | "strrchr" | "strstr" | "strtok" | "toupper" | "tolower" | "cleanpath"
-        | "inet_ntoa" | "inet_ntop" | "inet_ntoa6" | "json" => Type::Str,
+        "strjoin" | "copyinstr" | "stringof" | "lltostr" | "basename" | "dirname" | "substr" | "strchr" | "strrchr"
+        | "strstr" | "strtok" | "toupper" | "tolower" | "cleanpath" | "inet_ntoa" | "inet_ntop" | "inet_ntoa6"
+        | "json" => Type::Str,
         "bcopy" | "copyinto" => Type::Void,
         "copyin" | "alloca" => Type::Ptr(Box::new(Type::Void)),
         "rand" => Type::INT,
         "progenyof" | "index" | "rindex" => Type::INT,
         "strtoll" => Type::LONG,
         "speculation" => Type::INT,
-        "htons" | "ntohs" => Type::Int {
-            size: 2,
-            signed: false,
-        },
+        "htons" | "ntohs" => Type::Int { size: 2, signed: false },
         "htonl" | "ntohl" => Type::UINT,
         "htonll" | "ntohll" => Type::ULONG,
         _ => return None,
@@ -402,29 +361,15 @@ fn stack_type(name: &str, args: &[Expr], s: &Sema) -> R<Option<Type>> {
             Some(_) => {
                 return Err(CompileError::new(
                     a.line,
-                    if user {
-                        "D_USTACK_FRAMES"
-                    } else {
-                        "D_STACK_SIZE"
-                    },
-                    format!(
-                        "{}( ) size must be greater than zero and at most {}",
-                        name, MAX_FRAMES
-                    ),
+                    if user { "D_USTACK_FRAMES" } else { "D_STACK_SIZE" },
+                    format!("{}( ) size must be greater than zero and at most {}", name, MAX_FRAMES),
                 ))
             }
             None => {
                 return Err(CompileError::new(
                     a.line,
-                    if user {
-                        "D_USTACK_FRAMES"
-                    } else {
-                        "D_STACK_PROTO"
-                    },
-                    format!(
-                        "{}( ) argument #1 must be a non-zero positive integer constant",
-                        name
-                    ),
+                    if user { "D_USTACK_FRAMES" } else { "D_STACK_PROTO" },
+                    format!("{}( ) argument #1 must be a non-zero positive integer constant", name),
                 ))
             }
         },
@@ -436,8 +381,8 @@ fn stack_type(name: &str, args: &[Expr], s: &Sema) -> R<Option<Type>> {
 /// or `char *` argument is read as one).
 pub fn string_param(name: &str, i: usize) -> bool {
     match name {
-        "strlen" | "basename" | "dirname" | "cleanpath" | "toupper" | "tolower" | "strtoll"
-        | "strchr" | "strrchr" | "substr" => i == 0,
+        "strlen" | "basename" | "dirname" | "cleanpath" | "toupper" | "tolower" | "strtoll" | "strchr" | "strrchr"
+        | "substr" => i == 0,
         "strjoin" | "strstr" | "index" | "rindex" | "strtok" | "json" => i < 2,
         _ => false,
     }
@@ -567,17 +512,11 @@ impl<'a> Sema<'a> {
     fn declare_decl(&mut self, d: &Decl) -> R<()> {
         let fail = |tag: &'static str, m: String| Err(CompileError::new(d.line, tag, m));
         if matches!(d.class, StorageClass::Static | StorageClass::Register) {
-            return fail(
-                "D_DECL_BADCLASS",
-                "specified storage class not appropriate in D".into(),
-            );
+            return fail("D_DECL_BADCLASS", "specified storage class not appropriate in D".into());
         }
         if d.class == StorageClass::Inline {
             let Some(n) = d.names.first() else {
-                return fail(
-                    "D_DECL_USELESS",
-                    "inline declaration requires a name".into(),
-                );
+                return fail("D_DECL_USELESS", "inline declaration requires a name".into());
             };
             if let Some(kind) = self.global_ident_kind(&n.name) {
                 return fail(
@@ -595,28 +534,20 @@ impl<'a> Sema<'a> {
                 if n.assoc_keys.is_empty() {
                     let dt = self.resolve_type(&d.ty, d.line)?;
                     if dt == Type::Void && n.pointers == 0 {
-                        return fail(
-                            "D_DECL_VOIDOBJ",
-                            format!("cannot declare void inline: {}", n.name),
-                        );
+                        return fail("D_DECL_VOIDOBJ", format!("cannot declare void inline: {}", n.name));
                     }
                     let dt = (0..n.pointers).fold(dt, |t, _| Type::Ptr(Box::new(t)));
                     let ok = if dt.is_str() || it.is_str() {
                         dt.is_str() && it.is_strcompat()
                     } else {
                         (dt.is_int() && it.is_int())
-                            || (dt.decayed().is_scalar()
-                                && it.decayed().is_scalar()
-                                && !dt.is_int())
+                            || (dt.decayed().is_scalar() && it.decayed().is_scalar() && !dt.is_int())
                             || dt == it
                     };
                     if !ok {
                         return fail(
                             "D_OP_INCOMPAT",
-                            format!(
-                                "inline {} definition uses incompatible types: \"{}\" = \"{}\"",
-                                n.name, dt, it
-                            ),
+                            format!("inline {} definition uses incompatible types: \"{}\" = \"{}\"", n.name, dt, it),
                         );
                     }
                 }
@@ -626,9 +557,7 @@ impl<'a> Sema<'a> {
         }
         if d.names.is_empty()
             && d.ty.members.is_none()
-            && !["struct ", "union ", "enum "]
-                .iter()
-                .any(|p| d.ty.base.starts_with(p))
+            && !["struct ", "union ", "enum "].iter().any(|p| d.ty.base.starts_with(p))
         {
             return fail("D_DECL_USELESS", "useless declaration".into());
         }
@@ -636,10 +565,7 @@ impl<'a> Sema<'a> {
             if n.name.contains('`') {
                 return fail(
                     "D_DECL_SCOPE",
-                    format!(
-                        "D scoping operator may not be used in a declaration name ({})",
-                        n.name
-                    ),
+                    format!("D scoping operator may not be used in a declaration name ({})", n.name),
                 );
             }
         }
@@ -657,32 +583,20 @@ impl<'a> Sema<'a> {
             if n.dims.contains(&0) {
                 return fail(
                     "D_DECL_ARRNULL",
-                    format!(
-                        "array declaration requires array dimension or tuple signature: {}",
-                        n.name
-                    ),
+                    format!("array declaration requires array dimension or tuple signature: {}", n.name),
                 );
             }
             if builtin_type(&n.name).is_some() {
-                return fail(
-                    "D_DECL_IDRED",
-                    format!("built-in identifier redeclared: {}", n.name),
-                );
+                return fail("D_DECL_IDRED", format!("built-in identifier redeclared: {}", n.name));
             }
             if !n.assoc_keys.is_empty() && d.class == StorageClass::ThisVar {
                 return fail(
                     "D_DECL_LOCASSC",
-                    format!(
-                        "associative arrays may not be declared as local variables: {}",
-                        n.name
-                    ),
+                    format!("associative arrays may not be declared as local variables: {}", n.name),
                 );
             }
             if base == Type::Void && n.pointers == 0 {
-                return fail(
-                    "D_DECL_VOIDOBJ",
-                    format!("cannot have void object: {}", n.name),
-                );
+                return fail("D_DECL_VOIDOBJ", format!("cannot have void object: {}", n.name));
             }
             let t = super::types::declarator_type(base.clone(), n);
             // Global arrays of scalars and of strings live in the globals
@@ -718,15 +632,8 @@ impl<'a> Sema<'a> {
             let prev = [VarClass::Global, VarClass::Assoc]
                 .into_iter()
                 .filter(|_| matches!(class, VarClass::Global | VarClass::Assoc))
-                .chain(
-                    std::iter::once(class)
-                        .filter(|c| matches!(c, VarClass::SelfVar | VarClass::ThisVar)),
-                )
-                .find_map(|c| {
-                    self.syms
-                        .var(c, &n.name)
-                        .map(|v| (c, v.ty.clone(), v.keys.clone()))
-                });
+                .chain(std::iter::once(class).filter(|c| matches!(c, VarClass::SelfVar | VarClass::ThisVar)))
+                .find_map(|c| self.syms.var(c, &n.name).map(|v| (c, v.ty.clone(), v.keys.clone())));
             if let Some((pc, pt, pk)) = prev {
                 if pc != class || pt != t || pk != keys {
                     return fail(
@@ -751,10 +658,7 @@ impl<'a> Sema<'a> {
     /// an assignment may write when it is scratch space (alloca()'d).
     pub fn is_memory_lvalue(&self, e: &Expr) -> bool {
         match &e.kind {
-            ExprKind::Unary {
-                op: UnOp::Deref, ..
-            }
-            | ExprKind::Arrow { .. } => true,
+            ExprKind::Unary { op: UnOp::Deref, .. } | ExprKind::Arrow { .. } => true,
             ExprKind::Index { base, .. } => match self.type_of(base) {
                 Ok(Type::Ptr(_)) => true,
                 Ok(Type::Array(..)) => self.is_memory_lvalue(base),
@@ -780,10 +684,7 @@ impl<'a> Sema<'a> {
 
     /// What a global identifier already names, in DTrace's words, if anything.
     fn global_ident_kind(&self, n: &str) -> Option<&'static str> {
-        if builtin_type(n).is_some()
-            || self.syms.var(VarClass::Global, n).is_some()
-            || self.inlines.contains_key(n)
-        {
+        if builtin_type(n).is_some() || self.syms.var(VarClass::Global, n).is_some() || self.inlines.contains_key(n) {
             Some("scalar")
         } else if self.syms.var(VarClass::Assoc, n).is_some() {
             Some("associative array")
@@ -797,9 +698,7 @@ impl<'a> Sema<'a> {
     fn walk_stmt(&mut self, s: &Stmt) -> R<()> {
         match s {
             Stmt::Expr(e) => self.walk(e),
-            Stmt::If {
-                cond, then, els, ..
-            } => {
+            Stmt::If { cond, then, els, .. } => {
                 self.walk(cond)?;
                 for s in then.iter().chain(els.iter()) {
                     self.walk_stmt(s)?;
@@ -826,10 +725,7 @@ impl<'a> Sema<'a> {
                         return Err(CompileError::new(
                             e.line,
                             "D_OP_ARRFUN",
-                            format!(
-                                "operator {} may not be applied to operand of type \"{}\"",
-                                optext, lt
-                            ),
+                            format!("operator {} may not be applied to operand of type \"{}\"", optext, lt),
                         ));
                     }
                 }
@@ -841,28 +737,20 @@ impl<'a> Sema<'a> {
                         return Err(CompileError::new(
                             e.line,
                             "D_OP_INCOMPAT",
-                            format!(
-                                "storing a value of type {} in a variable is not supported yet",
-                                t
-                            ),
+                            format!("storing a value of type {} in a variable is not supported yet", t),
                         ));
                     }
                     t => t,
                 };
                 match &lhs.kind {
-                    ExprKind::Ident(n)
-                        if builtin_type(n).is_none() && !self.inlines.contains_key(n) =>
-                    {
-                        self.syms
-                            .declare(VarClass::Global, n, rt.promoted_for_storage(), vec![]);
+                    ExprKind::Ident(n) if builtin_type(n).is_none() && !self.inlines.contains_key(n) => {
+                        self.syms.declare(VarClass::Global, n, rt.promoted_for_storage(), vec![]);
                     }
                     ExprKind::SelfVar(n) => {
-                        self.syms
-                            .declare(VarClass::SelfVar, n, rt.promoted_for_storage(), vec![]);
+                        self.syms.declare(VarClass::SelfVar, n, rt.promoted_for_storage(), vec![]);
                     }
                     ExprKind::ThisVar(n) => {
-                        self.syms
-                            .declare(VarClass::ThisVar, n, rt.promoted_for_storage(), vec![]);
+                        self.syms.declare(VarClass::ThisVar, n, rt.promoted_for_storage(), vec![]);
                     }
                     ExprKind::Index { base, keys } => {
                         if let ExprKind::Ident(n) = &base.kind {
@@ -879,14 +767,13 @@ impl<'a> Sema<'a> {
                                     .map(|k| self.type_of(k).map(|t| t.promoted_for_storage()))
                                     .collect::<R<Vec<_>>>()?;
                                 if self.syms.var(VarClass::Global, n).is_some() {
-                                    return Err(CompileError::new(e.line, "D_IDENT_BADREF", format!("scalar '{}' may not be referenced as associative array", n)));
+                                    return Err(CompileError::new(
+                                        e.line,
+                                        "D_IDENT_BADREF",
+                                        format!("scalar '{}' may not be referenced as associative array", n),
+                                    ));
                                 }
-                                self.syms.declare(
-                                    VarClass::Assoc,
-                                    n,
-                                    rt.promoted_for_storage(),
-                                    kt,
-                                );
+                                self.syms.declare(VarClass::Assoc, n, rt.promoted_for_storage(), kt);
                             }
                         }
                     }
@@ -896,39 +783,16 @@ impl<'a> Sema<'a> {
                 self.type_of(e)?;
                 Ok(())
             }
-            ExprKind::Unary {
-                op: UnOp::PreInc | UnOp::PreDec | UnOp::PostInc | UnOp::PostDec,
-                expr,
-            } => {
+            ExprKind::Unary { op: UnOp::PreInc | UnOp::PreDec | UnOp::PostInc | UnOp::PostDec, expr } => {
                 // `i++` on a new variable declares it as an int, as in DTrace.
-                let one = Expr::new(
-                    ExprKind::Int {
-                        value: 0,
-                        unsigned: false,
-                        long: 0,
-                        nondecimal: false,
-                    },
-                    e.line,
-                );
-                let decl = Expr::new(
-                    ExprKind::Assign {
-                        op: None,
-                        lhs: expr.clone(),
-                        rhs: Box::new(one),
-                    },
-                    e.line,
-                );
+                let one = Expr::new(ExprKind::Int { value: 0, unsigned: false, long: 0, nondecimal: false }, e.line);
+                let decl = Expr::new(ExprKind::Assign { op: None, lhs: expr.clone(), rhs: Box::new(one) }, e.line);
                 if self.type_of(expr).is_err() {
                     self.walk(&decl)?;
                 }
                 self.type_of(e).map(|_| ())
             }
-            ExprKind::AggAssign {
-                name,
-                keys,
-                func,
-                args,
-            } => {
+            ExprKind::AggAssign { name, keys, func, args } => {
                 for k in keys.iter().chain(args.iter()) {
                     self.walk(k)?;
                 }
@@ -949,14 +813,7 @@ impl<'a> Sema<'a> {
         }
     }
 
-    fn declare_agg(
-        &mut self,
-        line: u32,
-        name: &str,
-        keys: &[Expr],
-        func: &str,
-        args: &[Expr],
-    ) -> R<()> {
+    fn declare_agg(&mut self, line: u32, name: &str, keys: &[Expr], func: &str, args: &[Expr]) -> R<()> {
         let nargs = |n: std::ops::RangeInclusive<usize>| -> R<()> {
             if n.contains(&args.len()) {
                 Ok(())
@@ -979,11 +836,7 @@ impl<'a> Sema<'a> {
                 CompileError::new(
                     line,
                     "D_LQUANT_BASETYPE",
-                    format!(
-                        "{}( ) argument #{} must be an integer constant",
-                        func,
-                        i + 1
-                    ),
+                    format!("{}( ) argument #{} must be an integer constant", func, i + 1),
                 )
             })
         };
@@ -1070,61 +923,51 @@ impl<'a> Sema<'a> {
                         || subroutine_type(func).is_some()
                         || stack_type(func, &[], self).ok().flatten().is_some()
                     {
-                        let disp = if name.is_empty() {
-                            "@".to_string()
-                        } else {
-                            format!("@{}", name)
-                        };
+                        let disp = if name.is_empty() { "@".to_string() } else { format!("@{}", name) };
                         return Err(CompileError::new(
                             line,
                             "D_AGG_FUNC",
-                            format!(
-                                "{} must be assigned the result of an aggregating function",
-                                disp
-                            ),
+                            format!("{} must be assigned the result of an aggregating function", disp),
                         ));
                     }
-                    return Err(CompileError::new(
-                        line,
-                        "D_FUNC_UNDEF",
-                        format!("undefined function name: {}", func),
-                    ));
+                    return Err(CompileError::new(line, "D_FUNC_UNDEF", format!("undefined function name: {}", func)));
                 }
             },
         };
         for a in args.iter().take(1) {
             let t = self.type_of(a)?;
             if f != AggFunc::Count && !t.is_scalar() {
-                return Err(CompileError::new(line, "D_PROTO_ARG", format!("{}( ) argument #1 is incompatible with prototype:\n\tprototype: int64_t\n\t argument: {}", func, t)));
+                return Err(CompileError::new(
+                    line,
+                    "D_PROTO_ARG",
+                    format!(
+                        "{}( ) argument #1 is incompatible with prototype:\n\tprototype: int64_t\n\t argument: {}",
+                        func, t
+                    ),
+                ));
             }
         }
-        let kt = keys
-            .iter()
-            .map(|k| self.type_of(k).map(|t| t.promoted_for_storage()))
-            .collect::<R<Vec<_>>>()?;
-        let disp = if name.is_empty() {
-            "@".to_string()
-        } else {
-            format!("@{}", name)
-        };
+        let kt = keys.iter().map(|k| self.type_of(k).map(|t| t.promoted_for_storage())).collect::<R<Vec<_>>>()?;
+        let disp = if name.is_empty() { "@".to_string() } else { format!("@{}", name) };
         if let Some(a) = self.syms.agg(name) {
             if a.func.name() != f.name() || a.func != f {
                 if a.func.name() != f.name() {
                     return Err(CompileError::new(
                         line,
                         "D_AGG_REDEF",
-                        format!("aggregation redefined: {d}\n\t current: {d} = {}( )\n\tprevious: {d} = {}( ) : line {}", func, a.func.name(), a.line, d = disp),
+                        format!(
+                            "aggregation redefined: {d}\n\t current: {d} = {}( )\n\tprevious: {d} = {}( ) : line {}",
+                            func,
+                            a.func.name(),
+                            a.line,
+                            d = disp
+                        ),
                     ));
                 }
                 return Err(CompileError::new(
                     line,
                     "D_AGG_REDEF",
-                    format!(
-                        "{} redefined as {}( ): previously defined as {}( )",
-                        disp,
-                        func,
-                        a.func.name()
-                    ),
+                    format!("{} redefined as {}( ): previously defined as {}( )", disp, func, a.func.name()),
                 ));
             }
             if a.keys != kt {
@@ -1137,13 +980,7 @@ impl<'a> Sema<'a> {
             return Ok(());
         }
         let id = self.syms.aggs.len();
-        self.syms.aggs.push(AggVar {
-            name: name.to_string(),
-            id,
-            keys: kt,
-            func: f,
-            line,
-        });
+        self.syms.aggs.push(AggVar { name: name.to_string(), id, keys: kt, func: f, line });
         self.syms.agg_index.insert(name.to_string(), id);
         Ok(())
     }
@@ -1159,18 +996,9 @@ impl<'a> Sema<'a> {
                 }
                 return self.inlines.get(n).and_then(|e| self.const_eval(e));
             }
-            ExprKind::Unary {
-                op: UnOp::Neg,
-                expr,
-            } => self.const_eval(expr)?.wrapping_neg(),
-            ExprKind::Unary {
-                op: UnOp::Plus,
-                expr,
-            } => self.const_eval(expr)?,
-            ExprKind::Unary {
-                op: UnOp::BitNot,
-                expr,
-            } => !self.const_eval(expr)?,
+            ExprKind::Unary { op: UnOp::Neg, expr } => self.const_eval(expr)?.wrapping_neg(),
+            ExprKind::Unary { op: UnOp::Plus, expr } => self.const_eval(expr)?,
+            ExprKind::Unary { op: UnOp::BitNot, expr } => !self.const_eval(expr)?,
             ExprKind::Cast { expr, .. } => self.const_eval(expr)?,
             ExprKind::SizeofType(_) | ExprKind::SizeofExpr(_) | ExprKind::Offsetof { .. } => {
                 self.sizeof(e).ok()? as i64
@@ -1200,12 +1028,9 @@ impl<'a> Sema<'a> {
         let line = e.line;
         let err = |tag: &'static str, m: String| Err(CompileError::new(line, tag, m));
         match &e.kind {
-            ExprKind::Int {
-                value,
-                unsigned,
-                long,
-                nondecimal,
-            } => Ok(int_literal_type(*value, *unsigned, *long, *nondecimal)),
+            ExprKind::Int { value, unsigned, long, nondecimal } => {
+                Ok(int_literal_type(*value, *unsigned, *long, *nondecimal))
+            }
             ExprKind::Char(_) => Ok(Type::CHAR),
             ExprKind::Str(_) => Ok(Type::Str),
             ExprKind::Ident(n) => {
@@ -1225,70 +1050,34 @@ impl<'a> Sema<'a> {
                     return self.type_of(i);
                 }
                 if self.syms.var(VarClass::Assoc, n).is_some() {
-                    return err(
-                        "D_OP_INCOMPAT",
-                        format!("{} is an associative array and must be indexed", n),
-                    );
+                    return err("D_OP_INCOMPAT", format!("{} is an associative array and must be indexed", n));
                 }
-                err(
-                    "D_IDENT_UNDEF",
-                    format!("failed to resolve {}: Unknown variable name", n),
-                )
+                err("D_IDENT_UNDEF", format!("failed to resolve {}: Unknown variable name", n))
             }
-            ExprKind::Macro(n) | ExprKind::MacroStr(n) => err(
-                "D_MACRO_UNDEF",
-                format!("macro variable ${} is not defined", n),
-            ),
+            ExprKind::Macro(n) | ExprKind::MacroStr(n) => {
+                err("D_MACRO_UNDEF", format!("macro variable ${} is not defined", n))
+            }
             ExprKind::SelfVar(n) => match self.syms.var(VarClass::SelfVar, n) {
                 Some(v) => Ok(v.ty.clone()),
-                None => err(
-                    "D_IDENT_UNDEF",
-                    format!("failed to resolve self->{}: Unknown variable name", n),
-                ),
+                None => err("D_IDENT_UNDEF", format!("failed to resolve self->{}: Unknown variable name", n)),
             },
             ExprKind::ThisVar(n) => match self.syms.var(VarClass::ThisVar, n) {
                 Some(v) => Ok(v.ty.clone()),
-                None => err(
-                    "D_IDENT_UNDEF",
-                    format!("failed to resolve this->{}: Unknown variable name", n),
-                ),
+                None => err("D_IDENT_UNDEF", format!("failed to resolve this->{}: Unknown variable name", n)),
             },
-            ExprKind::Agg(n) => err(
-                "D_AGG_SCALAR",
-                format!("aggregation @{} cannot be used as a value", n),
-            ),
+            ExprKind::Agg(n) => err("D_AGG_SCALAR", format!("aggregation @{} cannot be used as a value", n)),
             ExprKind::Index { base, keys } => match &base.kind {
-                ExprKind::ThisVar(n)
-                    if self
-                        .syms
-                        .var(VarClass::ThisVar, n)
-                        .is_none_or(|v| v.ty.target().is_none()) =>
-                {
-                    err(
-                        "D_ARR_LOCAL",
-                        format!(
-                            "local variables may not be used as associative arrays: {}",
-                            n
-                        ),
-                    )
+                ExprKind::ThisVar(n) if self.syms.var(VarClass::ThisVar, n).is_none_or(|v| v.ty.target().is_none()) => {
+                    err("D_ARR_LOCAL", format!("local variables may not be used as associative arrays: {}", n))
                 }
                 ExprKind::SelfVar(n)
-                    if self
-                        .syms
-                        .var(VarClass::SelfVar, n)
-                        .is_some_and(|v| v.ty.target().is_none()) =>
+                    if self.syms.var(VarClass::SelfVar, n).is_some_and(|v| v.ty.target().is_none()) =>
                 {
-                    err(
-                        "D_IDENT_BADREF",
-                        format!("scalar '{}' may not be referenced as associative array", n),
-                    )
+                    err("D_IDENT_BADREF", format!("scalar '{}' may not be referenced as associative array", n))
                 }
                 ExprKind::Ident(n) if n == "args" => {
                     if keys.len() != 1 {
-                        return err(
-                            "D_ARGS_MULTI",
-                            "args[ ] may not be referenced using a tuple".into(),
-                        );
+                        return err("D_ARGS_MULTI", "args[ ] may not be referenced using a tuple".into());
                     }
                     Ok(self.arg_type(&keys[0]))
                 }
@@ -1326,10 +1115,7 @@ impl<'a> Sema<'a> {
                             }
                             Ok(v.ty.clone())
                         }
-                        None => err(
-                            "D_IDENT_UNDEF",
-                            format!("failed to resolve {}: Unknown variable name", n),
-                        ),
+                        None => err("D_IDENT_UNDEF", format!("failed to resolve {}: Unknown variable name", n)),
                     }
                 }
                 _ => {
@@ -1338,13 +1124,13 @@ impl<'a> Sema<'a> {
                         return err("D_OP_INCOMPAT", format!("operator [ ] cannot be applied to type \"{}\"; must be applied to an array, a pointer or an associative array", bt));
                     };
                     if keys.len() != 1 {
-                        return err("D_ARR_BADREF", "operator [ ] may not be used with a tuple to index an array or pointer".into());
+                        return err(
+                            "D_ARR_BADREF",
+                            "operator [ ] may not be used with a tuple to index an array or pointer".into(),
+                        );
                     }
                     if !self.type_of(&keys[0])?.is_int() {
-                        return err(
-                            "D_ARR_KEYTYPE",
-                            "operator [ ] requires an integer index".into(),
-                        );
+                        return err("D_ARR_KEYTYPE", "operator [ ] requires an integer index".into());
                     }
                     // A zero-length (flexible) array member has no bound.
                     if let (Type::Array(_, n @ 1..), Some(i)) = (&bt, self.const_eval(&keys[0])) {
@@ -1363,8 +1149,7 @@ impl<'a> Sema<'a> {
             },
             ExprKind::Call { name, args } => {
                 for (i, a) in args.iter().enumerate() {
-                    if !matches!(a.kind, ExprKind::Agg(_)) && subr_keyword_arg(name, i, a).is_none()
-                    {
+                    if !matches!(a.kind, ExprKind::Agg(_)) && subr_keyword_arg(name, i, a).is_none() {
                         self.type_of(a)?;
                     }
                 }
@@ -1375,11 +1160,7 @@ impl<'a> Sema<'a> {
                     if args.len() != 1 {
                         return err(
                             "D_PROTO_LEN",
-                            format!(
-                                "{}( ) prototype mismatch: {} args passed, 1 expected",
-                                name,
-                                args.len()
-                            ),
+                            format!("{}( ) prototype mismatch: {} args passed, 1 expected", name, args.len()),
                         );
                     }
                     if !self.type_of(&args[0])?.decayed().is_scalar() {
@@ -1407,60 +1188,39 @@ impl<'a> Sema<'a> {
             }
             ExprKind::Unary { op, expr } => {
                 if *op == UnOp::AddrOf && matches!(expr.kind, ExprKind::Agg(_)) {
-                    return err(
-                        "D_ADDROF_VAR",
-                        "cannot take address of dynamic variable".into(),
-                    );
+                    return err("D_ADDROF_VAR", "cannot take address of dynamic variable".into());
                 }
                 let t = self.type_of(expr)?;
                 match op {
                     UnOp::Not => {
                         if !t.is_scalar() {
-                            return err(
-                                "D_OP_SCALAR",
-                                format!("operator ! requires an operand of scalar type"),
-                            );
+                            return err("D_OP_SCALAR", format!("operator ! requires an operand of scalar type"));
                         }
                         Ok(Type::INT)
                     }
                     UnOp::Neg | UnOp::Plus => {
                         if !t.is_int() {
                             let o = if *op == UnOp::Neg { "-" } else { "+" };
-                            return err(
-                                "D_OP_ARITH",
-                                format!("operator {} requires an operand of arithmetic type", o),
-                            );
+                            return err("D_OP_ARITH", format!("operator {} requires an operand of arithmetic type", o));
                         }
                         Ok(t.promoted())
                     }
                     UnOp::BitNot => {
                         if !t.is_int() {
-                            return err(
-                                "D_OP_INT",
-                                "operator ~ requires an operand of integral type".into(),
-                            );
+                            return err("D_OP_INT", "operator ~ requires an operand of integral type".into());
                         }
                         Ok(t.promoted())
                     }
                     UnOp::PreInc | UnOp::PreDec | UnOp::PostInc | UnOp::PostDec => {
-                        let o = if matches!(op, UnOp::PreInc | UnOp::PostInc) {
-                            "++"
-                        } else {
-                            "--"
-                        };
+                        let o = if matches!(op, UnOp::PreInc | UnOp::PostInc) { "++" } else { "--" };
                         if !t.is_scalar() {
-                            return err(
-                                "D_OP_SCALAR",
-                                format!("operator {} requires operand of scalar type", o),
-                            );
+                            return err("D_OP_SCALAR", format!("operator {} requires operand of scalar type", o));
                         }
                         if !is_lvalue(expr)
                             && !matches!(
                                 expr.kind,
-                                ExprKind::Unary {
-                                    op: UnOp::Deref,
-                                    ..
-                                } | ExprKind::Member { .. }
+                                ExprKind::Unary { op: UnOp::Deref, .. }
+                                    | ExprKind::Member { .. }
                                     | ExprKind::Arrow { .. }
                             )
                         {
@@ -1473,13 +1233,8 @@ impl<'a> Sema<'a> {
                     }
                     UnOp::Deref => match t {
                         Type::Ptr(p) | Type::Array(p, _) if *p != Type::Void => Ok(*p),
-                        Type::Ptr(_) => {
-                            err("D_DEREF_VOID", "cannot dereference pointer to void".into())
-                        }
-                        _ => err(
-                            "D_DEREF_NONPTR",
-                            "cannot dereference non-pointer type".into(),
-                        ),
+                        Type::Ptr(_) => err("D_DEREF_VOID", "cannot dereference pointer to void".into()),
+                        _ => err("D_DEREF_NONPTR", "cannot dereference non-pointer type".into()),
                     },
                     UnOp::AddrOf => {
                         let dynamic = match &expr.kind {
@@ -1491,10 +1246,7 @@ impl<'a> Sema<'a> {
                             _ => false,
                         };
                         if dynamic {
-                            return err(
-                                "D_ADDROF_VAR",
-                                "cannot take address of dynamic variable".into(),
-                            );
+                            return err("D_ADDROF_VAR", "cannot take address of dynamic variable".into());
                         }
                         if matches!(
                             expr.kind,
@@ -1508,22 +1260,18 @@ impl<'a> Sema<'a> {
                                 | ExprKind::Assign { .. }
                         ) || matches!(&expr.kind, ExprKind::Unary { op, .. } if *op != UnOp::Deref)
                         {
-                            return err(
-                                "D_ADDROF_LVAL",
-                                "unacceptable operand for unary & operator".into(),
-                            );
+                            return err("D_ADDROF_LVAL", "unacceptable operand for unary & operator".into());
                         }
                         if !matches!(
                             expr.kind,
-                            ExprKind::Member { .. }
-                                | ExprKind::Arrow { .. }
-                                | ExprKind::Unary {
-                                    op: UnOp::Deref,
-                                    ..
-                                }
+                            ExprKind::Member { .. } | ExprKind::Arrow { .. } | ExprKind::Unary { op: UnOp::Deref, .. }
                         ) && !matches!(&expr.kind, ExprKind::Index { base, .. } if self.type_of(base).map_or(false, |t| t.target().is_some()))
                         {
-                            return err("D_ADDROF_VAR", "cannot take address of a D variable or an expression that is not in kernel memory".into());
+                            return err(
+                                "D_ADDROF_VAR",
+                                "cannot take address of a D variable or an expression that is not in kernel memory"
+                                    .into(),
+                            );
                         }
                         Ok(Type::Ptr(Box::new(t)))
                     }
@@ -1541,37 +1289,20 @@ impl<'a> Sema<'a> {
                         }
                         Ok(b)
                     }
-                    BinOp::BitAnd
-                    | BinOp::BitOr
-                    | BinOp::BitXor
-                    | BinOp::Shl
-                    | BinOp::Shr
-                    | BinOp::Mod
+                    BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::Shl | BinOp::Shr | BinOp::Mod
                         if !a.is_int() || !b.is_int() =>
                     {
-                        err(
-                            "D_OP_INT",
-                            format!(
-                                "operator {} requires operands of integral type",
-                                binop_text(*op)
-                            ),
-                        )
+                        err("D_OP_INT", format!("operator {} requires operands of integral type", binop_text(*op)))
                     }
-                    BinOp::Mul | BinOp::Div if !a.is_int() || !b.is_int() => err(
-                        "D_OP_ARITH",
-                        format!(
-                            "operator {} requires operands of arithmetic type",
-                            binop_text(*op)
-                        ),
-                    ),
+                    BinOp::Mul | BinOp::Div if !a.is_int() || !b.is_int() => {
+                        err("D_OP_ARITH", format!("operator {} requires operands of arithmetic type", binop_text(*op)))
+                    }
                     BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                         // A string compares with a string, `char *` or
                         // `char []` (D's "string-compatible" types), and
                         // for equality with NULL.
                         let strcmp = a.is_str() || b.is_str();
-                        if matches!(op, BinOp::Eq | BinOp::Ne)
-                            && self.null_comparison(lhs, rhs).is_some()
-                        {
+                        if matches!(op, BinOp::Eq | BinOp::Ne) && self.null_comparison(lhs, rhs).is_some() {
                             return Ok(Type::INT);
                         }
                         if (strcmp && !(a.is_strcompat() && b.is_strcompat()))
@@ -1579,12 +1310,7 @@ impl<'a> Sema<'a> {
                         {
                             return err(
                                 "D_OP_INCOMPAT",
-                                format!(
-                                    "operands have incompatible types: \"{}\" {} \"{}\"",
-                                    a,
-                                    binop_text(*op),
-                                    b
-                                ),
+                                format!("operands have incompatible types: \"{}\" {} \"{}\"", a, binop_text(*op), b),
                             );
                         }
                         Ok(Type::INT)
@@ -1593,10 +1319,7 @@ impl<'a> Sema<'a> {
                         if !a.is_scalar() || !b.is_scalar() {
                             return err(
                                 "D_OP_SCALAR",
-                                format!(
-                                    "operator {} requires operands of scalar type",
-                                    binop_text(*op)
-                                ),
+                                format!("operator {} requires operands of scalar type", binop_text(*op)),
                             );
                         }
                         Ok(Type::INT)
@@ -1605,12 +1328,7 @@ impl<'a> Sema<'a> {
                         if !a.decayed().is_scalar() || !b.decayed().is_scalar() {
                             return err(
                                 "D_OP_INCOMPAT",
-                                format!(
-                                    "operands have incompatible types: \"{}\" {} \"{}\"",
-                                    a,
-                                    binop_text(*op),
-                                    b
-                                ),
+                                format!("operands have incompatible types: \"{}\" {} \"{}\"", a, binop_text(*op), b),
                             );
                         }
                         if matches!(op, BinOp::Shl | BinOp::Shr) {
@@ -1619,22 +1337,17 @@ impl<'a> Sema<'a> {
                         let (pa, pb) = (a.decayed(), b.decayed());
                         // No arithmetic on void pointers: the pointee has no size.
                         let void_ptr = |t: &Type| matches!(t, Type::Ptr(p) if **p == Type::Void);
-                        if matches!(op, BinOp::Add | BinOp::Sub) && (void_ptr(&pa) || void_ptr(&pb))
-                        {
+                        if matches!(op, BinOp::Add | BinOp::Sub) && (void_ptr(&pa) || void_ptr(&pb)) {
                             return err(
                                 "D_OP_INCOMPAT",
-                                format!(
-                                    "operands have incompatible types: \"{}\" {} \"{}\"",
-                                    a,
-                                    binop_text(*op),
-                                    b
-                                ),
+                                format!("operands have incompatible types: \"{}\" {} \"{}\"", a, binop_text(*op), b),
                             );
                         }
                         match (op, &pa, &pb) {
                             (BinOp::Sub, Type::Ptr(_), Type::Ptr(_)) => Ok(Type::LONG),
-                            (BinOp::Add | BinOp::Sub, Type::Ptr(_), _)
-                            | (BinOp::Add, _, Type::Ptr(_)) => Ok(arith_result(&pa, &pb)),
+                            (BinOp::Add | BinOp::Sub, Type::Ptr(_), _) | (BinOp::Add, _, Type::Ptr(_)) => {
+                                Ok(arith_result(&pa, &pb))
+                            }
                             (_, Type::Ptr(_), _) | (_, _, Type::Ptr(_))
                                 if !matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) =>
                             {
@@ -1660,13 +1373,7 @@ impl<'a> Sema<'a> {
                     None => "=".to_string(),
                 };
                 if !is_lvalue(lhs) && !self.is_memory_lvalue(lhs) {
-                    return err(
-                        "D_OP_LVAL",
-                        format!(
-                            "operator {} requires modifiable lvalue as an operand",
-                            optext
-                        ),
-                    );
+                    return err("D_OP_LVAL", format!("operator {} requires modifiable lvalue as an operand", optext));
                 }
                 if matches!(op, Some(BinOp::Div | BinOp::Mod)) && self.const_eval(rhs) == Some(0) {
                     return err("D_DIV_ZERO", "expression contains division by zero".into());
@@ -1674,20 +1381,11 @@ impl<'a> Sema<'a> {
                 if matches!(a, Type::Array(..)) && !a.is_str() {
                     return err(
                         "D_OP_ARRFUN",
-                        format!(
-                            "operator {} may not be applied to operand of type \"{}\"",
-                            optext, a
-                        ),
+                        format!("operator {} may not be applied to operand of type \"{}\"", optext, a),
                     );
                 }
-                if (a.is_str() && !b.is_strcompat())
-                    || (!a.is_str() && b.is_str())
-                    || (op.is_some() && a.is_str())
-                {
-                    return err(
-                        "D_OP_INCOMPAT",
-                        format!("operands have incompatible types: \"{}\" = \"{}\"", a, b),
-                    );
+                if (a.is_str() && !b.is_strcompat()) || (!a.is_str() && b.is_str()) || (op.is_some() && a.is_str()) {
+                    return err("D_OP_INCOMPAT", format!("operands have incompatible types: \"{}\" = \"{}\"", a, b));
                 }
                 Ok(a)
             }
@@ -1695,23 +1393,14 @@ impl<'a> Sema<'a> {
             ExprKind::Ternary { cond, then, els } => {
                 let c = self.type_of(cond)?;
                 if !c.is_scalar() {
-                    return err(
-                        "D_OP_SCALAR",
-                        "operator ?: expression must be of scalar type".into(),
-                    );
+                    return err("D_OP_SCALAR", "operator ?: expression must be of scalar type".into());
                 }
                 let (a, b) = (self.type_of(then)?, self.type_of(els)?);
                 if a.is_str() != b.is_str() || a.is_aggregate() || b.is_aggregate() {
-                    return err(
-                        "D_OP_INCOMPAT",
-                        format!("operator ?: operands must have compatible types"),
-                    );
+                    return err("D_OP_INCOMPAT", format!("operator ?: operands must have compatible types"));
                 }
                 if is_action_call(then) || is_action_call(els) {
-                    return err(
-                        "D_OP_ACT",
-                        "action cannot be used in a conditional context".into(),
-                    );
+                    return err("D_OP_ACT", "action cannot be used in a conditional context".into());
                 }
                 if a.is_str() {
                     Ok(Type::Str)
@@ -1726,10 +1415,7 @@ impl<'a> Sema<'a> {
                     || to.is_aggregate()
                     || (from.is_aggregate() && !to.is_scalar())
                 {
-                    return err(
-                        "D_CAST_INVAL",
-                        format!("invalid cast expression: \"{}\" to \"{}\"", from, to),
-                    );
+                    return err("D_CAST_INVAL", format!("invalid cast expression: \"{}\" to \"{}\"", from, to));
                 }
                 Ok(to)
             }
@@ -1745,7 +1431,10 @@ impl<'a> Sema<'a> {
                 let t = self.type_of(expr)?;
                 match &t {
                     Type::Struct(_) => Ok(self.member_of(&t, member, line, ".")?.ty),
-                    _ => err("D_OP_SOU", format!("operator . cannot be applied to type \"{}\"; must be applied to a struct or union", t)),
+                    _ => err(
+                        "D_OP_SOU",
+                        format!("operator . cannot be applied to type \"{}\"; must be applied to a struct or union", t),
+                    ),
                 }
             }
             ExprKind::Arrow { expr, member } => {
@@ -1756,9 +1445,7 @@ impl<'a> Sema<'a> {
                     _ => err("D_OP_PTR", "operator -> must be applied to a pointer".into()),
                 }
             }
-            ExprKind::Xlate { .. } => {
-                err("D_UNSUPPORTED", "translators are not supported yet".into())
-            }
+            ExprKind::Xlate { .. } => err("D_UNSUPPORTED", "translators are not supported yet".into()),
         }
     }
 
@@ -1792,32 +1479,19 @@ impl<'a> Sema<'a> {
 
     /// A written type, with DTrace's message when it cannot be resolved.
     pub fn resolve_type(&self, t: &TypeName, line: u32) -> R<Type> {
-        self.types
-            .resolve(t)
-            .map_err(|m| CompileError::new(line, "D_TYPE_ERR", m))
+        self.types.resolve(t).map_err(|m| CompileError::new(line, "D_TYPE_ERR", m))
     }
 
     /// `struct NAME *` from the kernel's types (untyped when there is no BTF).
     pub fn kernel_struct_ptr(&self, name: &str) -> Type {
-        let tn = TypeName {
-            base: format!("struct {}", name),
-            members: None,
-            pointers: 1,
-            dims: vec![],
-        };
-        self.types
-            .resolve(&tn)
-            .unwrap_or(Type::Ptr(Box::new(Type::Void)))
+        let tn = TypeName { base: format!("struct {}", name), members: None, pointers: 1, dims: vec![] };
+        self.types.resolve(&tn).unwrap_or(Type::Ptr(Box::new(Type::Void)))
     }
 
     /// A member of a struct or union type, or DTrace's error.
     pub fn member_of(&self, t: &Type, member: &str, line: u32, op: &str) -> R<super::types::Field> {
         let Type::Struct(c) = t else {
-            return Err(CompileError::new(
-                line,
-                "D_OP_SOU",
-                format!("{} is not a struct or union", t),
-            ));
+            return Err(CompileError::new(line, "D_OP_SOU", format!("{} is not a struct or union", t)));
         };
         if c.src == super::types::CompositeSrc::Incomplete {
             return Err(CompileError::new(
@@ -1826,13 +1500,9 @@ impl<'a> Sema<'a> {
                 format!("operator {} cannot be applied to a forward declaration: no {} definition is available", op, t),
             ));
         }
-        self.types.member(c, member).ok_or_else(|| {
-            CompileError::new(
-                line,
-                "D_TYPE_MEMBER",
-                format!("{} is not a member of {}", member, t),
-            )
-        })
+        self.types
+            .member(c, member)
+            .ok_or_else(|| CompileError::new(line, "D_TYPE_MEMBER", format!("{} is not a member of {}", member, t)))
     }
 
     /// `args[i]`'s type for the current clause.
@@ -1929,9 +1599,7 @@ fn collect_children<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
         ExprKind::Call { name, args } => out.extend(
             args.iter()
                 .enumerate()
-                .filter(|(i, a)| {
-                    !matches!(a.kind, ExprKind::Agg(_)) && subr_keyword_arg(name, *i, a).is_none()
-                })
+                .filter(|(i, a)| !matches!(a.kind, ExprKind::Agg(_)) && subr_keyword_arg(name, *i, a).is_none())
                 .map(|(_, a)| a),
         ),
         ExprKind::Unary { expr, .. }

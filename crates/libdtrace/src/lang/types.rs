@@ -82,26 +82,11 @@ pub struct Field {
 }
 
 impl Type {
-    pub const INT: Type = Type::Int {
-        size: 4,
-        signed: true,
-    };
-    pub const UINT: Type = Type::Int {
-        size: 4,
-        signed: false,
-    };
-    pub const LONG: Type = Type::Int {
-        size: 8,
-        signed: true,
-    };
-    pub const ULONG: Type = Type::Int {
-        size: 8,
-        signed: false,
-    };
-    pub const CHAR: Type = Type::Int {
-        size: 1,
-        signed: true,
-    };
+    pub const INT: Type = Type::Int { size: 4, signed: true };
+    pub const UINT: Type = Type::Int { size: 4, signed: false };
+    pub const LONG: Type = Type::Int { size: 8, signed: true };
+    pub const ULONG: Type = Type::Int { size: 8, signed: false };
+    pub const CHAR: Type = Type::Int { size: 1, signed: true };
 
     pub fn is_int(&self) -> bool {
         matches!(self, Type::Int { .. })
@@ -184,25 +169,13 @@ pub fn arith_result(a: &Type, b: &Type) -> Type {
     match (&a, &b) {
         (Type::Ptr(_), _) => a,
         (_, Type::Ptr(_)) => b,
-        (
-            Type::Int {
-                size: sa,
-                signed: ga,
-            },
-            Type::Int {
-                size: sb,
-                signed: gb,
-            },
-        ) => {
+        (Type::Int { size: sa, signed: ga }, Type::Int { size: sb, signed: gb }) => {
             if sa > sb {
                 a.clone()
             } else if sb > sa {
                 b.clone()
             } else {
-                Type::Int {
-                    size: *sa,
-                    signed: *ga && *gb,
-                }
+                Type::Int { size: *sa, signed: *ga && *gb }
             }
         }
         _ => Type::LONG,
@@ -232,12 +205,7 @@ impl fmt::Display for Type {
             },
             Type::Void => f.write_str("void"),
             Type::Array(t, n) => write!(f, "{} [{}]", t, n),
-            Type::Struct(c) => write!(
-                f,
-                "{} {}",
-                if c.is_union { "union" } else { "struct" },
-                c.name
-            ),
+            Type::Struct(c) => write!(f, "{} {}", if c.is_union { "union" } else { "struct" }, c.name),
             Type::Stack { user: false, .. } => f.write_str("stack"),
             Type::Stack { user: true, .. } => f.write_str("ustack"),
             Type::Sym(k) => f.write_str(if k.user() { "_usymaddr" } else { "_symaddr" }),
@@ -278,13 +246,14 @@ pub fn base_type(name: &str) -> Option<Type> {
         "unsigned char" | "uint8_t" | "uchar_t" => i(1, false),
         "short" | "short int" | "signed short" | "signed short int" | "int16_t" => i(2, true),
         "unsigned short" | "unsigned short int" | "uint16_t" | "ushort_t" => i(2, false),
-        "int" | "signed" | "signed int" | "int32_t" | "pid_t" | "processorid_t" | "psetid_t"
-        | "zoneid_t" | "key_t" => i(4, true),
-        "unsigned" | "unsigned int" | "uint32_t" | "uint_t" | "uid_t" | "gid_t" | "id_t"
-        | "mode_t" | "dev32_t" => i(4, false),
-        "long" | "long int" | "signed long" | "long long" | "long long int"
-        | "signed long long" | "int64_t" | "intptr_t" | "ssize_t" | "off_t" | "off64_t"
-        | "hrtime_t" | "time_t" | "loff_t" | "intmax_t" => i(8, true),
+        "int" | "signed" | "signed int" | "int32_t" | "pid_t" | "processorid_t" | "psetid_t" | "zoneid_t" | "key_t" => {
+            i(4, true)
+        }
+        "unsigned" | "unsigned int" | "uint32_t" | "uint_t" | "uid_t" | "gid_t" | "id_t" | "mode_t" | "dev32_t" => {
+            i(4, false)
+        }
+        "long" | "long int" | "signed long" | "long long" | "long long int" | "signed long long" | "int64_t"
+        | "intptr_t" | "ssize_t" | "off_t" | "off64_t" | "hrtime_t" | "time_t" | "loff_t" | "intmax_t" => i(8, true),
         "unsigned long"
         | "unsigned long int"
         | "unsigned long long"

@@ -12,10 +12,8 @@ use super::parser::parse_program;
 
 /// D's standard definitions compiled into dtrace (types, translators and
 /// constants users expect without any file installed).
-const LIBRARY: &[(&str, &str)] = &[
-    ("procfs.d", include_str!("dlib/procfs.d")),
-    ("names.d", include_str!("dlib/names.d")),
-];
+const LIBRARY: &[(&str, &str)] =
+    &[("procfs.d", include_str!("dlib/procfs.d")), ("names.d", include_str!("dlib/names.d"))];
 
 /// The library as one program (parsed once per run; errors are ours).
 pub fn library() -> Program {
@@ -23,11 +21,7 @@ pub fn library() -> Program {
     for (name, src) in LIBRARY {
         match parse_program(src) {
             Ok(q) => p.items.extend(q.items),
-            Err(e) => crate::note!(
-                "dtrace: internal error in built-in library {}: {}",
-                name,
-                e.msg
-            ),
+            Err(e) => crate::note!("dtrace: internal error in built-in library {}: {}", name, e.msg),
         }
     }
     p
@@ -68,11 +62,7 @@ struct Translators<'p> {
 
 impl<'p> Translators<'p> {
     fn collect(lib: &'p Program, user: &'p Program) -> Translators<'p> {
-        let mut t = Translators {
-            list: Vec::new(),
-            typedefs: Vec::new(),
-            structs: Vec::new(),
-        };
+        let mut t = Translators { list: Vec::new(), typedefs: Vec::new(), structs: Vec::new() };
         for item in lib.items.iter().chain(user.items.iter()) {
             match item {
                 Item::Translator(x) => t.list.push(x),
@@ -95,9 +85,7 @@ impl<'p> Translators<'p> {
     fn stmt(&self, s: &mut Stmt) -> Result<(), CompileError> {
         match s {
             Stmt::Expr(e) => self.expr(e),
-            Stmt::If {
-                cond, then, els, ..
-            } => {
+            Stmt::If { cond, then, els, .. } => {
                 self.expr(cond)?;
                 for s in then.iter_mut().chain(els.iter_mut()) {
                     self.stmt(s)?;
@@ -121,12 +109,7 @@ impl<'p> Translators<'p> {
         if let ExprKind::Ident(n) = &e.kind {
             if let Some((_, to)) = BUILTIN_XLATES.iter().find(|(b, _)| b == n) {
                 e.kind = ExprKind::Xlate {
-                    ty: TypeName {
-                        base: to.to_string(),
-                        members: None,
-                        pointers: 1,
-                        dims: vec![],
-                    },
+                    ty: TypeName { base: to.to_string(), members: None, pointers: 1, dims: vec![] },
                     expr: Box::new(Expr::new(ExprKind::Ident("curthread".into()), line)),
                 };
             }
@@ -145,12 +128,7 @@ impl<'p> Translators<'p> {
             return Err(CompileError::new(
                 line,
                 "D_XLATE_SOU",
-                format!(
-                    "operator {} cannot be applied to xlate <{}{}>",
-                    op,
-                    ty.base,
-                    "*".repeat(ty.pointers as usize)
-                ),
+                format!("operator {} cannot be applied to xlate <{}{}>", op, ty.base, "*".repeat(ty.pointers as usize)),
             ));
         }
         let new = self.member(ty, arg, member, line)?;
@@ -159,33 +137,17 @@ impl<'p> Translators<'p> {
     }
 
     /// The translated expression of one member, cast to its declared type.
-    fn member(
-        &self,
-        ty: &TypeName,
-        arg: &Expr,
-        member: &str,
-        line: u32,
-    ) -> Result<Expr, CompileError> {
+    fn member(&self, ty: &TypeName, arg: &Expr, member: &str, line: u32) -> Result<Expr, CompileError> {
         let tag = self.struct_tag(&ty.base);
-        let t = self
-            .list
-            .iter()
-            .find(|t| t.to.base == ty.base || self.struct_tag(&t.to.base) == tag)
-            .ok_or_else(|| {
-                CompileError::new(
-                    line,
-                    "D_XLATE_NONE",
-                    format!("No translator available for type {}", ty.base),
-                )
+        let t =
+            self.list.iter().find(|t| t.to.base == ty.base || self.struct_tag(&t.to.base) == tag).ok_or_else(|| {
+                CompileError::new(line, "D_XLATE_NONE", format!("No translator available for type {}", ty.base))
             })?;
         let (_, body) = t.members.iter().find(|(m, _)| m == member).ok_or_else(|| {
             CompileError::new(
                 line,
                 "D_XLATE_MEMB",
-                format!(
-                    "translator for {} does not define member {}",
-                    ty.base, member
-                ),
+                format!("translator for {} does not define member {}", ty.base, member),
             )
         })?;
         let mut out = body.clone();
@@ -193,13 +155,7 @@ impl<'p> Translators<'p> {
         // Scalars take the declared member type; arrays and strings stay.
         if let Some(mt) = self.member_type(&tag, member) {
             if mt.dims.is_empty() && mt.base != "string" {
-                out = Expr::new(
-                    ExprKind::Cast {
-                        ty: mt,
-                        expr: Box::new(out),
-                    },
-                    line,
-                );
+                out = Expr::new(ExprKind::Cast { ty: mt, expr: Box::new(out) }, line);
             }
         }
         Ok(out)

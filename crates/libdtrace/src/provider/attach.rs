@@ -31,19 +31,11 @@ impl Loaded {
 
     /// Detaches every probe (programs and maps stay until drop).
     pub fn detach(&mut self) {
-        let all: Vec<OwnedFd> = self
-            .attachments
-            .iter_mut()
-            .flat_map(std::mem::take)
-            .collect();
+        let all: Vec<OwnedFd> = self.attachments.iter_mut().flat_map(std::mem::take).collect();
         // Removing each kprobe waits for an RCU grace period under a kernel
         // mutex (tracepoint_synchronize_unregister): for many probes, ask
         // for expedited grace periods while we detach, then restore.
-        let _expedite = if all.len() >= 256 {
-            RcuExpedite::start()
-        } else {
-            None
-        };
+        let _expedite = if all.len() >= 256 { RcuExpedite::start() } else { None };
         close_in_parallel(all);
     }
 
@@ -57,14 +49,7 @@ impl Loaded {
     /// Probe firings the kernel skipped because the program was already
     /// running on that CPU (recursion), per program.
     pub fn recursion_misses(&self) -> Vec<u64> {
-        self.progs
-            .iter()
-            .map(|p| {
-                sys::prog_info(p.as_fd())
-                    .map(|i| i.recursion_misses)
-                    .unwrap_or(0)
-            })
-            .collect()
+        self.progs.iter().map(|p| sys::prog_info(p.as_fd()).map(|i| i.recursion_misses).unwrap_or(0)).collect()
     }
 }
 
@@ -115,21 +100,10 @@ fn close_in_parallel(fds: Vec<OwnedFd>) {
 pub fn load(c: &Compiled) -> Result<Loaded, AttachError> {
     let mut maps = Vec::new();
     for m in &c.maps {
-        let fd = sys::map_create(
-            m.map_type,
-            m.key_size,
-            m.value_size,
-            m.max_entries,
-            0,
-            &m.name,
-        )
-        .map_err(|e| {
+        let fd = sys::map_create(m.map_type, m.key_size, m.value_size, m.max_entries, 0, &m.name).map_err(|e| {
             if crate::kernel::is_privilege_error(&e) {
                 return AttachError {
-                    msg: format!(
-                        "failed to initialize dtrace: {}",
-                        crate::kernel::PRIVILEGE_MESSAGE
-                    ),
+                    msg: format!("failed to initialize dtrace: {}", crate::kernel::PRIVILEGE_MESSAGE),
                     log: None,
                 };
             }
@@ -146,11 +120,7 @@ pub fn load(c: &Compiled) -> Result<Loaded, AttachError> {
         })?;
         for (k, v) in &m.init {
             sys::map_update(fd.as_fd(), k, v, sys::BPF_ANY).map_err(|e| AttachError {
-                msg: format!(
-                    "failed to initialise map {}: {}",
-                    m.name,
-                    crate::kernel::explain(&e)
-                ),
+                msg: format!("failed to initialise map {}: {}", m.name, crate::kernel::explain(&e)),
                 log: None,
             })?;
         }
@@ -172,42 +142,21 @@ pub fn load(c: &Compiled) -> Result<Loaded, AttachError> {
     for p in &c.programs {
         let insns = relocate(&p.insns, &maps);
         let funcs = match (&btf, p.funcs.is_empty()) {
-            (Some(fd), false) => Some(sys::ProgFuncs {
-                btf: fd.as_fd(),
-                funcs: &p.funcs,
-            }),
+            (Some(fd), false) => Some(sys::ProgFuncs { btf: fd.as_fd(), funcs: &p.funcs }),
             _ => None,
         };
-        let fd = sys::prog_load_funcs(
-            p.prog_type,
-            &insns,
-            &p.name,
-            p.expected_attach_type,
-            p.attach_btf_id,
-            funcs,
-            0,
-        )
-        .map_err(|e| {
-            let io = e.io_error();
-            if crate::kernel::is_privilege_error(&io) {
-                return AttachError {
-                    msg: crate::kernel::PRIVILEGE_MESSAGE.to_string(),
-                    log: None,
-                };
-            }
-            AttachError {
-                msg: rejection_message(p, &verifier_reason(&e.log, &io)),
-                log: Some(e.log.clone()),
-            }
-        })?;
+        let fd = sys::prog_load_funcs(p.prog_type, &insns, &p.name, p.expected_attach_type, p.attach_btf_id, funcs, 0)
+            .map_err(|e| {
+                let io = e.io_error();
+                if crate::kernel::is_privilege_error(&io) {
+                    return AttachError { msg: crate::kernel::PRIVILEGE_MESSAGE.to_string(), log: None };
+                }
+                AttachError { msg: rejection_message(p, &verifier_reason(&e.log, &io)), log: Some(e.log.clone()) }
+            })?;
         progs.push(fd);
     }
     let attachments = progs.iter().map(|_| Vec::new()).collect();
-    Ok(Loaded {
-        maps,
-        progs,
-        attachments,
-    })
+    Ok(Loaded { maps, progs, attachments })
 }
 
 fn describe(p: &ProgSpec) -> String {
@@ -218,11 +167,7 @@ fn describe(p: &ProgSpec) -> String {
         Attach::SysExit => "syscall:::return".into(),
         Attach::FbtEntry => "fbt:::entry".into(),
         Attach::FbtReturn => "fbt:::return".into(),
-        Attach::Fentry { probe, ret, .. } => format!(
-            "fbt probe {} ({})",
-            probe,
-            if *ret { "fexit" } else { "fentry" }
-        ),
+        Attach::Fentry { probe, ret, .. } => format!("fbt probe {} ({})", probe, if *ret { "fexit" } else { "fentry" }),
         Attach::Timer { probe, .. } => format!("profile probe {}", probe),
     }
 }
@@ -237,10 +182,7 @@ fn rejection_message(p: &ProgSpec, reason: &str) -> String {
         1 => format!(" (clause at line {})", lines[0]),
         _ => format!(" (clauses at lines {})", lines.join(", ")),
     };
-    let advice = if reason.contains("too large")
-        || reason.contains("too complex")
-        || reason.contains("16-bit range")
-    {
+    let advice = if reason.contains("too large") || reason.contains("too complex") || reason.contains("16-bit range") {
         "; the program is beyond what the verifier accepts: split the clause into smaller ones, or lower strsize"
     } else if reason.contains("stack") && (reason.contains("invalid") || reason.contains("size")) {
         "; the clause needs more than the 512-byte BPF stack: use fewer this-> variables or split the clause"
@@ -262,9 +204,7 @@ fn verifier_reason(log: &str, e: &io::Error) -> String {
     log.lines()
         .rev()
         .map(str::trim)
-        .find(|l| {
-            !l.is_empty() && !l.starts_with("processed ") && !l.starts_with("verification time")
-        })
+        .find(|l| !l.is_empty() && !l.starts_with("processed ") && !l.starts_with("verification time"))
         .map(str::to_string)
         .unwrap_or_else(|| crate::kernel::explain(e))
 }
@@ -273,8 +213,7 @@ fn verifier_reason(log: &str, e: &io::Error) -> String {
 fn relocate(insns: &[Insn], maps: &[OwnedFd]) -> Vec<Insn> {
     let mut out = insns.to_vec();
     for ins in out.iter_mut() {
-        if ins.code == 0x18 && (ins.src() == BPF_PSEUDO_MAP_FD || ins.src() == BPF_PSEUDO_MAP_VALUE)
-        {
+        if ins.code == 0x18 && (ins.src() == BPF_PSEUDO_MAP_FD || ins.src() == BPF_PSEUDO_MAP_VALUE) {
             ins.imm = maps[ins.imm as usize].as_raw_fd();
         }
     }
@@ -299,38 +238,21 @@ pub fn attach_all(
     let mut done = 0;
     for (pi, (p, fd)) in c.programs.iter().zip(&l.progs).enumerate() {
         let err = |what: &str, e: io::Error| AttachError {
-            msg: format!(
-                "failed to enable {}: {}: {}",
-                describe(p),
-                what,
-                crate::kernel::explain(&e)
-            ),
+            msg: format!("failed to enable {}: {}: {}", describe(p), what, crate::kernel::explain(&e)),
             log: None,
         };
         let mut mine = Vec::new();
         match &p.attach {
             Attach::Begin | Attach::End => {}
             Attach::SysEnter | Attach::SysExit => {
-                let tp = if p.attach == Attach::SysEnter {
-                    "sys_enter"
-                } else {
-                    "sys_exit"
-                };
+                let tp = if p.attach == Attach::SysEnter { "sys_enter" } else { "sys_exit" };
                 mine.push(sys::raw_tracepoint_open(tp, fd.as_fd()).map_err(|e| err(tp, e))?);
             }
-            Attach::Timer {
-                period_ns,
-                all_cpus,
-                ..
-            } => {
-                let cpus = if *all_cpus {
-                    sys::online_cpus()
-                } else {
-                    vec![sys::online_cpus().first().copied().unwrap_or(0)]
-                };
+            Attach::Timer { period_ns, all_cpus, .. } => {
+                let cpus =
+                    if *all_cpus { sys::online_cpus() } else { vec![sys::online_cpus().first().copied().unwrap_or(0)] };
                 for cpu in cpus {
-                    let ev = perf::open_cpu_clock(cpu, *period_ns)
-                        .map_err(|e| err("perf_event_open", e))?;
+                    let ev = perf::open_cpu_clock(cpu, *period_ns).map_err(|e| err("perf_event_open", e))?;
                     perf::attach_bpf(ev.as_fd(), fd.as_fd()).map_err(|e| err("attach", e))?;
                     mine.push(ev);
                 }
@@ -356,8 +278,7 @@ pub fn attach_all(
                     };
                     let link = ev.and_then(|ev| {
                         // The link keeps the perf event; our fd can go.
-                        let link =
-                            sys::link_create_perf_event(fd.as_fd(), ev.as_fd(), probe as u64)?;
+                        let link = sys::link_create_perf_event(fd.as_fd(), ev.as_fd(), probe as u64)?;
                         let _ = perf::enable(ev.as_fd());
                         Ok(link)
                     });
@@ -373,10 +294,7 @@ pub fn attach_all(
                     done += 1;
                     if done % 500 == 0 && !progress(done, total) {
                         l.attachments[pi] = mine;
-                        return Err(AttachError {
-                            msg: "interrupted while attaching probes".into(),
-                            log: None,
-                        });
+                        return Err(AttachError { msg: "interrupted while attaching probes".into(), log: None });
                     }
                 }
                 if !failed.is_empty() {

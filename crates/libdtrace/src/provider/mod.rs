@@ -57,10 +57,7 @@ pub struct Probe {
 
 impl Probe {
     pub fn full_name(&self) -> String {
-        format!(
-            "{}:{}:{}:{}",
-            self.provider, self.module, self.function, self.name
-        )
+        format!("{}:{}:{}:{}", self.provider, self.module, self.function, self.name)
     }
 }
 
@@ -128,29 +125,13 @@ impl Catalog {
             fbt_excluded: String::new(),
             fbt_state: FbtState::NotLoaded,
         };
-        for (name, kind) in [
-            ("BEGIN", ProbeKind::Begin),
-            ("END", ProbeKind::End),
-            ("ERROR", ProbeKind::Error),
-        ] {
+        for (name, kind) in [("BEGIN", ProbeKind::Begin), ("END", ProbeKind::End), ("ERROR", ProbeKind::Error)] {
             c.push("dtrace", "", "", name, kind);
         }
         for (func, nr) in syscall_functions() {
             let idx = c.probes.len();
-            c.push(
-                "syscall",
-                "vmlinux",
-                &func,
-                "entry",
-                ProbeKind::SyscallEntry(nr),
-            );
-            c.push(
-                "syscall",
-                "vmlinux",
-                &func,
-                "return",
-                ProbeKind::SyscallReturn(nr),
-            );
+            c.push("syscall", "vmlinux", &func, "entry", ProbeKind::SyscallEntry(nr));
+            c.push("syscall", "vmlinux", &func, "return", ProbeKind::SyscallReturn(nr));
             c.syscall_index.entry(nr).or_insert(idx);
         }
         for name in PROFILE_DEFAULTS {
@@ -177,11 +158,7 @@ impl Catalog {
     /// The C types of a probe's `args[]`, where known: fbt from the
     /// function's BTF prototype (on return, DTrace's convention: args[0]
     /// the return offset, args[1] the return value).
-    pub fn arg_types(
-        &self,
-        id: u32,
-        types: &crate::lang::ctypes::TypeEnv,
-    ) -> Option<Vec<crate::lang::types::Type>> {
+    pub fn arg_types(&self, id: u32, types: &crate::lang::ctypes::TypeEnv) -> Option<Vec<crate::lang::types::Type>> {
         use crate::lang::types::Type;
         let p = self.get(id)?;
         let (ProbeKind::FbtEntry(i) | ProbeKind::FbtReturn(i)) = p.kind else {
@@ -202,18 +179,14 @@ impl Catalog {
 
     /// The probe of a syscall entry or return, by number.
     pub fn syscall_probe(&self, nr: u32, ret: bool) -> Option<&Probe> {
-        self.syscall_index
-            .get(&nr)
-            .map(|&i| &self.probes[i + ret as usize])
+        self.syscall_index.get(&nr).map(|&i| &self.probes[i + ret as usize])
     }
 
     /// Ids of every probe matching `d`, creating profile/tick probes named
     /// by a description on demand.
     pub fn matching(&mut self, d: &ProbeDesc) -> Result<Vec<u32>, MatchError> {
         // Load fbt's probes only for descriptions that can name them.
-        if glob_match(&d.provider, "fbt")
-            && (glob_match(&d.name, "entry") || glob_match(&d.name, "return"))
-        {
+        if glob_match(&d.provider, "fbt") && (glob_match(&d.name, "entry") || glob_match(&d.name, "return")) {
             let explicit = d.provider == "fbt";
             if let Err(e) = self.load_fbt() {
                 if explicit {
@@ -221,12 +194,7 @@ impl Catalog {
                 }
             }
         }
-        let mut ids: Vec<u32> = self
-            .probes
-            .iter()
-            .filter(|p| desc_matches(d, p))
-            .map(|p| p.id)
-            .collect();
+        let mut ids: Vec<u32> = self.probes.iter().filter(|p| desc_matches(d, p)).map(|p| p.id).collect();
         if ids.is_empty()
             && (d.provider.is_empty() || d.provider == "profile")
             && d.module.is_empty()
@@ -261,10 +229,7 @@ impl Catalog {
         let inv = match fbt_inventory::load() {
             Ok(i) => i,
             Err(e) => {
-                let m = format!(
-                    "fbt provider is not available: cannot read the kernel's function list: {}",
-                    e
-                );
+                let m = format!("fbt provider is not available: cannot read the kernel's function list: {}", e);
                 self.fbt_state = FbtState::Unavailable(m.clone());
                 return Err(MatchError(m));
             }
@@ -274,12 +239,7 @@ impl Catalog {
             let i = self.fbt_funcs.len() as u32;
             self.push("fbt", &f.module, &f.name, "entry", ProbeKind::FbtEntry(i));
             self.push("fbt", &f.module, &f.name, "return", ProbeKind::FbtReturn(i));
-            self.fbt_funcs.push(FbtFunc {
-                name: f.name,
-                module: f.module,
-                addr: f.addr,
-                duplicate: f.duplicate,
-            });
+            self.fbt_funcs.push(FbtFunc { name: f.name, module: f.module, addr: f.addr, duplicate: f.duplicate });
         }
         self.fbt_state = FbtState::Loaded;
         Ok(())
@@ -299,31 +259,21 @@ impl Catalog {
 pub fn fentry_check(func: &str) -> Result<(), String> {
     use crate::cg::insn::{Insn, R0};
     use crate::kernel::sys;
-    let btf =
-        crate::kernel::btf::Btf::load_vmlinux().map_err(|e| format!("no kernel BTF: {}", e))?;
-    let id = btf
-        .find_func(func)
-        .ok_or_else(|| format!("{} has no BTF", func))?;
+    let btf = crate::kernel::btf::Btf::load_vmlinux().map_err(|e| format!("no kernel BTF: {}", e))?;
+    let id = btf.find_func(func).ok_or_else(|| format!("{} has no BTF", func))?;
     let prog = [Insn::mov64_imm(R0, 0), Insn::exit()];
-    sys::prog_load_btf(
-        sys::BPF_PROG_TYPE_TRACING,
-        &prog,
-        "dt_fentry_chk",
-        sys::BPF_TRACE_FENTRY,
-        id.0,
-        0,
-    )
-    .map(drop)
-    .map_err(|e| {
-        let io = e.io_error();
-        let s = io.to_string();
-        let s = s.split(" (os error").next().unwrap_or(&s).to_string();
-        match io.raw_os_error() {
-            Some(libc::EPERM) => format!("EPERM: {}", s),
-            Some(n) => format!("errno {}: {}", n, s),
-            None => s,
-        }
-    })
+    sys::prog_load_btf(sys::BPF_PROG_TYPE_TRACING, &prog, "dt_fentry_chk", sys::BPF_TRACE_FENTRY, id.0, 0)
+        .map(drop)
+        .map_err(|e| {
+            let io = e.io_error();
+            let s = io.to_string();
+            let s = s.split(" (os error").next().unwrap_or(&s).to_string();
+            match io.raw_os_error() {
+                Some(libc::EPERM) => format!("EPERM: {}", s),
+                Some(n) => format!("errno {}: {}", n, s),
+                None => s,
+            }
+        })
 }
 
 /// Does this kernel let us create kprobes (the kprobe PMU)?
@@ -368,19 +318,11 @@ pub fn parse_profile_name(name: &str) -> Option<ProbeKind> {
         "" | "hz" => 0,
         _ => return None,
     };
-    let period_ns = if ns_per == 0 {
-        1_000_000_000 / n
-    } else {
-        n.checked_mul(ns_per)?
-    };
+    let period_ns = if ns_per == 0 { 1_000_000_000 / n } else { n.checked_mul(ns_per)? };
     if period_ns == 0 {
         return None;
     }
-    Some(if tick {
-        ProbeKind::Tick { period_ns }
-    } else {
-        ProbeKind::Profile { period_ns }
-    })
+    Some(if tick { ProbeKind::Tick { period_ns } } else { ProbeKind::Profile { period_ns } })
 }
 
 /// The syscalls this kernel can trace, as (probe function name, number):
@@ -401,10 +343,7 @@ fn syscall_functions() -> Vec<(String, u32)> {
     if out.is_empty() {
         // No syscall tracepoints listed (tracefs missing): fall back to the
         // table, since raw_syscalls still works.
-        out = syscall_table::SYSCALLS
-            .iter()
-            .map(|&(n, nr)| (n.to_string(), nr))
-            .collect();
+        out = syscall_table::SYSCALLS.iter().map(|&(n, nr)| (n.to_string(), nr)).collect();
     }
     out.sort();
     out
@@ -416,30 +355,10 @@ mod tests {
 
     #[test]
     fn profile_names() {
-        assert_eq!(
-            parse_profile_name("profile-97"),
-            Some(ProbeKind::Profile {
-                period_ns: 1_000_000_000 / 97
-            })
-        );
-        assert_eq!(
-            parse_profile_name("tick-1s"),
-            Some(ProbeKind::Tick {
-                period_ns: 1_000_000_000
-            })
-        );
-        assert_eq!(
-            parse_profile_name("tick-10ms"),
-            Some(ProbeKind::Tick {
-                period_ns: 10_000_000
-            })
-        );
-        assert_eq!(
-            parse_profile_name("profile-1000hz"),
-            Some(ProbeKind::Profile {
-                period_ns: 1_000_000
-            })
-        );
+        assert_eq!(parse_profile_name("profile-97"), Some(ProbeKind::Profile { period_ns: 1_000_000_000 / 97 }));
+        assert_eq!(parse_profile_name("tick-1s"), Some(ProbeKind::Tick { period_ns: 1_000_000_000 }));
+        assert_eq!(parse_profile_name("tick-10ms"), Some(ProbeKind::Tick { period_ns: 10_000_000 }));
+        assert_eq!(parse_profile_name("profile-1000hz"), Some(ProbeKind::Profile { period_ns: 1_000_000 }));
         assert_eq!(parse_profile_name("tick-"), None);
         assert_eq!(parse_profile_name("tick-5x"), None);
     }

@@ -56,13 +56,7 @@ fn write_user_refused() -> bool {
             Insn::mov64_imm(R0, 0),
             Insn::exit(),
         ];
-        match sys::prog_load(
-            sys::BPF_PROG_TYPE_RAW_TRACEPOINT,
-            &prog,
-            "dt_wuser_chk",
-            0,
-            0,
-        ) {
+        match sys::prog_load(sys::BPF_PROG_TYPE_RAW_TRACEPOINT, &prog, "dt_wuser_chk", 0, 0) {
             Err(e) => e.log.contains("cannot use helper"),
             Ok(_) => false,
         }
@@ -81,25 +75,13 @@ fn check_arity(line: u32, name: &str, n: usize, arity: Arity) -> R<()> {
     Err(CompileError::new(
         line,
         "D_PROTO_LEN",
-        format!(
-            "{}( ) prototype mismatch: {} arg{} passed, {} expected",
-            name,
-            n,
-            if n == 1 { "" } else { "s" },
-            want
-        ),
+        format!("{}( ) prototype mismatch: {} arg{} passed, {} expected", name, n, if n == 1 { "" } else { "s" }, want),
     ))
 }
 
 impl<'a> Gen<'a> {
     /// Actions not handled by `action` itself.
-    pub(super) fn more_action(
-        &mut self,
-        f: &mut Fn,
-        line: u32,
-        name: &str,
-        args: &[Expr],
-    ) -> R<()> {
+    pub(super) fn more_action(&mut self, f: &mut Fn, line: u32, name: &str, args: &[Expr]) -> R<()> {
         match name {
             "system" => {
                 let (fmt, args) = self.printf_like(f, line, name, args)?;
@@ -132,27 +114,15 @@ impl<'a> Gen<'a> {
             "chill" => self.chill(f, line, args)?,
             "breakpoint" | "panic" => {
                 check_arity(line, name, args.len(), Arity::Exact(0))?;
-                let what = if name == "panic" {
-                    "cannot panic the kernel"
-                } else {
-                    "cannot stop the kernel in a debugger"
-                };
+                let what =
+                    if name == "panic" { "cannot panic the kernel" } else { "cannot stop the kernel in a debugger" };
                 return Err(CompileError::new(
                     line,
                     "D_UNKNOWN",
-                    format!(
-                        "{}( ) is not available on Linux: BPF programs {}",
-                        name, what
-                    ),
+                    format!("{}( ) is not available on Linux: BPF programs {}", name, what),
                 ));
             }
-            _ => {
-                return Err(CompileError::new(
-                    line,
-                    "D_UNSUPPORTED",
-                    format!("{}( ) is not supported yet", name),
-                ))
-            }
+            _ => return Err(CompileError::new(line, "D_UNSUPPORTED", format!("{}( ) is not supported yet", name))),
         }
         Ok(())
     }
@@ -165,7 +135,10 @@ impl<'a> Gen<'a> {
         Err(CompileError::new(
             line,
             "D_ACT_DESTR",
-            format!("{}( ) is a destructive action: destructive actions are not allowed unless explicitly enabled with -w", name),
+            format!(
+                "{}( ) is a destructive action: destructive actions are not allowed unless explicitly enabled with -w",
+                name
+            ),
         ))
     }
 
@@ -188,7 +161,13 @@ impl<'a> Gen<'a> {
         Err(CompileError::new(
             line,
             tag,
-            format!("{}( ) argument #{} is incompatible with prototype:\n\tprototype: {}\n\t argument: {}", name, i + 1, proto, t),
+            format!(
+                "{}( ) argument #{} is incompatible with prototype:\n\tprototype: {}\n\t argument: {}",
+                name,
+                i + 1,
+                proto,
+                t
+            ),
         ))
     }
 
@@ -241,17 +220,10 @@ impl<'a> Gen<'a> {
         // literal "." is refused, and "" is checked as "." would be.
         let (fmt, args) = match args.first().map(|a| &a.kind) {
             Some(ExprKind::Str(s)) if s == b"." => {
-                return Err(CompileError::new(
-                    line,
-                    "D_FREOPEN_INVALID",
-                    "freopen( ) argument #1 cannot be \".\"",
-                ));
+                return Err(CompileError::new(line, "D_FREOPEN_INVALID", "freopen( ) argument #1 cannot be \".\""));
             }
             Some(ExprKind::Str(s)) if s.is_empty() => {
-                let types = args[1..]
-                    .iter()
-                    .map(|a| self.env.sema.type_of(a))
-                    .collect::<R<Vec<_>>>()?;
+                let types = args[1..].iter().map(|a| self.env.sema.type_of(a)).collect::<R<Vec<_>>>()?;
                 crate::lang::printf_check::check_printf(b".", &types, "freopen")
                     .map_err(|m| CompileError::new(line, "D_PRINTF_ARG_TYPE", m))?;
                 (Vec::new(), Vec::new())
@@ -269,15 +241,7 @@ impl<'a> Gen<'a> {
         check_arity(line, "setopt", args.len(), Arity::Optional(1, 2))?;
         let mut strs = Vec::new();
         for i in 0..args.len() {
-            self.check_arg(
-                line,
-                "setopt",
-                args,
-                i,
-                "D_PROTO_ARG",
-                "char *",
-                Type::is_strcompat,
-            )?;
+            self.check_arg(line, "setopt", args, i, "D_PROTO_ARG", "char *", Type::is_strcompat)?;
             match &args[i].kind {
                 ExprKind::Str(s) => strs.push(String::from_utf8_lossy(s).into_owned()),
                 _ => {
@@ -290,10 +254,7 @@ impl<'a> Gen<'a> {
             }
         }
         let mut strs = strs.into_iter();
-        f.items.push(RecItem::Setopt {
-            name: strs.next().unwrap_or_default(),
-            value: strs.next(),
-        });
+        f.items.push(RecItem::Setopt { name: strs.next().unwrap_or_default(), value: strs.next() });
         Ok(())
     }
 
@@ -302,23 +263,19 @@ impl<'a> Gen<'a> {
     fn tracemem(&mut self, f: &mut Fn, line: u32, args: &[Expr]) -> R<()> {
         let name = "tracemem";
         check_arity(line, name, args.len(), Arity::Varargs(2, Some(3)))?;
-        self.check_arg(
-            line,
-            name,
-            args,
-            0,
-            "D_TRACEMEM_ADDR",
-            "pointer or integer",
-            |t| t.is_scalar() || matches!(t, Type::Array(..)),
-        )?;
+        self.check_arg(line, name, args, 0, "D_TRACEMEM_ADDR", "pointer or integer", |t| {
+            t.is_scalar() || matches!(t, Type::Array(..))
+        })?;
         self.check_arg(line, name, args, 1, "D_PROTO_ARG", "size_t", Type::is_int)?;
         let size = match self.env.sema.const_eval(&args[1]) {
             Some(n) if n > 0 => n,
-            _ => return Err(CompileError::new(
-                line,
-                "D_TRACEMEM_SIZE",
-                "tracemem( ) argument #2 must be a non-zero positive integral constant expression",
-            )),
+            _ => {
+                return Err(CompileError::new(
+                    line,
+                    "D_TRACEMEM_SIZE",
+                    "tracemem( ) argument #2 must be a non-zero positive integral constant expression",
+                ))
+            }
         };
         if size > TRACEMEM_MAX {
             return Err(CompileError::new(
@@ -377,11 +334,7 @@ impl<'a> Gen<'a> {
     /// slot, so several operands outlive helper calls without holding
     /// registers.
     fn spill(&mut self, f: &mut Fn, line: u32, e: &Expr, as_str: bool) -> R<i16> {
-        let r = if as_str {
-            self.str_expr(f, e)?
-        } else {
-            self.expr(f, e)?
-        };
+        let r = if as_str { self.str_expr(f, e)? } else { self.expr(f, e)? };
         let slot = self.stack_slot(f, line)?;
         f.asm.emit(Insn::stx(BPF_DW, FP, r, slot));
         self.free(f, r);
@@ -421,18 +374,8 @@ impl<'a> Gen<'a> {
     fn copyout(&mut self, f: &mut Fn, line: u32, args: &[Expr]) -> R<()> {
         let name = "copyout";
         check_arity(line, name, args.len(), Arity::Exact(3))?;
-        self.check_arg(line, name, args, 0, "D_PROTO_ARG", "void *", |t| {
-            *t != Type::Void
-        })?;
-        self.check_arg(
-            line,
-            name,
-            args,
-            1,
-            "D_PROTO_ARG",
-            "uintptr_t",
-            Type::is_scalar,
-        )?;
+        self.check_arg(line, name, args, 0, "D_PROTO_ARG", "void *", |t| *t != Type::Void)?;
+        self.check_arg(line, name, args, 1, "D_PROTO_ARG", "uintptr_t", Type::is_scalar)?;
         self.check_arg(line, name, args, 2, "D_PROTO_ARG", "size_t", Type::is_int)?;
         let room = match self.env.sema.const_eval(&args[2]) {
             Some(n) if n > COPYOUT_MAX as i64 => {
@@ -472,24 +415,8 @@ impl<'a> Gen<'a> {
     fn copyoutstr(&mut self, f: &mut Fn, line: u32, args: &[Expr]) -> R<()> {
         let name = "copyoutstr";
         check_arity(line, name, args.len(), Arity::Exact(3))?;
-        self.check_arg(
-            line,
-            name,
-            args,
-            0,
-            "D_PROTO_ARG",
-            "char *",
-            Type::is_strcompat,
-        )?;
-        self.check_arg(
-            line,
-            name,
-            args,
-            1,
-            "D_PROTO_ARG",
-            "uintptr_t",
-            Type::is_scalar,
-        )?;
+        self.check_arg(line, name, args, 0, "D_PROTO_ARG", "char *", Type::is_strcompat)?;
+        self.check_arg(line, name, args, 1, "D_PROTO_ARG", "uintptr_t", Type::is_scalar)?;
         self.check_arg(line, name, args, 2, "D_PROTO_ARG", "size_t", Type::is_int)?;
         self.user_writes(line, name)?;
         let strsize = self.strsize as i32;
@@ -602,26 +529,11 @@ mod tests {
     #[test]
     fn arity_messages_follow_dtrace() {
         let msg = |n, a| check_arity(1, "f", n, a).unwrap_err().msg;
-        assert_eq!(
-            msg(1, Arity::Exact(0)),
-            "f( ) prototype mismatch: 1 arg passed, 0 expected"
-        );
-        assert_eq!(
-            msg(0, Arity::Optional(1, 2)),
-            "f( ) prototype mismatch: 0 args passed, at least 1 expected"
-        );
-        assert_eq!(
-            msg(3, Arity::Optional(1, 2)),
-            "f( ) prototype mismatch: 3 args passed, at most 2 expected"
-        );
-        assert_eq!(
-            msg(1, Arity::Varargs(2, Some(3))),
-            "f( ) prototype mismatch: 1 arg passed, 2 expected"
-        );
-        assert_eq!(
-            msg(4, Arity::Varargs(2, Some(3))),
-            "f( ) prototype mismatch: 4 args passed, at most 3 expected"
-        );
+        assert_eq!(msg(1, Arity::Exact(0)), "f( ) prototype mismatch: 1 arg passed, 0 expected");
+        assert_eq!(msg(0, Arity::Optional(1, 2)), "f( ) prototype mismatch: 0 args passed, at least 1 expected");
+        assert_eq!(msg(3, Arity::Optional(1, 2)), "f( ) prototype mismatch: 3 args passed, at most 2 expected");
+        assert_eq!(msg(1, Arity::Varargs(2, Some(3))), "f( ) prototype mismatch: 1 arg passed, 2 expected");
+        assert_eq!(msg(4, Arity::Varargs(2, Some(3))), "f( ) prototype mismatch: 4 args passed, at most 3 expected");
         assert!(check_arity(1, "f", 9, Arity::Varargs(1, None)).is_ok());
     }
 }

@@ -32,29 +32,12 @@ impl<'a> Gen<'a> {
                 if off > 0 {
                     f.asm.emit(Insn::alu64_imm(BPF_ADD, r, off as i32));
                 }
-                Ok((
-                    r,
-                    Place {
-                        ty: field.ty,
-                        bits: field.bits,
-                        shift: (field.offset_bits % 8) as u32,
-                    },
-                ))
+                Ok((r, Place { ty: field.ty, bits: field.bits, shift: (field.offset_bits % 8) as u32 }))
             }
-            ExprKind::Unary {
-                op: UnOp::Deref,
-                expr,
-            } => {
+            ExprKind::Unary { op: UnOp::Deref, expr } => {
                 let ty = sema.type_of(e)?;
                 let r = self.expr(f, expr)?;
-                Ok((
-                    r,
-                    Place {
-                        ty,
-                        bits: 0,
-                        shift: 0,
-                    },
-                ))
+                Ok((r, Place { ty, bits: 0, shift: 0 }))
             }
             ExprKind::Index { base, keys } => {
                 let bt = sema.type_of(base)?;
@@ -71,22 +54,11 @@ impl<'a> Gen<'a> {
                 }
                 f.asm.emit(Insn::alu64_reg(BPF_ADD, b, i));
                 self.free(f, i);
-                Ok((
-                    b,
-                    Place {
-                        ty,
-                        bits: 0,
-                        shift: 0,
-                    },
-                ))
+                Ok((b, Place { ty, bits: 0, shift: 0 }))
             }
             _ => {
                 sema.type_of(e)?;
-                Err(CompileError::new(
-                    e.line,
-                    "D_ADDROF_LVAL",
-                    "unacceptable operand for unary & operator",
-                ))
+                Err(CompileError::new(e.line, "D_ADDROF_LVAL", "unacceptable operand for unary & operator"))
             }
         }
     }
@@ -104,18 +76,10 @@ impl<'a> Gen<'a> {
             Type::Int { size, signed } => (size as u32, signed),
             Type::Ptr(_) => (8, false),
             _ => {
-                return Err(CompileError::new(
-                    e.line,
-                    "D_DEREF_VOID",
-                    format!("cannot load a value of type {}", p.ty),
-                ))
+                return Err(CompileError::new(e.line, "D_DEREF_VOID", format!("cannot load a value of type {}", p.ty)))
             }
         };
-        let nbytes = if p.bits > 0 {
-            (p.shift + p.bits).div_ceil(8).min(8)
-        } else {
-            size
-        };
+        let nbytes = if p.bits > 0 { (p.shift + p.bits).div_ceil(8).min(8) } else { size };
         let a = &mut f.asm;
         if p.bits > 0 {
             a.emit(Insn::st_imm(BPF_DW, FP, SLOT_B, 0));
@@ -134,11 +98,7 @@ impl<'a> Gen<'a> {
             let up = 64 - p.bits as i32;
             if up > 0 {
                 a.emit(Insn::alu64_imm(BPF_LSH, r, up));
-                a.emit(Insn::alu64_imm(
-                    if signed { BPF_ARSH } else { BPF_RSH },
-                    r,
-                    up,
-                ));
+                a.emit(Insn::alu64_imm(if signed { BPF_ARSH } else { BPF_RSH }, r, up));
             }
             return Ok(r);
         }
@@ -150,13 +110,13 @@ impl<'a> Gen<'a> {
     /// `a[i] = v` for a D array variable (never kernel memory, which D
     /// does not write): the element's address is in the variable's map.
     pub(super) fn store_place(&mut self, f: &mut Fn, line: u32, lhs: &Expr, v: Reg) -> R<()> {
-        let ExprKind::Index { base, .. } = &lhs.kind else {
-            unreachable!()
-        };
-        if !matches!(self.env.sema.type_of(base)?, Type::Array(..))
-            || !matches!(base.kind, ExprKind::Ident(_))
-        {
-            return Err(CompileError::new(line, "D_OP_WRITE", "kernel memory cannot be written: operator = requires a D variable as its left-hand operand"));
+        let ExprKind::Index { base, .. } = &lhs.kind else { unreachable!() };
+        if !matches!(self.env.sema.type_of(base)?, Type::Array(..)) || !matches!(base.kind, ExprKind::Ident(_)) {
+            return Err(CompileError::new(
+                line,
+                "D_OP_WRITE",
+                "kernel memory cannot be written: operator = requires a D variable as its left-hand operand",
+            ));
         }
         let (addr, p) = self.place(f, lhs)?;
         if p.ty.is_str() {
@@ -170,11 +130,7 @@ impl<'a> Gen<'a> {
             return Ok(());
         }
         let width = scalar_width(&p.ty).ok_or_else(|| {
-            CompileError::new(
-                line,
-                "D_OP_WRITE",
-                format!("elements of type {} cannot be assigned", p.ty),
-            )
+            CompileError::new(line, "D_OP_WRITE", format!("elements of type {} cannot be assigned", p.ty))
         })?;
         f.asm.emit(Insn::stx(width, addr, v, 0));
         self.free(f, addr);
@@ -198,10 +154,7 @@ impl<'a> Gen<'a> {
             CompileError::new(
                 line,
                 "D_OP_WRITE",
-                format!(
-                    "values of type {} cannot be assigned through a pointer",
-                    p.ty
-                ),
+                format!("values of type {} cannot be assigned through a pointer", p.ty),
             )
         })?;
         let size = p.ty.size(self.strsize) as u32;
@@ -227,10 +180,7 @@ impl<'a> Gen<'a> {
         let mut e = lhs;
         let mut field = None;
         while let ExprKind::Member { expr, member } = &e.kind {
-            let f_ = self
-                .env
-                .sema
-                .member_of(&self.env.sema.type_of(expr)?, member, line, ".")?;
+            let f_ = self.env.sema.member_of(&self.env.sema.type_of(expr)?, member, line, ".")?;
             off_bits += f_.offset_bits;
             field.get_or_insert(f_);
             e = expr;
@@ -239,17 +189,11 @@ impl<'a> Gen<'a> {
         let base = self.struct_var_for_write(f, line, e)?;
         if field.bits != 0 {
             // Read-modify-write of the unit of the field's type holding it.
-            let Type::Int { size, .. } = field.ty else {
-                unreachable!("bit-fields are integers")
-            };
+            let Type::Int { size, .. } = field.ty else { unreachable!("bit-fields are integers") };
             let unit_bits = 8 * size as u64;
             let unit_off = off_bits / unit_bits * unit_bits;
             let pos = (off_bits - unit_off) as i32;
-            let ones = if field.bits >= 64 {
-                u64::MAX
-            } else {
-                (1u64 << field.bits) - 1
-            };
+            let ones = if field.bits >= 64 { u64::MAX } else { (1u64 << field.bits) - 1 };
             let width = width_of(size as u32);
             let a = &mut f.asm;
             let at = (unit_off / 8) as i16;
@@ -266,11 +210,7 @@ impl<'a> Gen<'a> {
             return Ok(());
         }
         let width = scalar_width(&field.ty).ok_or_else(|| {
-            CompileError::new(
-                line,
-                "D_OP_WRITE",
-                format!("members of type {} cannot be assigned yet", field.ty),
-            )
+            CompileError::new(line, "D_OP_WRITE", format!("members of type {} cannot be assigned yet", field.ty))
         })?;
         f.asm.emit(Insn::stx(width, base, v, (off_bits / 8) as i16));
         self.free(f, base);
@@ -295,7 +235,13 @@ impl<'a> Gen<'a> {
                 let koff = self.build_tuple(f, line, keys, &v.keys)?;
                 (self.assoc_maps[v.id], KeyAt::Tmp(koff))
             }
-            _ => return Err(CompileError::new(line, "D_OP_WRITE", "kernel memory cannot be written: operator = requires a D variable as its left-hand operand")),
+            _ => {
+                return Err(CompileError::new(
+                    line,
+                    "D_OP_WRITE",
+                    "kernel memory cannot be written: operator = requires a D variable as its left-hand operand",
+                ))
+            }
         };
         let zeros = self.zeros(self.value_size(&ty));
         let r = self.alloc(f, line)?;
@@ -402,15 +348,7 @@ impl<'a> Gen<'a> {
 
     /// `p + n`, `n + p`, `p - n` (n scaled by the pointee's size) and
     /// `p - q` (a count of elements), as C does. Result in `l`.
-    pub(super) fn pointer_arith(
-        &mut self,
-        f: &mut Fn,
-        op: BinOp,
-        l: Reg,
-        lt: &Type,
-        r: Reg,
-        rt: &Type,
-    ) {
+    pub(super) fn pointer_arith(&mut self, f: &mut Fn, op: BinOp, l: Reg, lt: &Type, r: Reg, rt: &Type) {
         let elem = |t: &Type| t.target().map_or(1, |p| p.size(self.strsize).max(1));
         let a = &mut f.asm;
         match (lt.target().is_some(), rt.target().is_some()) {
@@ -427,11 +365,7 @@ impl<'a> Gen<'a> {
                 if n > 1 {
                     a.emit(Insn::alu64_imm(BPF_MUL, r, n as i32));
                 }
-                a.emit(Insn::alu64_reg(
-                    if op == BinOp::Sub { BPF_SUB } else { BPF_ADD },
-                    l,
-                    r,
-                ));
+                a.emit(Insn::alu64_reg(if op == BinOp::Sub { BPF_SUB } else { BPF_ADD }, l, r));
             }
             _ => {
                 let n = elem(rt);

@@ -14,10 +14,7 @@ impl<'a> Gen<'a> {
             return Err(CompileError::new(
                 line,
                 "D_PROTO_LEN",
-                format!(
-                    "print( ) prototype mismatch: {} args passed, 1 expected",
-                    args.len()
-                ),
+                format!("print( ) prototype mismatch: {} args passed, 1 expected", args.len()),
             ));
         }
         let ty = self.env.sema.type_of(&args[0])?;
@@ -40,11 +37,7 @@ impl<'a> Gen<'a> {
         };
         let size = st.size(self.strsize).min(PRINT_MAX) as u32;
         if size == 0 {
-            return Err(CompileError::new(
-                line,
-                "D_PRINT_SIZE",
-                format!("print( ) of {}: its size is not known", st),
-            ));
+            return Err(CompileError::new(line, "D_PRINT_SIZE", format!("print( ) of {}: its size is not known", st)));
         }
         // The address (a struct value is its address), then the bytes.
         let r = self.expr(f, &args[0])?;

@@ -31,11 +31,12 @@ pub(super) enum ActKind {
 
 pub(super) fn act_kind(name: &str) -> ActKind {
     match name {
-        "trace" | "printf" | "printa" | "tracemem" | "stack" | "ustack" | "jstack" | "print"
-        | "func" | "sym" | "mod" | "ufunc" | "usym" | "umod" | "uaddr" => ActKind::Data,
+        "trace" | "printf" | "printa" | "tracemem" | "stack" | "ustack" | "jstack" | "print" | "func" | "sym"
+        | "mod" | "ufunc" | "usym" | "umod" | "uaddr" => ActKind::Data,
         "exit" => ActKind::Exit,
-        "system" | "raise" | "stop" | "copyout" | "copyoutstr" | "chill" | "breakpoint"
-        | "panic" => ActKind::Destructive,
+        "system" | "raise" | "stop" | "copyout" | "copyoutstr" | "chill" | "breakpoint" | "panic" => {
+            ActKind::Destructive
+        }
         "speculate" => ActKind::Speculate,
         "commit" => ActKind::Commit,
         "discard" => ActKind::Discard,
@@ -48,32 +49,22 @@ impl<'a> Gen<'a> {
     /// clause, with its messages, and records what the clause did.
     pub(super) fn spec_order(f: &mut Fn, line: u32, kind: ActKind) -> R<()> {
         let s = f.spec;
-        let fail =
-            |tag: &'static str, msg: &str| Err(CompileError::new(line, tag, msg.to_string()));
+        let fail = |tag: &'static str, msg: &str| Err(CompileError::new(line, tag, msg.to_string()));
         match kind {
             ActKind::Data | ActKind::Exit if s & DID_COMMIT != 0 => {
-                return fail(
-                    "D_DREC_COMM",
-                    "data-recording actions may not follow commit( )",
-                )
+                return fail("D_DREC_COMM", "data-recording actions may not follow commit( )")
             }
             ActKind::Exit if s & DID_SPECULATE != 0 => {
                 return fail("D_EXIT_SPEC", "exit( ) may not follow speculate( )")
             }
             ActKind::Aggregate if s & DID_SPECULATE != 0 => {
-                return fail(
-                    "D_AGG_SPEC",
-                    "aggregating actions may not follow speculate( )",
-                )
+                return fail("D_AGG_SPEC", "aggregating actions may not follow speculate( )")
             }
             ActKind::Aggregate if s & DID_COMMIT != 0 => {
                 return fail("D_AGG_COMM", "aggregating actions may not follow commit( )")
             }
             ActKind::Destructive if s & DID_SPECULATE != 0 => {
-                return fail(
-                    "D_ACT_SPEC",
-                    "destructive actions may not follow speculate( )",
-                )
+                return fail("D_ACT_SPEC", "destructive actions may not follow speculate( )")
             }
             ActKind::Speculate if s & DID_SPECULATE != 0 => {
                 return fail("D_SPEC_SPEC", "speculate( ) may not follow speculate( )")
@@ -82,19 +73,11 @@ impl<'a> Gen<'a> {
                 return fail("D_SPEC_COMM", "speculate( ) may not follow commit( )")
             }
             ActKind::Speculate if s & DID_DATA != 0 => {
-                return fail(
-                    "D_SPEC_DREC",
-                    "speculate( ) may not follow data-recording action(s)",
-                )
+                return fail("D_SPEC_DREC", "speculate( ) may not follow data-recording action(s)")
             }
-            ActKind::Commit if s & DID_COMMIT != 0 => {
-                return fail("D_COMM_COMM", "commit( ) may not follow commit( )")
-            }
+            ActKind::Commit if s & DID_COMMIT != 0 => return fail("D_COMM_COMM", "commit( ) may not follow commit( )"),
             ActKind::Commit if s & DID_DATA != 0 => {
-                return fail(
-                    "D_COMM_DREC",
-                    "commit( ) may not follow data-recording action(s)",
-                )
+                return fail("D_COMM_DREC", "commit( ) may not follow data-recording action(s)")
             }
             _ => {}
         }
@@ -162,11 +145,7 @@ impl<'a> Gen<'a> {
     pub(super) fn commit_or_discard(&mut self, f: &mut Fn, commit: bool, id: &Expr) -> R<()> {
         let nspec = self.env.opts.nspec.clamp(1, MAX_NSPEC);
         let (off, _) = self.record_value(f, id)?;
-        f.items.push(if commit {
-            RecItem::Commit { off }
-        } else {
-            RecItem::Discard { off }
-        });
+        f.items.push(if commit { RecItem::Commit { off } } else { RecItem::Discard { off } });
         let a = &mut f.asm;
         let skip = a.label();
         a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_REC));

@@ -68,26 +68,10 @@ fn proto(name: &str) -> Option<Proto> {
 
 impl<'a> Gen<'a> {
     /// Subroutines not handled by `subroutine` itself.
-    pub(super) fn more_subroutine(
-        &mut self,
-        f: &mut Fn,
-        line: u32,
-        name: &str,
-        args: &[Expr],
-    ) -> R<Reg> {
+    pub(super) fn more_subroutine(&mut self, f: &mut Fn, line: u32, name: &str, args: &[Expr]) -> R<Reg> {
         let Some(p) = proto(name) else {
-            self.env.sema.type_of(&Expr::new(
-                ExprKind::Call {
-                    name: name.to_string(),
-                    args: args.to_vec(),
-                },
-                line,
-            ))?;
-            return Err(CompileError::new(
-                line,
-                "D_UNSUPPORTED",
-                format!("{}( ) is not supported yet", name),
-            ));
+            self.env.sema.type_of(&Expr::new(ExprKind::Call { name: name.to_string(), args: args.to_vec() }, line))?;
+            return Err(CompileError::new(line, "D_UNSUPPORTED", format!("{}( ) is not supported yet", name)));
         };
         self.check_args(line, name, &p, args)?;
         // Loop counters are stack slots needed only while the code runs.
@@ -150,10 +134,7 @@ impl<'a> Gen<'a> {
             let t = self.env.sema.type_of(arg)?;
             let (ok, proto_name) = match param {
                 Param::Str => (t.is_str(), "char *"),
-                Param::StrOrNull => (
-                    t.is_str() || self.env.sema.const_eval(arg) == Some(0),
-                    "char *",
-                ),
+                Param::StrOrNull => (t.is_str() || self.env.sema.const_eval(arg) == Some(0), "char *"),
                 Param::Int(tn) => (t.is_int(), *tn),
                 Param::Addr(tn) => (t.is_scalar(), *tn),
                 Param::Any(tn) => (t.is_scalar() || t.is_str(), *tn),
@@ -162,7 +143,13 @@ impl<'a> Gen<'a> {
                 return Err(CompileError::new(
                     line,
                     "D_PROTO_ARG",
-                    format!("{}( ) argument #{} is incompatible with prototype:\n\tprototype: {}\n\t argument: {}", name, i + 1, proto_name, t),
+                    format!(
+                        "{}( ) argument #{} is incompatible with prototype:\n\tprototype: {}\n\t argument: {}",
+                        name,
+                        i + 1,
+                        proto_name,
+                        t
+                    ),
                 ));
             }
         }

@@ -11,9 +11,7 @@ fn s(b: Vec<u8>) -> String {
 /// reference for [`quantize_bucket`].
 fn quantize_bucket_loop(v: i64) -> usize {
     if v < 0 {
-        (0..QUANTIZE_ZERO_BUCKET)
-            .find(|&i| v <= quantize_bucket_value(i))
-            .unwrap()
+        (0..QUANTIZE_ZERO_BUCKET).find(|&i| v <= quantize_bucket_value(i)).unwrap()
     } else {
         for i in QUANTIZE_ZERO_BUCKET + 1..QUANTIZE_NBUCKETS {
             if v < quantize_bucket_value(i) {
@@ -138,12 +136,7 @@ fn llquantize_basic_d() {
         (16384, 4),
         (65536, 2),
     ];
-    let kind = AggKind::Llquantize {
-        factor: 4,
-        low: 4,
-        high: 6,
-        nsteps: 32,
-    };
+    let kind = AggKind::Llquantize { factor: 4, low: 4, high: 6, nsteps: 32 };
     let mut v = kind.identity();
     for (x, inc) in calls {
         v.record(&kind, x, inc);
@@ -153,22 +146,10 @@ fn llquantize_basic_d() {
     let got = s(out);
     let lines: Vec<&str> = got.lines().collect();
     assert_eq!(lines[0], "");
-    assert_eq!(
-        lines[1],
-        "           value  ------------- Distribution ------------- count    "
-    );
-    assert_eq!(
-        lines[2],
-        "       <= -16384 |                                         6        "
-    );
-    assert_eq!(
-        lines[3],
-        "          -15872 |                                         8        "
-    );
-    assert_eq!(
-        lines[4],
-        "          -15360 |                                         0        "
-    );
+    assert_eq!(lines[1], "           value  ------------- Distribution ------------- count    ");
+    assert_eq!(lines[2], "       <= -16384 |                                         6        ");
+    assert_eq!(lines[3], "          -15872 |                                         8        ");
+    assert_eq!(lines[4], "          -15360 |                                         0        ");
     let want = [
         "           -8192 |@@                                       1536     ",
         "           -4608 |@@@@@@                                   6144     ",
@@ -192,10 +173,7 @@ fn llquantize_basic_d() {
     for w in want {
         assert!(lines.contains(&w), "missing row {:?}", w);
     }
-    assert_eq!(
-        *lines.last().unwrap(),
-        "        >= 16384 |                                         6        "
-    );
+    assert_eq!(*lines.last().unwrap(), "        >= 16384 |                                         6        ");
     // Rows in tst.llquantize_basic.r's basicD table: 147, plus header.
     assert_eq!(lines.len(), 2 + 147);
 }
@@ -253,11 +231,7 @@ fn quantize_table() {
 /// an int key (" %8d"), then the lquantize table; sorted by value.
 #[test]
 fn lquantize_with_keys() {
-    let kind = AggKind::Lquantize {
-        base: 0,
-        limit: 150,
-        step: 1,
-    };
+    let kind = AggKind::Lquantize { base: 0, limit: 150, step: 1 };
     let mk = |i: i64, key: i64, inc: i64| {
         let mut v = kind.identity();
         for d in 1..=4 {
@@ -275,11 +249,7 @@ fn lquantize_with_keys() {
 
 #[test]
 fn lquantize_labels() {
-    let kind = AggKind::Lquantize {
-        base: 0,
-        limit: 10,
-        step: 5,
-    };
+    let kind = AggKind::Lquantize { base: 0, limit: 10, step: 5 };
     let mut v = kind.identity();
     v.record(&kind, -1, 1);
     v.record(&kind, 12, 3);
@@ -301,10 +271,7 @@ fn lquantize_labels() {
 #[test]
 fn signed_keys() {
     let kind = AggKind::Sum;
-    let opts = SortOpts {
-        sortkey: true,
-        ..SortOpts::default()
-    };
+    let opts = SortOpts { sortkey: true, ..SortOpts::default() };
     let mut out = b"\n".to_vec();
     for size in [1u8, 2, 4, 8] {
         let mut entries: Vec<_> = [-2i64, -1, 0, 1, 2]
@@ -328,17 +295,11 @@ fn signed_keys() {
 #[test]
 fn default_layout_string_keys() {
     let kind = AggKind::Count;
-    let mut entries: Vec<_> = [
-        ("gnome-terminal", 9421u64),
-        ("bash", 9),
-        ("dirname", 1),
-        ("dtrace", 1),
-        ("Xorg", 21),
-        ("cat", 9),
-    ]
-    .iter()
-    .map(|(k, n)| (vec![Value::str(k)], AggValue::Count(*n)))
-    .collect();
+    let mut entries: Vec<_> =
+        [("gnome-terminal", 9421u64), ("bash", 9), ("dirname", 1), ("dtrace", 1), ("Xorg", 21), ("cat", 9)]
+            .iter()
+            .map(|(k, n)| (vec![Value::str(k)], AggValue::Count(*n)))
+            .collect();
     sort_entries(&mut entries, &kind, &SortOpts::default());
     let mut out = Vec::new();
     print_aggregation(&mut out, &entries, &kind, 1);
@@ -351,20 +312,10 @@ fn default_layout_string_keys() {
 #[test]
 fn keyless_scalars() {
     let mut out = b"\n".to_vec();
-    print_aggregation(
-        &mut out,
-        &[(vec![], AggValue::Count(10))],
-        &AggKind::Count,
-        1,
-    );
+    print_aggregation(&mut out, &[(vec![], AggValue::Count(10))], &AggKind::Count, 1);
     assert_eq!(s(out), "\n               10\n");
     let mut out = b"\n".to_vec();
-    print_aggregation(
-        &mut out,
-        &[(vec![], AggValue::Sum(12345678))],
-        &AggKind::Sum,
-        1,
-    );
+    print_aggregation(&mut out, &[(vec![], AggValue::Sum(12345678))], &AggKind::Sum, 1);
     assert_eq!(s(out), "\n         12345678\n");
     // tst.min.r
     let mut v = AggKind::Min.identity();
@@ -422,15 +373,7 @@ fn printa_basics() {
     let cases: Vec<(&str, AggKind, i64)> = vec![
         ("@a = %@u\n", AggKind::Avg, 1),
         ("@b = %@u\n", AggKind::Count, 0),
-        (
-            "@c = %@d\n",
-            AggKind::Lquantize {
-                base: 1,
-                limit: 10,
-                step: 1,
-            },
-            1,
-        ),
+        ("@c = %@d\n", AggKind::Lquantize { base: 1, limit: 10, step: 1 }, 1),
         ("@d = %@u\n", AggKind::Max, 1),
         ("@e = %@u\n", AggKind::Min, 1),
         ("@f = %@u\n", AggKind::Sum, 1),
@@ -452,46 +395,22 @@ fn printa_keys_and_values() {
     // conversions are dropped; %@d of count() prints unsigned.
     let kind = AggKind::Count;
     let entries = vec![
-        (
-            vec![Value::str("cat"), Value::int(7, 4)],
-            AggValue::Count(3),
-        ),
-        (
-            vec![Value::str("bash"), Value::int(9, 4)],
-            AggValue::Count(u64::MAX),
-        ),
+        (vec![Value::str("cat"), Value::int(7, 4)], AggValue::Count(3)),
+        (vec![Value::str("bash"), Value::int(9, 4)], AggValue::Count(u64::MAX)),
     ];
     let mut out = Vec::new();
     printa_format(&mut out, b"%-8s %@d|".as_slice(), &entries, &kind, 1);
     assert_eq!(s(out), "cat      3|bash     18446744073709551615|");
     let mut out = Vec::new();
-    printa_format(
-        &mut out,
-        b"%@3d %s %d\n".as_slice(),
-        &entries[..1],
-        &kind,
-        1,
-    );
+    printa_format(&mut out, b"%@3d %s %d\n".as_slice(), &entries[..1], &kind, 1);
     assert_eq!(s(out), "  3 cat 7\n");
     // sum() is signed.
     let mut out = Vec::new();
-    printa_format(
-        &mut out,
-        b"%@d %@x\n".as_slice(),
-        &[(vec![], AggValue::Sum(-2))],
-        &AggKind::Sum,
-        1,
-    );
+    printa_format(&mut out, b"%@d %@x\n".as_slice(), &[(vec![], AggValue::Sum(-2))], &AggKind::Sum, 1);
     assert_eq!(s(out), "-2 fffffffffffffffe\n");
     // avg() under %@d: DTrace's unsigned division of the total.
     let mut out = Vec::new();
-    printa_format(
-        &mut out,
-        b"%@d\n".as_slice(),
-        &[(vec![], AggValue::Avg { count: 2, total: 7 })],
-        &AggKind::Avg,
-        1,
-    );
+    printa_format(&mut out, b"%@d\n".as_slice(), &[(vec![], AggValue::Avg { count: 2, total: 7 })], &AggKind::Avg, 1);
     assert_eq!(s(out), "3\n");
 }
 
@@ -499,44 +418,20 @@ fn printa_keys_and_values() {
 fn normalization() {
     // normalize(@, 10): scalars and bucket counts divided for printing.
     let mut out = Vec::new();
-    print_aggregation(
-        &mut out,
-        &[(vec![], AggValue::Count(1234))],
-        &AggKind::Count,
-        10,
-    );
+    print_aggregation(&mut out, &[(vec![], AggValue::Count(1234))], &AggKind::Count, 10);
     assert_eq!(s(out), "              123\n");
     let mut out = Vec::new();
-    print_aggregation(
-        &mut out,
-        &[(
-            vec![],
-            AggValue::Avg {
-                count: 2,
-                total: 100,
-            },
-        )],
-        &AggKind::Avg,
-        10,
-    );
+    print_aggregation(&mut out, &[(vec![], AggValue::Avg { count: 2, total: 100 })], &AggKind::Avg, 10);
     assert_eq!(s(out), "                5\n");
     let mut out = Vec::new();
-    printa_format(
-        &mut out,
-        b"%@d\n".as_slice(),
-        &[(vec![], AggValue::Sum(-100))],
-        &AggKind::Sum,
-        10,
-    );
+    printa_format(&mut out, b"%@d\n".as_slice(), &[(vec![], AggValue::Sum(-100))], &AggKind::Sum, 10);
     assert_eq!(s(out), "-10\n");
     let kind = AggKind::Quantize;
     let mut v = kind.identity();
     v.record(&kind, 1, 20);
     let mut out = Vec::new();
     print_value(&mut out, &v, &kind, 10);
-    assert!(
-        s(out).contains("               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@ 2        \n")
-    );
+    assert!(s(out).contains("               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@ 2        \n"));
     assert_eq!(normalize_scalar(-10, 1), -10);
 }
 
@@ -548,33 +443,12 @@ fn merging() {
     let mut a = AggKind::Max.identity();
     a.merge(&AggValue::Max(-7));
     assert_eq!(a, AggValue::Max(-7));
-    let mut a = AggValue::Avg {
-        count: 2,
-        total: 10,
-    };
-    a.merge(&AggValue::Avg {
-        count: 1,
-        total: -4,
-    });
+    let mut a = AggValue::Avg { count: 2, total: 10 };
+    a.merge(&AggValue::Avg { count: 1, total: -4 });
     assert_eq!(a, AggValue::Avg { count: 3, total: 6 });
-    let mut a = AggValue::Stddev {
-        count: 1,
-        total: 1,
-        total_sq: u128::MAX,
-    };
-    a.merge(&AggValue::Stddev {
-        count: 1,
-        total: 2,
-        total_sq: 5,
-    });
-    assert_eq!(
-        a,
-        AggValue::Stddev {
-            count: 2,
-            total: 3,
-            total_sq: 4
-        }
-    );
+    let mut a = AggValue::Stddev { count: 1, total: 1, total_sq: u128::MAX };
+    a.merge(&AggValue::Stddev { count: 1, total: 2, total_sq: 5 });
+    assert_eq!(a, AggValue::Stddev { count: 2, total: 3, total_sq: 4 });
     let mut a = AggKind::Quantize.identity();
     a.record(&AggKind::Quantize, 5, 1);
     let mut b = AggKind::Quantize.identity();
@@ -598,30 +472,13 @@ fn sorting() {
     let order = |opts: SortOpts| -> Vec<String> {
         let mut v = entries.clone();
         sort_entries(&mut v, &kind, &opts);
-        v.iter()
-            .map(|(k, _)| String::from_utf8(k[0].str_bytes().unwrap().to_vec()).unwrap())
-            .collect()
+        v.iter().map(|(k, _)| String::from_utf8(k[0].str_bytes().unwrap().to_vec()).unwrap()).collect()
     };
     assert_eq!(order(SortOpts::default()), ["c", "a", "b", "d"]);
-    assert_eq!(
-        order(SortOpts {
-            sortrev: true,
-            ..SortOpts::default()
-        }),
-        ["d", "b", "a", "c"]
-    );
-    assert_eq!(
-        order(SortOpts {
-            sortkey: true,
-            ..SortOpts::default()
-        }),
-        ["a", "b", "c", "d"]
-    );
+    assert_eq!(order(SortOpts { sortrev: true, ..SortOpts::default() }), ["d", "b", "a", "c"]);
+    assert_eq!(order(SortOpts { sortkey: true, ..SortOpts::default() }), ["a", "b", "c", "d"]);
     // Averages sort by their integer quotient; distributions by weight.
-    let a1 = AggValue::Avg {
-        count: 3,
-        total: 10,
-    };
+    let a1 = AggValue::Avg { count: 3, total: 10 };
     let a2 = AggValue::Avg { count: 1, total: 3 };
     assert_eq!(cmp_values(&a1, &a2, &AggKind::Avg), Ordering::Equal);
     let q = AggKind::Quantize;
@@ -631,26 +488,11 @@ fn sorting() {
     y.record(&q, 1, 50);
     assert_eq!(cmp_values(&x, &y, &q), Ordering::Greater);
     // count() values compare as signed 64-bit numbers.
-    assert_eq!(
-        cmp_values(
-            &AggValue::Count(u64::MAX),
-            &AggValue::Count(1),
-            &AggKind::Count
-        ),
-        Ordering::Less
-    );
+    assert_eq!(cmp_values(&AggValue::Count(u64::MAX), &AggValue::Count(1), &AggKind::Count), Ordering::Less);
     // aggsortkeypos: the second key compares first.
     let k = |a: i64, b: i64| (vec![Value::int(a, 4), Value::int(b, 4)], AggValue::Sum(0));
     let mut v = vec![k(1, 2), k(2, 1)];
-    sort_entries(
-        &mut v,
-        &kind,
-        &SortOpts {
-            sortkey: true,
-            sortkeypos: 1,
-            ..SortOpts::default()
-        },
-    );
+    sort_entries(&mut v, &kind, &SortOpts { sortkey: true, sortkeypos: 1, ..SortOpts::default() });
     assert_eq!(v[0].0[0].as_i64(), 2);
 }
 
@@ -660,47 +502,19 @@ fn joined_printa() {
     // is zero; sorted by the first aggregation's value (aggsortpos 0).
     let ka = AggKind::Count;
     let kb = AggKind::Sum;
-    let a = vec![
-        (vec![Value::str("x")], AggValue::Count(5)),
-        (vec![Value::str("y")], AggValue::Count(1)),
-    ];
-    let b = vec![
-        (vec![Value::str("x")], AggValue::Sum(-3)),
-        (vec![Value::str("z")], AggValue::Sum(9)),
-    ];
-    let aggs = [
-        AggData {
-            kind: &ka,
-            normal: 1,
-            entries: &a,
-        },
-        AggData {
-            kind: &kb,
-            normal: 1,
-            entries: &b,
-        },
-    ];
+    let a = vec![(vec![Value::str("x")], AggValue::Count(5)), (vec![Value::str("y")], AggValue::Count(1))];
+    let b = vec![(vec![Value::str("x")], AggValue::Sum(-3)), (vec![Value::str("z")], AggValue::Sum(9))];
+    let aggs = [AggData { kind: &ka, normal: 1, entries: &a }, AggData { kind: &kb, normal: 1, entries: &b }];
     let mut out = Vec::new();
     printa_joined(&mut out, &aggs, &SortOpts::default(), &PrintCtx::default());
     let line = |k: &str, x: i64, y: i64| format!("  {:<50} {:>16} {:>16}\n", k, x, y);
-    assert_eq!(
-        s(out),
-        format!(
-            "\n{}{}{}",
-            line("z", 0, 9),
-            line("y", 1, 0),
-            line("x", 5, -3)
-        )
-    );
+    assert_eq!(s(out), format!("\n{}{}{}", line("z", 0, 9), line("y", 1, 0), line("x", 5, -3)));
     let mut out = Vec::new();
     printa_format_joined(
         &mut out,
         b"%s %@d %@d %@d\n".as_slice(),
         &aggs,
-        &SortOpts {
-            sortpos: 1,
-            ..SortOpts::default()
-        },
+        &SortOpts { sortpos: 1, ..SortOpts::default() },
         &PrintCtx::default(),
     );
     assert_eq!(s(out), "x 5 -3 -3\ny 1 0 0\nz 0 9 9\n");
@@ -713,11 +527,7 @@ impl Symbolizer for Syms {
             0x401000..=0x4010ff => ("myfunc_z", 0x401000),
             _ => ("myfunc_y", addr & !0xfff),
         };
-        Some(Symbol {
-            module: "ustack-tst-basic".into(),
-            name: Some(name.into()),
-            addr: start,
-        })
+        Some(Symbol { module: "ustack-tst-basic".into(), name: Some(name.into()), addr: start })
     }
 }
 
@@ -726,10 +536,7 @@ impl Symbolizer for Syms {
 /// stands for the offsets.
 #[test]
 fn ustack_keys() {
-    let ctx = PrintCtx {
-        symbolizer: &Syms,
-        ..PrintCtx::default()
-    };
+    let ctx = PrintCtx { symbolizer: &Syms, ..PrintCtx::default() };
     let pc = 0x402010;
     let keys = vec![
         Value::int('a' as i64, 4),
@@ -737,20 +544,11 @@ fn ustack_keys() {
         Value::USym { pid: 9, addr: pc },
         Value::UMod { pid: 9, addr: pc },
         Value::USym { pid: 9, addr: pc },
-        Value::UStack {
-            pid: 9,
-            pcs: vec![0x401010, pc, 0],
-        },
+        Value::UStack { pid: 9, pcs: vec![0x401010, pc, 0] },
         Value::int(4, 4),
     ];
     let mut out = Vec::new();
-    print_aggregation_with(
-        &mut out,
-        &[(keys, AggValue::Sum(1234))],
-        &AggKind::Sum,
-        1,
-        &ctx,
-    );
+    print_aggregation_with(&mut out, &[(keys, AggValue::Sum(1234))], &AggKind::Sum, 1, &ctx);
     let want = format!(
         "       97  {:<50}  {:<50}  {:<50}  {:<50}\n              ustack-tst-basic`myfunc_z+0x10\n              ustack-tst-basic`myfunc_y+0x10\n        4             1234\n",
         "ustack-tst-basic`myfunc_y+0x10", "ustack-tst-basic`myfunc_y", "ustack-tst-basic", "ustack-tst-basic`myfunc_y"

@@ -97,50 +97,27 @@ const ACTIVE: &str = "Operation illegal when tracing is active";
 
 /// setopt() while tracing: the options table decides (dynamic options
 /// change, the other run-time ones are refused), in DTrace's words.
-fn set_running_option(
-    opts: &mut Options,
-    name: &str,
-    value: Option<&str>,
-) -> Result<(), &'static str> {
-    opts.set(crate::options::Origin::Tracing, name, value)
-        .map_err(|e| match e {
-            crate::options::OptError::BadName => BAD_NAME,
-            crate::options::OptError::Active => ACTIVE,
-            _ => BAD_VALUE,
-        })
+fn set_running_option(opts: &mut Options, name: &str, value: Option<&str>) -> Result<(), &'static str> {
+    opts.set(crate::options::Origin::Tracing, name, value).map_err(|e| match e {
+        crate::options::OptError::BadName => BAD_NAME,
+        crate::options::OptError::Active => ACTIVE,
+        _ => BAD_VALUE,
+    })
 }
 
 impl Consumer<'_> {
     /// A library-level error on a record (DTrace's dt_handle_liberr()).
     fn lib_error(&self, epid_no: u32, disc: u32, what: &str) {
-        let probe = self
-            .c
-            .epids
-            .get(epid_no as usize - 1)
-            .and_then(|e| self.probe_of(e, disc));
+        let probe = self.c.epids.get(epid_no as usize - 1).and_then(|e| self.probe_of(e, disc));
         let (id, name) = probe.map_or((0, String::from("?")), |p| (p.id, p.full_name()));
-        crate::note!(
-            "dtrace: error on enabled probe ID {} (ID {}: {}): {}",
-            epid_no,
-            id,
-            name,
-            what
-        );
+        crate::note!("dtrace: error on enabled probe ID {} (ID {}: {}): {}", epid_no, id, name, what);
     }
 
     /// The printf-formatted text of a system() or freopen() record.
     fn format_record(&self, rec: &[u8], fmt: &[u8], args: &[(u32, Type)]) -> String {
-        let vals: Vec<Value> = args
-            .iter()
-            .map(|(o, t)| decode(rec, *o as usize, t, self.c.strsize))
-            .collect();
+        let vals: Vec<Value> = args.iter().map(|(o, t)| decode(rec, *o as usize, t, self.c.strsize)).collect();
         let mut text = Vec::new();
-        super::super::printf::format_with(
-            &mut text,
-            fmt,
-            &vals,
-            &print_ctx(&self.syms, &self.opts),
-        );
+        super::super::printf::format_with(&mut text, fmt, &vals, &print_ctx(&self.syms, &self.opts));
         String::from_utf8_lossy(&text).into_owned()
     }
 
@@ -161,20 +138,8 @@ impl Consumer<'_> {
         let cmd = self.format_record(rec, fmt, args);
         flush_pending(pending, out);
         let _ = out.flush();
-        if let Err(e) = std::process::Command::new("/bin/sh")
-            .arg("-c")
-            .arg(&cmd)
-            .status()
-        {
-            self.lib_error(
-                epid_no,
-                disc,
-                &format!(
-                    "couldn't run system() command \"{}\": {}",
-                    cmd,
-                    strerror(&e)
-                ),
-            );
+        if let Err(e) = std::process::Command::new("/bin/sh").arg("-c").arg(&cmd).status() {
+            self.lib_error(epid_no, disc, &format!("couldn't run system() command \"{}\": {}", cmd, strerror(&e)));
         }
     }
 
@@ -200,11 +165,7 @@ impl Consumer<'_> {
         let path = self.format_record(rec, fmt, args);
         match OpenOptions::new().append(true).create(true).open(&path) {
             Ok(f) => out.file = Some(f),
-            Err(e) => self.lib_error(
-                epid_no,
-                disc,
-                &format!("couldn't freopen() \"{}\": {}", path, strerror(&e)),
-            ),
+            Err(e) => self.lib_error(epid_no, disc, &format!("couldn't freopen() \"{}\": {}", path, strerror(&e))),
         }
     }
 
@@ -219,14 +180,7 @@ impl Consumer<'_> {
     pub(super) fn setopt(&mut self, epid_no: u32, disc: u32, name: &str, value: Option<&str>) {
         if let Err(why) = set_running_option(&mut self.opts, name, value) {
             let shown = value.unwrap_or("1");
-            self.lib_error(
-                epid_no,
-                disc,
-                &format!(
-                    "couldn't set option \"{}\" to \"{}\": {}\n",
-                    name, shown, why
-                ),
-            );
+            self.lib_error(epid_no, disc, &format!("couldn't set option \"{}\" to \"{}\": {}\n", name, shown, why));
         }
     }
 }
@@ -244,28 +198,13 @@ mod tests {
         assert!(!o.quiet);
         set_running_option(&mut o, "aggsortpos", Some("2")).unwrap();
         assert_eq!(o.aggsortpos, Some(2));
-        assert_eq!(
-            set_running_option(&mut o, "Nixon", Some("1")),
-            Err(BAD_NAME)
-        );
-        assert_eq!(
-            set_running_option(&mut o, "quiet", Some("um, no")),
-            Err(BAD_VALUE)
-        );
-        assert_eq!(
-            set_running_option(&mut o, "aggrate", Some("0.5hz")),
-            Err(BAD_VALUE)
-        );
-        assert_eq!(
-            set_running_option(&mut o, "bufsize", Some("1m")),
-            Err(ACTIVE)
-        );
+        assert_eq!(set_running_option(&mut o, "Nixon", Some("1")), Err(BAD_NAME));
+        assert_eq!(set_running_option(&mut o, "quiet", Some("um, no")), Err(BAD_VALUE));
+        assert_eq!(set_running_option(&mut o, "aggrate", Some("0.5hz")), Err(BAD_VALUE));
+        assert_eq!(set_running_option(&mut o, "bufsize", Some("1m")), Err(ACTIVE));
         // A compile-time toggle takes no value (dt_opt_cflags()).
         assert_eq!(set_running_option(&mut o, "zdefs", None), Ok(()));
-        assert_eq!(
-            set_running_option(&mut o, "zdefs", Some("1")),
-            Err(BAD_VALUE)
-        );
+        assert_eq!(set_running_option(&mut o, "zdefs", Some("1")), Err(BAD_VALUE));
     }
 
     #[test]

@@ -112,8 +112,7 @@ impl<'a> Gen<'a> {
             a.emit(Insn::alu64_reg(BPF_ADD, R3, R1));
             a.emit(Insn::st_imm(BPF_B, R3, buf as i16, ch as i32));
         };
-        let (not_hex_zero, not_hex, no_zero, zero, no_sign) =
-            (a.label(), a.label(), a.label(), a.label(), a.label());
+        let (not_hex_zero, not_hex, no_zero, zero, no_sign) = (a.label(), a.label(), a.label(), a.label(), a.label());
         // 0 in base 16 is "0x0".
         a.jmp_imm(BPF_JNE, R2, 16, not_hex_zero);
         a.jmp_imm(BPF_JNE, v, 0, not_hex_zero);

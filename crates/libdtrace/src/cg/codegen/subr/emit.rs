@@ -151,9 +151,7 @@ impl<'a> Gen<'a> {
     /// Offset in the string table of `bytes`, stored verbatim (NULs
     /// included, unlike `intern`), reusing an identical earlier copy.
     pub(super) fn blob(&mut self, bytes: &[u8]) -> u32 {
-        let found = (0..self.strtab.len())
-            .step_by(8)
-            .find(|&o| self.strtab[o..].starts_with(bytes));
+        let found = (0..self.strtab.len()).step_by(8).find(|&o| self.strtab[o..].starts_with(bytes));
         if let Some(o) = found {
             return o as u32;
         }
@@ -169,12 +167,7 @@ impl<'a> Gen<'a> {
     /// counter) and calls no helper.
     pub(super) fn loop_open(f: &mut Fn, max: u32) -> Loop {
         let a = &mut f.asm;
-        let l = Loop {
-            top: a.label(),
-            next: a.label(),
-            done: a.label(),
-            slot: None,
-        };
+        let l = Loop { top: a.label(), next: a.label(), done: a.label(), slot: None };
         a.emit(Insn::mov64_imm(R5, 0));
         a.bind(l.top);
         a.jmp_imm(BPF_JGE, R5, max as i32, l.done);
@@ -186,12 +179,7 @@ impl<'a> Gen<'a> {
     pub(super) fn loop_open_spilled(&mut self, f: &mut Fn, line: u32, max: u32) -> R<Loop> {
         let slot = self.stack_slot(f, line)?;
         let a = &mut f.asm;
-        let l = Loop {
-            top: a.label(),
-            next: a.label(),
-            done: a.label(),
-            slot: Some(slot),
-        };
+        let l = Loop { top: a.label(), next: a.label(), done: a.label(), slot: Some(slot) };
         // A register spill (not st_imm) so the verifier knows the count.
         a.emit(Insn::mov64_imm(R5, 0));
         a.emit(Insn::stx(BPF_DW, FP, R5, slot));
@@ -231,11 +219,7 @@ impl<'a> Gen<'a> {
         let (inside, found, miss) = (a.label(), a.label(), a.label());
         let pos = |a: &mut Asm| {
             a.emit(Insn::mov64_reg(R3, R2));
-            a.emit(Insn::alu64_reg(
-                if dir > 0 { BPF_ADD } else { BPF_SUB },
-                R3,
-                R5,
-            ));
+            a.emit(Insn::alu64_reg(if dir > 0 { BPF_ADD } else { BPF_SUB }, R3, R5));
         };
         pos(a);
         a.jmp_imm(BPF_JLE, R3, n - 1, inside);
@@ -261,10 +245,7 @@ impl<'a> Gen<'a> {
     /// such values are first copied to one temp buffer.
     pub(super) fn str_arg(&mut self, f: &mut Fn, e: &Expr) -> R<Reg> {
         let r = self.expr(f, e)?;
-        if matches!(
-            e.kind,
-            ExprKind::Str(_) | ExprKind::Ident(_) | ExprKind::ThisVar(_) | ExprKind::Call { .. }
-        ) {
+        if matches!(e.kind, ExprKind::Str(_) | ExprKind::Ident(_) | ExprKind::ThisVar(_) | ExprKind::Call { .. }) {
             return Ok(r);
         }
         let copy = self.new_str(f);

@@ -99,13 +99,7 @@ fn work(strsize: u32) -> Work {
     let el = sel + s;
     let json = el + s + 8;
     let dest = json + s;
-    Work {
-        sel,
-        el,
-        json,
-        dest,
-        size: dest + s + 8,
-    }
+    Work { sel, el, json, dest, size: dest + s + 8 }
 }
 
 /// Emits a callback's code; R6 holds the scratch area throughout.
@@ -122,13 +116,7 @@ impl Cb<'_> {
     fn open(a: &mut Asm, strsize: u32) -> Cb<'_> {
         let (ret0, ret1) = (a.label(), a.label());
         a.emit(Insn::ldx(BPF_DW, R6, R2, 0));
-        Cb {
-            a,
-            n: strsize as i32,
-            w: work(strsize),
-            ret0,
-            ret1,
-        }
+        Cb { a, n: strsize as i32, w: work(strsize), ret0, ret1 }
     }
 
     /// Ends it with its two returns: 0 goes on looping, 1 stops.
@@ -174,8 +162,7 @@ impl Cb<'_> {
     /// R1 = the address of the current element's record.
     fn rec(&mut self) {
         self.ld(R1, K);
-        self.a
-            .emit(Insn::alu64_imm(BPF_AND, R1, MAX_ELEMS as i32 - 1));
+        self.a.emit(Insn::alu64_imm(BPF_AND, R1, MAX_ELEMS as i32 - 1));
         self.a.emit(Insn::alu64_imm(BPF_LSH, R1, 4));
         self.a.emit(Insn::alu64_reg(BPF_ADD, R1, R6));
     }
@@ -327,12 +314,7 @@ impl<'a> Gen<'a> {
         a.emit(Insn::st_imm(BPF_B, r, off, 0));
         if self.strsize >= NULL_MIN_STRSIZE {
             a.emit(Insn::st_imm(BPF_W, r, off + 8, NULL_MARK as u32 as i32));
-            a.emit(Insn::st_imm(
-                BPF_W,
-                r,
-                off + 12,
-                (NULL_MARK >> 32) as u32 as i32,
-            ));
+            a.emit(Insn::st_imm(BPF_W, r, off + 12, (NULL_MARK >> 32) as u32 as i32));
         }
     }
 
@@ -340,15 +322,8 @@ impl<'a> Gen<'a> {
     pub(in crate::cg::codegen) fn json_selector_cb(&mut self, f: &mut Fn) {
         let mut c = Cb::open(&mut f.asm, self.strsize);
         let (n, ret0, ret1) = (c.n, c.ret0, c.ret1);
-        let (finish, sep, ordinary, nondigit, phase_done, minus, plus) = (
-            c.a.label(),
-            c.a.label(),
-            c.a.label(),
-            c.a.label(),
-            c.a.label(),
-            c.a.label(),
-            c.a.label(),
-        );
+        let (finish, sep, ordinary, nondigit, phase_done, minus, plus) =
+            (c.a.label(), c.a.label(), c.a.label(), c.a.label(), c.a.label(), c.a.label(), c.a.label());
         c.ld(R1, SEL_POS);
         c.a.jmp_imm(BPF_JGE, R1, n, finish);
         c.a.emit(Insn::mov64_reg(R2, R1));
@@ -521,13 +496,8 @@ impl<'a> Gen<'a> {
         c.advance();
 
         // Inside a string (a key, a value, or part of a collected object).
-        let (backslash, close, plain, value_end, not_found) = (
-            c.a.label(),
-            c.a.label(),
-            c.a.label(),
-            c.a.label(),
-            c.a.label(),
-        );
+        let (backslash, close, plain, value_end, not_found) =
+            (c.a.label(), c.a.label(), c.a.label(), c.a.label(), c.a.label());
         c.a.bind(h(STRING));
         c.if_is(R7, b'\\', backslash);
         c.if_is(R7, b'"', close);
@@ -692,16 +662,8 @@ impl<'a> Gen<'a> {
         c.advance();
 
         // The start of a value.
-        let (sp, open, descend, whole, bracket, quote, letter, num) = (
-            c.a.label(),
-            c.a.label(),
-            c.a.label(),
-            c.a.label(),
-            c.a.label(),
-            c.a.label(),
-            c.a.label(),
-            c.a.label(),
-        );
+        let (sp, open, descend, whole, bracket, quote, letter, num) =
+            (c.a.label(), c.a.label(), c.a.label(), c.a.label(), c.a.label(), c.a.label(), c.a.label(), c.a.label());
         c.a.bind(h(VALUE));
         c.if_space(sp);
         c.if_is(R7, b'{', open);
@@ -758,14 +720,8 @@ impl<'a> Gen<'a> {
         c.advance();
 
         // An object or array being collected, up to its balancing bracket.
-        let (quote, close_bracket, close_brace, open_brace, open_bracket, balance) = (
-            c.a.label(),
-            c.a.label(),
-            c.a.label(),
-            c.a.label(),
-            c.a.label(),
-            c.a.label(),
-        );
+        let (quote, close_bracket, close_brace, open_brace, open_bracket, balance) =
+            (c.a.label(), c.a.label(), c.a.label(), c.a.label(), c.a.label(), c.a.label());
         c.a.bind(h(COLLECT_OBJECT));
         c.append();
         c.if_is(R7, b'"', quote);

@@ -21,11 +21,7 @@ impl<'a> Gen<'a> {
             None => Err(CompileError::new(
                 line,
                 "D_UNSUPPORTED",
-                format!(
-                    "{}( ) argument #{} must be an integer constant",
-                    name,
-                    i + 1
-                ),
+                format!("{}( ) argument #{} must be an integer constant", name, i + 1),
             )),
         }
     }
@@ -101,11 +97,14 @@ impl<'a> Gen<'a> {
     /// progenyof(pid): 1 if the current process is pid or descends from
     /// it (following real_parent), else 0.
     pub(super) fn progenyof(&mut self, f: &mut Fn, line: u32, e: &Expr) -> R<Reg> {
-        let (Some(parent), Some(tgid)) = (
-            self.env.kernel_offset("task_struct", &["real_parent"]),
-            self.env.kernel_offset("task_struct", &["tgid"]),
-        ) else {
-            return Err(CompileError::new(line, "D_UNSUPPORTED", "progenyof( ) needs kernel type information (BTF), which this kernel does not provide"));
+        let (Some(parent), Some(tgid)) =
+            (self.env.kernel_offset("task_struct", &["real_parent"]), self.env.kernel_offset("task_struct", &["tgid"]))
+        else {
+            return Err(CompileError::new(
+                line,
+                "D_UNSUPPORTED",
+                "progenyof( ) needs kernel type information (BTF), which this kernel does not provide",
+            ));
         };
         let pid = self.expr(f, e)?;
         // Compare as the kernel's 32-bit pid_t.

@@ -29,11 +29,7 @@ enum Style {
 impl<'a> Gen<'a> {
     /// inet_ntoa(addr) (`v6` false) / inet_ntoa6(addr) (`v6` true).
     pub(super) fn inet(&mut self, f: &mut Fn, line: u32, v6: bool, e: &Expr) -> R<Reg> {
-        let style = if v6 {
-            Style::V6 { v4_prefix: false }
-        } else {
-            Style::V4
-        };
+        let style = if v6 { Style::V6 { v4_prefix: false } } else { Style::V4 };
         let addr = self.expr(f, e)?;
         let dst = self.tmp(f, self.strsize.max(TEXT_ROOM));
         self.format_addr(f, line, addr, style, dst)?;
@@ -82,12 +78,7 @@ impl<'a> Gen<'a> {
         let size = if style == Style::V4 { 4 } else { 16 };
         let raw = self.tmp(f, 16);
         let c = self.cells(f, 4);
-        let text = Text {
-            raw,
-            dst,
-            at: c + 24,
-            run: c,
-        };
+        let text = Text { raw, dst, at: c + 24, run: c };
         let a = &mut f.asm;
         Self::tmp_ptr_a(a, R1, raw);
         a.emit(Insn::mov64_imm(R2, size));

@@ -58,9 +58,7 @@ fn step(c: [u8; 4]) -> u16 {
 /// indexed by c0 | c1 << 2 | c2 << 4 | c3 << 6).
 fn cleanpath_tables() -> (Vec<u8>, Vec<u8>) {
     let classes: Vec<u8> = (0..=255u8).map(class).collect();
-    let steps = (0..256u32)
-        .flat_map(|k| step([0, 2, 4, 6].map(|s| ((k >> s) & 3) as u8)).to_le_bytes())
-        .collect();
+    let steps = (0..256u32).flat_map(|k| step([0, 2, 4, 6].map(|s| ((k >> s) & 3) as u8)).to_le_bytes()).collect();
     (classes, steps)
 }
 
@@ -205,31 +203,19 @@ impl<'a> Gen<'a> {
         a.emit(Insn::ldx(BPF_H, R0, R3, stack as i16));
         // sp += push - (pop && sp > 0)
         a.emit(Insn::mov64_reg(R3, R5));
-        a.emit(Insn::alu64_imm(
-            BPF_RSH,
-            R3,
-            PUSH_BIT.trailing_zeros() as i32,
-        ));
+        a.emit(Insn::alu64_imm(BPF_RSH, R3, PUSH_BIT.trailing_zeros() as i32));
         a.emit(Insn::alu64_imm(BPF_AND, R3, 1));
         a.emit(Insn::alu64_reg(BPF_ADD, R3, R1));
         is_nonzero(a, R1);
         a.emit(Insn::mov64_reg(R4, R5));
-        a.emit(Insn::alu64_imm(
-            BPF_RSH,
-            R4,
-            POP_BIT.trailing_zeros() as i32,
-        ));
+        a.emit(Insn::alu64_imm(BPF_RSH, R4, POP_BIT.trailing_zeros() as i32));
         a.emit(Insn::alu64_imm(BPF_AND, R4, 1));
         a.emit(Insn::alu64_reg(BPF_AND, R1, R4));
         a.emit(Insn::alu64_reg(BPF_SUB, R3, R1));
         put(a, csp, R3, R1);
         // j = pop ? slash + keep : j + emit, as j + emit + pop * (...)
         a.emit(Insn::mov64_reg(R3, R5));
-        a.emit(Insn::alu64_imm(
-            BPF_RSH,
-            R3,
-            KEEP_BIT.trailing_zeros() as i32,
-        ));
+        a.emit(Insn::alu64_imm(BPF_RSH, R3, KEEP_BIT.trailing_zeros() as i32));
         a.emit(Insn::alu64_imm(BPF_AND, R3, 1));
         a.emit(Insn::alu64_reg(BPF_ADD, R0, R3));
         a.emit(Insn::mov64_reg(R3, R5));
@@ -286,9 +272,7 @@ mod tests {
             if j >= size - 5 {
                 break;
             }
-            let key = (0..4)
-                .map(|k| (classes[w[i + k] as usize] as usize) << (2 * k))
-                .sum::<usize>();
+            let key = (0..4).map(|k| (classes[w[i + k] as usize] as usize) << (2 * k)).sum::<usize>();
             let st = u16::from_le_bytes([steps[2 * key], steps[2 * key + 1]]);
             let emit = ((st >> EMIT_SHIFT) & 7) as usize;
             if emit > 0 {
@@ -298,11 +282,7 @@ mod tests {
             let top = stack[sp];
             let pop = st & POP_BIT != 0;
             sp = sp + (st & PUSH_BIT != 0) as usize - (pop && sp > 0) as usize;
-            j = if pop {
-                top + (st & KEEP_BIT != 0) as usize
-            } else {
-                j + emit
-            };
+            j = if pop { top + (st & KEEP_BIT != 0) as usize } else { j + emit };
             i += ((st >> ADV_SHIFT) & 7) as usize;
             if st & END_BIT != 0 {
                 break;
@@ -320,10 +300,7 @@ mod tests {
             ("/foo/bar/../../baz/.//", "/baz/"),
             ("foo/bar/./././././baz/", "foo/bar/baz/"),
             ("/foo/bar/baz/../../../../../../", "/"),
-            (
-                "/foo/bar/baz/../../bop/bang/../../bar/baz/",
-                "/foo/bar/baz/",
-            ),
+            ("/foo/bar/baz/../../bop/bang/../../bar/baz/", "/foo/bar/baz/"),
             ("/foo/..", "/"),
             ("a/../b", "/b"),
             ("a/..", "a"),

@@ -82,11 +82,7 @@ impl<'a> Gen<'a> {
         }
         let len = self.str_len(f, s);
         if args.len() < 3 {
-            set(
-                &mut f.asm,
-                pos,
-                if last { Val::Cell(len) } else { Val::Imm(0) },
-            );
+            set(&mut f.asm, pos, if last { Val::Cell(len) } else { Val::Imm(0) });
         }
         let a = &mut f.asm;
         let (search, done) = (a.label(), a.label());
@@ -140,26 +136,14 @@ impl<'a> Gen<'a> {
     fn needle(&mut self, f: &mut Fn, e: &Expr) -> R<Needle> {
         let reg = self.str_arg(f, e)?;
         if let ExprKind::Str(lit) = &e.kind {
-            let t = &lit[..lit
-                .iter()
-                .position(|&b| b == 0)
-                .unwrap_or(lit.len())
-                .min(self.strsize as usize - 1)];
+            let t = &lit[..lit.iter().position(|&b| b == 0).unwrap_or(lit.len()).min(self.strsize as usize - 1)];
             let mut table = fallback_table(t);
             table.resize(self.strsize as usize + 1, 0);
             let bytes: Vec<u8> = table.iter().flat_map(|v| v.to_le_bytes()).collect();
-            return Ok(Needle {
-                reg,
-                table: Table::Strtab(self.blob(&bytes)),
-                len: Val::Imm(t.len() as i32),
-            });
+            return Ok(Needle { reg, table: Table::Strtab(self.blob(&bytes)), len: Val::Imm(t.len() as i32) });
         }
         let (g, len) = self.fallbacks(f, reg);
-        Ok(Needle {
-            reg,
-            table: Table::Tmp(g),
-            len: Val::Cell(len),
-        })
+        Ok(Needle { reg, table: Table::Tmp(g), len: Val::Cell(len) })
     }
 
     /// Builds needle `t`'s fallback table (see `fallback_table`) in the
@@ -222,15 +206,7 @@ impl<'a> Gen<'a> {
         let a = &mut f.asm;
         set(a, res, Val::Imm(-1));
         // R1 = i (in s), R2 = j (matched so far).
-        load(
-            a,
-            R1,
-            if let Find::First(from) = mode {
-                from
-            } else {
-                Val::Imm(0)
-            },
-        );
+        load(a, R1, if let Find::First(from) = mode { from } else { Val::Imm(0) });
         a.emit(Insn::mov64_imm(R2, 0));
         // (The last-match bookkeeping needs R5: count on the stack there.)
         let max = 2 * self.strsize + 2;
