@@ -58,14 +58,18 @@ fn usage_error(msg: &str) -> ! {
 }
 
 fn fatal(msg: &str) -> ! {
-    eprintln!("dtrace-workload: {msg}: {}", std::io::Error::last_os_error());
+    eprintln!(
+        "dtrace-workload: {msg}: {}",
+        std::io::Error::last_os_error()
+    );
     exit(1);
 }
 
 fn parse_num(what: &str, s: Option<&String>) -> u64 {
     let s = s.unwrap_or_else(|| usage_error(&format!("missing {what}")));
     let t = s.replace('_', "");
-    t.parse::<u64>().unwrap_or_else(|_| usage_error(&format!("bad {what}: {s:?}")))
+    t.parse::<u64>()
+        .unwrap_or_else(|_| usage_error(&format!("bad {what}: {s:?}")))
 }
 
 #[derive(Default)]
@@ -88,7 +92,12 @@ fn parse_args(args: Vec<String>) -> (Opts, Vec<String>) {
             }
             "--delay-ms" => o.delay_ms = Some(parse_num("--delay-ms value", it.next().as_ref())),
             "--wait-usr1" => o.wait_usr1 = true,
-            "--say" => o.say = Some(it.next().unwrap_or_else(|| usage_error("missing --say text"))),
+            "--say" => {
+                o.say = Some(
+                    it.next()
+                        .unwrap_or_else(|| usage_error("missing --say text")),
+                )
+            }
             "--" => {
                 pos.extend(it.by_ref());
             }
@@ -243,7 +252,9 @@ fn do_wait_start() {
 
 fn main() {
     let (opts, pos) = parse_args(std::env::args().skip(1).collect());
-    let cmd = pos.first().unwrap_or_else(|| usage_error("missing COMMAND"));
+    let cmd = pos
+        .first()
+        .unwrap_or_else(|| usage_error("missing COMMAND"));
     let args = &pos[1..];
     let nargs = match cmd.as_str() {
         "getppid" | "write" | "read" | "sleep" | "spin" | "exec" => 1,
@@ -252,12 +263,22 @@ fn main() {
         _ => usage_error(&format!("unknown command {cmd:?}")),
     };
     if args.len() != nargs {
-        usage_error(&format!("{cmd} takes {nargs} argument(s), got {}", args.len()));
+        usage_error(&format!(
+            "{cmd} takes {nargs} argument(s), got {}",
+            args.len()
+        ));
     }
 
     // Parse every argument before waiting, so usage errors show at once.
     let n = if nargs >= 1 {
-        parse_num(if matches!(cmd.as_str(), "sleep" | "spin") { "MS" } else { "N" }, args.first())
+        parse_num(
+            if matches!(cmd.as_str(), "sleep" | "spin") {
+                "MS"
+            } else {
+                "N"
+            },
+            args.first(),
+        )
     } else {
         0
     };

@@ -30,20 +30,32 @@ fn every_command_runs_quietly_and_exits_0() {
 
 #[test]
 fn say_prints_once_at_the_end() {
-    let out = workload().args(["--say", "done", "getppid", "5"]).output().unwrap();
+    let out = workload()
+        .args(["--say", "done", "getppid", "5"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     assert_eq!(out.stdout, b"done\n");
 }
 
 #[test]
 fn wait_start_ends_at_eof() {
-    let out = workload().arg("wait-start").stdin(std::process::Stdio::null()).output().unwrap();
+    let out = workload()
+        .arg("wait-start")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
     assert!(out.status.success());
 }
 
 #[test]
 fn usage_errors_exit_2() {
-    for args in [&["bogus"][..], &["getppid"], &["getppid", "x"], &["--nope", "sleep", "1"]] {
+    for args in [
+        &["bogus"][..],
+        &["getppid"],
+        &["getppid", "x"],
+        &["--nope", "sleep", "1"],
+    ] {
         let st = workload().args(args).output().unwrap().status;
         assert_eq!(st.code(), Some(2), "{args:?}");
     }

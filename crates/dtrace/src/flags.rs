@@ -186,11 +186,7 @@ pub fn parse(args: &[String]) -> Result<Flags, String> {
                 }
                 c => {
                     if let Some(name) = option_of_arg_flag(c) {
-                        f.settings.push(Setting {
-                            label: format!("-{} {}", c, val),
-                            name: name.into(),
-                            value: Some(val),
-                        });
+                        f.settings.push(Setting { label: format!("-{} {}", c, val), name: name.into(), value: Some(val) });
                     }
                 }
             }
@@ -220,11 +216,7 @@ mod tests {
         assert_eq!(f.sources, vec![Src::Desc('n', "BEGIN".into())]);
         assert_eq!(
             f.settings,
-            vec![
-                setting("-q", "quiet", None),
-                setting("-x strsize", "strsize", Some("32")),
-                setting("-x quiet", "quiet", None)
-            ]
+            vec![setting("-q", "quiet", None), setting("-x strsize", "strsize", Some("32")), setting("-x quiet", "quiet", None)]
         );
     }
 
@@ -257,10 +249,7 @@ mod tests {
     #[test]
     fn order_of_n_and_s_is_kept() {
         let f = p(&["-n", "BEGIN", "-s", "a.d", "-n", "END"]);
-        assert_eq!(
-            f.sources,
-            vec![Src::Desc('n', "BEGIN".into()), Src::Script("a.d".into()), Src::Desc('n', "END".into())]
-        );
+        assert_eq!(f.sources, vec![Src::Desc('n', "BEGIN".into()), Src::Script("a.d".into()), Src::Desc('n', "END".into())]);
     }
 
     #[test]

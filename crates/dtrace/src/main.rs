@@ -34,12 +34,7 @@ fn die(msg: impl AsRef<str>) -> i32 {
 fn run(fl: Flags) -> i32 {
     match fl.mode {
         Mode::Version => {
-            println!(
-                "dtrace: Sun D {}.{} (dtrace for Linux, in Rust {})",
-                D_VERSION.0,
-                D_VERSION.1,
-                env!("CARGO_PKG_VERSION")
-            );
+            println!("dtrace: Sun D {}.{} (dtrace for Linux, in Rust {})", D_VERSION.0, D_VERSION.1, env!("CARGO_PKG_VERSION"));
             return 0;
         }
         Mode::Unsupported(what) => return die(format!("{} is not supported", what)),
@@ -112,14 +107,11 @@ fn run(fl: Flags) -> i32 {
         }
     }
     let target_pid = tgt.as_ref().map(|c| c.pid).or(fl.pid);
-    let mut args = vec![fl
-        .sources
-        .iter()
-        .find_map(|s| match s {
-            flags::Src::Script(p) => Some(p.clone()),
-            _ => None,
-        })
-        .unwrap_or_else(|| "dtrace".into())];
+    let mut args = vec![fl.sources.iter().find_map(|s| match s {
+        flags::Src::Script(p) => Some(p.clone()),
+        _ => None,
+    })
+    .unwrap_or_else(|| "dtrace".into())];
     args.extend(fl.macro_args.iter().cloned());
     let macros = MacroEnv { args, target: target_pid, defaultargs: opts.defaultargs };
     let prep = match session::prepare(&mut parsed, &sources, &opts, &macros, opts.zdefs) {
@@ -213,9 +205,7 @@ const D_VERSION: (u32, u32) = (1, 13);
 /// `__GNUC__`.
 fn cpp_predefs() -> Vec<String> {
     let mut v: Vec<String> =
-        ["-D__linux", "-D__unix", "-D__SVR4", "-D__SUNW_D=1", "-U__GNUC__", "-D__SUNW_D_64", "-D__Linux"]
-            .map(String::from)
-            .to_vec();
+        ["-D__linux", "-D__unix", "-D__SVR4", "-D__SUNW_D=1", "-U__GNUC__", "-D__SUNW_D_64", "-D__Linux"].map(String::from).to_vec();
     if cfg!(target_arch = "x86_64") {
         v.push("-D__amd64".into());
     }
@@ -243,13 +233,7 @@ fn preprocess(text: &str, opts: &Options) -> Result<String, &'static str> {
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
-        .map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                "Preprocessor not found"
-            } else {
-                "Failed to exec preprocessor"
-            }
-        })?;
+        .map_err(|e| if e.kind() == std::io::ErrorKind::NotFound { "Preprocessor not found" } else { "Failed to exec preprocessor" })?;
     // Feed it from another thread: cpp may fill its output pipe before it
     // has read all of its input.
     let mut stdin = child.stdin.take().expect("piped stdin");
@@ -306,10 +290,7 @@ fn list_program(parsed: &session::Parsed, sources: &[Source], opts: &Options, ve
                     let e = libdtrace::lang::diag::CompileError::new(
                         d.line,
                         "D_PDESC_ZERO",
-                        format!(
-                            "probe description {}:{}:{}:{} does not match any probes",
-                            d.provider, d.module, d.function, d.name
-                        ),
+                        format!("probe description {}:{}:{}:{} does not match any probes", d.provider, d.module, d.function, d.name),
                     );
                     return die(session::compile_failure(&sources[parsed.origin[i]], &e, opts.errtags).0);
                 }

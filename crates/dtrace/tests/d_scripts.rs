@@ -58,7 +58,9 @@ impl Case {
     fn read_opt(&self, ext: &str) -> Result<Option<String>, String> {
         let p = self.file(ext);
         match fs::read(&p) {
-            Ok(b) => String::from_utf8(b).map(Some).map_err(|_| format!("{} is not UTF-8", p.display())),
+            Ok(b) => String::from_utf8(b)
+                .map(Some)
+                .map_err(|_| format!("{} is not UTF-8", p.display())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(format!("cannot read {}: {e}", p.display())),
         }
@@ -68,7 +70,11 @@ impl Case {
 fn discover(root: &Path) -> Vec<Case> {
     let mut out = Vec::new();
     walk(root, root, &mut out);
-    out.sort_by(|a, b| a.name.cmp(&b.name).then((a.kind as u8).cmp(&(b.kind as u8))));
+    out.sort_by(|a, b| {
+        a.name
+            .cmp(&b.name)
+            .then((a.kind as u8).cmp(&(b.kind as u8)))
+    });
     out
 }
 
@@ -102,7 +108,12 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<Case>) {
         let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
         let rel_dir = p.parent().unwrap().strip_prefix(root).unwrap();
         let name = format!("{}/{}", rel_dir.display(), stem);
-        out.push(Case { name, dir: p.parent().unwrap().to_path_buf(), stem, kind });
+        out.push(Case {
+            name,
+            dir: p.parent().unwrap().to_path_buf(),
+            stem,
+            kind,
+        });
     }
 }
 
@@ -215,7 +226,10 @@ impl CaseCtx<'_> {
         // Longest paths first so a path inside another is not half-replaced.
         let mut reps: Vec<(String, &str)> = vec![
             (self.paths.dtrace.to_string_lossy().into_owned(), "@DTRACE@"),
-            (self.paths.workload.to_string_lossy().into_owned(), "@WORKLOAD@"),
+            (
+                self.paths.workload.to_string_lossy().into_owned(),
+                "@WORKLOAD@",
+            ),
             (self.tmp.to_string_lossy().into_owned(), "@TMP@"),
             (self.case_dir.to_string_lossy().into_owned(), "@TESTDIR@"),
         ];
@@ -299,7 +313,9 @@ fn euid() -> u32 {
 }
 
 fn tracefs_file(name: &str) -> bool {
-    ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"].iter().any(|d| Path::new(d).join(name).exists())
+    ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"]
+        .iter()
+        .any(|d| Path::new(d).join(name).exists())
 }
 
 /// Where the VM runner is: `$VMRUN` if set (`.ci/run` exports it), else
@@ -323,14 +339,19 @@ fn find_vmrun() -> Result<PathBuf, String> {
     if executable {
         Ok(p)
     } else {
-        Err(format!("needs the VM runner vmrun: {from}{} is not an executable file", p.display()))
+        Err(format!(
+            "needs the VM runner vmrun: {from}{} is not an executable file",
+            p.display()
+        ))
     }
 }
 
 /// The dtrace under test: DTRACE_BIN runs the cases against another one
 /// (e.g. a reference one).
 fn dtrace_bin() -> PathBuf {
-    std::env::var_os("DTRACE_BIN").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_dtrace")))
+    std::env::var_os("DTRACE_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_dtrace")))
 }
 
 /// Does the kernel let BPF programs write user memory (copyout())? Kernel
@@ -373,7 +394,10 @@ fn check_requirements(case: &Case) -> Result<Requirements, String> {
                 // `.ci/run` sets this when `vmrun --setup` failed: fail fast
                 // instead of letting each case retry the installation.
                 if let Some(why) = std::env::var_os("DTRACE_VM_SETUP_FAILED") {
-                    return Err(format!("VM setup failed in .ci/run: {}", why.to_string_lossy()));
+                    return Err(format!(
+                        "VM setup failed in .ci/run: {}",
+                        why.to_string_lossy()
+                    ));
                 }
                 match find_vmrun() {
                     Ok(p) => vmrun = Some(p),
@@ -411,13 +435,26 @@ fn check_requirements(case: &Case) -> Result<Requirements, String> {
                     reasons.push(format!("command {prog} not found in PATH"));
                 }
             }
-            other => return Err(format!("{}.requires: unknown requirement {other:?}", case.stem)),
+            other => {
+                return Err(format!(
+                    "{}.requires: unknown requirement {other:?}",
+                    case.stem
+                ))
+            }
         }
     }
     if needs_root && euid() != 0 {
         reasons.insert(0, format!("needs root for BPF (euid is {})", euid()));
     }
-    Ok(Requirements { skip: if reasons.is_empty() { None } else { Some(reasons.join("; ")) }, vmrun, vm })
+    Ok(Requirements {
+        skip: if reasons.is_empty() {
+            None
+        } else {
+            Some(reasons.join("; "))
+        },
+        vmrun,
+        vm,
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -434,7 +471,11 @@ struct RunResult {
     note: Option<String>,
 }
 
-fn spawn_reader<R: Read + Send + 'static>(mut r: R, tx: mpsc::Sender<(usize, Vec<u8>)>, idx: usize) {
+fn spawn_reader<R: Read + Send + 'static>(
+    mut r: R,
+    tx: mpsc::Sender<(usize, Vec<u8>)>,
+    idx: usize,
+) {
     std::thread::spawn(move || {
         let mut buf = Vec::new();
         let mut chunk = [0u8; 65536];
@@ -461,7 +502,9 @@ fn kill_group(pgid: u32) {
 }
 
 fn run_with_timeout(mut cmd: Command, timeout: Duration) -> std::io::Result<RunResult> {
-    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     // Own process group, so a timeout (or cleanup) kills the whole tree.
     cmd.process_group(0);
     let start = Instant::now();
@@ -537,7 +580,10 @@ fn diff(expected: &str, actual: &str) -> String {
     let mut out = String::from("--- expected\n+++ actual\n");
     if a.len() * b.len() > 4_000_000 {
         let i = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-        out.push_str(&format!("(large output; first difference at line {})\n", i + 1));
+        out.push_str(&format!(
+            "(large output; first difference at line {})\n",
+            i + 1
+        ));
         if let Some(l) = a.get(i) {
             out.push_str(&format!("-{}\n", show(l)));
         }
@@ -550,7 +596,11 @@ fn diff(expected: &str, actual: &str) -> String {
     let mut lcs = vec![vec![0u32; m + 1]; n + 1];
     for i in (0..n).rev() {
         for j in (0..m).rev() {
-            lcs[i][j] = if a[i] == b[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
         }
     }
     // Edit script: (' ' | '-' | '+', line)
@@ -571,7 +621,12 @@ fn diff(expected: &str, actual: &str) -> String {
     }
     // Print changes with 3 lines of context; at most 200 lines.
     const CTX: usize = 3;
-    let changed: Vec<usize> = ops.iter().enumerate().filter(|(_, o)| o.0 != ' ').map(|(k, _)| k).collect();
+    let changed: Vec<usize> = ops
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.0 != ' ')
+        .map(|(k, _)| k)
+        .collect();
     let mut printed = 0usize;
     let mut last_end = 0usize;
     let mut k = 0;
@@ -624,7 +679,10 @@ fn parse_env_file(text: &str, ctx: &CaseCtx) -> Result<Vec<(String, Option<Strin
         } else if let Some((k, val)) = line.split_once('=') {
             v.push((k.trim().to_string(), Some(ctx.substitute(val))));
         } else {
-            return Err(format!(".env line {}: expected KEY=VALUE or `unset KEY`", n + 1));
+            return Err(format!(
+                ".env line {}: expected KEY=VALUE or `unset KEY`",
+                n + 1
+            ));
         }
     }
     Ok(v)
@@ -646,22 +704,38 @@ fn run_case_inner(case: &Case, paths: &Paths, verbose: bool) -> Result<Outcome, 
     if let Some(reason) = req.skip {
         return Ok(Outcome::Skip(reason));
     }
-    let expected_out = case.read_opt("out")?.ok_or_else(|| format!("missing {}.out", case.stem))?;
+    let expected_out = case
+        .read_opt("out")?
+        .ok_or_else(|| format!("missing {}.out", case.stem))?;
     let expected_err = case.read_opt("err")?;
     let expected_status: i32 = match case.read_opt("status")? {
-        Some(s) => s.trim().parse().map_err(|_| format!("bad {}.status: {s:?}", case.stem))?,
+        Some(s) => s
+            .trim()
+            .parse()
+            .map_err(|_| format!("bad {}.status: {s:?}", case.stem))?,
         None => 0,
     };
     let timeout = match case.read_opt("timeout")? {
-        Some(s) => s.trim().parse().map_err(|_| format!("bad {}.timeout: {s:?}", case.stem))?,
+        Some(s) => s
+            .trim()
+            .parse()
+            .map_err(|_| format!("bad {}.timeout: {s:?}", case.stem))?,
         None if req.vm => DEFAULT_VM_TIMEOUT_SECS,
         None => DEFAULT_TIMEOUT_SECS,
     };
 
-    let tmp = std::env::temp_dir().join(format!("dtrace-test-{}-{}", std::process::id(), case.name.replace('/', "-")));
+    let tmp = std::env::temp_dir().join(format!(
+        "dtrace-test-{}-{}",
+        std::process::id(),
+        case.name.replace('/', "-")
+    ));
     let _ = fs::remove_dir_all(&tmp);
     fs::create_dir_all(&tmp).map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
-    let ctx = CaseCtx { paths, case_dir: case.dir.clone(), tmp: tmp.clone() };
+    let ctx = CaseCtx {
+        paths,
+        case_dir: case.dir.clone(),
+        tmp: tmp.clone(),
+    };
 
     let mut cmd;
     let mut shown: Vec<OsString>;
@@ -707,11 +781,19 @@ fn run_case_inner(case: &Case, paths: &Paths, verbose: bool) -> Result<Outcome, 
     }
 
     if verbose {
-        let line: Vec<String> = shown.iter().map(|s| s.to_string_lossy().into_owned()).collect();
-        eprintln!("[{}] cwd {}: {}", case.name, case.dir.display(), line.join(" "));
+        let line: Vec<String> = shown
+            .iter()
+            .map(|s| s.to_string_lossy().into_owned())
+            .collect();
+        eprintln!(
+            "[{}] cwd {}: {}",
+            case.name,
+            case.dir.display(),
+            line.join(" ")
+        );
     }
-    let r =
-        run_with_timeout(cmd, Duration::from_secs(timeout)).map_err(|e| format!("cannot run {:?}: {e}", shown[0]))?;
+    let r = run_with_timeout(cmd, Duration::from_secs(timeout))
+        .map_err(|e| format!("cannot run {:?}: {e}", shown[0]))?;
     let _ = fs::remove_dir_all(&tmp);
 
     let out = text(&r.stdout);
@@ -726,7 +808,9 @@ fn run_case_inner(case: &Case, paths: &Paths, verbose: bool) -> Result<Outcome, 
 
     let mut problems = Vec::new();
     if r.timed_out {
-        problems.push(format!("timed out after {timeout} s (process group killed)"));
+        problems.push(format!(
+            "timed out after {timeout} s (process group killed)"
+        ));
     }
     if let Some(n) = &r.note {
         problems.push(n.clone());
@@ -735,10 +819,12 @@ fn run_case_inner(case: &Case, paths: &Paths, verbose: bool) -> Result<Outcome, 
         match r.status {
             Some(st) => match (st.code(), st.signal()) {
                 (Some(c), _) if c == expected_status => {}
-                (Some(c), _) => problems.push(format!("exit status {c}, expected {expected_status}")),
-                (None, Some(sig)) => {
-                    problems.push(format!("killed by signal {sig}, expected exit status {expected_status}"))
+                (Some(c), _) => {
+                    problems.push(format!("exit status {c}, expected {expected_status}"))
                 }
+                (None, Some(sig)) => problems.push(format!(
+                    "killed by signal {sig}, expected exit status {expected_status}"
+                )),
                 _ => problems.push(format!("unknown exit status {st:?}")),
             },
             None => problems.push("could not collect exit status".into()),
@@ -749,14 +835,23 @@ fn run_case_inner(case: &Case, paths: &Paths, verbose: bool) -> Result<Outcome, 
     }
     if let Some(exp) = &expected_err {
         if &err_norm != exp {
-            problems.push(format!("stderr differs (after normalisation):\n{}", diff(exp, &err_norm)));
+            problems.push(format!(
+                "stderr differs (after normalisation):\n{}",
+                diff(exp, &err_norm)
+            ));
         }
     }
     if problems.is_empty() {
         return Ok(Outcome::Pass);
     }
     let mut msg = format!("command: (cd {} && ", case.dir.display());
-    msg.push_str(&shown.iter().map(|s| shell_quote(&s.to_string_lossy())).collect::<Vec<_>>().join(" "));
+    msg.push_str(
+        &shown
+            .iter()
+            .map(|s| shell_quote(&s.to_string_lossy()))
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
     msg.push_str(")\n");
     for p in problems {
         msg.push_str(&p);
@@ -776,7 +871,10 @@ fn run_case_inner(case: &Case, paths: &Paths, verbose: bool) -> Result<Outcome, 
 }
 
 fn shell_quote(s: &str) -> String {
-    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:@%+,".contains(c)) {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:@%+,".contains(c))
+    {
         s.to_string()
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))
@@ -794,27 +892,44 @@ fn find_workload(dtrace: &Path) -> Result<PathBuf, String> {
     // Cargo puts every binary of the workspace beside `dtrace`
     // (target/<profile>/). `cargo test --workspace` builds it there because
     // the dtrace-workload crate has an integration test; otherwise build it.
-    let profile_dir = dtrace.parent().ok_or("dtrace binary has no parent directory")?;
+    let profile_dir = dtrace
+        .parent()
+        .ok_or("dtrace binary has no parent directory")?;
     let w = profile_dir.join("dtrace-workload");
     if w.is_file() {
         return Ok(w);
     }
-    let target_dir = profile_dir.parent().ok_or("cannot find the target directory")?;
+    let target_dir = profile_dir
+        .parent()
+        .ok_or("cannot find the target directory")?;
     let profile = match profile_dir.file_name().and_then(|s| s.to_str()) {
         Some("debug") => "dev".to_string(),
         Some(p) => p.to_string(),
         None => "dev".to_string(),
     };
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    eprintln!("building dtrace-workload (profile {profile}) into {}", target_dir.display());
+    eprintln!(
+        "building dtrace-workload (profile {profile}) into {}",
+        target_dir.display()
+    );
     let st = Command::new(cargo)
-        .args(["build", "-q", "-p", "dtrace-workload", "--profile", &profile])
+        .args([
+            "build",
+            "-q",
+            "-p",
+            "dtrace-workload",
+            "--profile",
+            &profile,
+        ])
         .env("CARGO_TARGET_DIR", target_dir)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .status()
         .map_err(|e| format!("cannot run cargo to build dtrace-workload: {e}"))?;
     if !st.success() || !w.is_file() {
-        return Err(format!("building dtrace-workload failed ({st}); expected {}", w.display()));
+        return Err(format!(
+            "building dtrace-workload failed ({st}); expected {}",
+            w.display()
+        ));
     }
     Ok(w)
 }
@@ -858,7 +973,12 @@ fn parse_cli() -> Args {
         }
     }
     if let Ok(v) = std::env::var("DTRACE_TEST") {
-        a.filters.extend(v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from));
+        a.filters.extend(
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from),
+        );
     }
     a
 }
@@ -868,8 +988,9 @@ fn main() {
     let args = parse_cli();
     let verbose = std::env::var("DTRACE_TEST_VERBOSE").is_ok_and(|v| !v.is_empty() && v != "0");
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let tests_root =
-        std::env::var_os("DTRACE_TESTS_DIR").map(PathBuf::from).unwrap_or_else(|| manifest.join("../../tests"));
+    let tests_root = std::env::var_os("DTRACE_TESTS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest.join("../../tests"));
     let tests_root = tests_root.canonicalize().unwrap_or(tests_root);
 
     let all = discover(&tests_root);
@@ -913,9 +1034,15 @@ fn main() {
     println!("\nrunning {} tests", selected.len());
     let _ = std::io::stdout().flush();
 
-    let workload =
-        if selected.is_empty() { Ok(PathBuf::new()) } else { find_workload(Path::new(env!("CARGO_BIN_EXE_dtrace"))) };
-    let paths = Paths { dtrace: dtrace.clone(), workload: workload.clone().unwrap_or_default() };
+    let workload = if selected.is_empty() {
+        Ok(PathBuf::new())
+    } else {
+        find_workload(Path::new(env!("CARGO_BIN_EXE_dtrace")))
+    };
+    let paths = Paths {
+        dtrace: dtrace.clone(),
+        workload: workload.clone().unwrap_or_default(),
+    };
 
     let (mut passed, mut failed, mut ignored) = (0, 0, 0);
     let mut failures: Vec<(String, String)> = Vec::new();
@@ -926,7 +1053,10 @@ fn main() {
             Kind::Sh => case.name.clone(),
         };
         let outcome = if seen[case.name.as_str()] > 1 {
-            Outcome::Fail(format!("both {0}.d and {0}.sh exist; they would share {0}.out", case.stem))
+            Outcome::Fail(format!(
+                "both {0}.d and {0}.sh exist; they would share {0}.out",
+                case.stem
+            ))
         } else if let Err(e) = &workload {
             Outcome::Fail(format!("no dtrace-workload binary: {e}"))
         } else {
@@ -977,7 +1107,16 @@ fn selftest() {
         shell_split(r#"-q -c '@WORKLOAD@ getppid 100' -x "a b\"c" d\ e # comment"#).unwrap(),
         vec!["-q", "-c", "@WORKLOAD@ getppid 100", "-x", "a b\"c", "d e"]
     );
-    assert_eq!(normalize_pid_words("dtrace: pid 1234 has exited"), "dtrace: pid @PID@ has exited");
-    assert_eq!(normalize_pid_words("ppid 12 pid=7x pid:9"), "ppid 12 pid=7x pid:@PID@");
-    assert_eq!(replace_number_token("a 123 1234 123", "123", "X"), "a X 1234 X");
+    assert_eq!(
+        normalize_pid_words("dtrace: pid 1234 has exited"),
+        "dtrace: pid @PID@ has exited"
+    );
+    assert_eq!(
+        normalize_pid_words("ppid 12 pid=7x pid:9"),
+        "ppid 12 pid=7x pid:@PID@"
+    );
+    assert_eq!(
+        replace_number_token("a 123 1234 123", "123", "X"),
+        "a X 1234 X"
+    );
 }

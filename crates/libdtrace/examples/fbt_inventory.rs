@@ -17,7 +17,12 @@ fn main() {
     let inv: Inventory = if args.len() >= 3 {
         let read = |p: &String| std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{p}: {e}"));
         let addrs = args.get(3).map(read);
-        build(&read(&args[0]), &read(&args[1]), addrs.as_deref(), &read(&args[2]))
+        build(
+            &read(&args[0]),
+            &read(&args[1]),
+            addrs.as_deref(),
+            &read(&args[2]),
+        )
     } else {
         match load() {
             Ok(i) => i,
@@ -32,7 +37,11 @@ fn main() {
     println!(
         "kallsyms text symbols     {:>7} (addresses {})",
         s.kallsyms_text,
-        if s.kallsyms_addresses { "shown" } else { "hidden" }
+        if s.kallsyms_addresses {
+            "shown"
+        } else {
+            "hidden"
+        }
     );
     println!(
         "ftrace list entries       {:>7} ({} invalid, addrs file {})",
@@ -47,17 +56,32 @@ fn main() {
     for (fam, n) in &s.excluded_by_family {
         println!("  excluded: {fam:<14}{n:>7}");
     }
-    println!("duplicates                {:>7} functions, {} names", s.duplicate_functions, s.duplicate_names);
+    println!(
+        "duplicates                {:>7} functions, {} names",
+        s.duplicate_functions, s.duplicate_names
+    );
     println!("without address           {:>7}", s.without_address);
-    println!("final (functions)         {:>7} ({} probes)", s.functions, 2 * s.functions);
+    println!(
+        "final (functions)         {:>7} ({} probes)",
+        s.functions,
+        2 * s.functions
+    );
     println!("per family over kallsyms: in-kallsyms not-ftrace-able blacklisted excluded-by-rule duplicate-names");
     for f in &s.families {
         println!(
             "  {:<16}{:>7}{:>7}{:>7}{:>7}{:>7}",
-            f.family, f.in_kallsyms, f.not_ftrace_able, f.blacklisted, f.excluded, f.duplicate_names
+            f.family,
+            f.in_kallsyms,
+            f.not_ftrace_able,
+            f.blacklisted,
+            f.excluded,
+            f.duplicate_names
         );
     }
-    println!("build time                {:>7.1} ms", elapsed.as_secs_f64() * 1000.0);
+    println!(
+        "build time                {:>7.1} ms",
+        elapsed.as_secs_f64() * 1000.0
+    );
     if verbose {
         print!("{}", inv.verbose_listing());
     }

@@ -245,17 +245,9 @@ fn unsupported(why: &str) -> Result<(), OptError> {
 /// `-x version=M.m[.u]`: versions up to ours (D 1.13) are accepted; the
 /// compiler offers the same language whatever the version asked.
 fn check_version(_: &mut Options, v: Val) -> Result<(), OptError> {
-    let number = |p: &str| {
-        if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) {
-            p.parse::<u32>().ok()
-        } else {
-            None
-        }
-    };
+    let number = |p: &str| if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) { p.parse::<u32>().ok() } else { None };
     let parts: Option<Vec<u32>> = v.text().split('.').map(number).collect();
-    let Some(n) = parts.filter(|n| (2..=3).contains(&n.len())) else {
-        return Err(OptError::VersionFormat);
-    };
+    let Some(n) = parts.filter(|n| (2..=3).contains(&n.len())) else { return Err(OptError::VersionFormat) };
     let (major, minor, micro) = (n[0], n[1], n.get(2).copied().unwrap_or(0));
     if major > 0xff || minor > 0xfff || micro > 0xfff {
         Err(OptError::VersionFormat)
@@ -271,870 +263,146 @@ use Scope::*;
 
 /// Every option DTrace knows (illumos and Oracle Linux), in name order.
 pub static TABLE: &[OptSpec] = &[
-    OptSpec {
-        name: "agghist",
-        kind: Toggle,
-        scope: Dynamic,
-        default: "",
-        meaning: "print aggregations as histograms (not supported)",
-        apply: |_, v| {
-            if v.is_set() {
-                unsupported("aggregation histograms (agghist) are not supported")
-            } else {
-                Ok(())
-            }
-        },
-    },
-    OptSpec {
-        name: "aggpack",
-        kind: Toggle,
-        scope: Dynamic,
-        default: "",
-        meaning: "print aggregation histograms packed (not supported)",
-        apply: |_, v| {
-            if v.is_set() {
-                unsupported("packed aggregation histograms (aggpack) are not supported")
-            } else {
-                Ok(())
-            }
-        },
-    },
-    OptSpec {
-        name: "aggpercpu",
-        kind: Flag,
-        scope: Compile,
-        default: "",
-        meaning: "print each aggregation value on every CPU after its total (Oracle's `    [CPU n] value` lines)",
-        apply: |o, _| {
-            o.aggpercpu = true;
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "aggrate",
-        kind: Time,
-        scope: Dynamic,
-        default: "1hz",
-        meaning: "rate of aggregation reading (aggregations are read from their maps when printed)",
-        apply: |o, v| {
-            o.aggrate_ns = v.num().unwrap_or(0);
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "aggsize",
-        kind: Size,
-        scope: Runtime,
-        default: "4m",
-        meaning: "aggregation buffer size",
-        apply: |o, v| {
-            o.aggsize = v.num().unwrap_or(0);
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "aggsortkey",
-        kind: Toggle,
-        scope: Dynamic,
-        default: "",
-        meaning: "sort aggregations by key, ties broken by value",
-        apply: |o, v| {
-            o.aggsortkey = v.is_set();
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "aggsortkeypos",
-        kind: Toggle,
-        scope: Dynamic,
-        default: "0",
-        meaning: "position of the key that sorts first",
-        apply: |o, v| {
-            o.aggsortkeypos = v.num_u32();
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "aggsortpos",
-        kind: Toggle,
-        scope: Dynamic,
-        default: "0",
-        meaning: "position of the aggregation that sorts a multi-aggregation printa()",
-        apply: |o, v| {
-            o.aggsortpos = v.num_u32();
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "aggsortrev",
-        kind: Toggle,
-        scope: Dynamic,
-        default: "",
-        meaning: "reverse the aggregation sort order",
-        apply: |o, v| {
-            o.aggsortrev = v.is_set();
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "aggzoom",
-        kind: Toggle,
-        scope: Dynamic,
-        default: "",
-        meaning: "zoom aggregation histograms (not supported)",
-        apply: |_, v| {
-            if v.is_set() {
-                unsupported("zoomed aggregation histograms (aggzoom) are not supported")
-            } else {
-                Ok(())
-            }
-        },
-    },
-    OptSpec {
-        name: "amin",
-        kind: Text,
-        scope: Compile,
-        default: "",
-        meaning: "minimum stability attributes (accepted; stability is not checked)",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "argref",
-        kind: Flag,
-        scope: Compile,
-        default: "",
-        meaning: "allow unreferenced macro arguments (they always are here)",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "bpflog",
-        kind: Toggle,
-        scope: Runtime,
-        default: "",
-        meaning: "print the BPF verifier log when a program is refused",
-        apply: |o, v| {
-            o.verbose_verifier = v.is_set();
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "bpflogsize",
-        kind: Size,
-        scope: Runtime,
-        default: "",
-        meaning: "BPF verifier log size (the whole log is kept)",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "bufpolicy",
-        kind: Choice(&["ring", "fill", "switch"]),
-        scope: Runtime,
-        default: "switch",
-        meaning: "principal buffer policy (only switch: the buffer is read continuously)",
+    OptSpec { name: "agghist", kind: Toggle, scope: Dynamic, default: "", meaning: "print aggregations as histograms (not supported)",
+        apply: |_, v| if v.is_set() { unsupported("aggregation histograms (agghist) are not supported") } else { Ok(()) } },
+    OptSpec { name: "aggpack", kind: Toggle, scope: Dynamic, default: "", meaning: "print aggregation histograms packed (not supported)",
+        apply: |_, v| if v.is_set() { unsupported("packed aggregation histograms (aggpack) are not supported") } else { Ok(()) } },
+    OptSpec { name: "aggpercpu", kind: Flag, scope: Compile, default: "", meaning: "print each aggregation value on every CPU after its total (Oracle's `    [CPU n] value` lines)",
+        apply: |o, _| { o.aggpercpu = true; Ok(()) } },
+    OptSpec { name: "aggrate", kind: Time, scope: Dynamic, default: "1hz", meaning: "rate of aggregation reading (aggregations are read from their maps when printed)",
+        apply: |o, v| { o.aggrate_ns = v.num().unwrap_or(0); Ok(()) } },
+    OptSpec { name: "aggsize", kind: Size, scope: Runtime, default: "4m", meaning: "aggregation buffer size",
+        apply: |o, v| { o.aggsize = v.num().unwrap_or(0); Ok(()) } },
+    OptSpec { name: "aggsortkey", kind: Toggle, scope: Dynamic, default: "", meaning: "sort aggregations by key, ties broken by value",
+        apply: |o, v| { o.aggsortkey = v.is_set(); Ok(()) } },
+    OptSpec { name: "aggsortkeypos", kind: Toggle, scope: Dynamic, default: "0", meaning: "position of the key that sorts first",
+        apply: |o, v| { o.aggsortkeypos = v.num_u32(); Ok(()) } },
+    OptSpec { name: "aggsortpos", kind: Toggle, scope: Dynamic, default: "0", meaning: "position of the aggregation that sorts a multi-aggregation printa()",
+        apply: |o, v| { o.aggsortpos = v.num_u32(); Ok(()) } },
+    OptSpec { name: "aggsortrev", kind: Toggle, scope: Dynamic, default: "", meaning: "reverse the aggregation sort order",
+        apply: |o, v| { o.aggsortrev = v.is_set(); Ok(()) } },
+    OptSpec { name: "aggzoom", kind: Toggle, scope: Dynamic, default: "", meaning: "zoom aggregation histograms (not supported)",
+        apply: |_, v| if v.is_set() { unsupported("zoomed aggregation histograms (aggzoom) are not supported") } else { Ok(()) } },
+    OptSpec { name: "amin", kind: Text, scope: Compile, default: "", meaning: "minimum stability attributes (accepted; stability is not checked)", apply: ignore },
+    OptSpec { name: "argref", kind: Flag, scope: Compile, default: "", meaning: "allow unreferenced macro arguments (they always are here)", apply: ignore },
+    OptSpec { name: "bpflog", kind: Toggle, scope: Runtime, default: "", meaning: "print the BPF verifier log when a program is refused",
+        apply: |o, v| { o.verbose_verifier = v.is_set(); Ok(()) } },
+    OptSpec { name: "bpflogsize", kind: Size, scope: Runtime, default: "", meaning: "BPF verifier log size (the whole log is kept)", apply: ignore },
+    OptSpec { name: "bufpolicy", kind: Choice(&["ring", "fill", "switch"]), scope: Runtime, default: "switch", meaning: "principal buffer policy (only switch: the buffer is read continuously)",
         apply: |_, v| match v.text() {
             "switch" => Ok(()),
-            p => Err(OptError::Unsupported(format!(
-                "the {} buffer policy is not supported: trace data is read continuously from one BPF ring buffer",
-                p
-            ))),
-        },
-    },
-    OptSpec {
-        name: "bufresize",
-        kind: Choice(&["auto", "manual"]),
-        scope: Runtime,
-        default: "auto",
-        meaning: "buffer resizing policy (buffers are never resized)",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "bufsize",
-        kind: Size,
-        scope: Runtime,
-        default: "4m",
-        meaning: "principal buffer size",
-        apply: |o, v| {
-            o.bufsize = v.num().unwrap_or(0);
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "cleanrate",
-        kind: Time,
-        scope: Runtime,
-        default: "101hz",
-        meaning: "dynamic variable cleaning rate (BPF maps need no cleaning)",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "core",
-        kind: Flag,
-        scope: Compile,
-        default: "",
-        meaning: "dump core on exit (debugging; not supported, ignored)",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "cpp",
-        kind: Flag,
-        scope: Compile,
-        default: "",
-        meaning: "run the C preprocessor on script files (-C)",
-        apply: |o, _| {
-            o.cpp = true;
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "cppargs",
-        kind: Text,
-        scope: CommandOnly,
-        default: "",
-        meaning: "extra preprocessor arguments, split at white space",
-        apply: |o, v| {
-            o.cpp_args.extend(v.text().split_whitespace().map(String::from));
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "cpphdrs",
-        kind: Flag,
-        scope: CommandOnly,
-        default: "",
-        meaning: "print the names of included files (-H)",
-        apply: |o, _| {
-            o.cpp_args.push("-H".into());
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "cpppath",
-        kind: Text,
-        scope: CommandOnly,
-        default: "cpp",
-        meaning: "the C preprocessor to run",
-        apply: |o, v| {
-            o.cpp_path = v.text().to_string();
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "cpu",
-        kind: Toggle,
-        scope: Runtime,
-        default: "",
-        meaning: "trace only on this CPU",
-        apply: |o, v| {
-            o.cpu = v.num_u32();
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "ctfpath",
-        kind: Text,
-        scope: CommandOnly,
-        default: "",
-        meaning: "CTF archive path (types come from BTF here)",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "ctypes",
-        kind: Text,
-        scope: Compile,
-        default: "",
-        meaning: "file to write C types to (CTF only; ignored)",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "debug",
-        kind: Flag,
-        scope: Compile,
-        default: "",
-        meaning: "library debugging output (ignored)",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "debugassert",
-        kind: Choice(&["mutexes"]),
-        scope: Compile,
-        default: "",
-        meaning: "library debugging assertions (ignored)",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "defaultargs",
-        kind: Flag,
-        scope: Compile,
-        default: "",
-        meaning: "unset macro arguments are 0 or \"\"",
-        apply: |o, _| {
-            o.defaultargs = true;
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "define",
-        kind: Text,
-        scope: CommandOnly,
-        default: "",
-        meaning: "define a preprocessor macro (-D)",
-        apply: |o, v| {
-            o.cpp_args.push(format!("-D{}", v.text()));
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "destructive",
-        kind: Toggle,
-        scope: Runtime,
-        default: "",
-        meaning: "allow destructive actions (-w)",
-        apply: |o, v| {
-            o.destructive = v.is_set();
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "disasm",
-        kind: Number,
-        scope: Compile,
-        default: "",
-        meaning: "disassembly listings (use -S)",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "droptags",
-        kind: Any,
-        scope: Compile,
-        default: "",
-        meaning: "tag drop messages with their DTRACEDROP_* kind",
-        apply: |o, _| {
-            o.droptags = true;
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "dtypes",
-        kind: Text,
-        scope: Compile,
-        default: "",
-        meaning: "file to write D types to (CTF only; ignored)",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "dynvarsize",
-        kind: Size,
-        scope: Runtime,
-        default: "1m",
-        meaning: "dynamic variable space size",
-        apply: |o, v| {
-            o.dynvarsize = v.num().unwrap_or(0);
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "empty",
-        kind: Flag,
-        scope: Compile,
-        default: "",
-        meaning: "permit empty D programs",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "errtags",
-        kind: Flag,
-        scope: Compile,
-        default: "",
-        meaning: "tag compiler errors with their D_* name",
-        apply: |o, _| {
-            o.errtags = true;
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "evaltime",
-        kind: Choice(&["exec", "preinit", "postinit", "main"]),
-        scope: Compile,
-        default: "postinit",
-        meaning: "when -c/-p processes are stopped for probe evaluation (ignored)",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "fbtbackend",
-        kind: Choice(&["fentry", "kprobe", "auto"]),
-        scope: Runtime,
-        default: "auto",
-        meaning: "how fbt probes attach (this implementation's own)",
-        apply: |o, v| {
-            o.fbt_backend = Some(v.text().to_string());
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "flowindent",
-        kind: Toggle,
-        scope: Dynamic,
-        default: "",
-        meaning: "indent function entry/return output (-F)",
-        apply: |o, v| {
-            o.flowindent = v.is_set();
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "grabanon",
-        kind: Toggle,
-        scope: Runtime,
-        default: "",
-        meaning: "claim anonymous tracing state (-a; not supported)",
-        apply: |_, v| if v.is_set() { unsupported("anonymous tracing is not supported") } else { Ok(()) },
-    },
-    OptSpec {
-        name: "incdir",
-        kind: Text,
-        scope: CommandOnly,
-        default: "",
-        meaning: "add a preprocessor include directory (-I)",
-        apply: |o, v| {
-            o.cpp_args.push(format!("-I{}", v.text()));
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "iregs",
-        kind: Number,
-        scope: Compile,
-        default: "",
-        meaning: "DIF integer registers (no DIF here; ignored)",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "jstackframes",
-        kind: Toggle,
-        scope: Runtime,
-        default: "50",
-        meaning: "default jstack() frames (no Java stacks on Linux)",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "jstackstrsize",
-        kind: Size,
-        scope: Runtime,
-        default: "512",
-        meaning: "default jstack() string space (no Java stacks on Linux)",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "kdefs",
-        kind: Flag,
-        scope: Compile,
-        default: "",
-        meaning: "require kernel symbols to be defined",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "knodefs",
-        kind: Flag,
-        scope: Compile,
-        default: "",
-        meaning: "allow undefined kernel symbols",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "late",
-        kind: Choice(&["dynamic", "static"]),
-        scope: Compile,
-        default: "static",
-        meaning: "translator binding",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "lazyload",
-        kind: Any,
-        scope: Compile,
-        default: "",
-        meaning: "load library modules lazily",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "ldpath",
-        kind: Text,
-        scope: CommandOnly,
-        default: "",
-        meaning: "linker path for -G (not supported; ignored)",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "libdir",
-        kind: Text,
-        scope: Compile,
-        default: "",
-        meaning: "add a D library directory (-L; D libraries are not loaded here)",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "linkmode",
-        kind: Choice(&["kernel", "primary", "dynamic", "static"]),
-        scope: Compile,
-        default: "kernel",
-        meaning: "how kernel symbols are bound",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "linknommap",
-        kind: Any,
-        scope: Compile,
-        default: "",
-        meaning: "do not mmap objects when linking",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "linktype",
-        kind: Choice(&["elf", "dof", "ELF", "DOF"]),
-        scope: Compile,
-        default: "elf",
-        meaning: "object type written by -G",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "lockmem",
-        kind: Text,
-        scope: Runtime,
-        default: "",
-        meaning: "locked-memory limit, a size or unlimited (BPF memory is not charged to it)",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "maxframes",
-        kind: Toggle,
-        scope: Runtime,
-        default: "127",
-        meaning: "maximum stack frames",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "modpath",
-        kind: Text,
-        scope: CommandOnly,
-        default: "",
-        meaning: "kernel module path",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "nolibs",
-        kind: Flag,
-        scope: Compile,
-        default: "",
-        meaning: "do not load D libraries",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "noresolve",
-        kind: Toggle,
-        scope: Runtime,
-        default: "",
-        meaning: "do not resolve symbols in output",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "nspec",
-        kind: Toggle,
-        scope: Runtime,
-        default: "1",
-        meaning: "number of speculation buffers",
-        apply: |o, v| {
-            o.nspec = v.num_u32().unwrap_or(0);
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "pcapsize",
-        kind: Size,
-        scope: Runtime,
-        default: "",
-        meaning: "pcap() packet capture size",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "pgmax",
-        kind: Number,
-        scope: Compile,
-        default: "",
-        meaning: "maximum grabbed processes cached",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "preallocate",
-        kind: Text,
-        scope: Compile,
-        default: "",
-        meaning: "preallocate library memory",
-        apply: |_, v| parse_size(v.text()).map(|_| ()).ok_or(OptError::BadValue),
-    },
-    OptSpec {
-        name: "printsize",
-        kind: Size,
-        scope: Dynamic,
-        default: "8k",
-        meaning: "print() output size",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "procfspath",
-        kind: Text,
-        scope: CommandOnly,
-        default: "/proc",
-        meaning: "procfs mount point",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "pspec",
-        kind: Flag,
-        scope: Compile,
-        default: "",
-        meaning: "interpret ambiguous specifiers as probe names",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "quiet",
-        kind: Toggle,
-        scope: Dynamic,
-        default: "",
-        meaning: "output only explicitly traced data (-q)",
-        apply: |o, v| {
-            o.quiet = v.is_set();
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "quietresize",
-        kind: Toggle,
-        scope: Dynamic,
-        default: "",
-        meaning: "no messages on buffer resizing (never resized)",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "rawbytes",
-        kind: Toggle,
-        scope: Dynamic,
-        default: "",
-        meaning: "print trace() data as hexadecimal dumps",
-        apply: |o, v| {
-            o.rawbytes = v.is_set();
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "scratchsize",
-        kind: Size,
-        scope: Runtime,
-        default: "",
-        meaning: "scratch space size",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "specsize",
-        kind: Size,
-        scope: Runtime,
-        default: "32k",
-        meaning: "speculation buffer size",
-        apply: |o, v| {
-            o.specsize = v.num().unwrap_or(0);
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "stackframes",
-        kind: Toggle,
-        scope: Runtime,
-        default: "20",
-        meaning: "default stack() frames",
-        apply: |o, v| {
-            o.stackframes = v.num_u32().unwrap_or(0);
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "stackindent",
-        kind: Toggle,
-        scope: Dynamic,
-        default: "14",
-        meaning: "indentation of stack() and ustack() frames",
-        apply: |o, v| {
-            o.stackindent = v.num_u32().unwrap_or(0);
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "statusrate",
-        kind: Time,
-        scope: Runtime,
-        default: "1hz",
-        meaning: "rate of status (drop) checks",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "stdc",
-        kind: Choice(&["a", "c", "s", "t"]),
-        scope: CommandOnly,
-        default: "a",
-        meaning: "ISO C mode of the preprocessor (-X; s is traditional cpp, the others C99)",
-        apply: |o, v| {
-            o.cpp_traditional = v.text() == "s";
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "strip",
-        kind: Flag,
-        scope: Compile,
-        default: "",
-        meaning: "strip objects written by -G",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "strsize",
-        kind: Size,
-        scope: Runtime,
-        default: "256",
-        meaning: "string size",
+            p => Err(OptError::Unsupported(format!("the {} buffer policy is not supported: trace data is read continuously from one BPF ring buffer", p))),
+        } },
+    OptSpec { name: "bufresize", kind: Choice(&["auto", "manual"]), scope: Runtime, default: "auto", meaning: "buffer resizing policy (buffers are never resized)", apply: ignore },
+    OptSpec { name: "bufsize", kind: Size, scope: Runtime, default: "4m", meaning: "principal buffer size",
+        apply: |o, v| { o.bufsize = v.num().unwrap_or(0); Ok(()) } },
+    OptSpec { name: "cleanrate", kind: Time, scope: Runtime, default: "101hz", meaning: "dynamic variable cleaning rate (BPF maps need no cleaning)", apply: ignore },
+    OptSpec { name: "core", kind: Flag, scope: Compile, default: "", meaning: "dump core on exit (debugging; not supported, ignored)", apply: ignore },
+    OptSpec { name: "cpp", kind: Flag, scope: Compile, default: "", meaning: "run the C preprocessor on script files (-C)",
+        apply: |o, _| { o.cpp = true; Ok(()) } },
+    OptSpec { name: "cppargs", kind: Text, scope: CommandOnly, default: "", meaning: "extra preprocessor arguments, split at white space",
+        apply: |o, v| { o.cpp_args.extend(v.text().split_whitespace().map(String::from)); Ok(()) } },
+    OptSpec { name: "cpphdrs", kind: Flag, scope: CommandOnly, default: "", meaning: "print the names of included files (-H)",
+        apply: |o, _| { o.cpp_args.push("-H".into()); Ok(()) } },
+    OptSpec { name: "cpppath", kind: Text, scope: CommandOnly, default: "cpp", meaning: "the C preprocessor to run",
+        apply: |o, v| { o.cpp_path = v.text().to_string(); Ok(()) } },
+    OptSpec { name: "cpu", kind: Toggle, scope: Runtime, default: "", meaning: "trace only on this CPU",
+        apply: |o, v| { o.cpu = v.num_u32(); Ok(()) } },
+    OptSpec { name: "ctfpath", kind: Text, scope: CommandOnly, default: "", meaning: "CTF archive path (types come from BTF here)", apply: ignore },
+    OptSpec { name: "ctypes", kind: Text, scope: Compile, default: "", meaning: "file to write C types to (CTF only; ignored)", apply: ignore },
+    OptSpec { name: "debug", kind: Flag, scope: Compile, default: "", meaning: "library debugging output (ignored)", apply: ignore },
+    OptSpec { name: "debugassert", kind: Choice(&["mutexes"]), scope: Compile, default: "", meaning: "library debugging assertions (ignored)", apply: ignore },
+    OptSpec { name: "defaultargs", kind: Flag, scope: Compile, default: "", meaning: "unset macro arguments are 0 or \"\"",
+        apply: |o, _| { o.defaultargs = true; Ok(()) } },
+    OptSpec { name: "define", kind: Text, scope: CommandOnly, default: "", meaning: "define a preprocessor macro (-D)",
+        apply: |o, v| { o.cpp_args.push(format!("-D{}", v.text())); Ok(()) } },
+    OptSpec { name: "destructive", kind: Toggle, scope: Runtime, default: "", meaning: "allow destructive actions (-w)",
+        apply: |o, v| { o.destructive = v.is_set(); Ok(()) } },
+    OptSpec { name: "disasm", kind: Number, scope: Compile, default: "", meaning: "disassembly listings (use -S)", apply: ignore },
+    OptSpec { name: "droptags", kind: Any, scope: Compile, default: "", meaning: "tag drop messages with their DTRACEDROP_* kind",
+        apply: |o, _| { o.droptags = true; Ok(()) } },
+    OptSpec { name: "dtypes", kind: Text, scope: Compile, default: "", meaning: "file to write D types to (CTF only; ignored)", apply: ignore },
+    OptSpec { name: "dynvarsize", kind: Size, scope: Runtime, default: "1m", meaning: "dynamic variable space size",
+        apply: |o, v| { o.dynvarsize = v.num().unwrap_or(0); Ok(()) } },
+    OptSpec { name: "empty", kind: Flag, scope: Compile, default: "", meaning: "permit empty D programs", apply: ignore },
+    OptSpec { name: "errtags", kind: Flag, scope: Compile, default: "", meaning: "tag compiler errors with their D_* name",
+        apply: |o, _| { o.errtags = true; Ok(()) } },
+    OptSpec { name: "evaltime", kind: Choice(&["exec", "preinit", "postinit", "main"]), scope: Compile, default: "postinit", meaning: "when -c/-p processes are stopped for probe evaluation (ignored)", apply: ignore },
+    OptSpec { name: "fbtbackend", kind: Choice(&["fentry", "kprobe", "auto"]), scope: Runtime, default: "auto", meaning: "how fbt probes attach (this implementation's own)",
+        apply: |o, v| { o.fbt_backend = Some(v.text().to_string()); Ok(()) } },
+    OptSpec { name: "flowindent", kind: Toggle, scope: Dynamic, default: "", meaning: "indent function entry/return output (-F)",
+        apply: |o, v| { o.flowindent = v.is_set(); Ok(()) } },
+    OptSpec { name: "grabanon", kind: Toggle, scope: Runtime, default: "", meaning: "claim anonymous tracing state (-a; not supported)",
+        apply: |_, v| if v.is_set() { unsupported("anonymous tracing is not supported") } else { Ok(()) } },
+    OptSpec { name: "incdir", kind: Text, scope: CommandOnly, default: "", meaning: "add a preprocessor include directory (-I)",
+        apply: |o, v| { o.cpp_args.push(format!("-I{}", v.text())); Ok(()) } },
+    OptSpec { name: "iregs", kind: Number, scope: Compile, default: "", meaning: "DIF integer registers (no DIF here; ignored)", apply: ignore },
+    OptSpec { name: "jstackframes", kind: Toggle, scope: Runtime, default: "50", meaning: "default jstack() frames (no Java stacks on Linux)", apply: ignore },
+    OptSpec { name: "jstackstrsize", kind: Size, scope: Runtime, default: "512", meaning: "default jstack() string space (no Java stacks on Linux)", apply: ignore },
+    OptSpec { name: "kdefs", kind: Flag, scope: Compile, default: "", meaning: "require kernel symbols to be defined", apply: ignore },
+    OptSpec { name: "knodefs", kind: Flag, scope: Compile, default: "", meaning: "allow undefined kernel symbols", apply: ignore },
+    OptSpec { name: "late", kind: Choice(&["dynamic", "static"]), scope: Compile, default: "static", meaning: "translator binding", apply: ignore },
+    OptSpec { name: "lazyload", kind: Any, scope: Compile, default: "", meaning: "load library modules lazily", apply: ignore },
+    OptSpec { name: "ldpath", kind: Text, scope: CommandOnly, default: "", meaning: "linker path for -G (not supported; ignored)", apply: ignore },
+    OptSpec { name: "libdir", kind: Text, scope: Compile, default: "", meaning: "add a D library directory (-L; D libraries are not loaded here)", apply: ignore },
+    OptSpec { name: "linkmode", kind: Choice(&["kernel", "primary", "dynamic", "static"]), scope: Compile, default: "kernel", meaning: "how kernel symbols are bound", apply: ignore },
+    OptSpec { name: "linknommap", kind: Any, scope: Compile, default: "", meaning: "do not mmap objects when linking", apply: ignore },
+    OptSpec { name: "linktype", kind: Choice(&["elf", "dof", "ELF", "DOF"]), scope: Compile, default: "elf", meaning: "object type written by -G", apply: ignore },
+    OptSpec { name: "lockmem", kind: Text, scope: Runtime, default: "", meaning: "locked-memory limit, a size or unlimited (BPF memory is not charged to it)", apply: ignore },
+    OptSpec { name: "maxframes", kind: Toggle, scope: Runtime, default: "127", meaning: "maximum stack frames", apply: ignore },
+    OptSpec { name: "modpath", kind: Text, scope: CommandOnly, default: "", meaning: "kernel module path", apply: ignore },
+    OptSpec { name: "nolibs", kind: Flag, scope: Compile, default: "", meaning: "do not load D libraries", apply: ignore },
+    OptSpec { name: "noresolve", kind: Toggle, scope: Runtime, default: "", meaning: "do not resolve symbols in output", apply: ignore },
+    OptSpec { name: "nspec", kind: Toggle, scope: Runtime, default: "1", meaning: "number of speculation buffers",
+        apply: |o, v| { o.nspec = v.num_u32().unwrap_or(0); Ok(()) } },
+    OptSpec { name: "pcapsize", kind: Size, scope: Runtime, default: "", meaning: "pcap() packet capture size", apply: ignore },
+    OptSpec { name: "pgmax", kind: Number, scope: Compile, default: "", meaning: "maximum grabbed processes cached", apply: ignore },
+    OptSpec { name: "preallocate", kind: Text, scope: Compile, default: "", meaning: "preallocate library memory",
+        apply: |_, v| parse_size(v.text()).map(|_| ()).ok_or(OptError::BadValue) },
+    OptSpec { name: "printsize", kind: Size, scope: Dynamic, default: "8k", meaning: "print() output size", apply: ignore },
+    OptSpec { name: "procfspath", kind: Text, scope: CommandOnly, default: "/proc", meaning: "procfs mount point", apply: ignore },
+    OptSpec { name: "pspec", kind: Flag, scope: Compile, default: "", meaning: "interpret ambiguous specifiers as probe names", apply: ignore },
+    OptSpec { name: "quiet", kind: Toggle, scope: Dynamic, default: "", meaning: "output only explicitly traced data (-q)",
+        apply: |o, v| { o.quiet = v.is_set(); Ok(()) } },
+    OptSpec { name: "quietresize", kind: Toggle, scope: Dynamic, default: "", meaning: "no messages on buffer resizing (never resized)", apply: ignore },
+    OptSpec { name: "rawbytes", kind: Toggle, scope: Dynamic, default: "", meaning: "print trace() data as hexadecimal dumps",
+        apply: |o, v| { o.rawbytes = v.is_set(); Ok(()) } },
+    OptSpec { name: "scratchsize", kind: Size, scope: Runtime, default: "", meaning: "scratch space size", apply: ignore },
+    OptSpec { name: "specsize", kind: Size, scope: Runtime, default: "32k", meaning: "speculation buffer size",
+        apply: |o, v| { o.specsize = v.num().unwrap_or(0); Ok(()) } },
+    OptSpec { name: "stackframes", kind: Toggle, scope: Runtime, default: "20", meaning: "default stack() frames",
+        apply: |o, v| { o.stackframes = v.num_u32().unwrap_or(0); Ok(()) } },
+    OptSpec { name: "stackindent", kind: Toggle, scope: Dynamic, default: "14", meaning: "indentation of stack() and ustack() frames",
+        apply: |o, v| { o.stackindent = v.num_u32().unwrap_or(0); Ok(()) } },
+    OptSpec { name: "statusrate", kind: Time, scope: Runtime, default: "1hz", meaning: "rate of status (drop) checks", apply: ignore },
+    OptSpec { name: "stdc", kind: Choice(&["a", "c", "s", "t"]), scope: CommandOnly, default: "a", meaning: "ISO C mode of the preprocessor (-X; s is traditional cpp, the others C99)",
+        apply: |o, v| { o.cpp_traditional = v.text() == "s"; Ok(()) } },
+    OptSpec { name: "strip", kind: Flag, scope: Compile, default: "", meaning: "strip objects written by -G", apply: ignore },
+    OptSpec { name: "strsize", kind: Size, scope: Runtime, default: "256", meaning: "string size",
         apply: |o, v| match v.num().unwrap_or(0) {
             // Our string routines work in 8-byte words, in at most 8 KB.
-            s @ 1..=8192 => {
-                o.strsize = ((s + 7) & !7) as u32;
-                Ok(())
-            }
+            s @ 1..=8192 => { o.strsize = ((s + 7) & !7) as u32; Ok(()) }
             _ => unsupported("strsize must be between 1 and 8192 here"),
-        },
-    },
-    OptSpec {
-        name: "switchrate",
-        kind: Time,
-        scope: Dynamic,
-        default: "1hz",
-        meaning: "rate of principal buffer reads",
-        apply: |o, v| {
-            o.switchrate_ns = v.num().unwrap_or(0);
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "syslibdir",
-        kind: Text,
-        scope: Compile,
-        default: "",
-        meaning: "system D library directory",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "sysslice",
-        kind: Text,
-        scope: Compile,
-        default: "",
-        meaning: "systemd slice of system processes",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "temporal",
-        kind: Toggle,
-        scope: Runtime,
-        default: "",
-        meaning: "output in time order (it always is: one ring buffer)",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "tree",
-        kind: Number,
-        scope: Compile,
-        default: "",
-        meaning: "dump parse trees (debugging; ignored)",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "tregs",
-        kind: Number,
-        scope: Compile,
-        default: "",
-        meaning: "DIF tuple registers (no DIF here; ignored)",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "udefs",
-        kind: Flag,
-        scope: Compile,
-        default: "",
-        meaning: "require user symbols to be defined",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "undef",
-        kind: Text,
-        scope: CommandOnly,
-        default: "",
-        meaning: "undefine a preprocessor macro (-U)",
-        apply: |o, v| {
-            o.cpp_args.push(format!("-U{}", v.text()));
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "unodefs",
-        kind: Flag,
-        scope: Compile,
-        default: "",
-        meaning: "allow undefined user symbols",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "useruid",
-        kind: Number,
-        scope: Compile,
-        default: "",
-        meaning: "lowest uid of user processes",
-        apply: ignore,
-    },
-    OptSpec {
-        name: "ustackframes",
-        kind: Toggle,
-        scope: Runtime,
-        default: "20",
-        meaning: "default ustack() frames",
-        apply: |o, v| {
-            o.ustackframes = v.num_u32().unwrap_or(0);
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "verbose",
-        kind: Flag,
-        scope: Compile,
-        default: "",
-        meaning: "print the compiled code (-S)",
-        apply: |o, _| {
-            o.print_code = true;
-            Ok(())
-        },
-    },
-    OptSpec {
-        name: "version",
-        kind: Text,
-        scope: Compile,
-        default: "1.13",
-        meaning: "D language version to accept",
-        apply: check_version,
-    },
-    OptSpec {
-        name: "zdefs",
-        kind: Flag,
-        scope: Compile,
-        default: "",
-        meaning: "permit probe descriptions that match no probes (-Z)",
-        apply: |o, _| {
-            o.zdefs = true;
-            Ok(())
-        },
-    },
+        } },
+    OptSpec { name: "switchrate", kind: Time, scope: Dynamic, default: "1hz", meaning: "rate of principal buffer reads",
+        apply: |o, v| { o.switchrate_ns = v.num().unwrap_or(0); Ok(()) } },
+    OptSpec { name: "syslibdir", kind: Text, scope: Compile, default: "", meaning: "system D library directory", apply: ignore },
+    OptSpec { name: "sysslice", kind: Text, scope: Compile, default: "", meaning: "systemd slice of system processes", apply: ignore },
+    OptSpec { name: "temporal", kind: Toggle, scope: Runtime, default: "", meaning: "output in time order (it always is: one ring buffer)", apply: ignore },
+    OptSpec { name: "tree", kind: Number, scope: Compile, default: "", meaning: "dump parse trees (debugging; ignored)", apply: ignore },
+    OptSpec { name: "tregs", kind: Number, scope: Compile, default: "", meaning: "DIF tuple registers (no DIF here; ignored)", apply: ignore },
+    OptSpec { name: "udefs", kind: Flag, scope: Compile, default: "", meaning: "require user symbols to be defined", apply: ignore },
+    OptSpec { name: "undef", kind: Text, scope: CommandOnly, default: "", meaning: "undefine a preprocessor macro (-U)",
+        apply: |o, v| { o.cpp_args.push(format!("-U{}", v.text())); Ok(()) } },
+    OptSpec { name: "unodefs", kind: Flag, scope: Compile, default: "", meaning: "allow undefined user symbols", apply: ignore },
+    OptSpec { name: "useruid", kind: Number, scope: Compile, default: "", meaning: "lowest uid of user processes", apply: ignore },
+    OptSpec { name: "ustackframes", kind: Toggle, scope: Runtime, default: "20", meaning: "default ustack() frames",
+        apply: |o, v| { o.ustackframes = v.num_u32().unwrap_or(0); Ok(()) } },
+    OptSpec { name: "verbose", kind: Flag, scope: Compile, default: "", meaning: "print the compiled code (-S)",
+        apply: |o, _| { o.print_code = true; Ok(()) } },
+    OptSpec { name: "version", kind: Text, scope: Compile, default: "1.13", meaning: "D language version to accept", apply: check_version },
+    OptSpec { name: "zdefs", kind: Flag, scope: Compile, default: "", meaning: "permit probe descriptions that match no probes (-Z)",
+        apply: |o, _| { o.zdefs = true; Ok(()) } },
 ];
 
 /// Looks an option up by name.
@@ -1172,14 +440,8 @@ impl Kind {
 
 /// dt_opt_runtime(): the yes/no words, an empty value, or a number.
 fn parse_toggle(v: &str) -> Option<Val<'_>> {
-    const WORDS: [(&str, &str); 6] = [
-        ("yes", "no"),
-        ("enable", "disable"),
-        ("enabled", "disabled"),
-        ("true", "false"),
-        ("on", "off"),
-        ("set", "unset"),
-    ];
+    const WORDS: [(&str, &str); 6] =
+        [("yes", "no"), ("enable", "disable"), ("enabled", "disabled"), ("true", "false"), ("on", "off"), ("set", "unset")];
     if v.is_empty() || WORDS.iter().any(|(_, no)| no.eq_ignore_ascii_case(v)) {
         return Some(Val::Unset);
     }
@@ -1276,6 +538,7 @@ impl Options {
         let v = spec.kind.parse(value)?;
         (spec.apply)(self, v)
     }
+
 }
 
 #[cfg(test)]

@@ -269,7 +269,13 @@ fn expo(a: f64, prec: usize, alt: bool, upper: bool) -> String {
     if alt && prec == 0 {
         m.push('.');
     }
-    format!("{}{}{}{:02}", m, if upper { 'E' } else { 'e' }, if e < 0 { '-' } else { '+' }, e.unsigned_abs())
+    format!(
+        "{}{}{}{:02}",
+        m,
+        if upper { 'E' } else { 'e' },
+        if e < 0 { '-' } else { '+' },
+        e.unsigned_abs()
+    )
 }
 
 fn general(a: f64, prec: usize, alt: bool, upper: bool) -> String {
@@ -286,7 +292,11 @@ fn general(a: f64, prec: usize, alt: bool, upper: bool) -> String {
             Some(i) => (s[..i].to_string(), s[i..].to_string()),
             None => (s.clone(), String::new()),
         };
-        let num = if num.contains('.') { num.trim_end_matches('0').trim_end_matches('.').to_string() } else { num };
+        let num = if num.contains('.') {
+            num.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            num
+        };
         s = num + &exp;
     }
     s
@@ -314,17 +324,11 @@ mod tests {
         assert_eq!(s(|o| fmt_signed(o, &Spec { plus: true, width: 8, ..Spec::default() }, 123)), "    +123");
         assert_eq!(s(|o| fmt_signed(o, &Spec { space: true, width: 8, ..Spec::default() }, 123)), "     123");
         assert_eq!(s(|o| fmt_signed(o, &Spec::default(), i64::MIN)), "-9223372036854775808");
-        assert_eq!(
-            s(|o| fmt_unsigned(o, &Spec { alt: true, width: 8, ..Spec::default() }, 0x123, Radix::Hex)),
-            "   0x123"
-        );
+        assert_eq!(s(|o| fmt_unsigned(o, &Spec { alt: true, width: 8, ..Spec::default() }, 0x123, Radix::Hex)), "   0x123");
         assert_eq!(s(|o| fmt_unsigned(o, &Spec { alt: true, ..Spec::default() }, 0, Radix::Hex)), "0");
         assert_eq!(s(|o| fmt_unsigned(o, &Spec { alt: true, ..Spec::default() }, 8, Radix::Oct)), "010");
         assert_eq!(s(|o| fmt_unsigned(o, &Spec { alt: true, prec: Some(3), ..Spec::default() }, 8, Radix::Oct)), "010");
-        assert_eq!(
-            s(|o| fmt_unsigned(o, &Spec { zero: true, width: 8, ..Spec::default() }, 0x123, Radix::Hex)),
-            "00000123"
-        );
+        assert_eq!(s(|o| fmt_unsigned(o, &Spec { zero: true, width: 8, ..Spec::default() }, 0x123, Radix::Hex)), "00000123");
         assert_eq!(s(|o| fmt_unsigned(o, &Spec::default(), u64::MAX, Radix::HexUpper)), "FFFFFFFFFFFFFFFF");
         assert_eq!(s(|o| fmt_unsigned(o, &Spec { plus: true, width: 5, ..Spec::default() }, 5, Radix::Dec)), "    5");
     }
@@ -349,10 +353,7 @@ mod tests {
         assert_eq!(s(|o| fmt_float(o, &Spec::default(), 0.00001234, b'G')), "1.234E-05");
         assert_eq!(s(|o| fmt_float(o, &Spec { alt: true, ..Spec::default() }, 1.0, b'g')), "1.00000");
         assert_eq!(s(|o| fmt_float(o, &Spec { zero: true, width: 10, ..Spec::default() }, -1.5, b'f')), "-01.500000");
-        assert_eq!(
-            s(|o| fmt_float(o, &Spec { zero: true, width: 6, ..Spec::default() }, f64::INFINITY, b'f')),
-            "   inf"
-        );
+        assert_eq!(s(|o| fmt_float(o, &Spec { zero: true, width: 6, ..Spec::default() }, f64::INFINITY, b'f')), "   inf");
         assert_eq!(s(|o| fmt_float(o, &Spec::default(), -0.0, b'f')), "-0.000000");
     }
 
@@ -376,19 +377,13 @@ mod tests {
         assert_eq!(s(|o| fmt_unsigned(o, &g(d), 0x1234567, Radix::HexUpper)), "1,234,567");
         assert_eq!(s(|o| fmt_unsigned(o, &g(d), 1234567, Radix::Hex)), "12d,687");
         assert_eq!(s(|o| fmt_unsigned(o, &g(Spec { alt: true, ..d }), 0o1234567, Radix::Oct)), "01,234,567");
-        assert_eq!(
-            s(|o| fmt_unsigned(o, &g(Spec { alt: true, zero: true, width: 12, ..d }), 0x1234567, Radix::Hex)),
-            "0x01,234,567"
-        );
+        assert_eq!(s(|o| fmt_unsigned(o, &g(Spec { alt: true, zero: true, width: 12, ..d }), 0x1234567, Radix::Hex)), "0x01,234,567");
         assert_eq!(s(|o| fmt_float(o, &g(d), 1234567.5, b'f')), "1,234,567.500000");
         assert_eq!(s(|o| fmt_float(o, &g(d), 1234567.0, b'g')), "1.23457e+06");
         assert_eq!(s(|o| fmt_float(o, &g(Spec { prec: Some(10), ..d }), 1234567.0, b'g')), "1,234,567");
         assert_eq!(s(|o| fmt_float(o, &g(d), 1234567.0, b'e')), "1.234567e+06");
         assert_eq!(s(|o| fmt_float(o, &g(Spec { alt: true, prec: Some(0), ..d }), 1234567.0, b'f')), "1,234,567.");
-        assert_eq!(
-            s(|o| fmt_float(o, &g(Spec { zero: true, width: 12, prec: Some(2), ..d }), -12345.678, b'f')),
-            "-0012,345.68"
-        );
+        assert_eq!(s(|o| fmt_float(o, &g(Spec { zero: true, width: 12, prec: Some(2), ..d }), -12345.678, b'f')), "-0012,345.68");
         // The C locale has no separator.
         assert_eq!(group_digits(b"1234567", &Grouping::default()), b"1234567");
         // A size of CHAR_MAX stops grouping: only the last 3 digits.

@@ -58,13 +58,9 @@ impl SymbolTable {
         let mut t = SymbolTable::default();
         for line in text.lines() {
             let mut it = line.split_ascii_whitespace();
-            let (Some(a), Some(ty), Some(name)) = (it.next(), it.next(), it.next()) else {
-                continue;
-            };
+            let (Some(a), Some(ty), Some(name)) = (it.next(), it.next(), it.next()) else { continue };
             let module = it.next().and_then(|m| m.strip_prefix('[')?.strip_suffix(']')).unwrap_or("vmlinux");
-            let (Ok(addr), Some(rank)) = (u64::from_str_radix(a, 16), rank(ty)) else {
-                continue;
-            };
+            let (Ok(addr), Some(rank)) = (u64::from_str_radix(a, 16), rank(ty)) else { continue };
             // __pfx_/__cfi_ mark the padding before functions (6.2+ with
             // call-depth tracking or CFI): not functions of their own, so a
             // return address there belongs to the function before.

@@ -291,14 +291,22 @@ pub fn parse_format(fmt: &[u8]) -> Result<Vec<Piece>, String> {
                 b'@' => cv.agg = true,
                 b'\'' => cv.group = true,
                 b' ' => cv.space = true,
-                b'$' => return Err(format!("format conversion #{} uses unsupported positional format (%n$)", nconv)),
+                b'$' => {
+                    return Err(format!(
+                        "format conversion #{} uses unsupported positional format (%n$)",
+                        nconv
+                    ))
+                }
                 b'%' => {
                     if i == start + 1 {
                         name.push('%');
                         i += 1;
                         break;
                     }
-                    return Err(format!("format conversion #{} cannot be combined with other format flags: %%", nconv));
+                    return Err(format!(
+                        "format conversion #{} cannot be combined with other format flags: %%",
+                        nconv
+                    ));
                 }
                 // dt_printf_create() collects only these as size prefixes
                 // (at most 6 of them).
@@ -453,11 +461,7 @@ fn resolve_spec(c: &Conv, dw: Option<i64>, dp: Option<i64>) -> (Spec, usize) {
             Some(w) if w < 0 => w.unsigned_abs() as usize,
             _ if c.left => {
                 let w = dw.unwrap_or(0);
-                if w != 0 {
-                    w as usize
-                } else {
-                    c.width as usize
-                }
+                if w != 0 { w as usize } else { c.width as usize }
             }
             _ => 0,
         };
@@ -485,7 +489,9 @@ pub(crate) fn format_conv(
     // (dt_printf_format(): DTRACEACT_MOD/UMOD).
     match v {
         Value::Mod(a) => return cfmt::fmt_str(out, &spec, value::mod_str(sym, *a).as_bytes()),
-        Value::UMod { pid, addr } => return cfmt::fmt_str(out, &spec, value::umod_str(sym, *pid, *addr).as_bytes()),
+        Value::UMod { pid, addr } => {
+            return cfmt::fmt_str(out, &spec, value::umod_str(sym, *pid, *addr).as_bytes())
+        }
         _ => {}
     }
     match c.conv {
@@ -584,7 +590,11 @@ fn fmt_sint(out: &mut Vec<u8>, spec: &Spec, v: &Value, normal: u64, conv: u8) {
 fn fmt_uint(out: &mut Vec<u8>, spec: &Spec, v: &Value, normal: u64, radix: Radix) {
     let (raw, size, _) = v.int_parts();
     let n = if normal == 0 { 1 } else { normal };
-    let x: u64 = if size < 8 { (value::truncate(raw, size) as u32 / n as u32) as u64 } else { raw / n };
+    let x: u64 = if size < 8 {
+        (value::truncate(raw, size) as u32 / n as u32) as u64
+    } else {
+        raw / n
+    };
     cfmt::fmt_unsigned(out, spec, x, radix);
 }
 
@@ -707,8 +717,7 @@ mod tests {
             ]
         );
         let p = parse_format(b"%lld %hx %Lf %k %Y %a %A %c %S").unwrap();
-        let kinds: Vec<_> =
-            p.iter().filter_map(|p| if let Piece::Conv(c) = p { Some(c.kind()) } else { None }).collect();
+        let kinds: Vec<_> = p.iter().filter_map(|p| if let Piece::Conv(c) = p { Some(c.kind()) } else { None }).collect();
         assert_eq!(
             kinds,
             vec![
@@ -784,13 +793,7 @@ mod tests {
     #[test]
     fn precisions_and_dynamic() {
         // tst.precs.d: "%.0s" ignores the zero precision; "%.*s".
-        assert_eq!(
-            fmt(
-                "%.0s|%.1s|%.3s|%.9s",
-                &[Value::str("hello"), Value::str("hello"), Value::str("hello"), Value::str("hello")]
-            ),
-            "hello|h|hel|hello"
-        );
+        assert_eq!(fmt("%.0s|%.1s|%.3s|%.9s", &[Value::str("hello"), Value::str("hello"), Value::str("hello"), Value::str("hello")]), "hello|h|hel|hello");
         assert_eq!(fmt("%.*s", &[Value::int(0, 4), Value::str("hello")]), "hello");
         assert_eq!(fmt("%.*s", &[Value::int(2, 4), Value::str("hello")]), "he");
         // tst.wp.d: "%*.*s" takes the width, then the precision.
@@ -802,28 +805,19 @@ mod tests {
 
     #[test]
     fn integer_sizes_and_signs() {
-        assert_eq!(
-            fmt("%d %u %x", &[Value::int(-1, 4), Value::int(-1, 4), Value::int(-1, 4)]),
-            "-1 4294967295 ffffffff"
-        );
+        assert_eq!(fmt("%d %u %x", &[Value::int(-1, 4), Value::int(-1, 4), Value::int(-1, 4)]), "-1 4294967295 ffffffff");
         assert_eq!(fmt("%x %d", &[Value::int(-1, 8), Value::int(-1, 8)]), "ffffffffffffffff -1");
         assert_eq!(fmt("%x %d %u", &[Value::int(-1, 1), Value::int(-1, 1), Value::int(-1, 1)]), "ff -1 255");
         // %d of an unsigned type prints unsigned (pfcheck_dint()).
         assert_eq!(fmt("%d", &[Value::uint(u64::MAX, 8)]), "18446744073709551615");
         assert_eq!(fmt("%i", &[Value::uint(0xffff_ffff, 4)]), "4294967295");
-        assert_eq!(
-            fmt("%o %#o %#x %#X", &[Value::int(8, 4), Value::int(8, 4), Value::int(255, 4), Value::int(255, 4)]),
-            "10 010 0xff 0XFF"
-        );
+        assert_eq!(fmt("%o %#o %#x %#X", &[Value::int(8, 4), Value::int(8, 4), Value::int(255, 4), Value::int(255, 4)]), "10 010 0xff 0XFF");
         assert_eq!(fmt("%5.3d|%-+6d|", &[Value::int(7, 4), Value::int(7, 8)]), "  007|+7    |");
     }
 
     #[test]
     fn floats() {
-        assert_eq!(
-            fmt("%f %e %g", &[Value::Float(1.5), Value::Float(1.5), Value::Float(1.5)]),
-            "1.500000 1.500000e+00 1.5"
-        );
+        assert_eq!(fmt("%f %e %g", &[Value::Float(1.5), Value::Float(1.5), Value::Float(1.5)]), "1.500000 1.500000e+00 1.5");
         // Integers given to float conversions (lenient): their numeric value.
         assert_eq!(fmt("%.2f", &[Value::int(-3, 4)]), "-3.00");
     }
@@ -876,10 +870,7 @@ mod tests {
         // %k: frames unindented; %-20k: indented by 20.
         let st = Value::Stack(vec![0x1010, 0x1000]);
         assert_eq!(fmt_ctx("%k", std::slice::from_ref(&st), &ctx), "\nvmlinux`max_pfn+0x10\nvmlinux`max_pfn\n");
-        assert_eq!(
-            fmt_ctx("%-4k", std::slice::from_ref(&st), &ctx),
-            "\n    vmlinux`max_pfn+0x10\n    vmlinux`max_pfn\n"
-        );
+        assert_eq!(fmt_ctx("%-4k", std::slice::from_ref(&st), &ctx), "\n    vmlinux`max_pfn+0x10\n    vmlinux`max_pfn\n");
         assert_eq!(fmt_ctx("%22k", &[Value::Stack(vec![0x1000])], &ctx), "\n       vmlinux`max_pfn\n");
         // %Y: "2003 Sep  3 10:23:41" (tst.printY.sh, TZ=US/Pacific).
         assert_eq!(fmt_ctx("%Y", &[Value::uint(1_062_609_821_000_000_000, 8)], &ctx), "2003 Sep  3 10:23:41");

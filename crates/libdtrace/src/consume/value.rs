@@ -76,7 +76,9 @@ impl Value {
             Value::Int { v, size, signed } => (v, norm_size(size), signed),
             Value::Float(f) => (f as i64 as u64, 8, true),
             Value::Sym(a) | Value::Mod(a) => (a, 8, false),
-            Value::USym { addr, .. } | Value::UMod { addr, .. } | Value::UAddr { addr, .. } => (addr, 8, false),
+            Value::USym { addr, .. } | Value::UMod { addr, .. } | Value::UAddr { addr, .. } => {
+                (addr, 8, false)
+            }
             Value::Stack(ref pcs) => (pcs.first().copied().unwrap_or(0), 8, false),
             Value::UStack { ref pcs, .. } => (pcs.first().copied().unwrap_or(0), 8, false),
             _ => (0, 8, true),
@@ -330,18 +332,14 @@ mod tests {
     impl Symbolizer for Syms {
         fn kernel(&self, addr: u64) -> Option<Symbol> {
             match addr {
-                0x1000..=0x10ff => {
-                    Some(Symbol { module: "vmlinux".into(), name: Some("max_pfn".into()), addr: 0x1000 })
-                }
+                0x1000..=0x10ff => Some(Symbol { module: "vmlinux".into(), name: Some("max_pfn".into()), addr: 0x1000 }),
                 0x2000..=0x2fff => Some(Symbol { module: "ext4".into(), name: None, addr: 0 }),
                 _ => None,
             }
         }
         fn user(&self, _pid: u32, addr: u64) -> Option<Symbol> {
             match addr {
-                0x400000..=0x4000ff => {
-                    Some(Symbol { module: "ustack-tst-basic".into(), name: Some("myfunc_y".into()), addr: 0x400000 })
-                }
+                0x400000..=0x4000ff => Some(Symbol { module: "ustack-tst-basic".into(), name: Some("myfunc_y".into()), addr: 0x400000 }),
                 _ => None,
             }
         }

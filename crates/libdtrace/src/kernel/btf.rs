@@ -169,7 +169,10 @@ pub struct Btf {
 
 impl std::fmt::Debug for Btf {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Btf").field("bytes", &self.data.len()).field("types", &self.offsets.len()).finish()
+        f.debug_struct("Btf")
+            .field("bytes", &self.data.len())
+            .field("types", &self.offsets.len())
+            .finish()
     }
 }
 
@@ -186,7 +189,8 @@ impl Btf {
     /// Reads and parses a raw BTF file (not an ELF .BTF section wrapper).
     pub fn load(path: impl AsRef<Path>) -> io::Result<Btf> {
         let path = path.as_ref();
-        let bytes = std::fs::read(path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
         Btf::parse(bytes)
     }
 
@@ -240,13 +244,15 @@ impl Btf {
             let kind = ((info >> 24) & 0x1f) as u8;
             let vlen = (info & 0xffff) as usize;
             let extra = match kind {
-                KIND_PTR | KIND_FWD | KIND_TYPEDEF | KIND_VOLATILE | KIND_CONST | KIND_RESTRICT | KIND_FUNC
-                | KIND_FLOAT | KIND_TYPE_TAG => 0,
+                KIND_PTR | KIND_FWD | KIND_TYPEDEF | KIND_VOLATILE | KIND_CONST | KIND_RESTRICT
+                | KIND_FUNC | KIND_FLOAT | KIND_TYPE_TAG => 0,
                 KIND_INT | KIND_VAR | KIND_DECL_TAG => 4,
                 KIND_ARRAY => 12,
                 KIND_STRUCT | KIND_UNION | KIND_DATASEC | KIND_ENUM64 => 12 * vlen,
                 KIND_ENUM | KIND_FUNC_PROTO => 8 * vlen,
-                _ => return Err(invalid(format!("type #{} has unknown kind {kind}", offsets.len()))),
+                _ => {
+                    return Err(invalid(format!("type #{} has unknown kind {kind}", offsets.len())))
+                }
             };
             let next = pos + TYPE_HEADER_LEN + extra;
             if next > types_end {
@@ -303,9 +309,7 @@ impl Btf {
 
     /// The bytes of the string at `off` in the string section, without NUL.
     fn str_bytes(&self, off: u32) -> &[u8] {
-        let Some(start) = self.strs_start.checked_add(off as usize) else {
-            return &[];
-        };
+        let Some(start) = self.strs_start.checked_add(off as usize) else { return &[] };
         if start >= self.strs_end {
             return &[];
         }
@@ -334,9 +338,7 @@ impl Btf {
 
     /// What `id` is. Out-of-range ids are [`Kind::Void`].
     pub fn kind(&self, id: TypeId) -> Kind {
-        let Some(r) = self.rec(id) else {
-            return Kind::Void;
-        };
+        let Some(r) = self.rec(id) else { return Kind::Void };
         let (kind, vlen, kflag) = self.info(r);
         let st = self.u32_at(r + 8);
         let vlen16 = vlen as u16;
@@ -373,7 +375,9 @@ impl Btf {
             KIND_VAR => Kind::Var { ty: TypeId(st), linkage: self.u32_at(r + 12) },
             KIND_DATASEC => Kind::Datasec { size: st, vlen: vlen16 },
             KIND_FLOAT => Kind::Float { size: st },
-            KIND_DECL_TAG => Kind::DeclTag { target: TypeId(st), component_idx: self.u32_at(r + 12) as i32 },
+            KIND_DECL_TAG => {
+                Kind::DeclTag { target: TypeId(st), component_idx: self.u32_at(r + 12) as i32 }
+            }
             _ => Kind::Void, // parse() rejects unknown kinds
         }
     }
@@ -409,7 +413,9 @@ impl Btf {
             | Kind::Float { size }
             | Kind::Datasec { size, .. } => Some(size as u64),
             Kind::Ptr(_) => Some(POINTER_SIZE),
-            Kind::Array { elem, len, .. } => self.size_of_depth(elem, depth + 1)?.checked_mul(len as u64),
+            Kind::Array { elem, len, .. } => {
+                self.size_of_depth(elem, depth + 1)?.checked_mul(len as u64)
+            }
             Kind::Var { ty, .. } => self.size_of_depth(ty, depth + 1),
             _ => None,
         }
@@ -439,8 +445,14 @@ impl Btf {
                 // Without kind_flag, a bitfield is encoded in the member's
                 // own INT type (bits narrower than the int, plus an offset).
                 match self.kind(ty) {
-                    Kind::Int { size, bits, bit_offset, .. } if bit_offset != 0 || (bits as u32) != size * 8 => {
-                        Member { offset_bits: raw + bit_offset as u32, bitfield_size: bits as u32, ty }
+                    Kind::Int { size, bits, bit_offset, .. }
+                        if bit_offset != 0 || (bits as u32) != size * 8 =>
+                    {
+                        Member {
+                            offset_bits: raw + bit_offset as u32,
+                            bitfield_size: bits as u32,
+                            ty,
+                        }
                     }
                     _ => Member { offset_bits: raw, bitfield_size: 0, ty },
                 }
@@ -467,7 +479,8 @@ impl Btf {
                 return Some(Member { offset_bits: base + m.offset_bits, ..m });
             }
             if mname.is_empty() {
-                if let Some(found) = self.member_depth(m.ty, name, base + m.offset_bits, depth + 1) {
+                if let Some(found) = self.member_depth(m.ty, name, base + m.offset_bits, depth + 1)
+                {
                     return Some(found);
                 }
             }
@@ -671,7 +684,9 @@ impl Btf {
         };
         match self.kind(id) {
             Kind::Void => join("void".to_string(), decl),
-            Kind::Int { .. } | Kind::Float { .. } | Kind::Typedef(_) => join(self.name(id).to_string(), decl),
+            Kind::Int { .. } | Kind::Float { .. } | Kind::Typedef(_) => {
+                join(self.name(id).to_string(), decl)
+            }
             Kind::Struct { .. } => join(named("struct"), decl),
             Kind::Union { .. } => join(named("union"), decl),
             Kind::Enum { .. } => join(named("enum"), decl),
@@ -683,7 +698,9 @@ impl Btf {
                 }
                 self.declare(target, d, depth + 1)
             }
-            Kind::Array { elem, len, .. } => self.declare(elem, format!("{decl}[{len}]"), depth + 1),
+            Kind::Array { elem, len, .. } => {
+                self.declare(elem, format!("{decl}[{len}]"), depth + 1)
+            }
             Kind::Const(t) => self.qualify("const", t, decl, depth),
             Kind::Volatile(t) => self.qualify("volatile", t, decl, depth),
             Kind::Restrict(t) => self.qualify("restrict", t, decl, depth),
@@ -711,7 +728,11 @@ impl Btf {
                 self.declare(proto, d, depth + 1)
             }
             Kind::Var { ty, .. } => {
-                let d = if decl.is_empty() { self.name(id).to_string() } else { format!("{} {decl}", self.name(id)) };
+                let d = if decl.is_empty() {
+                    self.name(id).to_string()
+                } else {
+                    format!("{} {decl}", self.name(id))
+                };
                 self.declare(ty, d, depth + 1)
             }
             Kind::Datasec { .. } => join(format!("SEC(\"{}\")", self.name(id)), decl),
@@ -928,7 +949,10 @@ mod tests {
         assert_eq!(types[2], "size_t");
         assert_eq!(types[3], "loff_t *");
         assert_eq!(btf.type_to_string(ret), "ssize_t");
-        assert_eq!(btf.type_to_string(f), "ssize_t vfs_read(struct file *file, char *buf, size_t count, loff_t *pos)");
+        assert_eq!(
+            btf.type_to_string(f),
+            "ssize_t vfs_read(struct file *file, char *buf, size_t count, loff_t *pos)"
+        );
         assert!(!btf.is_variadic(f));
         assert_eq!(btf.find_func("no_such_function_xyz"), None);
         // A typedef and a base type.
@@ -1042,7 +1066,9 @@ mod tests {
             b.extend_from_slice(&BTF_MAGIC.to_le_bytes());
             b.push(1);
             b.push(0);
-            for v in [24, 0, self.types.len() as u32, self.types.len() as u32, self.strs.len() as u32] {
+            for v in
+                [24, 0, self.types.len() as u32, self.types.len() as u32, self.strs.len() as u32]
+            {
                 b.extend_from_slice(&v.to_le_bytes());
             }
             b.extend_from_slice(&self.types);
@@ -1132,12 +1158,30 @@ mod tests {
         assert_eq!(btf.find_by_name("int"), vec![int, bf_int]);
         assert_eq!(btf.find_base_type("int"), Some(int));
 
-        assert_eq!(btf.member(outer, "a"), Some(Member { offset_bits: 0, bitfield_size: 0, ty: int }));
-        assert_eq!(btf.member(outer, "b"), Some(Member { offset_bits: 64, bitfield_size: 0, ty: int }));
-        assert_eq!(btf.member(td, "c"), Some(Member { offset_bits: 64, bitfield_size: 0, ty: arr }));
-        assert_eq!(btf.member(outer, "bf"), Some(Member { offset_bits: 256, bitfield_size: 3, ty: uint }));
-        assert_eq!(btf.member(outer, "bf2"), Some(Member { offset_bits: 259, bitfield_size: 5, ty: uint }));
-        assert_eq!(btf.member(old, "f"), Some(Member { offset_bits: 10, bitfield_size: 3, ty: bf_int }));
+        assert_eq!(
+            btf.member(outer, "a"),
+            Some(Member { offset_bits: 0, bitfield_size: 0, ty: int })
+        );
+        assert_eq!(
+            btf.member(outer, "b"),
+            Some(Member { offset_bits: 64, bitfield_size: 0, ty: int })
+        );
+        assert_eq!(
+            btf.member(td, "c"),
+            Some(Member { offset_bits: 64, bitfield_size: 0, ty: arr })
+        );
+        assert_eq!(
+            btf.member(outer, "bf"),
+            Some(Member { offset_bits: 256, bitfield_size: 3, ty: uint })
+        );
+        assert_eq!(
+            btf.member(outer, "bf2"),
+            Some(Member { offset_bits: 259, bitfield_size: 5, ty: uint })
+        );
+        assert_eq!(
+            btf.member(old, "f"),
+            Some(Member { offset_bits: 10, bitfield_size: 3, ty: bf_int })
+        );
         assert_eq!(btf.member(outer, "zz"), None);
         assert_eq!(btf.member(int, "a"), None);
         assert_eq!(btf.member_path_offset("outer", &["in", "x"]), Some((24, u64t)));

@@ -38,9 +38,7 @@ pub fn is_privilege_error(e: &io::Error) -> bool {
 
 /// A user-facing explanation of a bpf(2) / perf_event_open(2) failure.
 pub fn explain(e: &io::Error) -> String {
-    let Some(errno) = e.raw_os_error() else {
-        return e.to_string();
-    };
+    let Some(errno) = e.raw_os_error() else { return e.to_string() };
     match errno {
         libc::EPERM if !is_root() => PRIVILEGE_MESSAGE.to_string(),
         libc::EPERM => "the kernel refused the operation (EPERM): kernel lockdown, a security \

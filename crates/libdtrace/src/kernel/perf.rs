@@ -73,14 +73,7 @@ impl PerfEventAttr {
 pub fn perf_event_open(attr: &PerfEventAttr, pid: i32, cpu: i32) -> io::Result<OwnedFd> {
     // SAFETY: attr is a valid perf_event_attr whose size field matches.
     let r = unsafe {
-        libc::syscall(
-            libc::SYS_perf_event_open,
-            attr as *const PerfEventAttr,
-            pid as libc::c_long,
-            cpu as libc::c_long,
-            -1 as libc::c_long,
-            PERF_FLAG_FD_CLOEXEC,
-        )
+        libc::syscall(libc::SYS_perf_event_open, attr as *const PerfEventAttr, pid as libc::c_long, cpu as libc::c_long, -1 as libc::c_long, PERF_FLAG_FD_CLOEXEC)
     };
     if r < 0 {
         return Err(io::Error::last_os_error());

@@ -159,13 +159,7 @@ fn test_run_into_ringbuf() {
     assert!(ring.wait(100).unwrap());
     assert_eq!(ring.avail(), 2 * 24);
     let mut recs = Vec::new();
-    let n = ring.drain(|r| {
-        recs.push((
-            u64::from_ne_bytes(r[..8].try_into().unwrap()),
-            u64::from_ne_bytes(r[8..16].try_into().unwrap()),
-            r.len(),
-        ))
-    });
+    let n = ring.drain(|r| recs.push((u64::from_ne_bytes(r[..8].try_into().unwrap()), u64::from_ne_bytes(r[8..16].try_into().unwrap()), r.len())));
     assert_eq!(n, 2);
     assert_eq!(recs[0].0, 0xdead_beef);
     assert_eq!(recs[0].2, 16);
@@ -243,8 +237,7 @@ fn raw_tracepoint_counts_syscalls_and_unloads() {
     }
     let name = uname("sysent");
     let map = counter_map(&uname("cnt"));
-    let prog =
-        prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, &counter_prog(&map), &name, 0, 0).unwrap_or_else(|e| panic!("{e}"));
+    let prog = prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, &counter_prog(&map), &name, 0, 0).unwrap_or_else(|e| panic!("{e}"));
     let stats = enable_stats().unwrap();
     let link = raw_tracepoint_open("sys_enter", prog.as_fd()).unwrap();
     for _ in 0..20 {
@@ -352,8 +345,7 @@ fn tracepoint_perf_event() {
     }
     let id = tracefs::event_id("syscalls", "sys_enter_getppid").unwrap();
     let map = counter_map(&uname("tpc"));
-    let prog =
-        prog_load(BPF_PROG_TYPE_TRACEPOINT, &counter_prog(&map), &uname("tp"), 0, 0).unwrap_or_else(|e| panic!("{e}"));
+    let prog = prog_load(BPF_PROG_TYPE_TRACEPOINT, &counter_prog(&map), &uname("tp"), 0, 0).unwrap_or_else(|e| panic!("{e}"));
     let ev = perf::open_tracepoint(id, 0).unwrap();
     perf::attach_bpf(ev.as_fd(), prog.as_fd()).unwrap();
     // From every CPU: one event on CPU 0 covers them all.
@@ -401,8 +393,7 @@ fn uprobe_on_own_function() {
     }
     let (path, off) = file_offset_of(kt_uprobe_target as *const () as usize);
     let map = counter_map(&uname("upc"));
-    let prog =
-        prog_load(BPF_PROG_TYPE_KPROBE, &counter_prog(&map), &uname("up"), 0, 0).unwrap_or_else(|e| panic!("{e}"));
+    let prog = prog_load(BPF_PROG_TYPE_KPROBE, &counter_prog(&map), &uname("up"), 0, 0).unwrap_or_else(|e| panic!("{e}"));
     let tid = unsafe { libc::gettid() };
     let ev = perf::open_uprobe(&path, off, false, tid, -1).unwrap();
     perf::attach_bpf(ev.as_fd(), prog.as_fd()).unwrap();

@@ -132,9 +132,7 @@ pub fn parse_format(text: &str) -> Vec<Field> {
     let mut out = Vec::new();
     for line in text.lines() {
         let line = line.trim();
-        let Some(rest) = line.strip_prefix("field:") else {
-            continue;
-        };
+        let Some(rest) = line.strip_prefix("field:") else { continue };
         let mut decl = None;
         let (mut offset, mut size, mut signed) = (None, None, false);
         for (i, part) in rest.split(';').enumerate() {
@@ -149,9 +147,7 @@ pub fn parse_format(text: &str) -> Vec<Field> {
                 signed = v.trim() == "1";
             }
         }
-        let (Some(decl), Some(offset), Some(size)) = (decl, offset, size) else {
-            continue;
-        };
+        let (Some(decl), Some(offset), Some(size)) = (decl, offset, size) else { continue };
         let (ty, name, array_len) = parse_decl(decl);
         if name.starts_with("common_") || name.is_empty() {
             continue;

@@ -12,10 +12,7 @@ pub struct Program {
 pub enum Item {
     Clause(Clause),
     /// `#pragma D option name[=value]` (other pragmas are kept for sema to judge).
-    Pragma {
-        words: Vec<String>,
-        line: u32,
-    },
+    Pragma { words: Vec<String>, line: u32 },
     /// A declaration at file scope: `int x;`, `self int y;`, `this int z;`,
     /// `typedef ...`, `struct s { ... };`, `inline type name = expr;`.
     Decl(Decl),
@@ -158,12 +155,7 @@ pub struct Expr {
 pub enum ExprKind {
     /// Integer literal with its C suffix and whether it was written in
     /// octal/hex (which affects its type in C's rules).
-    Int {
-        value: u64,
-        unsigned: bool,
-        long: u8,
-        nondecimal: bool,
-    },
+    Int { value: u64, unsigned: bool, long: u8, nondecimal: bool },
     /// Character constant `'a'`.
     Char(i64),
     /// String literal (escapes already processed).
@@ -182,70 +174,29 @@ pub enum ExprKind {
     /// `clear(@a)`, `@a[k]` is not allowed as a value in D.
     Agg(String),
     /// `base[keys...]`: associative array element, `args[N]`, array index.
-    Index {
-        base: Box<Expr>,
-        keys: Vec<Expr>,
-    },
+    Index { base: Box<Expr>, keys: Vec<Expr> },
     /// `name(args...)`: a subroutine or action call.
-    Call {
-        name: String,
-        args: Vec<Expr>,
-    },
-    Unary {
-        op: UnOp,
-        expr: Box<Expr>,
-    },
-    Binary {
-        op: BinOp,
-        lhs: Box<Expr>,
-        rhs: Box<Expr>,
-    },
+    Call { name: String, args: Vec<Expr> },
+    Unary { op: UnOp, expr: Box<Expr> },
+    Binary { op: BinOp, lhs: Box<Expr>, rhs: Box<Expr> },
     /// `lhs op= rhs` (op None for plain `=`).
-    Assign {
-        op: Option<BinOp>,
-        lhs: Box<Expr>,
-        rhs: Box<Expr>,
-    },
+    Assign { op: Option<BinOp>, lhs: Box<Expr>, rhs: Box<Expr> },
     /// `@name[keys] = func(args)`
-    AggAssign {
-        name: String,
-        keys: Vec<Expr>,
-        func: String,
-        args: Vec<Expr>,
-    },
-    Ternary {
-        cond: Box<Expr>,
-        then: Box<Expr>,
-        els: Box<Expr>,
-    },
-    Cast {
-        ty: TypeName,
-        expr: Box<Expr>,
-    },
+    AggAssign { name: String, keys: Vec<Expr>, func: String, args: Vec<Expr> },
+    Ternary { cond: Box<Expr>, then: Box<Expr>, els: Box<Expr> },
+    Cast { ty: TypeName, expr: Box<Expr> },
     SizeofType(TypeName),
     SizeofExpr(Box<Expr>),
     /// `offsetof(type, member)`
-    Offsetof {
-        ty: TypeName,
-        member: String,
-    },
+    Offsetof { ty: TypeName, member: String },
     /// `stringof expr` (also written `stringof(expr)`).
     Stringof(Box<Expr>),
     /// `expr.member`
-    Member {
-        expr: Box<Expr>,
-        member: String,
-    },
+    Member { expr: Box<Expr>, member: String },
     /// `expr->member`
-    Arrow {
-        expr: Box<Expr>,
-        member: String,
-    },
+    Arrow { expr: Box<Expr>, member: String },
     /// `xlate <type> (expr)`
-    Xlate {
-        ty: TypeName,
-        expr: Box<Expr>,
-    },
+    Xlate { ty: TypeName, expr: Box<Expr> },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -48,16 +48,13 @@ impl TypeEnv {
             let _ = rest;
             return Ok(Type::INT);
         }
-        let tagged =
-            name.strip_prefix("struct ").map(|n| (n, false)).or_else(|| name.strip_prefix("union ").map(|n| (n, true)));
+        let tagged = name.strip_prefix("struct ").map(|n| (n, false)).or_else(|| name.strip_prefix("union ").map(|n| (n, true)));
         if let Some((tag, is_union)) = tagged {
             let tag = strip_module(tag);
             if let Some(c) = self.tags.borrow().get(tag) {
                 return Ok(Type::Struct(c.clone()));
             }
-            let btf = self
-                .btf()
-                .ok_or_else(|| format!("failed to resolve type {}: kernel types (BTF) are not available", name))?;
+            let btf = self.btf().ok_or_else(|| format!("failed to resolve type {}: kernel types (BTF) are not available", name))?;
             let id = btf.find_struct(tag).ok_or_else(unknown)?;
             let ty = self.from_btf(id);
             return match &ty {
@@ -105,9 +102,7 @@ impl TypeEnv {
             CompositeSrc::User(fields) => fields.clone(),
             CompositeSrc::Incomplete => Vec::new(),
             CompositeSrc::Btf(id) => {
-                let Some(btf) = self.btf() else {
-                    return Vec::new();
-                };
+                let Some(btf) = self.btf() else { return Vec::new() };
                 btf.members(TypeId(*id))
                     .map(|(name, m)| Field {
                         name: name.to_string(),
@@ -141,33 +136,19 @@ impl TypeEnv {
                 for m in members {
                     if let Some(n) = m.names.first() {
                         if n.name.contains('`') {
-                            return Err((
-                                "D_DECL_SCOPE",
-                                format!("D scoping operator may not be used in an enumerator name ({})", n.name),
-                            ));
+                            return Err(("D_DECL_SCOPE", format!("D scoping operator may not be used in an enumerator name ({})", n.name)));
                         }
                         let v = match &m.init {
                             Some(e) => match e.kind {
-                                super::ast::ExprKind::Ident(ref i) if self.enumerators.borrow().contains_key(i) => {
-                                    self.enumerators.borrow()[i]
-                                }
+                                super::ast::ExprKind::Ident(ref i) if self.enumerators.borrow().contains_key(i) => self.enumerators.borrow()[i],
                                 _ => eval(e).ok_or_else(|| {
-                                    (
-                                        "D_DECL_ENCONST",
-                                        format!(
-                                            "enumerator '{}' must be assigned to an integral constant expression",
-                                            n.name
-                                        ),
-                                    )
+                                    ("D_DECL_ENCONST", format!("enumerator '{}' must be assigned to an integral constant expression", n.name))
                                 })?,
                             },
                             None => next,
                         };
                         if v > i32::MAX as i64 || v < i32::MIN as i64 {
-                            return Err((
-                                "D_DECL_ENOFLOW",
-                                format!("enumerator '{}' value overflows INT_MAX ({})", n.name, i32::MAX),
-                            ));
+                            return Err(("D_DECL_ENOFLOW", format!("enumerator '{}' value overflows INT_MAX ({})", n.name, i32::MAX)));
                         }
                         if self.enumerators.borrow().contains_key(&n.name) || is_global(&n.name) {
                             return Err(("D_DECL_IDRED", format!("identifier redeclared: {}", n.name)));
@@ -212,10 +193,7 @@ impl TypeEnv {
             for n in &m.names {
                 let t = declarator_type(mty.clone(), n);
                 if fields.iter().any(|f: &Field| f.name == n.name) {
-                    return Err((
-                        "D_DECL_TYPE",
-                        format!("duplicate {} member {}", if is_union { "union" } else { "struct" }, n.name),
-                    ));
+                    return Err(("D_DECL_TYPE", format!("duplicate {} member {}", if is_union { "union" } else { "struct" }, n.name)));
                 }
                 let a = t.align().max(1);
                 let sz = t.size(0);
@@ -271,12 +249,9 @@ fn convert(btf: &Btf, id: TypeId, depth: u32) -> Type {
         return Type::LONG;
     }
     match btf.kind(id) {
-        Kind::Void
-        | Kind::Func { .. }
-        | Kind::FuncProto { .. }
-        | Kind::Var { .. }
-        | Kind::Datasec { .. }
-        | Kind::DeclTag { .. } => Type::Void,
+        Kind::Void | Kind::Func { .. } | Kind::FuncProto { .. } | Kind::Var { .. } | Kind::Datasec { .. } | Kind::DeclTag { .. } => {
+            Type::Void
+        }
         Kind::Int { size, signed, is_char, is_bool, .. } => {
             // pahole marks plain `char` neither signed nor char; x86's is signed.
             let signed = (signed || is_char || btf.name(id) == "char") && !is_bool;
@@ -297,16 +272,9 @@ fn convert(btf: &Btf, id: TypeId, depth: u32) -> Type {
             let name = btf.name(id);
             match btf.find_struct(name) {
                 Some(full) => convert(btf, full, depth + 1),
-                None => Type::Struct(Rc::new(Composite {
-                    name: name.to_string(),
-                    is_union,
-                    size: 0,
-                    src: CompositeSrc::Incomplete,
-                })),
+                None => Type::Struct(Rc::new(Composite { name: name.to_string(), is_union, size: 0, src: CompositeSrc::Incomplete })),
             }
         }
-        Kind::Typedef(t) | Kind::Volatile(t) | Kind::Const(t) | Kind::Restrict(t) | Kind::TypeTag(t) => {
-            convert(btf, t, depth + 1)
-        }
+        Kind::Typedef(t) | Kind::Volatile(t) | Kind::Const(t) | Kind::Restrict(t) | Kind::TypeTag(t) => convert(btf, t, depth + 1),
     }
 }

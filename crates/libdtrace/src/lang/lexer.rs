@@ -24,92 +24,27 @@ use super::diag::CompileError;
 /// D keywords (recognised in expression mode; after `->` and `.` the parser
 /// accepts them as member names).
 pub const KEYWORDS: &[&str] = &[
-    "auto",
-    "break",
-    "case",
-    "char",
-    "const",
-    "continue",
-    "counter",
-    "default",
-    "do",
-    "double",
-    "else",
-    "enum",
-    "extern",
-    "float",
-    "for",
-    "goto",
-    "if",
-    "import",
-    "inline",
-    "int",
-    "long",
-    "offsetof",
-    "probe",
-    "provider",
-    "register",
-    "restrict",
-    "return",
-    "self",
-    "short",
-    "signed",
-    "sizeof",
-    "static",
-    "string",
-    "stringof",
-    "struct",
-    "switch",
-    "this",
-    "translator",
-    "typedef",
-    "union",
-    "unsigned",
-    "void",
-    "volatile",
-    "while",
-    "xlate",
+    "auto", "break", "case", "char", "const", "continue", "counter", "default", "do", "double",
+    "else", "enum", "extern", "float", "for", "goto", "if", "import", "inline", "int", "long",
+    "offsetof", "probe", "provider", "register", "restrict", "return", "self", "short", "signed",
+    "sizeof", "static", "string", "stringof", "struct", "switch", "this", "translator", "typedef",
+    "union", "unsigned", "void", "volatile", "while", "xlate",
 ];
 
 /// Keywords that, at the start of a program item, begin a declaration (or a
 /// translator / provider definition) rather than a probe description.
 pub const OUTER_KEYWORDS: &[&str] = &[
-    "auto",
-    "char",
-    "const",
-    "counter",
-    "double",
-    "enum",
-    "extern",
-    "float",
-    "import",
-    "inline",
-    "int",
-    "long",
-    "provider",
-    "register",
-    "restrict",
-    "self",
-    "short",
-    "signed",
-    "static",
-    "string",
-    "struct",
-    "this",
-    "translator",
-    "typedef",
-    "union",
-    "unsigned",
-    "void",
-    "volatile",
+    "auto", "char", "const", "counter", "double", "enum", "extern", "float", "import", "inline",
+    "int", "long", "provider", "register", "restrict", "self", "short", "signed", "static",
+    "string", "struct", "this", "translator", "typedef", "union", "unsigned", "void", "volatile",
 ];
 
 /// Operators and punctuators, longest first so that the first prefix match
 /// is the longest one.
 const OPS: &[&str] = &[
-    "<<=", ">>=", "...", "->", "++", "--", "&&", "||", "^^", "==", "!=", "<=", ">=", "<<", ">>", "+=", "-=", "*=",
-    "/=", "%=", "&=", "|=", "^=", "(", ")", "[", "]", "{", "}", ",", ";", ":", "?", ".", "=", "+", "-", "*", "/", "%",
-    "&", "|", "^", "~", "!", "<", ">",
+    "<<=", ">>=", "...", "->", "++", "--", "&&", "||", "^^", "==", "!=", "<=", ">=", "<<", ">>",
+    "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "(", ")", "[", "]", "{", "}", ",", ";", ":",
+    "?", ".", "=", "+", "-", "*", "/", "%", "&", "|", "^", "~", "!", "<", ">",
 ];
 
 #[derive(Clone, Debug, PartialEq)]
@@ -119,12 +54,7 @@ pub enum Tok {
     /// A keyword from [`KEYWORDS`].
     Kw(&'static str),
     /// An integer constant.
-    Int {
-        value: u64,
-        unsigned: bool,
-        long: u8,
-        nondecimal: bool,
-    },
+    Int { value: u64, unsigned: bool, long: u8, nondecimal: bool },
     /// A character constant's value.
     Char(i64),
     /// A string literal, escapes processed.
@@ -139,9 +69,7 @@ pub enum Tok {
     Op(&'static str),
     /// `/`: `epred` is true when it closes a predicate (the next character
     /// after blanks and comments is `{`, `;`, `/` or the end of input).
-    Slash {
-        epred: bool,
-    },
+    Slash { epred: bool },
     /// A probe description as written (outer mode only).
     PSpec(String),
     Eof,
@@ -205,10 +133,7 @@ pub enum Outer {
     /// its first token, to be read in expression mode.
     Decl,
     /// A probe description.
-    PSpec {
-        text: String,
-        line: u32,
-    },
+    PSpec { text: String, line: u32 },
     /// Some other token (`{`, `/`, `,`, an integer, ...).
     Other(Token),
 }
@@ -385,9 +310,7 @@ impl<'a> Lexer<'a> {
     /// `#pragma` lines).
     fn skip_trivia(&mut self) -> Result<(), CompileError> {
         loop {
-            let Some(c) = self.peek_at(0) else {
-                return Ok(());
-            };
+            let Some(c) = self.peek_at(0) else { return Ok(()) };
             match c {
                 b'\n' => {
                     self.line += 1;
@@ -428,7 +351,9 @@ impl<'a> Lexer<'a> {
         self.pos += 2;
         loop {
             match self.peek_at(0) {
-                None => return Err(self.err("D_SYNTAX", "end-of-file encountered before matching */")),
+                None => {
+                    return Err(self.err("D_SYNTAX", "end-of-file encountered before matching */"))
+                }
                 Some(b'*') if self.peek_at(1) == Some(b'/') => {
                     self.pos += 2;
                     return Ok(());
@@ -449,7 +374,7 @@ impl<'a> Lexer<'a> {
     fn control_line(&mut self) -> Result<(), CompileError> {
         let line = self.line;
         self.pos += 1; // '#'
-                       // Words, with quoted strings kept as written (quotes included).
+        // Words, with quoted strings kept as written (quotes included).
         let mut words: Vec<String> = Vec::new();
         loop {
             match self.peek_at(0) {
@@ -467,9 +392,12 @@ impl<'a> Lexer<'a> {
                             Some(b'\n') => {
                                 self.pos = i + 1;
                                 self.line += 1;
-                                return Err(self.err("D_STR_NL", "newline encountered in string literal"));
+                                return Err(self
+                                    .err("D_STR_NL", "newline encountered in string literal"));
                             }
-                            Some(b'\\') if matches!(self.src.get(i + 1), Some(c) if *c != b'\n') => i += 2,
+                            Some(b'\\') if matches!(self.src.get(i + 1), Some(c) if *c != b'\n') => {
+                                i += 2
+                            }
                             Some(b'"') => break,
                             Some(_) => i += 1,
                         }
@@ -494,9 +422,7 @@ impl<'a> Lexer<'a> {
             self.pos += 1;
             self.line += 1;
         }
-        let Some(first) = words.first() else {
-            return Ok(());
-        };
+        let Some(first) = words.first() else { return Ok(()) };
         let is_num = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
         let set_line = |lx: &mut Lexer, n: &str| -> Result<(), CompileError> {
             match n.parse::<u32>() {
@@ -506,7 +432,11 @@ impl<'a> Lexer<'a> {
                     }
                     Ok(())
                 }
-                _ => Err(CompileError::new(line, "D_PRAGMA_MALFORM", "malformed #line <line> [ [\"file\"] state ]")),
+                _ => Err(CompileError::new(
+                    line,
+                    "D_PRAGMA_MALFORM",
+                    "malformed #line <line> [ [\"file\"] state ]",
+                )),
             }
         };
         if is_num(first) {
@@ -531,7 +461,11 @@ impl<'a> Lexer<'a> {
                 }
                 Err(CompileError::new(line, "D_PRAGERR", format!("#error: {}", s)))
             }
-            w => Err(CompileError::new(line, "D_PRAGCTL_INVAL", format!("invalid control directive: #{}", w))),
+            w => Err(CompileError::new(
+                line,
+                "D_PRAGCTL_INVAL",
+                format!("invalid control directive: #{}", w),
+            )),
         }
     }
 
@@ -540,9 +474,7 @@ impl<'a> Lexer<'a> {
     pub fn outer(&mut self, is_type: &dyn Fn(&str) -> bool) -> Result<Outer, CompileError> {
         self.skip_trivia()?;
         let before = self.state();
-        let Some(c) = self.peek_at(0) else {
-            return Ok(Outer::Eof);
-        };
+        let Some(c) = self.peek_at(0) else { return Ok(Outer::Eof) };
         if is_pspec_start(c) {
             let start = self.pos;
             while matches!(self.peek_at(0), Some(c) if is_pspec_char(c)) {
@@ -553,7 +485,11 @@ impl<'a> Lexer<'a> {
                 self.restore(before);
                 return Ok(Outer::Decl);
             }
-            if !word.contains(|c: char| ":-.?!`".contains(c)) && word != "BEGIN" && word != "END" && word != "ERROR" {
+            if !word.contains(|c: char| ":-.?!`".contains(c))
+                && word != "BEGIN"
+                && word != "END"
+                && word != "ERROR"
+            {
                 let prefix = match word.find('*') {
                     Some(i) if i > 0 => &word[..i],
                     _ => word.as_str(),
@@ -855,18 +791,29 @@ impl<'a> Lexer<'a> {
             let v = (d as char).to_digit(16).unwrap_or(99) as u64;
             if v >= radix {
                 if radix == 8 {
-                    return Err(
-                        self.err("D_INT_DIGIT", format!("constant {} contains invalid digit {}", text, d as char))
-                    );
+                    return Err(self.err(
+                        "D_INT_DIGIT",
+                        format!("constant {} contains invalid digit {}", text, d as char),
+                    ));
                 }
                 break;
             }
             value = match value.checked_mul(radix).and_then(|x| x.checked_add(v)) {
                 Some(x) => x,
-                None => return Err(self.err("D_INT_OFLOW", format!("constant {} results in integer overflow", text))),
+                None => {
+                    return Err(self.err(
+                        "D_INT_OFLOW",
+                        format!("constant {} results in integer overflow", text),
+                    ))
+                }
             };
         }
-        Ok(Token { tok: Tok::Int { value, unsigned, long, nondecimal: s[start] == b'0' }, text, line, before })
+        Ok(Token {
+            tok: Tok::Int { value, unsigned, long, nondecimal: s[start] == b'0' },
+            text,
+            line,
+            before,
+        })
     }
 
     /// Scan a quoted body starting at the opening quote `q`; returns the index
@@ -1002,10 +949,14 @@ mod tests {
 
     #[test]
     fn chars_and_strings() {
-        assert_eq!(
-            toks(r"'a' '\n' '\0' '\x41' 'ab' '\''"),
-            vec![Tok::Char(97), Tok::Char(10), Tok::Char(0), Tok::Char(65), Tok::Char(0x6162), Tok::Char(39),]
-        );
+        assert_eq!(toks(r"'a' '\n' '\0' '\x41' 'ab' '\''"), vec![
+            Tok::Char(97),
+            Tok::Char(10),
+            Tok::Char(0),
+            Tok::Char(65),
+            Tok::Char(0x6162),
+            Tok::Char(39),
+        ]);
         assert_eq!(
             toks(r#""a\tb\\c\"d\0e\101\x42\a\b\f\r\v""#),
             vec![Tok::Str(b"a\tb\\c\"d\0eAB\x07\x08\x0c\r\x0b".to_vec())]
@@ -1074,7 +1025,10 @@ mod tests {
     fn outer_mode() {
         let no_types = |_: &str| false;
         let mut lx = Lexer::new("  syscall::*read*:entry,tick-1s\n{");
-        assert_eq!(lx.outer(&no_types).unwrap(), Outer::PSpec { text: "syscall::*read*:entry".into(), line: 1 });
+        assert_eq!(
+            lx.outer(&no_types).unwrap(),
+            Outer::PSpec { text: "syscall::*read*:entry".into(), line: 1 }
+        );
         assert!(matches!(lx.outer(&no_types).unwrap(), Outer::Other(t) if t.is_op(",")));
         assert_eq!(lx.pspec().unwrap(), Some(("tick-1s".into(), 1)));
         assert!(matches!(lx.outer(&no_types).unwrap(), Outer::Other(t) if t.is_op("{") && t.line == 2));

@@ -29,87 +29,23 @@ use super::lexer::{near, Lexer, Outer, Tok, Token};
 
 /// Type names known without declaration: D's built-in types and typedefs.
 pub const BUILTIN_TYPES: &[&str] = &[
-    "int8_t",
-    "int16_t",
-    "int32_t",
-    "int64_t",
-    "uint8_t",
-    "uint16_t",
-    "uint32_t",
-    "uint64_t",
-    "intptr_t",
-    "uintptr_t",
-    "intmax_t",
-    "uintmax_t",
-    "size_t",
-    "ssize_t",
-    "off_t",
-    "off64_t",
-    "pid_t",
-    "uid_t",
-    "gid_t",
-    "id_t",
-    "processorid_t",
-    "psetid_t",
-    "zoneid_t",
-    "caddr_t",
-    "hrtime_t",
-    "taskid_t",
-    "projid_t",
-    "poolid_t",
-    "ctid_t",
-    "dev_t",
-    "ino_t",
-    "mode_t",
-    "nlink_t",
-    "time_t",
-    "clock_t",
-    "timer_t",
-    "key_t",
-    "daddr_t",
-    "blkcnt_t",
-    "blksize_t",
-    "loff_t",
-    "ptrdiff_t",
-    "wchar_t",
-    "u_char",
-    "u_short",
-    "u_int",
-    "u_long",
-    "uchar_t",
-    "ushort_t",
-    "uint_t",
-    "ulong_t",
-    "longlong_t",
-    "u_longlong_t",
-    "boolean_t",
-    "bool",
-    "_Bool",
-    "__u8",
-    "__u16",
-    "__u32",
-    "__u64",
-    "__s8",
-    "__s16",
-    "__s32",
-    "__s64",
-    "u8",
-    "u16",
-    "u32",
-    "u64",
-    "s8",
-    "s16",
-    "s32",
-    "s64",
-    "uintptr",
-    "dtrace_id_t",
-    "dtrace_epid_t",
+    "int8_t", "int16_t", "int32_t", "int64_t", "uint8_t", "uint16_t", "uint32_t", "uint64_t",
+    "intptr_t", "uintptr_t", "intmax_t", "uintmax_t", "size_t", "ssize_t", "off_t", "off64_t",
+    "pid_t", "uid_t", "gid_t", "id_t", "processorid_t", "psetid_t", "zoneid_t", "caddr_t",
+    "hrtime_t", "taskid_t", "projid_t", "poolid_t", "ctid_t", "dev_t", "ino_t", "mode_t",
+    "nlink_t", "time_t", "clock_t", "timer_t", "key_t", "daddr_t", "blkcnt_t", "blksize_t",
+    "loff_t", "ptrdiff_t", "wchar_t", "u_char", "u_short", "u_int", "u_long", "uchar_t",
+    "ushort_t", "uint_t", "ulong_t", "longlong_t", "u_longlong_t", "boolean_t", "bool", "_Bool",
+    "__u8", "__u16", "__u32", "__u64", "__s8", "__s16", "__s32", "__s64", "u8", "u16", "u32",
+    "u64", "s8", "s16", "s32", "s64", "uintptr", "dtrace_id_t", "dtrace_epid_t",
 ];
 
-const TYPE_KEYWORDS: &[&str] =
-    &["char", "short", "int", "long", "signed", "unsigned", "float", "double", "void", "string"];
+const TYPE_KEYWORDS: &[&str] = &[
+    "char", "short", "int", "long", "signed", "unsigned", "float", "double", "void", "string",
+];
 const QUALIFIERS: &[&str] = &["const", "volatile", "restrict"];
-const CLASS_KEYWORDS: &[&str] = &["self", "this", "typedef", "inline", "extern", "static", "register", "auto"];
+const CLASS_KEYWORDS: &[&str] =
+    &["self", "this", "typedef", "inline", "extern", "static", "register", "auto"];
 
 /// The parser is recursive. It first runs on the caller's stack, using at
 /// most `INLINE_STACK_BUDGET` of it; input nested more deeply is parsed again
@@ -337,7 +273,8 @@ impl<'a> Parser<'a> {
         loop {
             self.unbuffer();
             let typedefs = self.typedefs.clone();
-            let is_type = move |s: &str| is_builtin_type(s) || typedefs.contains(s) || s.ends_with("_t");
+            let is_type =
+                move |s: &str| is_builtin_type(s) || typedefs.contains(s) || s.ends_with("_t");
             let o = self.lx.outer(&is_type)?;
             self.take_pragmas();
             match o {
@@ -524,11 +461,7 @@ impl<'a> Parser<'a> {
                 _ => break,
             };
             if class != StorageClass::None {
-                return Err(CompileError::new(
-                    t.line,
-                    "D_DECL_CLASS",
-                    "only one storage class allowed in a declaration",
-                ));
+                return Err(CompileError::new(t.line, "D_DECL_CLASS", "only one storage class allowed in a declaration"));
             }
             class = c;
             self.next()?;
@@ -609,16 +542,12 @@ impl<'a> Parser<'a> {
         let t = self.peek()?.clone();
         let e = self.ternary()?;
         match fold_const(&e) {
-            Some(v) if v > i64::MAX as u64 || v == 0 || matches!(e.kind, ExprKind::Unary { op: UnOp::Neg, .. }) => {
-                Err(CompileError::new(
-                    t.line,
-                    "D_DECL_ARRSUB",
-                    "positive integral constant expression or tuple signature expected as array declaration subscript",
-                ))
-            }
-            Some(v) if v > u32::MAX as u64 => {
-                Err(CompileError::new(t.line, "D_DECL_ARRBIG", "array dimension too big"))
-            }
+            Some(v) if v > i64::MAX as u64 || v == 0 || matches!(e.kind, ExprKind::Unary { op: UnOp::Neg, .. }) => Err(CompileError::new(
+                t.line,
+                "D_DECL_ARRSUB",
+                "positive integral constant expression or tuple signature expected as array declaration subscript",
+            )),
+            Some(v) if v > u32::MAX as u64 => Err(CompileError::new(t.line, "D_DECL_ARRBIG", "array dimension too big")),
             Some(v) => Ok(v),
             None => Err(CompileError::new(
                 t.line,
@@ -728,14 +657,9 @@ impl<'a> Parser<'a> {
     /// `name : width` in a struct: the width, with DTrace's checks.
     fn bitfield(&mut self, ty: &TypeName, name: &str, line: u32) -> PResult<u32> {
         let e = self.ternary()?;
-        let width = fold_const(&e)
-            .filter(|&v| v != 0 && v <= i64::MAX as u64 && !matches!(e.kind, ExprKind::Unary { op: UnOp::Neg, .. }));
+        let width = fold_const(&e).filter(|&v| v != 0 && v <= i64::MAX as u64 && !matches!(e.kind, ExprKind::Unary { op: UnOp::Neg, .. }));
         let Some(width) = width else {
-            return Err(CompileError::new(
-                line,
-                "D_DECL_BFCONST",
-                "positive integral constant expression expected as bit-field size",
-            ));
+            return Err(CompileError::new(line, "D_DECL_BFCONST", "positive integral constant expression expected as bit-field size"));
         };
         let bits = match super::types::base_type(&ty.base) {
             Some(super::types::Type::Int { size, .. }) if ty.pointers == 0 => size as u64 * 8,
@@ -977,7 +901,10 @@ impl<'a> Parser<'a> {
         let then = self.expr()?;
         self.expect_op(":")?;
         let els = self.ternary()?;
-        Ok(Expr::new(ExprKind::Ternary { cond: Box::new(cond), then: Box::new(then), els: Box::new(els) }, t.line))
+        Ok(Expr::new(
+            ExprKind::Ternary { cond: Box::new(cond), then: Box::new(then), els: Box::new(els) },
+            t.line,
+        ))
     }
 
     fn binop(t: &Token) -> Option<(u8, BinOp)> {
@@ -1011,9 +938,7 @@ impl<'a> Parser<'a> {
         let mut lhs = self.unary()?;
         loop {
             let t = self.peek()?.clone();
-            let Some((prec, op)) = Self::binop(&t) else {
-                break;
-            };
+            let Some((prec, op)) = Self::binop(&t) else { break };
             if prec < min {
                 break;
             }
@@ -1253,16 +1178,10 @@ fn check_type_words(words: &[String]) -> Option<(&'static str, &'static str)> {
     }
     let integer = matches!(name, None | Some("char" | "int"));
     if !integer && signed {
-        return Some((
-            "D_DECL_SIGNINT",
-            "invalid type declaration: signed and unsigned may only be used with integer type",
-        ));
+        return Some(("D_DECL_SIGNINT", "invalid type declaration: signed and unsigned may only be used with integer type"));
     }
     if !integer && !matches!(name, Some("float" | "double")) && sized {
-        return Some((
-            "D_DECL_LONGINT",
-            "invalid type declaration: long and long long may only be used with integer or floating-point type",
-        ));
+        return Some(("D_DECL_LONGINT", "invalid type declaration: long and long long may only be used with integer or floating-point type"));
     }
     None
 }
@@ -1336,9 +1255,7 @@ mod tests {
             ExprKind::AggAssign { name, keys, func, args } => {
                 format!("(agg @{} [{}] {} [{}])", name, list(keys), func, list(args))
             }
-            ExprKind::Ternary { cond, then, els } => {
-                format!("(? {} {} {})", sx(cond), sx(then), sx(els))
-            }
+            ExprKind::Ternary { cond, then, els } => format!("(? {} {} {})", sx(cond), sx(then), sx(els)),
             ExprKind::Cast { ty: t, expr } => format!("(cast {} {})", ty(t), sx(expr)),
             ExprKind::SizeofType(t) => format!("(sizeof-type {})", ty(t)),
             ExprKind::SizeofExpr(e) => format!("(sizeof {})", sx(e)),
@@ -1767,10 +1684,7 @@ mod tests {
     #[test]
     fn declarations() {
         let d = decls("int x;");
-        assert_eq!(
-            d,
-            vec![Decl { class: StorageClass::None, ty: tn("int"), names: vec![dn("x")], init: None, line: 1 }]
-        );
+        assert_eq!(d, vec![Decl { class: StorageClass::None, ty: tn("int"), names: vec![dn("x")], init: None, line: 1 }]);
         let d = decls("int x, y;");
         assert_eq!(d[0].names, vec![dn("x"), dn("y")]);
         let d = decls("string s;");
@@ -1861,8 +1775,7 @@ mod tests {
             }
             i => panic!("{:?}", i),
         }
-        let p =
-            prog("provider myapp {\n probe query__start(char *, int);\n probe done();\n probe x(int a) : (long);\n};");
+        let p = prog("provider myapp {\n probe query__start(char *, int);\n probe done();\n probe x(int a) : (long);\n};");
         match &p.items[0] {
             Item::Provider(pv) => {
                 assert_eq!(pv.name, "myapp");
@@ -1910,8 +1823,14 @@ mod tests {
         let e = parse_probe_spec("BEGIN /x/").unwrap_err();
         assert_eq!(e.msg, "expected actions { } following probe description and predicate");
         // In a script a body is required.
-        assert_eq!(err_s("BEGIN"), "line 1: expected predicate and/or actions following probe description");
-        assert_eq!(err_s("\nBEGIN\n"), "line 2: expected predicate and/or actions following probe description");
+        assert_eq!(
+            err_s("BEGIN"),
+            "line 1: expected predicate and/or actions following probe description"
+        );
+        assert_eq!(
+            err_s("\nBEGIN\n"),
+            "line 2: expected predicate and/or actions following probe description"
+        );
     }
 
     #[test]
@@ -2057,9 +1976,7 @@ END
                 if let Ok(s) = std::str::from_utf8(&v) {
                     let _ = parse_program(s);
                 }
-                for c in
-                    [b'(', b')', b'{', b'}', b'/', b'*', b'"', b'\'', b'\\', b'#', b'@', b'$', b'\n', b',', b':', 0u8]
-                {
+                for c in [b'(', b')', b'{', b'}', b'/', b'*', b'"', b'\'', b'\\', b'#', b'@', b'$', b'\n', b',', b':', 0u8] {
                     let mut v = bytes.to_vec();
                     v[i] = c;
                     if let Ok(s) = std::str::from_utf8(&v) {
@@ -2072,49 +1989,9 @@ END
         assert!(n > 100);
         // Pseudo-random token soup.
         let atoms = [
-            "BEGIN",
-            "{",
-            "}",
-            "(",
-            ")",
-            "[",
-            "]",
-            "/",
-            "*",
-            "x",
-            "1",
-            "\"s\"",
-            "'c'",
-            "@a",
-            "=",
-            "?",
-            ":",
-            ",",
-            ";",
-            "self",
-            "->",
-            "int",
-            "struct",
-            "sizeof",
-            "xlate",
-            "<",
-            ">",
-            "if",
-            "else",
-            "#pragma D\n",
-            "\n",
-            "$1",
-            "typedef",
-            "enum",
-            "inline",
-            "this",
-            "-",
-            "++",
-            "syscall::read:entry",
-            "0x",
-            "08",
-            "/*",
-            "*/",
+            "BEGIN", "{", "}", "(", ")", "[", "]", "/", "*", "x", "1", "\"s\"", "'c'", "@a", "=", "?", ":", ",", ";",
+            "self", "->", "int", "struct", "sizeof", "xlate", "<", ">", "if", "else", "#pragma D\n", "\n", "$1",
+            "typedef", "enum", "inline", "this", "-", "++", "syscall::read:entry", "0x", "08", "/*", "*/",
         ];
         let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
         for _ in 0..3000 {

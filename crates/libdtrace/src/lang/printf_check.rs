@@ -267,9 +267,7 @@ mod tests {
 /// wants a string (so `char *` and `char []` arguments are read as one).
 pub fn string_args(fmt: &[u8]) -> Vec<bool> {
     use crate::consume::printf::{format_args, parse_format, ArgKind, FormatArg};
-    let Ok(pieces) = parse_format(fmt) else {
-        return Vec::new();
-    };
+    let Ok(pieces) = parse_format(fmt) else { return Vec::new() };
     format_args(&pieces)
         .into_iter()
         .filter(|a| !matches!(a, FormatArg::Agg { .. }))

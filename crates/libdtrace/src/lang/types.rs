@@ -7,10 +7,7 @@ use std::rc::Rc;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Type {
     /// An integer of 1, 2, 4 or 8 bytes.
-    Int {
-        size: u8,
-        signed: bool,
-    },
+    Int { size: u8, signed: bool },
     /// D's `string`: a NUL-terminated buffer of at most `strsize` bytes.
     Str,
     /// A pointer; the pointee gives member access, `*` and arithmetic.
@@ -23,10 +20,7 @@ pub enum Type {
     /// `stack()` / `ustack()`: up to `frames` program counters, preceded by
     /// the process id for a user stack and followed by one spare frame for
     /// a kernel stack (see `Consumer::value`). Only recorded.
-    Stack {
-        user: bool,
-        frames: u32,
-    },
+    Stack { user: bool, frames: u32 },
     /// An address printed as a symbol: `func()`/`sym()`, `mod()`, and the
     /// user ones (`ufunc()`/`usym()`, `umod()`, `uaddr()`), which record the
     /// process id before the address. DTrace's `_symaddr`/`_usymaddr`.
@@ -254,18 +248,8 @@ pub fn base_type(name: &str) -> Option<Type> {
         }
         "long" | "long int" | "signed long" | "long long" | "long long int" | "signed long long" | "int64_t"
         | "intptr_t" | "ssize_t" | "off_t" | "off64_t" | "hrtime_t" | "time_t" | "loff_t" | "intmax_t" => i(8, true),
-        "unsigned long"
-        | "unsigned long int"
-        | "unsigned long long"
-        | "unsigned long long int"
-        | "uint64_t"
-        | "uintptr_t"
-        | "size_t"
-        | "u_longlong_t"
-        | "ulong_t"
-        | "uintmax_t"
-        | "dev_t"
-        | "ino_t" => i(8, false),
+        "unsigned long" | "unsigned long int" | "unsigned long long" | "unsigned long long int" | "uint64_t"
+        | "uintptr_t" | "size_t" | "u_longlong_t" | "ulong_t" | "uintmax_t" | "dev_t" | "ino_t" => i(8, false),
         "bool" | "_Bool" => i(1, false),
         "string" => Some(Type::Str),
         "void" => Some(Type::Void),

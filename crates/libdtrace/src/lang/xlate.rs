@@ -12,8 +12,7 @@ use super::parser::parse_program;
 
 /// D's standard definitions compiled into dtrace (types, translators and
 /// constants users expect without any file installed).
-const LIBRARY: &[(&str, &str)] =
-    &[("procfs.d", include_str!("dlib/procfs.d")), ("names.d", include_str!("dlib/names.d"))];
+const LIBRARY: &[(&str, &str)] = &[("procfs.d", include_str!("dlib/procfs.d")), ("names.d", include_str!("dlib/names.d"))];
 
 /// The library as one program (parsed once per run; errors are ours).
 pub fn library() -> Program {
@@ -120,16 +119,10 @@ impl<'p> Translators<'p> {
             ExprKind::Member { expr, member } => (expr, member, false),
             _ => return Ok(()),
         };
-        let ExprKind::Xlate { ty, expr: arg } = &inner.kind else {
-            return Ok(());
-        };
+        let ExprKind::Xlate { ty, expr: arg } = &inner.kind else { return Ok(()) };
         if via_ptr != (ty.pointers == 1) {
             let op = if via_ptr { "->" } else { "." };
-            return Err(CompileError::new(
-                line,
-                "D_XLATE_SOU",
-                format!("operator {} cannot be applied to xlate <{}{}>", op, ty.base, "*".repeat(ty.pointers as usize)),
-            ));
+            return Err(CompileError::new(line, "D_XLATE_SOU", format!("operator {} cannot be applied to xlate <{}{}>", op, ty.base, "*".repeat(ty.pointers as usize))));
         }
         let new = self.member(ty, arg, member, line)?;
         *e = new;
@@ -139,17 +132,16 @@ impl<'p> Translators<'p> {
     /// The translated expression of one member, cast to its declared type.
     fn member(&self, ty: &TypeName, arg: &Expr, member: &str, line: u32) -> Result<Expr, CompileError> {
         let tag = self.struct_tag(&ty.base);
-        let t =
-            self.list.iter().find(|t| t.to.base == ty.base || self.struct_tag(&t.to.base) == tag).ok_or_else(|| {
-                CompileError::new(line, "D_XLATE_NONE", format!("No translator available for type {}", ty.base))
-            })?;
-        let (_, body) = t.members.iter().find(|(m, _)| m == member).ok_or_else(|| {
-            CompileError::new(
-                line,
-                "D_XLATE_MEMB",
-                format!("translator for {} does not define member {}", ty.base, member),
-            )
-        })?;
+        let t = self
+            .list
+            .iter()
+            .find(|t| t.to.base == ty.base || self.struct_tag(&t.to.base) == tag)
+            .ok_or_else(|| CompileError::new(line, "D_XLATE_NONE", format!("No translator available for type {}", ty.base)))?;
+        let (_, body) = t
+            .members
+            .iter()
+            .find(|(m, _)| m == member)
+            .ok_or_else(|| CompileError::new(line, "D_XLATE_MEMB", format!("translator for {} does not define member {}", ty.base, member)))?;
         let mut out = body.clone();
         substitute(&mut out, &t.param, arg, line);
         // Scalars take the declared member type; arrays and strings stay.

@@ -53,7 +53,11 @@ pub struct Excluded {
 
 impl fmt::Display for Excluded {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "fbt:{}:{} excluded ({}, rule {}): {}", self.module, self.name, self.family, self.rule, self.reason)
+        write!(
+            f,
+            "fbt:{}:{} excluded ({}, rule {}): {}",
+            self.module, self.name, self.family, self.rule, self.reason
+        )
     }
 }
 
@@ -69,17 +73,34 @@ pub struct Rule {
 }
 
 const fn r(pattern: &'static str, family: &'static str, reason: &'static str) -> Rule {
-    Rule { module: "", pattern, family, reason }
+    Rule {
+        module: "",
+        pattern,
+        family,
+        reason,
+    }
 }
 
-const fn rm(module: &'static str, pattern: &'static str, family: &'static str, reason: &'static str) -> Rule {
-    Rule { module, pattern, family, reason }
+const fn rm(
+    module: &'static str,
+    pattern: &'static str,
+    family: &'static str,
+    reason: &'static str,
+) -> Rule {
+    Rule {
+        module,
+        pattern,
+        family,
+        reason,
+    }
 }
 
 const BPF: &str = "BPF runtime: runs the probe's own program, its maps and helpers";
 const BPF_JIT: &str = "BPF JIT images, trampolines and dispatchers: the probe's own code";
-const BPF_MAP: &str = "BPF map code used by the probe's program (hash, array, per-CPU, ring buffer)";
-const PERF: &str = "perf events: the kprobe/tracepoint/profile probe path and PMU drivers (some run in NMI)";
+const BPF_MAP: &str =
+    "BPF map code used by the probe's program (hash, array, per-CPU, ring buffer)";
+const PERF: &str =
+    "perf events: the kprobe/tracepoint/profile probe path and PMU drivers (some run in NMI)";
 const FTRACE: &str = "ftrace, kprobes, rethook, fprobe: the attach mechanism itself";
 const TEXT_POKE: &str = "live code patching used when probes are enabled and disabled";
 const TRACING: &str = "tracing core that hands events to BPF programs";
@@ -90,8 +111,7 @@ const ENTRY: &str = "kernel entry/exit code (noinstr: RCU or the entry state may
 const IDLE: &str = "idle loop: runs where RCU is not watching";
 const NMI: &str = "NMI handling: probes would run nested inside perf/BPF work in NMI context";
 const XEN: &str = "Xen paravirt/hypercall layer: the probe path itself uses it in a Xen guest";
-const PV: &str =
-    "paravirt ops and their native backends: the probe path calls them (irq flags, MSRs, TLB, IPIs, clocks)";
+const PV: &str = "paravirt ops and their native backends: the probe path calls them (irq flags, MSRs, TLB, IPIs, clocks)";
 const KVM_GUEST: &str = "KVM guest paravirt layer (pv clock, pv IPIs, pv TLB flush, pv spinlocks)";
 const HYPERV: &str = "Hyper-V guest enlightenments (hypercalls, pv IPIs, TSC page clock)";
 const HELPER_READ: &str = "memory reads done by bpf_probe_read*/copyin/copyinstr helpers";
@@ -312,7 +332,8 @@ pub fn families() -> Vec<&'static str> {
 }
 
 pub const BLACKLIST_FAMILY: &str = "kprobe-blacklist";
-const BLACKLIST_REASON: &str = "in the kernel's kprobe blacklist (NOKPROBE_SYMBOL, noinstr/entry/kprobes text)";
+const BLACKLIST_REASON: &str =
+    "in the kernel's kprobe blacklist (NOKPROBE_SYMBOL, noinstr/entry/kprobes text)";
 const NOT_IN_KALLSYMS_FAMILY: &str = "not-in-kallsyms";
 const NOT_IN_KALLSYMS_REASON: &str = "listed by ftrace but not a text symbol in /proc/kallsyms";
 
@@ -389,7 +410,9 @@ impl Inventory {
 
     /// Why `module`:`name` is excluded, if it is.
     pub fn why_excluded(&self, module: &str, name: &str) -> Option<&Excluded> {
-        self.excluded.iter().find(|e| e.module == module && e.name == name)
+        self.excluded
+            .iter()
+            .find(|e| e.module == module && e.name == name)
     }
 }
 
@@ -444,12 +467,20 @@ struct Compiled {
 
 impl Compiled {
     fn new(table: &'static [Rule]) -> Compiled {
-        Compiled { rules: table.iter().map(|r| (Matcher::new(r.module), Matcher::new(r.pattern), r)).collect() }
+        Compiled {
+            rules: table
+                .iter()
+                .map(|r| (Matcher::new(r.module), Matcher::new(r.pattern), r))
+                .collect(),
+        }
     }
 
     fn find(&self, module: &str, name: &str) -> Option<&'static Rule> {
         let base = base_name(name);
-        self.rules.iter().find(|(m, p, _)| m.is_match(module) && p.is_match(base)).map(|(_, _, r)| *r)
+        self.rules
+            .iter()
+            .find(|(m, p, _)| m.is_match(module) && p.is_match(base))
+            .map(|(_, _, r)| *r)
     }
 }
 
@@ -485,7 +516,10 @@ fn split_module(rest: &str) -> (&str, &str) {
 
 fn parse_hex(s: &str) -> Option<u64> {
     let s = s.trim();
-    let s = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")).unwrap_or(s);
+    let s = s
+        .strip_prefix("0x")
+        .or_else(|| s.strip_prefix("0X"))
+        .unwrap_or(s);
     u64::from_str_radix(s, 16).ok()
 }
 
@@ -538,10 +572,18 @@ fn parse_ftrace(text: &str, with_addrs: bool) -> Vec<FtraceEntry<'_>> {
             };
             let Some(ip) = parse_hex(a) else { continue };
             let (name, module) = split_module(rest);
-            v.push(FtraceEntry { ip: Some(ip), name, module });
+            v.push(FtraceEntry {
+                ip: Some(ip),
+                name,
+                module,
+            });
         } else {
             let (name, module) = split_module(line);
-            v.push(FtraceEntry { ip: None, name, module });
+            v.push(FtraceEntry {
+                ip: None,
+                name,
+                module,
+            });
         }
     }
     v
@@ -556,7 +598,11 @@ struct Blacklist<'a> {
 }
 
 fn parse_blacklist(text: &str) -> Blacklist<'_> {
-    let mut bl = Blacklist { ranges: Vec::new(), names: HashMap::new(), entries: 0 };
+    let mut bl = Blacklist {
+        ranges: Vec::new(),
+        names: HashMap::new(),
+        entries: 0,
+    };
     for line in text.lines() {
         let line = line.trim();
         if line.is_empty() {
@@ -693,8 +739,10 @@ pub fn build(
     stats.ftrace_able = resolved.len();
 
     // The rule of every distinct kallsyms name, matched once.
-    let rule_of: HashMap<(&str, &str), Option<&'static Rule>> =
-        by_name.keys().map(|&(m, n)| ((m, n), rules.find(m, n))).collect();
+    let rule_of: HashMap<(&str, &str), Option<&'static Rule>> = by_name
+        .keys()
+        .map(|&(m, n)| ((m, n), rules.find(m, n)))
+        .collect();
 
     let fams = families();
     let mut fam_excluded: HashMap<&'static str, usize> = fams.iter().map(|f| (*f, 0)).collect();
@@ -711,7 +759,11 @@ pub fn build(
         };
         if !in_kallsyms {
             stats.not_in_kallsyms += 1;
-            excluded.push(ex(NOT_IN_KALLSYMS_FAMILY, "kallsyms", NOT_IN_KALLSYMS_REASON));
+            excluded.push(ex(
+                NOT_IN_KALLSYMS_FAMILY,
+                "kallsyms",
+                NOT_IN_KALLSYMS_REASON,
+            ));
             continue;
         }
         if bl.contains(module, name, addr) {
@@ -730,14 +782,27 @@ pub fn build(
         }
         let duplicate = by_name.get(&(module, name)).is_some_and(|c| c.len() > 1)
             || listed.get(&(module, name)).is_some_and(|&n| n > 1);
-        functions.push(FbtFunction { name: name.to_string(), module: module.to_string(), addr, duplicate });
+        functions.push(FbtFunction {
+            name: name.to_string(),
+            module: module.to_string(),
+            addr,
+            duplicate,
+        });
     }
     stats.excluded_by_family = fams.iter().map(|f| (*f, fam_excluded[f])).collect();
 
     // Per-family statistics over kallsyms text symbols.
-    let ftrace_set: HashMap<(&str, &str), ()> = resolved.iter().map(|&(n, m, _, _)| ((m, n), ())).collect();
-    let mut fstats: Vec<FamilyStats> = fams.iter().map(|f| FamilyStats { family: f, ..Default::default() }).collect();
-    let fidx: HashMap<&'static str, usize> = fams.iter().enumerate().map(|(i, f)| (*f, i)).collect();
+    let ftrace_set: HashMap<(&str, &str), ()> =
+        resolved.iter().map(|&(n, m, _, _)| ((m, n), ())).collect();
+    let mut fstats: Vec<FamilyStats> = fams
+        .iter()
+        .map(|f| FamilyStats {
+            family: f,
+            ..Default::default()
+        })
+        .collect();
+    let fidx: HashMap<&'static str, usize> =
+        fams.iter().enumerate().map(|(i, f)| (*f, i)).collect();
     let mut counted: HashMap<(&str, &str), ()> = HashMap::new();
     for s in &syms {
         let Some(rule) = rule_of[&(s.module, s.name)] else {
@@ -750,47 +815,75 @@ pub fn build(
         fs.not_ftrace_able += !traceable as usize;
         fs.blacklisted += blacklisted as usize;
         fs.excluded += (traceable && !blacklisted) as usize;
-        if by_name[&(s.module, s.name)].len() > 1 && counted.insert((s.module, s.name), ()).is_none() {
+        if by_name[&(s.module, s.name)].len() > 1
+            && counted.insert((s.module, s.name), ()).is_none()
+        {
             fs.duplicate_names += 1;
         }
     }
     stats.families = fstats;
 
     functions.sort_by(|a, b| {
-        (a.module != "vmlinux", &a.module, &a.name, a.addr).cmp(&(b.module != "vmlinux", &b.module, &b.name, b.addr))
+        (a.module != "vmlinux", &a.module, &a.name, a.addr).cmp(&(
+            b.module != "vmlinux",
+            &b.module,
+            &b.name,
+            b.addr,
+        ))
     });
     excluded.sort_by(|a, b| {
-        (a.module != "vmlinux", &a.module, &a.name, a.addr).cmp(&(b.module != "vmlinux", &b.module, &b.name, b.addr))
+        (a.module != "vmlinux", &a.module, &a.name, a.addr).cmp(&(
+            b.module != "vmlinux",
+            &b.module,
+            &b.name,
+            b.addr,
+        ))
     });
     stats.functions = functions.len();
     stats.duplicate_functions = functions.iter().filter(|f| f.duplicate).count();
-    let mut dn: Vec<(&str, &str)> =
-        functions.iter().filter(|f| f.duplicate).map(|f| (f.module.as_str(), f.name.as_str())).collect();
+    let mut dn: Vec<(&str, &str)> = functions
+        .iter()
+        .filter(|f| f.duplicate)
+        .map(|f| (f.module.as_str(), f.name.as_str()))
+        .collect();
     dn.dedup();
     stats.duplicate_names = dn.len();
     stats.without_address = functions.iter().filter(|f| f.addr == 0).count();
-    Inventory { functions, excluded, stats }
+    Inventory {
+        functions,
+        excluded,
+        stats,
+    }
 }
 
 /// Without addresses in the ftrace list, a name with several copies of which
 /// only some are ftrace-able is ambiguous. ftrace lists its records in
 /// address order (per module), so the copy that is meant lies between the
 /// addresses of the nearest resolved entries before and after it.
-fn resolve_by_neighbours(resolved: &mut [(&str, &str, u64, bool)], by_name: &HashMap<(&str, &str), Vec<u64>>) {
+fn resolve_by_neighbours(
+    resolved: &mut [(&str, &str, u64, bool)],
+    by_name: &HashMap<(&str, &str), Vec<u64>>,
+) {
     for i in 0..resolved.len() {
         let (name, module, addr, known) = resolved[i];
         if addr != 0 || !known {
             continue;
         }
         let near = |it: &mut dyn Iterator<Item = &(&str, &str, u64, bool)>| {
-            it.take_while(|r| r.1 == module).find(|r| r.2 != 0).map(|r| r.2)
+            it.take_while(|r| r.1 == module)
+                .find(|r| r.2 != 0)
+                .map(|r| r.2)
         };
         let lo = near(&mut resolved[..i].iter().rev()).unwrap_or(0);
         let hi = near(&mut resolved[i + 1..].iter()).unwrap_or(u64::MAX);
         if lo >= hi {
             continue; // not in address order here: leave it unknown
         }
-        let fits: Vec<u64> = by_name[&(module, name)].iter().copied().filter(|&a| a > lo && a < hi).collect();
+        let fits: Vec<u64> = by_name[&(module, name)]
+            .iter()
+            .copied()
+            .filter(|&a| a > lo && a < hi)
+            .collect();
         if let [a] = fits[..] {
             resolved[i].2 = a;
         }
@@ -833,13 +926,24 @@ fn blacklist_path() -> Option<PathBuf> {
     }
     let debug = Path::new(DEBUGFS);
     let mounted = std::fs::read_to_string("/proc/mounts")
-        .map(|m| m.lines().any(|l| l.split_whitespace().nth(1) == Some(DEBUGFS)))
+        .map(|m| {
+            m.lines()
+                .any(|l| l.split_whitespace().nth(1) == Some(DEBUGFS))
+        })
         .unwrap_or(false);
     if !mounted && debug.is_dir() {
         let src = c"debugfs";
         let dst = c"/sys/kernel/debug";
         // SAFETY: valid NUL-terminated strings; no mount data.
-        unsafe { libc::mount(src.as_ptr(), dst.as_ptr(), src.as_ptr(), 0, std::ptr::null()) };
+        unsafe {
+            libc::mount(
+                src.as_ptr(),
+                dst.as_ptr(),
+                src.as_ptr(),
+                0,
+                std::ptr::null(),
+            )
+        };
     }
     p.exists().then_some(p)
 }
@@ -952,15 +1056,25 @@ kvm_vcpu_ioctl [kvm]
 ";
 
     fn inv() -> Inventory {
-        build(KALLSYMS.replace("\\t", "\t").as_str(), FILTER, None, BLACKLIST)
+        build(
+            KALLSYMS.replace("\\t", "\t").as_str(),
+            FILTER,
+            None,
+            BLACKLIST,
+        )
     }
 
     fn names(inv: &Inventory) -> Vec<String> {
-        inv.functions.iter().map(|f| format!("{}:{}", f.module, f.name)).collect()
+        inv.functions
+            .iter()
+            .map(|f| format!("{}:{}", f.module, f.name))
+            .collect()
     }
 
     fn reason_of(inv: &Inventory, module: &str, name: &str) -> &'static str {
-        inv.why_excluded(module, name).map(|e| e.family).unwrap_or("kept")
+        inv.why_excluded(module, name)
+            .map(|e| e.family)
+            .unwrap_or("kept")
     }
 
     #[test]
@@ -976,19 +1090,32 @@ kvm_vcpu_ioctl [kvm]
         ] {
             assert!(n.contains(&want.to_string()), "{want} missing from {n:?}");
         }
-        let f = inv.functions.iter().find(|f| f.name == "ext4_file_read_iter").unwrap();
-        assert_eq!((f.module.as_str(), f.addr, f.duplicate), ("ext4", 0xffffffffc0001000, false));
+        let f = inv
+            .functions
+            .iter()
+            .find(|f| f.name == "ext4_file_read_iter")
+            .unwrap();
+        assert_eq!(
+            (f.module.as_str(), f.addr, f.duplicate),
+            ("ext4", 0xffffffffc0001000, false)
+        );
         // vmlinux first, then modules by name.
         assert_eq!(inv.functions[0].module, "vmlinux");
         assert_eq!(inv.functions.last().unwrap().module, "kvm");
         // Data symbols and non-ftrace-able text symbols are not probes.
-        assert!(!n.iter().any(|s| s.ends_with(":some_data") || s.ends_with(":notrace_fn") || s.ends_with(":_stext")));
+        assert!(!n.iter().any(|s| s.ends_with(":some_data")
+            || s.ends_with(":notrace_fn")
+            || s.ends_with(":_stext")));
     }
 
     #[test]
     fn duplicates_are_kept_by_address() {
         let inv = inv();
-        let dups: Vec<_> = inv.functions.iter().filter(|f| f.name == "show_map").collect();
+        let dups: Vec<_> = inv
+            .functions
+            .iter()
+            .filter(|f| f.name == "show_map")
+            .collect();
         assert_eq!(dups.len(), 3);
         let core: Vec<_> = dups.iter().filter(|f| f.module == "vmlinux").collect();
         assert_eq!(core.len(), 2);
@@ -1028,22 +1155,37 @@ ffffffff81000500 t t_next
         let ff = "show_map\n";
         let inv = build(KALLSYMS, ff, None, "");
         let f = &inv.functions[0];
-        assert_eq!((f.name.as_str(), f.addr, f.duplicate), ("show_map", 0, true));
+        assert_eq!(
+            (f.name.as_str(), f.addr, f.duplicate),
+            ("show_map", 0, true)
+        );
         assert_eq!(inv.stats.without_address, 1);
     }
 
     #[test]
     fn addrs_file_resolves_duplicates_and_fentry_offsets() {
         // Only the second copy is ftrace-able; its record sits after endbr64.
-        let addrs =
-            "ffffffff81001404 show_map\nffffffff81001004 do_sys_open\nffffffffc0001004 ext4_file_read_iter [ext4]\n";
-        let inv = build(KALLSYMS.replace("\\t", "\t").as_str(), "ignored_when_addrs_given\n", Some(addrs), "");
+        let addrs = "ffffffff81001404 show_map\nffffffff81001004 do_sys_open\nffffffffc0001004 ext4_file_read_iter [ext4]\n";
+        let inv = build(
+            KALLSYMS.replace("\\t", "\t").as_str(),
+            "ignored_when_addrs_given\n",
+            Some(addrs),
+            "",
+        );
         assert!(inv.stats.ftrace_addrs);
         let f = inv.functions.iter().find(|f| f.name == "show_map").unwrap();
         assert_eq!((f.addr, f.duplicate), (0xffffffff81001400, true));
-        let f = inv.functions.iter().find(|f| f.name == "do_sys_open").unwrap();
+        let f = inv
+            .functions
+            .iter()
+            .find(|f| f.name == "do_sys_open")
+            .unwrap();
         assert_eq!(f.addr, 0xffffffff81001000);
-        let f = inv.functions.iter().find(|f| f.name == "ext4_file_read_iter").unwrap();
+        let f = inv
+            .functions
+            .iter()
+            .find(|f| f.name == "ext4_file_read_iter")
+            .unwrap();
         assert_eq!((f.module.as_str(), f.addr), ("ext4", 0xffffffffc0001000));
         assert_eq!(inv.stats.functions, 3);
     }
@@ -1051,21 +1193,34 @@ ffffffff81000500 t t_next
     #[test]
     fn blacklist_by_address_range_and_by_name() {
         let inv = inv();
-        assert_eq!(reason_of(&inv, "vmlinux", "blacklisted_fn"), BLACKLIST_FAMILY);
+        assert_eq!(
+            reason_of(&inv, "vmlinux", "blacklisted_fn"),
+            BLACKLIST_FAMILY
+        );
         assert_eq!(inv.stats.blacklist_entries, 2);
         assert_eq!(inv.stats.blacklisted, 1);
         // Range check: only the listed copy of a duplicate is blacklisted.
         let bl = "0xffffffff81001300-0xffffffff81001380\tshow_map\n";
         let inv = build(KALLSYMS, FILTER, None, bl);
-        let kept: Vec<u64> =
-            inv.functions.iter().filter(|f| f.name == "show_map" && f.module == "vmlinux").map(|f| f.addr).collect();
+        let kept: Vec<u64> = inv
+            .functions
+            .iter()
+            .filter(|f| f.name == "show_map" && f.module == "vmlinux")
+            .map(|f| f.addr)
+            .collect();
         assert_eq!(kept, vec![0xffffffff81001400]);
         // Non-root: zero addresses everywhere, so names decide.
-        let zeroed: String = KALLSYMS.lines().map(|l| format!("0000000000000000{}\n", &l[16..])).collect();
+        let zeroed: String = KALLSYMS
+            .lines()
+            .map(|l| format!("0000000000000000{}\n", &l[16..]))
+            .collect();
         let bl0 = "0x0000000000000000-0x0000000000000000\tblacklisted_fn\n";
         let inv = build(&zeroed, FILTER, None, bl0);
         assert!(!inv.stats.kallsyms_addresses);
-        assert_eq!(reason_of(&inv, "vmlinux", "blacklisted_fn"), BLACKLIST_FAMILY);
+        assert_eq!(
+            reason_of(&inv, "vmlinux", "blacklisted_fn"),
+            BLACKLIST_FAMILY
+        );
         assert!(inv.functions.iter().all(|f| f.addr == 0));
         assert!(names(&inv).contains(&"vmlinux:vfs_read".to_string()));
     }
@@ -1074,7 +1229,10 @@ ffffffff81000500 t t_next
     fn blacklist_entries_with_module_suffix() {
         let bl = "0x0000000000000000-0x0000000000000000\text4_file_read_iter [ext4]\n";
         let inv = build(KALLSYMS.replace("\\t", "\t").as_str(), FILTER, None, bl);
-        assert_eq!(reason_of(&inv, "ext4", "ext4_file_read_iter"), BLACKLIST_FAMILY);
+        assert_eq!(
+            reason_of(&inv, "ext4", "ext4_file_read_iter"),
+            BLACKLIST_FAMILY
+        );
     }
 
     #[test]
@@ -1105,13 +1263,19 @@ ffffffff81000500 t t_next
         // kvm_* is the guest layer only in vmlinux; the kvm module stays.
         assert_eq!(reason_of(&inv, "kvm", "kvm_vcpu_ioctl"), "kept");
         // Listed by ftrace but unknown to kallsyms; invalid records skipped.
-        assert_eq!(reason_of(&inv, "vmlinux", "not_a_symbol"), NOT_IN_KALLSYMS_FAMILY);
+        assert_eq!(
+            reason_of(&inv, "vmlinux", "not_a_symbol"),
+            NOT_IN_KALLSYMS_FAMILY
+        );
         assert_eq!(inv.stats.ftrace_invalid, 1);
         assert_eq!(inv.stats.ftrace_entries, 28);
         assert_eq!(inv.stats.ftrace_able, 27);
         // Weak functions are text; weak objects are not.
         assert_eq!(reason_of(&inv, "vmlinux", "__ia32_sys_rtas"), "kept");
-        assert_eq!(reason_of(&inv, "vmlinux", "weak_data"), NOT_IN_KALLSYMS_FAMILY);
+        assert_eq!(
+            reason_of(&inv, "vmlinux", "weak_data"),
+            NOT_IN_KALLSYMS_FAMILY
+        );
         let by: HashMap<_, _> = inv.stats.excluded_by_family.iter().cloned().collect();
         assert_eq!(by["paravirt"], 3);
         assert_eq!(by["helpers"], 2);
@@ -1210,7 +1374,10 @@ ffffffff81000500 t t_next
             "is_bpf_text_address",
         ];
         for name in excluded {
-            assert!(exclusion_for("vmlinux", name).is_some(), "{name} should be excluded");
+            assert!(
+                exclusion_for("vmlinux", name).is_some(),
+                "{name} should be excluded"
+            );
         }
         let kept = [
             "do_sys_openat2",
@@ -1263,9 +1430,17 @@ ffffffff81000500 t t_next
             // an earlier one (no rule is dead behind an earlier one only by
             // accident: that is fine, but it must match something).
             let sample = rule.pattern.replace(['*', '?'], "x");
-            let module = if rule.module.is_empty() { "vmlinux" } else { rule.module };
+            let module = if rule.module.is_empty() {
+                "vmlinux"
+            } else {
+                rule.module
+            };
             let hit = compiled.find(module, &sample);
-            assert!(hit.is_some(), "rule {i} {:?} matches nothing like {sample}", rule.pattern);
+            assert!(
+                hit.is_some(),
+                "rule {i} {:?} matches nothing like {sample}",
+                rule.pattern
+            );
         }
     }
 
@@ -1281,15 +1456,39 @@ ffffffff81000400 T xen_d
         let ff = "xen_a\nxen_c\nxen_d\n";
         let bl = "0xffffffff81000300-0xffffffff81000310\txen_c\n";
         let inv = build(k, ff, None, bl);
-        let x = inv.stats.families.iter().find(|f| f.family == "paravirt").unwrap();
-        assert_eq!((x.in_kallsyms, x.not_ftrace_able, x.blacklisted, x.excluded, x.duplicate_names), (5, 2, 1, 2, 1));
+        let x = inv
+            .stats
+            .families
+            .iter()
+            .find(|f| f.family == "paravirt")
+            .unwrap();
+        assert_eq!(
+            (
+                x.in_kallsyms,
+                x.not_ftrace_able,
+                x.blacklisted,
+                x.excluded,
+                x.duplicate_names
+            ),
+            (5, 2, 1, 2, 1)
+        );
         // A blacklisted symbol that ftrace cannot attach to counts in both.
         let inv2 = build(k, "xen_a\n", None, bl);
-        let x = inv2.stats.families.iter().find(|f| f.family == "paravirt").unwrap();
-        assert_eq!((x.in_kallsyms, x.not_ftrace_able, x.blacklisted, x.excluded), (5, 4, 1, 1));
+        let x = inv2
+            .stats
+            .families
+            .iter()
+            .find(|f| f.family == "paravirt")
+            .unwrap();
+        assert_eq!(
+            (x.in_kallsyms, x.not_ftrace_able, x.blacklisted, x.excluded),
+            (5, 4, 1, 1)
+        );
         assert!(inv.functions.is_empty());
         assert_eq!(inv.verbose_listing().lines().count(), 3);
-        assert!(inv.verbose_listing().contains("fbt:vmlinux:xen_a excluded (paravirt, rule xen_*): Xen paravirt"));
+        assert!(inv
+            .verbose_listing()
+            .contains("fbt:vmlinux:xen_a excluded (paravirt, rule xen_*): Xen paravirt"));
     }
 
     #[test]
@@ -1305,12 +1504,23 @@ ffffffff81000400 T xen_d
             inv.stats,
             Stats {
                 excluded_by_family: families().into_iter().map(|f| (f, 0)).collect(),
-                families: families().into_iter().map(|f| FamilyStats { family: f, ..Default::default() }).collect(),
+                families: families()
+                    .into_iter()
+                    .map(|f| FamilyStats {
+                        family: f,
+                        ..Default::default()
+                    })
+                    .collect(),
                 ..Stats::default()
             }
         );
         // Blank and malformed lines are ignored.
-        let inv = build("garbage\n\nffffffff81000000 T ok\n", "\nok\n", Some("   \n"), "\n");
+        let inv = build(
+            "garbage\n\nffffffff81000000 T ok\n",
+            "\nok\n",
+            Some("   \n"),
+            "\n",
+        );
         assert_eq!(names(&inv), vec!["vmlinux:ok"]);
     }
 
@@ -1330,7 +1540,10 @@ ffffffff81000400 T xen_d
             Err(e) => {
                 let msg = e.to_string();
                 eprintln!("fbt inventory unavailable: {msg}");
-                assert!(msg.starts_with("fbt: ") || msg.contains("tracefs"), "unexplained error: {msg}");
+                assert!(
+                    msg.starts_with("fbt: ") || msg.contains("tracefs"),
+                    "unexplained error: {msg}"
+                );
                 if unsafe { libc::geteuid() } == 0 {
                     assert!(
                         msg.contains("available_filter_functions") || msg.contains("tracefs"),

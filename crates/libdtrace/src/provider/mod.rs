@@ -23,13 +23,9 @@ pub enum ProbeKind {
     /// syscall return (raw_syscalls:sys_exit), by syscall number.
     SyscallReturn(u32),
     /// profile-N: fires on every CPU every `period_ns`.
-    Profile {
-        period_ns: u64,
-    },
+    Profile { period_ns: u64 },
     /// tick-N: fires on one CPU every `period_ns`.
-    Tick {
-        period_ns: u64,
-    },
+    Tick { period_ns: u64 },
     /// fbt entry / return of `Catalog::fbt_funcs[i]`.
     FbtEntry(u32),
     FbtReturn(u32),
@@ -99,19 +95,8 @@ pub const ERROR_ID: u32 = 3;
 /// Default profile-provider probes listed by `dtrace -l` (others are made
 /// on demand when a description names them), as in illumos.
 const PROFILE_DEFAULTS: &[&str] = &[
-    "profile-97",
-    "profile-199",
-    "profile-499",
-    "profile-997",
-    "profile-1999",
-    "profile-4001",
-    "profile-4999",
-    "tick-1",
-    "tick-10",
-    "tick-100",
-    "tick-500",
-    "tick-1000",
-    "tick-5000",
+    "profile-97", "profile-199", "profile-499", "profile-997", "profile-1999", "profile-4001",
+    "profile-4999", "tick-1", "tick-10", "tick-100", "tick-500", "tick-1000", "tick-5000",
 ];
 
 impl Catalog {
@@ -161,9 +146,7 @@ impl Catalog {
     pub fn arg_types(&self, id: u32, types: &crate::lang::ctypes::TypeEnv) -> Option<Vec<crate::lang::types::Type>> {
         use crate::lang::types::Type;
         let p = self.get(id)?;
-        let (ProbeKind::FbtEntry(i) | ProbeKind::FbtReturn(i)) = p.kind else {
-            return None;
-        };
+        let (ProbeKind::FbtEntry(i) | ProbeKind::FbtReturn(i)) = p.kind else { return None };
         let btf = types.btf()?;
         let func = btf.find_func(&self.fbt_funcs.get(i as usize)?.name)?;
         let (params, ret) = btf.func_params(func)?;
@@ -194,12 +177,13 @@ impl Catalog {
                 }
             }
         }
-        let mut ids: Vec<u32> = self.probes.iter().filter(|p| desc_matches(d, p)).map(|p| p.id).collect();
-        if ids.is_empty()
-            && (d.provider.is_empty() || d.provider == "profile")
-            && d.module.is_empty()
-            && d.function.is_empty()
-        {
+        let mut ids: Vec<u32> = self
+            .probes
+            .iter()
+            .filter(|p| desc_matches(d, p))
+            .map(|p| p.id)
+            .collect();
+        if ids.is_empty() && (d.provider.is_empty() || d.provider == "profile") && d.module.is_empty() && d.function.is_empty() {
             if let Some(kind) = parse_profile_name(&d.name) {
                 ids.push(self.push("profile", "", "", &d.name, kind));
             }
@@ -332,9 +316,7 @@ fn syscall_functions() -> Vec<(String, u32)> {
     let mut out = Vec::new();
     let names = crate::kernel::tracefs::list_events("syscalls").unwrap_or_default();
     for ev in names {
-        let Some(func) = ev.strip_prefix("sys_enter_") else {
-            continue;
-        };
+        let Some(func) = ev.strip_prefix("sys_enter_") else { continue };
         let nr = syscall_table::syscall_nr_for_tracepoint(func);
         if let Some(nr) = nr {
             out.push((func.to_string(), nr));

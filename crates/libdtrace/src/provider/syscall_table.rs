@@ -412,7 +412,10 @@ pub fn syscall_nr(name: &str) -> Option<u32> {
 
 /// Name of system call number `nr`.
 pub fn syscall_name(nr: u32) -> Option<&'static str> {
-    SYSCALLS.binary_search_by_key(&nr, |&(_, n)| n).ok().map(|i| SYSCALLS[i].0)
+    SYSCALLS
+        .binary_search_by_key(&nr, |&(_, n)| n)
+        .ok()
+        .map(|i| SYSCALLS[i].0)
 }
 
 /// Number of the system call behind a `syscalls:sys_enter_<func>`

@@ -114,8 +114,7 @@ impl<'a> Gen<'a> {
             "chill" => self.chill(f, line, args)?,
             "breakpoint" | "panic" => {
                 check_arity(line, name, args.len(), Arity::Exact(0))?;
-                let what =
-                    if name == "panic" { "cannot panic the kernel" } else { "cannot stop the kernel in a debugger" };
+                let what = if name == "panic" { "cannot panic the kernel" } else { "cannot stop the kernel in a debugger" };
                 return Err(CompileError::new(
                     line,
                     "D_UNKNOWN",
@@ -135,25 +134,13 @@ impl<'a> Gen<'a> {
         Err(CompileError::new(
             line,
             "D_ACT_DESTR",
-            format!(
-                "{}( ) is a destructive action: destructive actions are not allowed unless explicitly enabled with -w",
-                name
-            ),
+            format!("{}( ) is a destructive action: destructive actions are not allowed unless explicitly enabled with -w", name),
         ))
     }
 
     /// DTrace's D_PROTO_ARG check of argument `i` (0-based) against a
     /// prototype type; returns the argument's type.
-    fn check_arg(
-        &self,
-        line: u32,
-        name: &str,
-        args: &[Expr],
-        i: usize,
-        tag: &'static str,
-        proto: &str,
-        ok: impl std::ops::Fn(&Type) -> bool,
-    ) -> R<Type> {
+    fn check_arg(&self, line: u32, name: &str, args: &[Expr], i: usize, tag: &'static str, proto: &str, ok: impl std::ops::Fn(&Type) -> bool) -> R<Type> {
         let t = self.env.sema.type_of(&args[i])?;
         if ok(&t) {
             return Ok(t);
@@ -161,13 +148,7 @@ impl<'a> Gen<'a> {
         Err(CompileError::new(
             line,
             tag,
-            format!(
-                "{}( ) argument #{} is incompatible with prototype:\n\tprototype: {}\n\t argument: {}",
-                name,
-                i + 1,
-                proto,
-                t
-            ),
+            format!("{}( ) argument #{} is incompatible with prototype:\n\tprototype: {}\n\t argument: {}", name, i + 1, proto, t),
         ))
     }
 
@@ -183,13 +164,7 @@ impl<'a> Gen<'a> {
 
     /// The format and recorded arguments of printf-like actions (printf,
     /// system, freopen), checked as DTrace does.
-    pub(super) fn printf_like(
-        &mut self,
-        f: &mut Fn,
-        line: u32,
-        name: &str,
-        args: &[Expr],
-    ) -> R<(Vec<u8>, Vec<(u32, Type)>)> {
+    pub(super) fn printf_like(&mut self, f: &mut Fn, line: u32, name: &str, args: &[Expr]) -> R<(Vec<u8>, Vec<(u32, Type)>)> {
         check_arity(line, name, args.len(), Arity::Varargs(1, None))?;
         let fmt = match &args[0].kind {
             ExprKind::Str(s) => s.clone(),
@@ -208,8 +183,7 @@ impl<'a> Gen<'a> {
             vals.push(self.record_value_as(f, a, wants_str.get(i).copied().unwrap_or(false))?);
         }
         let types: Vec<Type> = vals.iter().map(|v| v.1.clone()).collect();
-        crate::lang::printf_check::check_printf(&fmt, &types, name)
-            .map_err(|m| CompileError::new(line, "D_PRINTF_ARG_TYPE", m))?;
+        crate::lang::printf_check::check_printf(&fmt, &types, name).map_err(|m| CompileError::new(line, "D_PRINTF_ARG_TYPE", m))?;
         Ok((fmt, vals))
     }
 
@@ -224,8 +198,7 @@ impl<'a> Gen<'a> {
             }
             Some(ExprKind::Str(s)) if s.is_empty() => {
                 let types = args[1..].iter().map(|a| self.env.sema.type_of(a)).collect::<R<Vec<_>>>()?;
-                crate::lang::printf_check::check_printf(b".", &types, "freopen")
-                    .map_err(|m| CompileError::new(line, "D_PRINTF_ARG_TYPE", m))?;
+                crate::lang::printf_check::check_printf(b".", &types, "freopen").map_err(|m| CompileError::new(line, "D_PRINTF_ARG_TYPE", m))?;
                 (Vec::new(), Vec::new())
             }
             _ => self.printf_like(f, line, "freopen", args)?,
@@ -244,13 +217,7 @@ impl<'a> Gen<'a> {
             self.check_arg(line, "setopt", args, i, "D_PROTO_ARG", "char *", Type::is_strcompat)?;
             match &args[i].kind {
                 ExprKind::Str(s) => strs.push(String::from_utf8_lossy(s).into_owned()),
-                _ => {
-                    return Err(CompileError::new(
-                        line,
-                        "D_PROTO_ARG",
-                        format!("setopt( ) argument #{} must be a string constant", i + 1),
-                    ))
-                }
+                _ => return Err(CompileError::new(line, "D_PROTO_ARG", format!("setopt( ) argument #{} must be a string constant", i + 1))),
             }
         }
         let mut strs = strs.into_iter();
@@ -278,11 +245,7 @@ impl<'a> Gen<'a> {
             }
         };
         if size > TRACEMEM_MAX {
-            return Err(CompileError::new(
-                line,
-                "D_TRACEMEM_SIZE",
-                format!("tracemem( ) argument #2 must be at most {}", TRACEMEM_MAX),
-            ));
+            return Err(CompileError::new(line, "D_TRACEMEM_SIZE", format!("tracemem( ) argument #2 must be at most {}", TRACEMEM_MAX)));
         }
         let size = size as u32;
         let dynsize = match args.get(2) {
@@ -379,11 +342,7 @@ impl<'a> Gen<'a> {
         self.check_arg(line, name, args, 2, "D_PROTO_ARG", "size_t", Type::is_int)?;
         let room = match self.env.sema.const_eval(&args[2]) {
             Some(n) if n > COPYOUT_MAX as i64 => {
-                return Err(CompileError::new(
-                    line,
-                    "D_PROTO_ARG",
-                    format!("copyout( ) argument #3 must be at most {}", COPYOUT_MAX),
-                ))
+                return Err(CompileError::new(line, "D_PROTO_ARG", format!("copyout( ) argument #3 must be at most {}", COPYOUT_MAX)))
             }
             Some(n) => n.max(1) as u32,
             None => COPYOUT_MAX,

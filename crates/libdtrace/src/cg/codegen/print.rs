@@ -11,11 +11,7 @@ const PRINT_MAX: u64 = 8192;
 impl<'a> Gen<'a> {
     pub(super) fn print(&mut self, f: &mut Fn, line: u32, args: &[Expr]) -> R<()> {
         if args.len() != 1 {
-            return Err(CompileError::new(
-                line,
-                "D_PROTO_LEN",
-                format!("print( ) prototype mismatch: {} args passed, 1 expected", args.len()),
-            ));
+            return Err(CompileError::new(line, "D_PROTO_LEN", format!("print( ) prototype mismatch: {} args passed, 1 expected", args.len())));
         }
         let ty = self.env.sema.type_of(&args[0])?;
         let st = match &ty {
@@ -25,11 +21,7 @@ impl<'a> Gen<'a> {
         };
         let Some(st) = st else {
             if ty.is_aggregate() || matches!(ty, Type::Void) {
-                return Err(CompileError::new(
-                    line,
-                    "D_PRINT_TYPE",
-                    format!("print( ) of type {} is not supported yet", ty),
-                ));
+                return Err(CompileError::new(line, "D_PRINT_TYPE", format!("print( ) of type {} is not supported yet", ty)));
             }
             let (off, ty) = self.record_value(f, &args[0])?;
             f.items.push(RecItem::Print { off, ty, size: 0 });

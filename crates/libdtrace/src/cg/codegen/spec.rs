@@ -31,12 +31,10 @@ pub(super) enum ActKind {
 
 pub(super) fn act_kind(name: &str) -> ActKind {
     match name {
-        "trace" | "printf" | "printa" | "tracemem" | "stack" | "ustack" | "jstack" | "print" | "func" | "sym"
-        | "mod" | "ufunc" | "usym" | "umod" | "uaddr" => ActKind::Data,
+        "trace" | "printf" | "printa" | "tracemem" | "stack" | "ustack" | "jstack" | "print" | "func" | "sym" | "mod"
+        | "ufunc" | "usym" | "umod" | "uaddr" => ActKind::Data,
         "exit" => ActKind::Exit,
-        "system" | "raise" | "stop" | "copyout" | "copyoutstr" | "chill" | "breakpoint" | "panic" => {
-            ActKind::Destructive
-        }
+        "system" | "raise" | "stop" | "copyout" | "copyoutstr" | "chill" | "breakpoint" | "panic" => ActKind::Destructive,
         "speculate" => ActKind::Speculate,
         "commit" => ActKind::Commit,
         "discard" => ActKind::Discard,
@@ -51,34 +49,16 @@ impl<'a> Gen<'a> {
         let s = f.spec;
         let fail = |tag: &'static str, msg: &str| Err(CompileError::new(line, tag, msg.to_string()));
         match kind {
-            ActKind::Data | ActKind::Exit if s & DID_COMMIT != 0 => {
-                return fail("D_DREC_COMM", "data-recording actions may not follow commit( )")
-            }
-            ActKind::Exit if s & DID_SPECULATE != 0 => {
-                return fail("D_EXIT_SPEC", "exit( ) may not follow speculate( )")
-            }
-            ActKind::Aggregate if s & DID_SPECULATE != 0 => {
-                return fail("D_AGG_SPEC", "aggregating actions may not follow speculate( )")
-            }
-            ActKind::Aggregate if s & DID_COMMIT != 0 => {
-                return fail("D_AGG_COMM", "aggregating actions may not follow commit( )")
-            }
-            ActKind::Destructive if s & DID_SPECULATE != 0 => {
-                return fail("D_ACT_SPEC", "destructive actions may not follow speculate( )")
-            }
-            ActKind::Speculate if s & DID_SPECULATE != 0 => {
-                return fail("D_SPEC_SPEC", "speculate( ) may not follow speculate( )")
-            }
-            ActKind::Speculate if s & DID_COMMIT != 0 => {
-                return fail("D_SPEC_COMM", "speculate( ) may not follow commit( )")
-            }
-            ActKind::Speculate if s & DID_DATA != 0 => {
-                return fail("D_SPEC_DREC", "speculate( ) may not follow data-recording action(s)")
-            }
+            ActKind::Data | ActKind::Exit if s & DID_COMMIT != 0 => return fail("D_DREC_COMM", "data-recording actions may not follow commit( )"),
+            ActKind::Exit if s & DID_SPECULATE != 0 => return fail("D_EXIT_SPEC", "exit( ) may not follow speculate( )"),
+            ActKind::Aggregate if s & DID_SPECULATE != 0 => return fail("D_AGG_SPEC", "aggregating actions may not follow speculate( )"),
+            ActKind::Aggregate if s & DID_COMMIT != 0 => return fail("D_AGG_COMM", "aggregating actions may not follow commit( )"),
+            ActKind::Destructive if s & DID_SPECULATE != 0 => return fail("D_ACT_SPEC", "destructive actions may not follow speculate( )"),
+            ActKind::Speculate if s & DID_SPECULATE != 0 => return fail("D_SPEC_SPEC", "speculate( ) may not follow speculate( )"),
+            ActKind::Speculate if s & DID_COMMIT != 0 => return fail("D_SPEC_COMM", "speculate( ) may not follow commit( )"),
+            ActKind::Speculate if s & DID_DATA != 0 => return fail("D_SPEC_DREC", "speculate( ) may not follow data-recording action(s)"),
             ActKind::Commit if s & DID_COMMIT != 0 => return fail("D_COMM_COMM", "commit( ) may not follow commit( )"),
-            ActKind::Commit if s & DID_DATA != 0 => {
-                return fail("D_COMM_DREC", "commit( ) may not follow data-recording action(s)")
-            }
+            ActKind::Commit if s & DID_DATA != 0 => return fail("D_COMM_DREC", "commit( ) may not follow data-recording action(s)"),
             _ => {}
         }
         f.spec |= match kind {

@@ -125,16 +125,7 @@ impl Consumer<'_> {
     /// writing everything before it; the command shares dtrace's standard
     /// output, so its output lands in order.
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn system(
-        &self,
-        rec: &[u8],
-        epid_no: u32,
-        disc: u32,
-        fmt: &[u8],
-        args: &[(u32, Type)],
-        pending: &mut Vec<u8>,
-        out: &mut Sink,
-    ) {
+    pub(super) fn system(&self, rec: &[u8], epid_no: u32, disc: u32, fmt: &[u8], args: &[(u32, Type)], pending: &mut Vec<u8>, out: &mut Sink) {
         let cmd = self.format_record(rec, fmt, args);
         flush_pending(pending, out);
         let _ = out.flush();
@@ -147,16 +138,7 @@ impl Consumer<'_> {
     /// need be) from here on; an empty format restores the session's
     /// output. A file that cannot be opened leaves the output as it was.
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn freopen(
-        &self,
-        rec: &[u8],
-        epid_no: u32,
-        disc: u32,
-        fmt: &[u8],
-        args: &[(u32, Type)],
-        pending: &mut Vec<u8>,
-        out: &mut Sink,
-    ) {
+    pub(super) fn freopen(&self, rec: &[u8], epid_no: u32, disc: u32, fmt: &[u8], args: &[(u32, Type)], pending: &mut Vec<u8>, out: &mut Sink) {
         flush_pending(pending, out);
         if fmt.is_empty() {
             out.file = None;

@@ -21,9 +21,7 @@ enum Style {
     V4,
     /// IPv6; an IPv4-mapped or -compatible address prints as just the
     /// IPv4 part (inet_ntoa6) or as ::ffff:a.b.c.d / ::a.b.c.d (inet_ntop).
-    V6 {
-        v4_prefix: bool,
-    },
+    V6 { v4_prefix: bool },
 }
 
 impl<'a> Gen<'a> {
