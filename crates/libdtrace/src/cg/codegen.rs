@@ -2255,11 +2255,7 @@ impl<'a> Gen<'a> {
                 let var = self.env.sema.syms.var(VarClass::ThisVar, n).unwrap().clone();
                 if is_str {
                     let off = f.this_str[&var.id];
-                    Self::tmp_ptr(f, R1, off);
-                    f.asm.emit(Insn::mov64_imm(R2, self.strsize as i32));
-                    f.asm.emit(Insn::mov64_reg(R3, v));
-                    f.asm.emit(Insn::call(H_READ_KERNEL_STR));
-                    self.keep_null_mark(f, |f| Self::tmp_ptr(f, R1, off), v);
+                    self.store_string(f, |f| Self::tmp_ptr(f, R1, off), v);
                 } else {
                     f.asm.emit(Insn::stx(BPF_DW, FP, v, f.this_slots[&var.id]));
                 }
@@ -2318,6 +2314,16 @@ impl<'a> Gen<'a> {
         a.emit(Insn::mov64_imm(r, eq as i32));
         a.bind(done);
         Ok(r)
+    }
+
+    /// Copies string `v` into the variable's buffer that `dst` puts in R1
+    /// (its NULL mark too).
+    fn store_string(&mut self, f: &mut Fn, dst: impl std::ops::Fn(&mut Fn), v: Reg) {
+        dst(f);
+        f.asm.emit(Insn::mov64_imm(R2, self.strsize as i32));
+        f.asm.emit(Insn::mov64_reg(R3, v));
+        f.asm.emit(Insn::call(H_READ_KERNEL_STR));
+        self.keep_null_mark(f, &dst, v);
     }
 
     /// After a string was copied into a variable with bpf_probe_read_kernel_str

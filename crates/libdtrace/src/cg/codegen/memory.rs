@@ -120,12 +120,7 @@ impl<'a> Gen<'a> {
         }
         let (addr, p) = self.place(f, lhs)?;
         if p.ty.is_str() {
-            let a = &mut f.asm;
-            a.emit(Insn::mov64_reg(R1, addr));
-            a.emit(Insn::mov64_imm(R2, self.strsize as i32));
-            a.emit(Insn::mov64_reg(R3, v));
-            a.emit(Insn::call(H_READ_KERNEL_STR));
-            self.keep_null_mark(f, |f| f.asm.emit(Insn::mov64_reg(R1, addr)), v);
+            self.store_string(f, |f| f.asm.emit(Insn::mov64_reg(R1, addr)), v);
             self.free(f, addr);
             return Ok(());
         }
