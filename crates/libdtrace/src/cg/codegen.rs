@@ -30,6 +30,7 @@ type R<T> = Result<T, CompileError>;
 mod actions;
 mod memory;
 mod print;
+mod regs;
 mod spec;
 mod subr;
 
@@ -1537,6 +1538,7 @@ impl<'a> Gen<'a> {
             ExprKind::Index { base, keys } => {
                 let n = match &base.kind {
                     ExprKind::Ident(n) if n == "args" || self.env.sema.syms.var(VarClass::Assoc, n).is_some() => n,
+                    ExprKind::Ident(n) if n == "uregs" => return self.uregs(f, line, &keys[0]),
                     _ => return self.load_place(f, e),
                 };
                 if n == "args" {
@@ -1926,7 +1928,10 @@ impl<'a> Gen<'a> {
                 Self::tmp_ptr(f, r, off);
                 f.asm.emit(Insn::ldx(BPF_DW, r, r, 8 * idx));
             }
-            "ipl" | "zonename" | "cwd" | "root" | "curpsinfo" | "curlwpsinfo" | "uregs" => {
+            "uregs" => {
+                return Err(CompileError::new(line, "D_UREGS_IDX", "uregs[ ] is an array: index it, as in uregs[R_PC]"));
+            }
+            "ipl" | "zonename" | "cwd" | "root" | "curpsinfo" | "curlwpsinfo" => {
                 return Err(CompileError::new(
                     line,
                     "D_UNSUPPORTED",

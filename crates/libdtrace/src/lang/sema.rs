@@ -299,6 +299,11 @@ pub fn builtin_type(name: &str) -> Option<Type> {
     })
 }
 
+/// The built-in arrays: indexed like arrays, never stored to.
+pub fn is_builtin_array(name: &str) -> bool {
+    matches!(name, "args" | "uregs")
+}
+
 /// Subroutines that return NULL (rather than a string) when they find
 /// nothing.
 pub fn returns_null_string(name: &str) -> bool {
@@ -758,7 +763,7 @@ impl<'a> Sema<'a> {
                                 .syms
                                 .var(VarClass::Global, n)
                                 .is_some_and(|v| matches!(v.ty, Type::Array(..) | Type::Ptr(_)));
-                            if n != "args" && !is_array {
+                            if !is_builtin_array(n) && !is_array {
                                 for k in keys {
                                     self.walk(k)?;
                                 }
@@ -1081,6 +1086,15 @@ impl<'a> Sema<'a> {
                     }
                     Ok(self.arg_type(&keys[0]))
                 }
+                ExprKind::Ident(n) if n == "uregs" => {
+                    if keys.len() != 1 {
+                        return err("D_UREGS_MULTI", "uregs[ ] may not be referenced using a tuple".into());
+                    }
+                    if !self.type_of(&keys[0])?.is_int() {
+                        return err("D_UREGS_IDX", "uregs[ ] index must be of integral type".into());
+                    }
+                    Ok(Type::ULONG)
+                }
                 ExprKind::Ident(n)
                     if self
                         .syms
@@ -1241,7 +1255,7 @@ impl<'a> Sema<'a> {
                             ExprKind::Ident(n) => !n.contains('`'),
                             ExprKind::SelfVar(_) | ExprKind::ThisVar(_) | ExprKind::Agg(_) => true,
                             ExprKind::Index { base, .. } => {
-                                matches!(&base.kind, ExprKind::Ident(n) if n != "args" && self.syms.var(VarClass::Assoc, n).is_some())
+                                matches!(&base.kind, ExprKind::Ident(n) if !is_builtin_array(n) && self.syms.var(VarClass::Assoc, n).is_some())
                             }
                             _ => false,
                         };
@@ -1533,7 +1547,7 @@ pub fn is_lvalue(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Ident(n) => builtin_type(n).is_none(),
         ExprKind::SelfVar(_) | ExprKind::ThisVar(_) => true,
-        ExprKind::Index { base, .. } => matches!(&base.kind, ExprKind::Ident(n) if n != "args"),
+        ExprKind::Index { base, .. } => matches!(&base.kind, ExprKind::Ident(n) if !is_builtin_array(n)),
         // A member of a struct-valued D variable (never kernel memory).
         ExprKind::Member { expr, .. } => is_lvalue(expr),
         _ => false,

@@ -12,7 +12,11 @@ use super::parser::parse_program;
 
 /// D's standard definitions compiled into dtrace (types, translators and
 /// constants users expect without any file installed).
-const LIBRARY: &[(&str, &str)] = &[("procfs.d", include_str!("dlib/procfs.d")), ("names.d", include_str!("dlib/names.d"))];
+const LIBRARY: &[(&str, &str)] = &[
+    ("procfs.d", include_str!("dlib/procfs.d")),
+    ("names.d", include_str!("dlib/names.d")),
+    ("regs.d", include_str!("dlib/regs.d")),
+];
 
 /// The library as one program (parsed once per run; errors are ours).
 pub fn library() -> Program {

@@ -1,0 +1,101 @@
+//! `uregs[]`: the current thread's user registers, as saved when it
+//! entered the kernel.
+//!
+//! Indexes 0-20 are the words of `struct pt_regs` at the top of the task's
+//! kernel stack (`bpf_task_pt_regs`); 21-25 (segment selectors and trap
+//! number) live in the task's `thread_struct`. The numbering is
+//! lang/dlib/regs.d's. An index past R_TRAPNO is an illegal operation, as
+//! in DTrace.
+
+use super::*;
+
+const H_CURRENT_TASK_BTF: i32 = 158;
+const H_TASK_PT_REGS: i32 = 175;
+
+/// Words of `struct pt_regs` on x86-64.
+const PT_REGS_WORDS: i64 = 21;
+/// The `thread_struct` members behind R_DS, R_ES, R_FS, R_GS, R_TRAPNO.
+const THREAD_REGS: [&str; 5] = ["ds", "es", "fsindex", "gsindex", "trap_nr"];
+const LAST_UREG: i64 = PT_REGS_WORDS + THREAD_REGS.len() as i64 - 1;
+
+impl<'e> Gen<'e> {
+    pub(super) fn uregs(&mut self, f: &mut Fn, line: u32, key: &Expr) -> R<Reg> {
+        match self.env.sema.const_eval(key) {
+            Some(i) if (0..=LAST_UREG).contains(&i) => {
+                let off = self.tmp(f, 8);
+                self.read_ureg(f, line, i, off)?;
+                let r = self.alloc(f, line)?;
+                Self::tmp_ptr(f, r, off);
+                f.asm.emit(Insn::ldx(BPF_DW, r, r, 0));
+                Ok(r)
+            }
+            _ => {
+                // Any register, chosen at run time: read them all into a
+                // table and index it.
+                let r = self.expr(f, key)?;
+                self.fault_if(f, BPF_JGT, r, LAST_UREG as i32, FLT_ILLOP, None);
+                let table = self.tmp(f, 8 * (LAST_UREG as u32 + 1));
+                self.read_pt_regs(f, 0, PT_REGS_WORDS as i32 * 8, table);
+                for i in PT_REGS_WORDS..=LAST_UREG {
+                    self.read_ureg(f, line, i, table + 8 * i as u32)?;
+                }
+                let a = &mut f.asm;
+                a.emit(Insn::alu64_imm(BPF_LSH, r, 3));
+                a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_TMP));
+                a.emit(Insn::alu64_reg(BPF_ADD, r, R1));
+                a.emit(Insn::ldx(BPF_DW, r, r, table as i16));
+                Ok(r)
+            }
+        }
+    }
+
+    /// Reads register `i` into the temp word at `off`.
+    fn read_ureg(&mut self, f: &mut Fn, line: u32, i: i64, off: u32) -> R<()> {
+        if i < PT_REGS_WORDS {
+            self.read_pt_regs(f, 8 * i as i32, 8, off);
+            return Ok(());
+        }
+        let member = THREAD_REGS[(i - PT_REGS_WORDS) as usize];
+        let btf = self.env.sema.types.btf();
+        let field = btf.and_then(|b| {
+            let (o, ty) = b.member_path_offset("task_struct", &["thread", member])?;
+            Some((o, b.size_of(ty)?.min(8)))
+        });
+        let Some((field_off, size)) = field else {
+            return Err(CompileError::new(
+                line,
+                "D_UNSUPPORTED",
+                format!("uregs[{}] needs thread_struct.{} in the kernel's type information (BTF)", i, member),
+            ));
+        };
+        // A narrower member lands in the low bytes of a zeroed word.
+        let a = &mut f.asm;
+        a.emit(Insn::call(H_CURRENT_TASK));
+        a.emit(Insn::mov64_reg(R3, R0));
+        a.emit(Insn::alu64_imm(BPF_ADD, R3, field_off as i32));
+        a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_TMP));
+        a.emit(Insn::st_imm(BPF_DW, R1, off as i16, 0));
+        a.emit(Insn::alu64_imm(BPF_ADD, R1, off as i32));
+        a.emit(Insn::mov64_imm(R2, size as i32));
+        a.emit(Insn::call(H_READ_KERNEL));
+        Ok(())
+    }
+
+    /// Copies `len` bytes of the user registers from byte `from` to the
+    /// temp area at `off`. A failed read leaves zeros, as the kernel's
+    /// helper does.
+    fn read_pt_regs(&mut self, f: &mut Fn, from: i32, len: i32, off: u32) {
+        let a = &mut f.asm;
+        a.emit(Insn::call(H_CURRENT_TASK_BTF));
+        a.emit(Insn::mov64_reg(R1, R0));
+        a.emit(Insn::call(H_TASK_PT_REGS));
+        a.emit(Insn::mov64_reg(R3, R0));
+        if from != 0 {
+            a.emit(Insn::alu64_imm(BPF_ADD, R3, from));
+        }
+        a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_TMP));
+        a.emit(Insn::alu64_imm(BPF_ADD, R1, off as i32));
+        a.emit(Insn::mov64_imm(R2, len));
+        a.emit(Insn::call(H_READ_KERNEL));
+    }
+}
