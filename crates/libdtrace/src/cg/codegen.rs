@@ -945,6 +945,7 @@ impl<'a> Gen<'a> {
             match cb {
                 Callback::JsonSelector => self.json_selector_cb(f),
                 Callback::JsonStep => self.json_step_cb(f),
+                Callback::PathStep => self.path_step_cb(f),
             }
         }
         Ok(info)
@@ -1931,7 +1932,11 @@ impl<'a> Gen<'a> {
             "uregs" => {
                 return Err(CompileError::new(line, "D_UREGS_IDX", "uregs[ ] is an array: index it, as in uregs[R_PC]"));
             }
-            "ipl" | "zonename" | "cwd" | "root" | "curpsinfo" | "curlwpsinfo" => {
+            "cwd" | "root" => {
+                self.free(f, r);
+                return self.fs_path(f, line, if n == "cwd" { "pwd" } else { "root" });
+            }
+            "ipl" | "zonename" | "curpsinfo" | "curlwpsinfo" => {
                 return Err(CompileError::new(
                     line,
                     "D_UNSUPPORTED",
@@ -2552,6 +2557,13 @@ impl<'a> Gen<'a> {
             "__psargs" => {
                 nargs(2, 2)?;
                 self.psargs(f, &args[0], &args[1])
+            }
+            // The library's fileinfo_t translator: where a file's file
+            // system is mounted.
+            "__mount_point" => {
+                nargs(1, 1)?;
+                let p = self.expr(f, &args[0])?;
+                self.path_string(f, line, p, true)
             }
             "rand" => {
                 nargs(0, 0)?;

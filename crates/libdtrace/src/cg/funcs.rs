@@ -15,15 +15,18 @@ pub enum Callback {
     JsonSelector,
     /// json(): one step of the JSON scanner.
     JsonStep,
+    /// d_path() and the paths built on it: one dentry of the walk.
+    PathStep,
 }
 
 impl Callback {
-    pub const ALL: [Callback; 2] = [Callback::JsonSelector, Callback::JsonStep];
+    pub const ALL: [Callback; 3] = [Callback::JsonSelector, Callback::JsonStep, Callback::PathStep];
 
     fn name(self) -> &'static str {
         match self {
             Callback::JsonSelector => "dt_json_selector",
             Callback::JsonStep => "dt_json_step",
+            Callback::PathStep => "dt_path_step",
         }
     }
 

@@ -315,10 +315,10 @@ fn subroutine_type(name: &str) -> Option<Type> {
     Some(match name {
         "strlen" => Type::ULONG,
         // The library's psinfo translator: the current process's arguments.
-        "__psargs" => Type::Str,
+        "__psargs" | "__mount_point" => Type::Str,
         "strjoin" | "copyinstr" | "stringof" | "lltostr" | "basename" | "dirname" | "substr" | "strchr" | "strrchr"
         | "strstr" | "strtok" | "toupper" | "tolower" | "cleanpath" | "inet_ntoa" | "inet_ntop" | "inet_ntoa6"
-        | "json" => Type::Str,
+        | "json" | "d_path" => Type::Str,
         "bcopy" | "copyinto" => Type::Void,
         "copyin" | "alloca" => Type::Ptr(Box::new(Type::Void)),
         "rand" => Type::INT,

@@ -16,6 +16,7 @@ const LIBRARY: &[(&str, &str)] = &[
     ("procfs.d", include_str!("dlib/procfs.d")),
     ("names.d", include_str!("dlib/names.d")),
     ("regs.d", include_str!("dlib/regs.d")),
+    ("io.d", include_str!("dlib/io.d")),
 ];
 
 /// The library as one program (parsed once per run; errors are ours).
@@ -29,6 +30,10 @@ pub fn library() -> Program {
     }
     p
 }
+
+/// `fds[fd]` is `xlate <fileinfo_t> (this)`, with `fd` replaced by the
+/// index: the current process's open file, or NULL.
+const FD_FILE: &str = "fd >= 0 && fd < curthread->files->fdt->max_fds ? curthread->files->fdt->fd[fd] : NULL";
 
 /// Built-in variables that are translations of `curthread`.
 const BUILTIN_XLATES: &[(&str, &str)] = &[("curpsinfo", "psinfo_t"), ("curlwpsinfo", "lwpsinfo_t")];
@@ -118,6 +123,16 @@ impl<'p> Translators<'p> {
             }
             return Ok(());
         }
+        if let ExprKind::Index { base, keys } = &e.kind {
+            if matches!(&base.kind, ExprKind::Ident(n) if n == "fds") && keys.len() == 1 {
+                let file = fd_file(&keys[0], line);
+                e.kind = ExprKind::Xlate {
+                    ty: TypeName { base: "fileinfo_t".into(), members: None, pointers: 0, dims: vec![] },
+                    expr: Box::new(file),
+                };
+            }
+            return Ok(());
+        }
         let (inner, member, via_ptr) = match &e.kind {
             ExprKind::Arrow { expr, member } => (expr, member, true),
             ExprKind::Member { expr, member } => (expr, member, false),
@@ -180,6 +195,16 @@ impl<'p> Translators<'p> {
     }
 }
 
+/// The `struct file *` of `fds[fd]`, from [`FD_FILE`].
+fn fd_file(fd: &Expr, line: u32) -> Expr {
+    let src = format!("BEGIN {{ {}; }}", FD_FILE);
+    let p = parse_program(&src).expect("FD_FILE parses");
+    let Some(Item::Clause(c)) = p.items.into_iter().next() else { unreachable!("one clause") };
+    let Some(Stmt::Expr(mut e)) = c.body.into_iter().next() else { unreachable!("one statement") };
+    substitute(&mut e, "fd", fd, line);
+    e
+}
+
 /// Replaces the translator's parameter by the translated expression, and
 /// gives every node the line of the use (for messages).
 fn substitute(e: &mut Expr, param: &str, arg: &Expr, line: u32) {
@@ -189,4 +214,25 @@ fn substitute(e: &mut Expr, param: &str, arg: &Expr, line: u32) {
     }
     e.line = line;
     super::sema::visit_children_mut(e, &mut |c| substitute(c, param, arg, line));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fds_index_becomes_a_translation_of_the_file_pointer() {
+        let mut p = parse_program("BEGIN { trace(fds[3].fi_pathname); }").unwrap();
+        expand(&mut p, &library()).map_err(|(_, e)| e.msg).unwrap();
+        let text = format!("{:?}", p);
+        assert!(text.contains("max_fds"), "{}", text);
+        assert!(text.contains("d_path"), "{}", text);
+        assert!(!text.contains("\"fds\""), "{}", text);
+    }
+
+    #[test]
+    fn library_parses() {
+        let lib = library();
+        assert!(lib.items.iter().any(|i| matches!(i, Item::Translator(t) if t.to.base == "fileinfo_t")));
+    }
 }

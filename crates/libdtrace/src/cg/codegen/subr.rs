@@ -7,6 +7,7 @@ use super::*;
 use crate::lang::sema::subr_keyword_arg;
 
 mod conv;
+mod dpath;
 mod emit;
 mod json;
 pub(super) use json::{NULL_MARK, NULL_MIN_STRSIZE};
@@ -61,6 +62,7 @@ fn proto(name: &str) -> Option<Proto> {
         "alloca" => (&[Int("size_t")], 1),
         "bcopy" => (&[Any("void *"), Any("void *"), Int("size_t")], 3),
         "copyinto" => (&[Addr("uintptr_t"), Int("size_t"), Any("void *")], 3),
+        "d_path" => (&[Addr("struct path *")], 1),
         _ => return None,
     };
     Some(Proto { params, required })
@@ -104,6 +106,7 @@ impl<'a> Gen<'a> {
             "alloca" => self.alloca(f, line, &args[0]),
             "bcopy" => self.bcopy(f, line, args),
             "copyinto" => self.copyinto(f, line, args),
+            "d_path" => self.d_path(f, line, &args[0]),
             _ => unreachable!("every prototype has a body"),
         }
     }
