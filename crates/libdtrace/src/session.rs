@@ -205,7 +205,14 @@ pub fn prepare(
     }
     let wall_offset_ns = wall_offset();
     let fbt_backend = choose_fbt_backend(&catalog, &clauses, opts)?;
-    let env = CgEnv { sema: &sema, opts, catalog: &catalog, wall_offset_ns, fbt_backend };
+    let env = CgEnv {
+        sema: &sema,
+        opts,
+        catalog: &catalog,
+        wall_offset_ns,
+        fbt_backend,
+        kernel_function: &crate::consume::ksyms::kernel_function_range,
+    };
     let ins: Vec<ClauseIn> = clauses
         .iter()
         .enumerate()

@@ -94,6 +94,9 @@ pub struct CgEnv<'a> {
     /// How fbt probes attach (chosen by the session from what the kernel
     /// allows and how many functions are probed).
     pub fbt_backend: FbtBackend,
+    /// [start, end) of a kernel function by name (from the session; asked
+    /// only for what a program needs).
+    pub kernel_function: &'a dyn std::ops::Fn(&str) -> Option<(u64, u64)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1133,6 +1136,43 @@ impl<'a> Gen<'a> {
         a.emit(Insn::call(H_GET_STACK));
     }
 
+    /// `stackdepth`, `ustackdepth`: how many frames `stack()` or `ustack()`
+    /// would show with no limit (bpf_get_stack's maximum, 127).
+    fn stack_depth(&mut self, f: &mut Fn, line: u32, user: bool) -> R<Reg> {
+        const MAX_FRAMES: u32 = 127;
+        // A tracepoint's __traceiter_ frame is there only while several
+        // tracers share it; the consumer leaves it out of stack(), so does
+        // this.
+        let glue = match f.attach {
+            Attach::SysEnter if !user => (self.env.kernel_function)("__traceiter_sys_enter"),
+            Attach::SysExit if !user => (self.env.kernel_function)("__traceiter_sys_exit"),
+            _ => None,
+        };
+        let off = self.tmp(f, 8 * MAX_FRAMES);
+        let r = self.alloc(f, line)?;
+        Self::tmp_ptr(f, R2, off);
+        Self::stack_frames(f, user, MAX_FRAMES);
+        let a = &mut f.asm;
+        let (counted, done) = (a.label(), a.label());
+        a.emit(Insn::mov64_reg(r, R0));
+        a.jmp_imm(BPF_JSGE, r, 0, counted);
+        a.emit(Insn::mov64_imm(r, 0));
+        a.bind(counted);
+        a.emit(Insn::alu64_imm(BPF_RSH, r, 3));
+        if let Some((lo, hi)) = glue {
+            a.jmp_imm(BPF_JEQ, r, 0, done);
+            Self::tmp_ptr_a(a, R1, off);
+            a.emit(Insn::ldx(BPF_DW, R1, R1, 0));
+            a.emit2(Insn::ld_imm64(R2, lo));
+            a.jmp_reg(BPF_JLT, R1, R2, done);
+            a.emit2(Insn::ld_imm64(R2, hi));
+            a.jmp_reg(BPF_JGE, R1, R2, done);
+            a.emit(Insn::alu64_imm(BPF_SUB, r, 1));
+        }
+        a.bind(done);
+        Ok(r)
+    }
+
     /// Writes a symbol address at r1 (for a user one, the process id first).
     /// Clobbers r0-r5.
     fn store_sym(f: &mut Fn, kind: crate::lang::types::SymKind, addr: Reg) {
@@ -1912,6 +1952,10 @@ impl<'a> Gen<'a> {
                 a.emit(Insn::call(H_READ_KERNEL));
                 a.emit(Insn::ldx(BPF_W, r, FP, SLOT_B));
                 normalize(a, r, 4, true);
+            }
+            "stackdepth" | "ustackdepth" => {
+                self.free(f, r);
+                return self.stack_depth(f, line, n == "ustackdepth");
             }
             "caller" | "ucaller" => {
                 // The pc just before the probe: the frame after the probed

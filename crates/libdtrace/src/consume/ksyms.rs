@@ -29,6 +29,15 @@ impl KernelSymbols {
     }
 }
 
+/// [start, end) of a kernel function, from /proc/kallsyms (read at the
+/// first call; for code generation, which needs a few addresses only).
+pub fn kernel_function_range(name: &str) -> Option<(u64, u64)> {
+    static TABLE: OnceLock<SymbolTable> = OnceLock::new();
+    TABLE
+        .get_or_init(|| SymbolTable::parse(&std::fs::read_to_string("/proc/kallsyms").unwrap_or_default()))
+        .range(name)
+}
+
 impl Symbolizer for KernelSymbols {
     fn kernel(&self, addr: u64) -> Option<Symbol> {
         self.table().lookup(addr)
@@ -84,6 +93,14 @@ impl SymbolTable {
     }
 
     /// The symbol containing `addr`, if any.
+    /// Where the kernel function `name` starts, and where the next symbol
+    /// starts (its end).
+    pub(crate) fn range(&self, name: &str) -> Option<(u64, u64)> {
+        let i = self.entries.iter().position(|e| &*e.name == name)?;
+        let start = self.entries[i].addr;
+        Some((start, self.entries.get(i + 1)?.addr))
+    }
+
     pub(crate) fn lookup(&self, addr: u64) -> Option<Symbol> {
         let i = self.entries.partition_point(|e| e.addr <= addr).checked_sub(1)?;
         let e = &self.entries[i];
@@ -132,6 +149,15 @@ ffffffffc0201100 t mod_fn2\t[ext4]
         fn kernel(&self, addr: u64) -> Option<Symbol> {
             self.0.lookup(addr)
         }
+    }
+
+    #[test]
+    fn function_ranges() {
+        let t = SymbolTable::parse(KALLSYMS);
+        assert_eq!(t.range("vfs_read"), Some((0xffffffff816d5370, 0xffffffff816d5500)));
+        assert_eq!(t.range("mod_fn"), Some((0xffffffffc0201000, 0xffffffffc0201100)));
+        assert_eq!(t.range("mod_fn2"), None);
+        assert_eq!(t.range("nosuch"), None);
     }
 
     fn a(addr: u64) -> String {
