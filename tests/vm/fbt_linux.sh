@@ -3,7 +3,8 @@
 # with quantize), the return value, arguments (typed args[] from BTF:
 # args[0]->f_path.dentry->d_name.name of vfs_read is the file read),
 # caller (vfs_read is called from ksys_read), probefunc/probemod from a
-# shared kprobe program, and -l.
+# shared kprobe program, ipl (0 in a thread, 10 in the timer interrupt),
+# and -l.
 source ./lib.sh
 vm_run linux 2 '
 echo "kernel $(uname -r | cut -d. -f1,2), mode $VMRUN_MODE, $(nproc) cpus"
@@ -25,6 +26,10 @@ dt typed_return -q -n "fbt::vfs_read:entry /pid == \$target/ { self->one = args[
     END { printa(\"%s %@d\\n\", @); }" -c "$WORKLOAD read 30"
 dt caller_fentry -q -n "fbt::vfs_read:entry /pid == \$target && arg2 == 1/ { @[func(caller)] = count(); }" -c "$WORKLOAD read 5"
 dt caller_kprobe -x fbtbackend=kprobe -q -n "fbt::vfs_read:entry /pid == \$target && arg2 == 1/ { @[func(caller)] = count(); }" -c "$WORKLOAD read 5"
+for b in fentry kprobe; do
+dt ipl_$b -x fbtbackend=$b -q -n "fbt::vfs_read:entry /pid == \$target/ { @ = max(ipl); } END { printa(\"thread %@d\\n\", @); }" -c "$WORKLOAD read 3"
+dt ipl_interrupt_$b -x fbtbackend=$b -q -n "fbt::hrtimer_interrupt:entry { @ = max(ipl); } tick-200ms { exit(0); } END { printa(\"interrupt %@d\\n\", @); }"
+done
 echo "== list"
 $DTRACE -l -n "fbt::vfs_read:" | sed "s/^ *[0-9][0-9]* /   ID /"
 '

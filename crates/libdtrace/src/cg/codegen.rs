@@ -1980,7 +1980,11 @@ impl<'a> Gen<'a> {
                 self.free(f, r);
                 return self.fs_path(f, line, if n == "cwd" { "pwd" } else { "root" });
             }
-            "ipl" | "zonename" | "curpsinfo" | "curlwpsinfo" => {
+            "ipl" => {
+                self.free(f, r);
+                return self.ipl(f, line);
+            }
+            "zonename" | "curpsinfo" | "curlwpsinfo" => {
                 return Err(CompileError::new(
                     line,
                     "D_UNSUPPORTED",

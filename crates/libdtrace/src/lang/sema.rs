@@ -291,8 +291,8 @@ pub fn builtin_type(name: &str) -> Option<Type> {
     Some(match name {
         "arg0" | "arg1" | "arg2" | "arg3" | "arg4" | "arg5" | "arg6" | "arg7" | "arg8" | "arg9" => Type::LONG,
         "pid" | "tid" | "ppid" | "cpu" | "errno" | "$target" => Type::INT,
-        "uid" | "gid" | "id" | "epid" | "stackdepth" | "ustackdepth" => Type::UINT,
-        "timestamp" | "vtimestamp" | "walltimestamp" | "ipl" | "caller" | "ucaller" | "uregs" => Type::ULONG,
+        "uid" | "gid" | "id" | "epid" | "stackdepth" | "ustackdepth" | "ipl" => Type::UINT,
+        "timestamp" | "vtimestamp" | "walltimestamp" | "caller" | "ucaller" | "uregs" => Type::ULONG,
         "execname" | "probeprov" | "probemod" | "probefunc" | "probename" | "zonename" | "cwd" | "root" => Type::Str,
         "curthread" | "curpsinfo" | "curlwpsinfo" => Type::Ptr(Box::new(Type::Void)),
         _ => return None,

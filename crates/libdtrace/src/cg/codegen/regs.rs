@@ -6,11 +6,27 @@
 //! number) live in the task's `thread_struct`. The numbering is
 //! lang/dlib/regs.d's. An index past R_TRAPNO is an illegal operation, as
 //! in DTrace.
+//!
+//! Also `ipl`, the interrupt level the probe fired at: 0 in a thread, 10
+//! (illumos's LOCK_LEVEL, where its clock interrupt runs) in an interrupt.
+//! Profile and tick probes fire in the timer interrupt, system calls in a
+//! thread. A kernel function (fbt) is in an interrupt when its frame is
+//! not on the thread's own kernel stack: x86-64 Linux runs hardware
+//! interrupts, the softirqs they end with, and NMIs on other stacks, except
+//! an interrupt taken in user mode, which runs on the thread's stack and so
+//! reads 0. (The CPU's preempt_count would tell every case apart, but BPF
+//! reaches per-CPU variables only where kallsyms lists them, which most
+//! kernels' does not.)
 
 use super::*;
 
 const H_CURRENT_TASK_BTF: i32 = 158;
 const H_TASK_PT_REGS: i32 = 175;
+
+/// A frame this far from the thread's stack base or farther is on another
+/// stack (kernel stacks are 16 KiB, 32 KiB with KASAN).
+const THREAD_STACK_BOUND: i32 = 64 << 10;
+const LOCK_LEVEL: i32 = 10;
 
 /// Words of `struct pt_regs` on x86-64.
 const PT_REGS_WORDS: i64 = 21;
@@ -47,6 +63,55 @@ impl<'e> Gen<'e> {
                 Ok(r)
             }
         }
+    }
+
+    /// `ipl`: see the module comment.
+    pub(super) fn ipl(&mut self, f: &mut Fn, line: u32) -> R<Reg> {
+        // Known from the probe: timers fire in the timer interrupt; system
+        // calls, BEGIN and END run in a thread.
+        let known = match f.attach {
+            Attach::Timer { .. } => Some(LOCK_LEVEL),
+            Attach::SysEnter | Attach::SysExit | Attach::Begin | Attach::End => Some(0),
+            Attach::FbtEntry | Attach::FbtReturn | Attach::Fentry { .. } => None,
+        };
+        if let Some(level) = known {
+            let r = self.alloc(f, line)?;
+            f.asm.emit(Insn::mov64_imm(r, level));
+            return Ok(r);
+        }
+        let Some((stack, _)) = self.env.sema.types.btf().and_then(|b| b.member_path_offset("task_struct", &["stack"]))
+        else {
+            return Err(CompileError::new(
+                line,
+                "D_UNSUPPORTED",
+                "ipl needs task_struct.stack in the kernel's type information (BTF)",
+            ));
+        };
+        let cells = self.tmp(f, 16);
+        let r = self.alloc(f, line)?;
+        let a = &mut f.asm;
+        // The thread's stack base, and this program's frame address (a
+        // scalar once it has been through memory).
+        a.emit(Insn::call(H_CURRENT_TASK));
+        a.emit(Insn::mov64_reg(R3, R0));
+        a.emit(Insn::alu64_imm(BPF_ADD, R3, stack as i32));
+        Self::tmp_ptr_a(a, R1, cells);
+        a.emit(Insn::st_imm(BPF_DW, R1, 0, 0));
+        a.emit(Insn::mov64_imm(R2, 8));
+        a.emit(Insn::call(H_READ_KERNEL));
+        Self::tmp_ptr_a(a, R1, cells);
+        a.emit(Insn::stx(BPF_DW, R1, FP, 8));
+        a.emit(Insn::ldx(BPF_DW, r, R1, 8));
+        a.emit(Insn::ldx(BPF_DW, R2, R1, 0));
+        a.emit(Insn::alu64_reg(BPF_SUB, r, R2));
+        let (thread, done) = (a.label(), a.label());
+        a.jmp_imm(BPF_JLT, r, THREAD_STACK_BOUND, thread);
+        a.emit(Insn::mov64_imm(r, LOCK_LEVEL));
+        a.ja(done);
+        a.bind(thread);
+        a.emit(Insn::mov64_imm(r, 0));
+        a.bind(done);
+        Ok(r)
     }
 
     /// Reads register `i` into the temp word at `off`.
