@@ -158,7 +158,7 @@ pub fn prepare(
 ) -> Result<Prepared, Failure> {
     let src_of = |item: usize| &sources[parsed.origin[item]];
     expand_macros(&mut parsed.program, macros).map_err(|e| compile_failure(&sources[0], &e, opts.errtags))?;
-    let library = crate::lang::xlate::library();
+    let library = crate::lang::xlate::library(&crate::kernel::sys::cpu_places());
     crate::lang::xlate::expand(&mut parsed.program, &library)
         .map_err(|(i, e)| compile_failure(src_of(i), &e, opts.errtags))?;
     let mut catalog = Catalog::load();

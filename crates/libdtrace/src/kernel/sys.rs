@@ -255,6 +255,36 @@ pub fn possible_cpus() -> usize {
     })
 }
 
+/// Where a CPU is: its physical package and NUMA node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CpuPlace {
+    pub cpu: u32,
+    pub package: i64,
+    pub node: i64,
+}
+
+/// Package and node of every possible CPU, from sysfs (0 where sysfs does
+/// not say).
+pub fn cpu_places() -> Vec<CpuPlace> {
+    let list = std::fs::read_to_string("/sys/devices/system/cpu/possible").map(|s| parse_cpu_list(&s)).unwrap_or_default();
+    list.into_iter()
+        .map(|cpu| {
+            let dir = format!("/sys/devices/system/cpu/cpu{}", cpu);
+            let package = std::fs::read_to_string(format!("{}/topology/physical_package_id", dir))
+                .ok()
+                .and_then(|s| s.trim().parse().ok())
+                .unwrap_or(0);
+            let node = std::fs::read_dir(&dir)
+                .ok()
+                .and_then(|entries| {
+                    entries.flatten().find_map(|e| e.file_name().to_str()?.strip_prefix("node")?.parse().ok())
+                })
+                .unwrap_or(0);
+            CpuPlace { cpu, package, node }
+        })
+        .collect()
+}
+
 /// The CPUs online now (/sys/devices/system/cpu/online).
 pub fn online_cpus() -> Vec<u32> {
     match std::fs::read_to_string("/sys/devices/system/cpu/online") {

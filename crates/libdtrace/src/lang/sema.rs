@@ -294,7 +294,7 @@ pub fn builtin_type(name: &str) -> Option<Type> {
         "uid" | "gid" | "id" | "epid" | "stackdepth" | "ustackdepth" | "ipl" => Type::UINT,
         "timestamp" | "vtimestamp" | "walltimestamp" | "caller" | "ucaller" | "uregs" => Type::ULONG,
         "execname" | "probeprov" | "probemod" | "probefunc" | "probename" | "zonename" | "cwd" | "root" => Type::Str,
-        "curthread" | "curpsinfo" | "curlwpsinfo" => Type::Ptr(Box::new(Type::Void)),
+        "curthread" | "curpsinfo" | "curlwpsinfo" | "curcpu" => Type::Ptr(Box::new(Type::Void)),
         _ => return None,
     })
 }

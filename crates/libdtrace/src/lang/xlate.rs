@@ -9,6 +9,7 @@
 use super::ast::*;
 use super::diag::CompileError;
 use super::parser::parse_program;
+use crate::kernel::sys::CpuPlace;
 
 /// D's standard definitions compiled into dtrace (types, translators and
 /// constants users expect without any file installed).
@@ -17,12 +18,15 @@ const LIBRARY: &[(&str, &str)] = &[
     ("names.d", include_str!("dlib/names.d")),
     ("regs.d", include_str!("dlib/regs.d")),
     ("io.d", include_str!("dlib/io.d")),
+    ("cpuinfo.d", include_str!("dlib/cpuinfo.d")),
 ];
 
-/// The library as one program (parsed once per run; errors are ours).
-pub fn library() -> Program {
+/// The library as one program (parsed once per run; errors are ours),
+/// with curcpu's translator for these CPUs.
+pub fn library(cpus: &[CpuPlace]) -> Program {
     let mut p = Program::default();
-    for (name, src) in LIBRARY {
+    let generated = cpuinfo_translator(cpus);
+    for (name, src) in LIBRARY.iter().copied().chain([("cpuinfo translator", generated.as_str())]) {
         match parse_program(src) {
             Ok(q) => p.items.extend(q.items),
             Err(e) => crate::note!("dtrace: internal error in built-in library {}: {}", name, e.msg),
@@ -31,12 +35,35 @@ pub fn library() -> Program {
     p
 }
 
+/// `translator cpuinfo_t < int C >` for this machine: each member a choice
+/// on the CPU number (a constant when every CPU agrees).
+fn cpuinfo_translator(cpus: &[CpuPlace]) -> String {
+    let choose = |value: fn(&CpuPlace) -> i64| -> String {
+        let first = cpus.first().map_or(0, value);
+        if cpus.iter().all(|c| value(c) == first) {
+            return first.to_string();
+        }
+        let mut e = String::from("0");
+        for c in cpus.iter().rev() {
+            e = format!("C == {} ? {} : {}", c.cpu, value(c), e);
+        }
+        e
+    };
+    format!(
+        "translator cpuinfo_t < int C > {{ cpu_id = C; cpu_pset = 0; cpu_chip = {}; cpu_lgrp = {}; }};",
+        choose(|c| c.package),
+        choose(|c| c.node)
+    )
+}
+
 /// `fds[fd]` is `xlate <fileinfo_t> (this)`, with `fd` replaced by the
 /// index: the current process's open file, or NULL.
 const FD_FILE: &str = "fd >= 0 && fd < curthread->files->fdt->max_fds ? curthread->files->fdt->fd[fd] : NULL";
 
-/// Built-in variables that are translations of `curthread`.
-const BUILTIN_XLATES: &[(&str, &str)] = &[("curpsinfo", "psinfo_t"), ("curlwpsinfo", "lwpsinfo_t")];
+/// Built-in variables that are translations: of `curthread`, or for
+/// `curcpu`, of the CPU number.
+const BUILTIN_XLATES: &[(&str, &str, &str)] =
+    &[("curpsinfo", "psinfo_t", "curthread"), ("curlwpsinfo", "lwpsinfo_t", "curthread"), ("curcpu", "cpuinfo_t", "cpu")];
 
 /// Rewrites every translated member access in the user's clauses; an
 /// error comes with the index of the item at fault.
@@ -115,10 +142,10 @@ impl<'p> Translators<'p> {
         r?;
         let line = e.line;
         if let ExprKind::Ident(n) = &e.kind {
-            if let Some((_, to)) = BUILTIN_XLATES.iter().find(|(b, _)| b == n) {
+            if let Some((_, to, from)) = BUILTIN_XLATES.iter().find(|(b, _, _)| b == n) {
                 e.kind = ExprKind::Xlate {
                     ty: TypeName { base: to.to_string(), members: None, pointers: 1, dims: vec![] },
-                    expr: Box::new(Expr::new(ExprKind::Ident("curthread".into()), line)),
+                    expr: Box::new(Expr::new(ExprKind::Ident(from.to_string()), line)),
                 };
             }
             return Ok(());
@@ -223,7 +250,7 @@ mod tests {
     #[test]
     fn fds_index_becomes_a_translation_of_the_file_pointer() {
         let mut p = parse_program("BEGIN { trace(fds[3].fi_pathname); }").unwrap();
-        expand(&mut p, &library()).map_err(|(_, e)| e.msg).unwrap();
+        expand(&mut p, &library(&[])).map_err(|(_, e)| e.msg).unwrap();
         let text = format!("{:?}", p);
         assert!(text.contains("max_fds"), "{}", text);
         assert!(text.contains("d_path"), "{}", text);
@@ -231,8 +258,19 @@ mod tests {
     }
 
     #[test]
+    fn cpuinfo_members_choose_by_cpu_only_where_cpus_differ() {
+        let place = |cpu, package, node| CpuPlace { cpu, package, node };
+        let one = cpuinfo_translator(&[place(0, 0, 0), place(1, 0, 0)]);
+        assert!(one.contains("cpu_chip = 0; cpu_lgrp = 0;"), "{}", one);
+        let two = cpuinfo_translator(&[place(0, 0, 0), place(1, 1, 0)]);
+        assert!(two.contains("cpu_chip = C == 0 ? 0 : C == 1 ? 1 : 0;"), "{}", two);
+        assert!(two.contains("cpu_lgrp = 0;"), "{}", two);
+        assert!(parse_program(&two).is_ok());
+    }
+
+    #[test]
     fn library_parses() {
-        let lib = library();
+        let lib = library(&[]);
         assert!(lib.items.iter().any(|i| matches!(i, Item::Translator(t) if t.to.base == "fileinfo_t")));
     }
 }
