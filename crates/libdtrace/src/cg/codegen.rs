@@ -1984,11 +1984,11 @@ impl<'a> Gen<'a> {
                 self.free(f, r);
                 return self.ipl(f, line);
             }
-            "zonename" | "curpsinfo" | "curlwpsinfo" => {
+            "zonename" => {
                 return Err(CompileError::new(
                     line,
                     "D_UNSUPPORTED",
-                    format!("built-in variable {} is not supported yet", n),
+                    "built-in variable zonename is not available: Linux has no zones",
                 ));
             }
             _ => {

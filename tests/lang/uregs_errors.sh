@@ -1,5 +1,0 @@
-# Misuses of uregs[]: a compile error naming the problem, exit status 1.
-for e in 'trace(uregs)' 'trace(uregs[1, 2])' 'trace(uregs["pc"])' 'uregs[R_PC] = 0'; do
-	"$DTRACE" -qn "BEGIN { $e; exit(0); }" 2>&1 | sed 's/^dtrace: invalid probe specifier BEGIN { .*; exit(0); }: /error: /'
-	echo "status ${PIPESTATUS[0]}"
-done
