@@ -15,8 +15,8 @@
 //! interrupts, the softirqs they end with, and NMIs on other stacks, except
 //! an interrupt taken in user mode, which runs on the thread's stack and so
 //! reads 0. (The CPU's preempt_count would tell every case apart, but BPF
-//! reaches per-CPU variables only where kallsyms lists them, which most
-//! kernels' does not.)
+//! reaches a per-CPU variable only when kallsyms lists it, which on most
+//! kernels it does not.)
 
 use super::*;
 
