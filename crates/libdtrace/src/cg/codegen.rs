@@ -970,6 +970,19 @@ impl<'a> Gen<'a> {
         }
     }
 
+    /// The temp word at `cell` = the `size`-byte member at `off` of the
+    /// current task (zero-extended; 0 when it cannot be read). Clobbers
+    /// R0-R5.
+    fn read_task_member(a: &mut Asm, off: i32, size: i32, cell: u32) {
+        a.emit(Insn::call(H_CURRENT_TASK));
+        a.emit(Insn::mov64_reg(R3, R0));
+        a.emit(Insn::alu64_imm(BPF_ADD, R3, off));
+        Self::tmp_ptr_a(a, R1, cell);
+        a.emit(Insn::st_imm(BPF_DW, R1, 0, 0));
+        a.emit(Insn::mov64_imm(R2, size));
+        a.emit(Insn::call(H_READ_KERNEL));
+    }
+
     /// reg = string table + off (a direct map-value pointer).
     fn strtab_ptr(f: &mut Fn, reg: Reg, off: u32) {
         Self::strtab_ptr_a(&mut f.asm, reg, off);

@@ -92,13 +92,7 @@ impl<'e> Gen<'e> {
         let a = &mut f.asm;
         // The thread's stack base, and this program's frame address (a
         // scalar once it has been through memory).
-        a.emit(Insn::call(H_CURRENT_TASK));
-        a.emit(Insn::mov64_reg(R3, R0));
-        a.emit(Insn::alu64_imm(BPF_ADD, R3, stack as i32));
-        Self::tmp_ptr_a(a, R1, cells);
-        a.emit(Insn::st_imm(BPF_DW, R1, 0, 0));
-        a.emit(Insn::mov64_imm(R2, 8));
-        a.emit(Insn::call(H_READ_KERNEL));
+        Self::read_task_member(a, stack as i32, 8, cells);
         Self::tmp_ptr_a(a, R1, cells);
         a.emit(Insn::stx(BPF_DW, R1, FP, 8));
         a.emit(Insn::ldx(BPF_DW, r, R1, 8));
@@ -133,16 +127,7 @@ impl<'e> Gen<'e> {
                 format!("uregs[{}] needs thread_struct.{} in the kernel's type information (BTF)", i, member),
             ));
         };
-        // A narrower member lands in the low bytes of a zeroed word.
-        let a = &mut f.asm;
-        a.emit(Insn::call(H_CURRENT_TASK));
-        a.emit(Insn::mov64_reg(R3, R0));
-        a.emit(Insn::alu64_imm(BPF_ADD, R3, field_off as i32));
-        a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_TMP));
-        a.emit(Insn::st_imm(BPF_DW, R1, off as i16, 0));
-        a.emit(Insn::alu64_imm(BPF_ADD, R1, off as i32));
-        a.emit(Insn::mov64_imm(R2, size as i32));
-        a.emit(Insn::call(H_READ_KERNEL));
+        Self::read_task_member(&mut f.asm, field_off as i32, size as i32, off);
         Ok(())
     }
 

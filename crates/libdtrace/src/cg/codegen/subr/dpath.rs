@@ -99,26 +99,25 @@ impl Area {
         a.emit(Insn::alu64_imm(BPF_ADD, R3, off));
         self.read(a, cell, 8);
     }
-    /// R1 = POS - 1, stored back; jumps to `full` when POS is 0.
+    /// Moves POS back one byte and leaves R2 at that byte's address less
+    /// BUF; jumps to `full` when POS is 0 (keeps R4 and R5).
     fn back_one(self, a: &mut Asm, s: i32, full: Label) {
         self.ld(a, R1, POS);
         a.jmp_imm(BPF_JEQ, R1, 0, full);
         a.emit(Insn::alu64_imm(BPF_SUB, R1, 1));
         clamp(a, R1, s - 1);
         self.st(a, POS, R1);
+        self.ptr(a, R2);
+        a.emit(Insn::alu64_reg(BPF_ADD, R2, R1));
     }
     /// Prepends the byte in R4 (keeps R5).
     fn prepend_reg(self, a: &mut Asm, s: i32, full: Label) {
         self.back_one(a, s, full);
-        self.ptr(a, R2);
-        a.emit(Insn::alu64_reg(BPF_ADD, R2, R1));
         a.emit(Insn::stx(BPF_B, R2, R4, BUF));
     }
     fn prepend_text(self, a: &mut Asm, s: i32, text: &[u8], full: Label) {
         for &b in text.iter().rev() {
             self.back_one(a, s, full);
-            self.ptr(a, R2);
-            a.emit(Insn::alu64_reg(BPF_ADD, R2, R1));
             a.emit(Insn::st_imm(BPF_B, R2, BUF, b as i32));
         }
     }
@@ -398,13 +397,7 @@ impl<'a> Gen<'a> {
         let cell = self.tmp(f, 8);
         let r = self.alloc(f, line)?;
         let a = &mut f.asm;
-        a.emit(Insn::call(H_CURRENT_TASK));
-        a.emit(Insn::mov64_reg(R3, R0));
-        a.emit(Insn::alu64_imm(BPF_ADD, R3, fs as i32));
-        Self::tmp_ptr_a(a, R1, cell);
-        a.emit(Insn::st_imm(BPF_DW, R1, 0, 0));
-        a.emit(Insn::mov64_imm(R2, 8));
-        a.emit(Insn::call(H_READ_KERNEL));
+        Self::read_task_member(a, fs as i32, 8, cell);
         Self::tmp_ptr_a(a, r, cell);
         a.emit(Insn::ldx(BPF_DW, r, r, 0));
         a.emit(Insn::alu64_imm(BPF_ADD, r, at as i32));
