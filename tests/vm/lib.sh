@@ -76,3 +76,38 @@ vm_run() {
     esac
     return "$st"
 }
+
+# vm_kernel_6_12: prints the path of a Linux 6.12 kernel image for
+# `vm_run ... --kernel PATH`: Debian bookworm-backports' newest 6.12 build
+# for 64-bit PCs, which has kprobe.multi (CONFIG_FPROBE) and can boot as a
+# Xen PV dom0 (the 6.1 cloud kernel has neither). Downloaded once with a
+# private apt configuration (the system's sources are left alone) into
+# $VMRUN_CACHE (default /var/cache/vmrun) and reused.
+vm_kernel_6_12() {
+    local cache=${VMRUN_CACHE:-/var/cache/vmrun}/dtrace-kernel-6.12
+    mkdir -p "$cache" || return 1
+    # One download at a time (cases may run in parallel).
+    (
+        flock 9
+        k=$(ls "$cache"/vmlinuz-6.12.* 2>/dev/null | sort -V | tail -n1)
+        if [ -n "$k" ]; then
+            echo "$k"
+            exit 0
+        fi
+        mkdir -p "$cache/apt/lists/partial" "$cache/apt/archives/partial" || exit 1
+        echo "deb http://deb.debian.org/debian bookworm-backports main" >"$cache/apt/sources.list"
+        o=(-o "Dir::Etc::SourceList=$cache/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+            -o "Dir::State::Lists=$cache/apt/lists" -o "Dir::Cache=$cache/apt" -o APT::Sandbox::User=root)
+        apt-get "${o[@]}" update -qq >&2 || exit 1
+        pkg=$(apt-cache "${o[@]}" pkgnames linux-image-6.12. |
+            grep -E '^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' | sort -V | tail -n1)
+        [ -n "$pkg" ] || { echo "vm_kernel_6_12: no 6.12 kernel in bookworm-backports" >&2; exit 1; }
+        tmp=$(mktemp -d "$cache/pkg.XXXXXX") || exit 1
+        trap 'rm -rf "$tmp"' EXIT
+        (cd "$tmp" && apt-get "${o[@]}" download "$pkg" >&2) || exit 1
+        dpkg-deb -x "$tmp"/*.deb "$tmp/x" || exit 1
+        k=$(ls "$tmp"/x/boot/vmlinuz-* | head -n1)
+        cp "$k" "$cache/${k##*/}.tmp" && mv "$cache/${k##*/}.tmp" "$cache/${k##*/}" || exit 1
+        echo "$cache/${k##*/}"
+    ) 9>"$cache/lock"
+}

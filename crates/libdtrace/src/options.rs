@@ -186,7 +186,7 @@ pub struct Options {
     pub verbose_verifier: bool,
     /// `-v`: report backends and attach/detach timings (a flag, not an option).
     pub verbose: bool,
-    /// `-x fbtbackend=fentry|kprobe|auto` forces how fbt probes attach.
+    /// `-x fbtbackend=fentry|kprobe|kprobe.multi|auto` forces how fbt probes attach.
     pub fbt_backend: Option<String>,
     /// `-o FILE`: the file the session's output goes to (ftruncate()
     /// truncates it); None for standard output.
@@ -328,7 +328,7 @@ pub static TABLE: &[OptSpec] = &[
     OptSpec { name: "errtags", kind: Flag, scope: Compile, default: "", meaning: "tag compiler errors with their D_* name",
         apply: |o, _| { o.errtags = true; Ok(()) } },
     OptSpec { name: "evaltime", kind: Choice(&["exec", "preinit", "postinit", "main"]), scope: Compile, default: "postinit", meaning: "when -c/-p processes are stopped for probe evaluation (ignored)", apply: ignore },
-    OptSpec { name: "fbtbackend", kind: Choice(&["fentry", "kprobe", "auto"]), scope: Runtime, default: "auto", meaning: "how fbt probes attach (this implementation's own)",
+    OptSpec { name: "fbtbackend", kind: Choice(&["fentry", "kprobe", "kprobe.multi", "auto"]), scope: Runtime, default: "auto", meaning: "how fbt probes attach (this implementation's own)",
         apply: |o, v| { o.fbt_backend = Some(v.text().to_string()); Ok(()) } },
     OptSpec { name: "flowindent", kind: Toggle, scope: Dynamic, default: "", meaning: "indent function entry/return output (-F)",
         apply: |o, v| { o.flowindent = v.is_set(); Ok(()) } },

@@ -253,8 +253,10 @@ fn clause_arg_types(cat: &Catalog, probes: &[u32], sema: &Sema) -> Option<Vec<Ty
 }
 
 /// fentry/fexit where the kernel allows it and few functions are probed
-/// (each needs its own program and trampoline); one shared kprobe program
-/// otherwise. `-x fbtbackend=` forces either.
+/// (each needs its own program and trampoline); else one shared kprobe
+/// program, attached to every function at once by a kprobe.multi link
+/// where the kernel has them, by one kprobe per function otherwise.
+/// `-x fbtbackend=` forces one.
 const FENTRY_MAX_FUNCTIONS: usize = 64;
 
 fn choose_fbt_backend(cat: &Catalog, clauses: &[(usize, Vec<u32>)], opts: &Options) -> Result<FbtBackend, Failure> {
@@ -271,11 +273,22 @@ fn choose_fbt_backend(cat: &Catalog, clauses: &[(usize, Vec<u32>)], opts: &Optio
     }
     let first = cat.get(fbt[0]).map(|p| p.function.clone()).unwrap_or_default();
     let kprobes = crate::provider::kprobes_available();
+    // kprobe.multi attaches by address: every function needs one.
+    let multi = || -> Result<(), String> {
+        if fbt.iter().any(|&id| cat.fbt_func(id).is_none_or(|f| f.addr == 0)) {
+            return Err("function addresses are hidden (kallsyms)".into());
+        }
+        crate::provider::kprobe_multi_check(cat.fbt_func(fbt[0]).map_or(0, |f| f.addr))
+    };
     match opts.fbt_backend.as_deref() {
         Some("kprobe") if !kprobes => {
             Err(Failure("fbt: cannot use the kprobe backend: this kernel has no kprobes".into()))
         }
         Some("kprobe") => Ok(FbtBackend::Kprobe),
+        Some("kprobe.multi") => match multi() {
+            Ok(()) => Ok(FbtBackend::KprobeMulti),
+            Err(why) => Err(Failure(format!("fbt: cannot use the kprobe.multi backend: {}", why))),
+        },
         Some("fentry") => match crate::provider::fentry_check(&first) {
             Ok(()) => Ok(FbtBackend::Fentry),
             Err(why) => Err(Failure(format!(
@@ -286,6 +299,8 @@ fn choose_fbt_backend(cat: &Catalog, clauses: &[(usize, Vec<u32>)], opts: &Optio
         _ => {
             if (fbt.len() <= FENTRY_MAX_FUNCTIONS || !kprobes) && crate::provider::fentry_check(&first).is_ok() {
                 Ok(FbtBackend::Fentry)
+            } else if multi().is_ok() {
+                Ok(FbtBackend::KprobeMulti)
             } else {
                 Ok(FbtBackend::Kprobe)
             }
@@ -395,7 +410,19 @@ pub fn run(
             .map(|p| p.probes.len())
             .sum();
         if fbt > 0 {
-            crate::note!("dtrace: fbt: kprobe backend (one shared program per entry/return, probe id as BPF cookie)");
+            let multi = c.programs.iter().any(|p| p.expected_attach_type == crate::kernel::sys::BPF_TRACE_KPROBE_MULTI);
+            crate::note!(
+                "dtrace: fbt: {} (one shared program per entry/return, probe id as BPF cookie)",
+                if multi { "kprobe.multi backend, one link for all functions" } else { "kprobe backend" }
+            );
+        }
+        let fentry = c.programs.iter().filter(|p| matches!(p.attach, Attach::Fentry { .. })).count();
+        if fentry > 0 {
+            crate::note!(
+                "dtrace: fbt: fentry backend ({} program{}, one per probe, arguments typed by BTF)",
+                fentry,
+                if fentry == 1 { "" } else { "s" }
+            );
         }
         crate::note!("dtrace: attached in {:.3} s", t0.elapsed().as_secs_f64());
     }

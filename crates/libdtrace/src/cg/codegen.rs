@@ -103,6 +103,9 @@ pub struct CgEnv<'a> {
 pub enum FbtBackend {
     /// Single kprobes/kretprobes sharing one program (BPF cookies).
     Kprobe,
+    /// The same program attached to every function at once through one
+    /// kprobe.multi link (fprobe), the function's probe id as its cookie.
+    KprobeMulti,
     /// fentry/fexit, one program per function, arguments typed by BTF.
     Fentry,
 }
@@ -564,6 +567,9 @@ impl<'a> Gen<'a> {
         let (expected_attach_type, attach_btf_id) = match attach {
             Attach::Fentry { btf_id, ret, .. } => {
                 (if *ret { sys::BPF_TRACE_FEXIT } else { sys::BPF_TRACE_FENTRY }, *btf_id)
+            }
+            Attach::FbtEntry | Attach::FbtReturn if self.env.fbt_backend == FbtBackend::KprobeMulti => {
+                (sys::BPF_TRACE_KPROBE_MULTI, 0)
             }
             _ => (0, 0),
         };

@@ -554,6 +554,47 @@ pub fn link_create_perf_event(prog_fd: BorrowedFd<'_>, perf_fd: BorrowedFd<'_>, 
 
 #[repr(C)]
 #[derive(Default)]
+struct LinkCreateKprobeMultiAttr {
+    prog_fd: u32,
+    target_fd: u32,
+    attach_type: u32,
+    flags: u32,
+    kprobe_multi_flags: u32,
+    cnt: u32,
+    syms: u64,
+    addrs: u64,
+    cookies: u64,
+}
+
+/// `kprobe_multi.flags`: return probes (the program runs at each
+/// function's return, like a kretprobe).
+const BPF_F_KPROBE_MULTI_RETURN: u32 = 1;
+
+/// Attaches a kprobe program loaded with expected_attach_type
+/// BPF_TRACE_KPROBE_MULTI to every function at `addrs` at once, each with
+/// its cookie (BPF_LINK_CREATE, kernel ≥ 5.18 with CONFIG_FPROBE): one
+/// ftrace registration for all of them. The link detaches when closed.
+pub fn link_create_kprobe_multi(
+    prog_fd: BorrowedFd<'_>,
+    addrs: &[u64],
+    cookies: &[u64],
+    ret: bool,
+) -> io::Result<OwnedFd> {
+    assert_eq!(addrs.len(), cookies.len());
+    let mut a = LinkCreateKprobeMultiAttr {
+        prog_fd: prog_fd.as_raw_fd() as u32,
+        attach_type: BPF_TRACE_KPROBE_MULTI,
+        kprobe_multi_flags: if ret { BPF_F_KPROBE_MULTI_RETURN } else { 0 },
+        cnt: addrs.len() as u32,
+        addrs: ptr(addrs.as_ptr()),
+        cookies: ptr(cookies.as_ptr()),
+        ..Default::default()
+    };
+    bpf_fd(BPF_LINK_CREATE, &mut a)
+}
+
+#[repr(C)]
+#[derive(Default)]
 struct TestRunAttr {
     prog_fd: u32,
     retval: u32,

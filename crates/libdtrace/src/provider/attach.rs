@@ -236,6 +236,8 @@ pub fn attach_all(
         .map(|p| p.probes.len())
         .sum();
     let mut done = 0;
+    // The count last shown, so that the final report is not shown twice.
+    let mut reported = usize::MAX;
     for (pi, (p, fd)) in c.programs.iter().zip(&l.progs).enumerate() {
         let err = |what: &str, e: io::Error| AttachError {
             msg: format!("failed to enable {}: {}: {}", describe(p), what, crate::kernel::explain(&e)),
@@ -259,6 +261,32 @@ pub fn attach_all(
             }
             Attach::Fentry { .. } => {
                 mine.push(sys::tracing_attach(fd.as_fd()).map_err(|e| err("fentry attach", e))?);
+            }
+            Attach::FbtEntry | Attach::FbtReturn if p.expected_attach_type == sys::BPF_TRACE_KPROBE_MULTI => {
+                // One link for every function, each with its probe id.
+                let ret = p.attach == Attach::FbtReturn;
+                let (addrs, cookies): (Vec<u64>, Vec<u64>) =
+                    p.probes.iter().filter_map(|&probe| Some((cat.fbt_func(probe)?.addr, probe as u64))).unzip();
+                // One system call, seconds long for tens of thousands of
+                // functions: say it has started.
+                if total >= 500 && done == 0 {
+                    reported = 0;
+                    if !progress(0, total) {
+                        return Err(AttachError { msg: "interrupted while attaching probes".into(), log: None });
+                    }
+                }
+                mine.push(
+                    sys::link_create_kprobe_multi(fd.as_fd(), &addrs, &cookies, ret)
+                        .map_err(|e| err(&format!("kprobe.multi link for {} functions", addrs.len()), e))?,
+                );
+                done += p.probes.len();
+                if total >= 500 {
+                    reported = done;
+                    if !progress(done, total) {
+                        l.attachments[pi] = mine;
+                        return Err(AttachError { msg: "interrupted while attaching probes".into(), log: None });
+                    }
+                }
             }
             Attach::FbtEntry | Attach::FbtReturn => {
                 let ret = p.attach == Attach::FbtReturn;
@@ -292,9 +320,12 @@ pub fn attach_all(
                         }
                     }
                     done += 1;
-                    if done % 500 == 0 && !progress(done, total) {
-                        l.attachments[pi] = mine;
-                        return Err(AttachError { msg: "interrupted while attaching probes".into(), log: None });
+                    if done % 500 == 0 {
+                        reported = done;
+                        if !progress(done, total) {
+                            l.attachments[pi] = mine;
+                            return Err(AttachError { msg: "interrupted while attaching probes".into(), log: None });
+                        }
                     }
                 }
                 if !failed.is_empty() {
@@ -316,7 +347,7 @@ pub fn attach_all(
         }
         l.attachments[pi] = mine;
     }
-    if total >= 500 {
+    if total >= 500 && reported != total {
         progress(total, total);
     }
     Ok(())

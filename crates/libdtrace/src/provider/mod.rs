@@ -202,12 +202,18 @@ impl Catalog {
         }
         if !kprobes_available() {
             if let Err(why) = fentry_check("vfs_read") {
-                let m = format!(
-                    "fbt provider is not available: this kernel has no kprobes (no kprobe PMU in /sys/bus/event_source/devices) and refuses fentry programs ({})",
-                    why
-                );
-                self.fbt_state = FbtState::Unavailable(m.clone());
-                return Err(MatchError(m));
+                let multi = match crate::consume::ksyms::kernel_function_range("vfs_read") {
+                    Some((addr, _)) => kprobe_multi_check(addr),
+                    None => Err("vfs_read's address is not in kallsyms".into()),
+                };
+                if let Err(multi_why) = multi {
+                    let m = format!(
+                        "fbt provider is not available: this kernel has no kprobes (no kprobe PMU in /sys/bus/event_source/devices), refuses fentry programs ({}) and kprobe.multi links ({})",
+                        why, multi_why
+                    );
+                    self.fbt_state = FbtState::Unavailable(m.clone());
+                    return Err(MatchError(m));
+                }
             }
         }
         let inv = match fbt_inventory::load() {
@@ -248,16 +254,32 @@ pub fn fentry_check(func: &str) -> Result<(), String> {
     let prog = [Insn::mov64_imm(R0, 0), Insn::exit()];
     sys::prog_load_btf(sys::BPF_PROG_TYPE_TRACING, &prog, "dt_fentry_chk", sys::BPF_TRACE_FENTRY, id.0, 0)
         .map(drop)
-        .map_err(|e| {
-            let io = e.io_error();
-            let s = io.to_string();
-            let s = s.split(" (os error").next().unwrap_or(&s).to_string();
-            match io.raw_os_error() {
-                Some(libc::EPERM) => format!("EPERM: {}", s),
-                Some(n) => format!("errno {}: {}", n, s),
-                None => s,
-            }
-        })
+        .map_err(|e| errno_text(&e.io_error()))
+}
+
+/// An error as the kernel gave it: `EPERM: Operation not permitted`,
+/// `errno 95: Operation not supported`.
+fn errno_text(io: &std::io::Error) -> String {
+    let s = io.to_string();
+    let s = s.split(" (os error").next().unwrap_or(&s).to_string();
+    match io.raw_os_error() {
+        Some(libc::EPERM) => format!("EPERM: {}", s),
+        Some(n) => format!("errno {}: {}", n, s),
+        None => s,
+    }
+}
+
+/// Can a kprobe.multi link be created (kernel ≥ 5.18 with CONFIG_FPROBE)?
+/// Tried for real: a trivial program attached to the function at `addr`
+/// (one the script probes anyway), detached at once.
+pub fn kprobe_multi_check(addr: u64) -> Result<(), String> {
+    use crate::cg::insn::{Insn, R0};
+    use crate::kernel::sys;
+    use std::os::fd::AsFd;
+    let prog = [Insn::mov64_imm(R0, 0), Insn::exit()];
+    let fd = sys::prog_load_btf(sys::BPF_PROG_TYPE_KPROBE, &prog, "dt_kmulti_chk", sys::BPF_TRACE_KPROBE_MULTI, 0, 0)
+        .map_err(|e| errno_text(&e.io_error()))?;
+    sys::link_create_kprobe_multi(fd.as_fd(), &[addr], &[0], false).map(drop).map_err(|e| errno_text(&e))
 }
 
 /// Does this kernel let us create kprobes (the kprobe PMU)?
