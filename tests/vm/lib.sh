@@ -62,18 +62,31 @@ vm_run() {
     local limit=$(( ${CASE_TIMEOUT:-300} - 30 ))
     [ "$limit" -ge 30 ] || limit=30
     local st=0
+    # The whole console, kept so that a crash shows from its first line (vmrun
+    # itself prints only the tail).
+    local console
+    console=$(mktemp "${TMPDIR:-/tmp}/vm-console.XXXXXX")
     # VMRUN_TIMING: vmrun reports on stderr (shown when the case fails) the
     # guest uptime when the command started, so a hang at boot is told apart
     # from one in our commands.
     VMRUN_TIMING=1 "$VMRUN" --mode "$mode" --smp "$smp" --timeout "$limit" \
         -b "$DTRACE" -b "$WORKLOAD" \
         -e "DTRACE=$DTRACE" -e "WORKLOAD=$WORKLOAD" -e LC_ALL=C -e TZ=UTC \
-        "$@" -c "$VM_PRELUDE$cmds" || st=$?
+        --log "$console" "$@" -c "$VM_PRELUDE$cmds" || st=$?
     case $st in
     124) echo "vm_run: vmrun: timeout after ${limit} s ($mode, $smp vCPUs)" >&2 ;;
     125) echo "vm_run: vmrun: the VM ended without reporting a status ($mode, $smp vCPUs)" >&2 ;;
     126) echo "vm_run: vmrun: harness or setup error ($mode, $smp vCPUs)" >&2 ;;
     esac
+    if [ "$st" -ge 124 ] && [ "$st" -le 125 ]; then
+        local at
+        at=$(grep -n -m1 -E "BUG:|Oops|general protection|kernel BUG|Kernel panic|RCU stall|stall on CPU|lockup" "$console" | cut -d: -f1)
+        if [ -n "$at" ]; then
+            echo "vm_run: the console from the first sign of trouble:" >&2
+            tail -n +"$((at > 5 ? at - 5 : 1))" "$console" | head -n 80 | sed 's/^/  | /' >&2
+        fi
+    fi
+    rm -f "$console"
     return "$st"
 }
 
