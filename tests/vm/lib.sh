@@ -66,10 +66,17 @@ vm_run() {
     # itself prints only the tail).
     local console
     console=$(mktemp "${TMPDIR:-/tmp}/vm-console.XXXXXX")
+    # A Xen guest runs alone: beside another VM on the 2-core CI machine its
+    # starved vCPUs locked up (soft lockups in ptrace's handshake at a -c
+    # command's start, then the case's timeout), while alone it passes in
+    # seconds. Linux guests share the lock with each other.
+    local lock=-s
+    [ "$mode" = xen ] && lock=-x
     # VMRUN_TIMING: vmrun reports on stderr (shown when the case fails) the
     # guest uptime when the command started, so a hang at boot is told apart
     # from one in our commands.
-    VMRUN_TIMING=1 "$VMRUN" --mode "$mode" --smp "$smp" --timeout "$limit" \
+    VMRUN_TIMING=1 flock "$lock" /tmp/dtrace-vm-cases.lock \
+        "$VMRUN" --mode "$mode" --smp "$smp" --timeout "$limit" \
         -b "$DTRACE" -b "$WORKLOAD" \
         -e "DTRACE=$DTRACE" -e "WORKLOAD=$WORKLOAD" -e LC_ALL=C -e TZ=UTC \
         --log "$console" "$@" -c "$VM_PRELUDE$cmds" || st=$?
