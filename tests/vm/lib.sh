@@ -70,12 +70,15 @@ vm_run() {
     # starved vCPUs locked up (soft lockups in ptrace's handshake at a -c
     # command's start, then the case's timeout), while alone it passes in
     # seconds. Linux guests share the lock with each other.
+    # -o: vmrun's children do not inherit the lock, which flock itself holds
+    # until vmrun exits (vmrun's timeout watchdog, a `sleep`, outlives it and
+    # held a Xen guest's exclusive lock off for the whole case's timeout).
     local lock=-s
     [ "$mode" = xen ] && lock=-x
     # VMRUN_TIMING: vmrun reports on stderr (shown when the case fails) the
     # guest uptime when the command started, so a hang at boot is told apart
     # from one in our commands.
-    VMRUN_TIMING=1 flock "$lock" /tmp/dtrace-vm-cases.lock \
+    VMRUN_TIMING=1 flock -o "$lock" /tmp/dtrace-vm-cases.lock \
         "$VMRUN" --mode "$mode" --smp "$smp" --timeout "$limit" \
         -b "$DTRACE" -b "$WORKLOAD" \
         -e "DTRACE=$DTRACE" -e "WORKLOAD=$WORKLOAD" -e LC_ALL=C -e TZ=UTC \
