@@ -158,8 +158,8 @@ pub fn prepare(
 ) -> Result<Prepared, Failure> {
     let src_of = |item: usize| &sources[parsed.origin[item]];
     expand_macros(&mut parsed.program, macros).map_err(|e| compile_failure(&sources[0], &e, opts.errtags))?;
-    let library = crate::lang::xlate::library(&crate::kernel::sys::cpu_places());
-    crate::lang::xlate::expand(&mut parsed.program, &library)
+    let library = crate::lang::xlate::library();
+    crate::lang::xlate::expand(&mut parsed.program, &library, crate::kernel::sys::cpu_places)
         .map_err(|(i, e)| compile_failure(src_of(i), &e, opts.errtags))?;
     let mut catalog = Catalog::load();
     let mut matched = vec![0usize; sources.len()];

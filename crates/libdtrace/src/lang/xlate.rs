@@ -21,18 +21,22 @@ const LIBRARY: &[(&str, &str)] = &[
     ("cpuinfo.d", include_str!("dlib/cpuinfo.d")),
 ];
 
-/// The library as one program (parsed once per run; errors are ours),
-/// with curcpu's translator for these CPUs.
-pub fn library(cpus: &[CpuPlace]) -> Program {
+/// The library as one program (parsed once per run; errors are ours).
+/// curcpu's translator is not in it: [`expand`] adds it for the programs
+/// that need it, since it is generated from the machine's CPU topology.
+pub fn library() -> Program {
     let mut p = Program::default();
-    let generated = cpuinfo_translator(cpus);
-    for (name, src) in LIBRARY.iter().copied().chain([("cpuinfo translator", generated.as_str())]) {
-        match parse_program(src) {
-            Ok(q) => p.items.extend(q.items),
-            Err(e) => crate::note!("dtrace: internal error in built-in library {}: {}", name, e.msg),
-        }
+    for (name, src) in LIBRARY.iter().copied() {
+        extend_with(&mut p, name, src);
     }
     p
+}
+
+fn extend_with(p: &mut Program, name: &str, src: &str) {
+    match parse_program(src) {
+        Ok(q) => p.items.extend(q.items),
+        Err(e) => crate::note!("dtrace: internal error in built-in library {}: {}", name, e.msg),
+    }
 }
 
 /// `translator cpuinfo_t < int C >` for this machine: each member a choice
@@ -67,9 +71,19 @@ const BUILTIN_XLATES: &[(&str, &str, &str)] =
 
 /// Rewrites every translated member access in the user's clauses; an
 /// error comes with the index of the item at fault.
-pub fn expand(user: &mut Program, lib: &Program) -> Result<(), (usize, CompileError)> {
-    let snapshot = user.clone();
-    let tr = Translators::collect(lib, &snapshot);
+/// `cpus` gives the CPU topology for curcpu's translator; it is asked only
+/// when a clause uses `curcpu` or translates to `cpuinfo_t` (it reads sysfs).
+pub fn expand(
+    user: &mut Program,
+    lib: &Program,
+    cpus: impl FnOnce() -> Vec<CpuPlace>,
+) -> Result<(), (usize, CompileError)> {
+    let mut snapshot = user.clone();
+    let mut cpuinfo = Program::default();
+    if needs_cpuinfo(&mut snapshot) {
+        extend_with(&mut cpuinfo, "cpuinfo translator", &cpuinfo_translator(&cpus()));
+    }
+    let tr = Translators::collect(&[lib, &cpuinfo, &snapshot]);
     for (i, item) in user.items.iter_mut().enumerate() {
         if let Item::Clause(c) = item {
             let mut one = || -> Result<(), CompileError> {
@@ -96,9 +110,10 @@ struct Translators<'p> {
 }
 
 impl<'p> Translators<'p> {
-    fn collect(lib: &'p Program, user: &'p Program) -> Translators<'p> {
+    /// From the programs in order of precedence (the library first).
+    fn collect(programs: &[&'p Program]) -> Translators<'p> {
         let mut t = Translators { list: Vec::new(), typedefs: Vec::new(), structs: Vec::new() };
-        for item in lib.items.iter().chain(user.items.iter()) {
+        for item in programs.iter().flat_map(|p| p.items.iter()) {
             match item {
                 Item::Translator(x) => t.list.push(x),
                 Item::Decl(d) => {
@@ -222,6 +237,31 @@ impl<'p> Translators<'p> {
     }
 }
 
+/// Whether a clause of `user` names `curcpu` or `xlate <cpuinfo_t>`.
+fn needs_cpuinfo(user: &mut Program) -> bool {
+    fn expr(e: &mut Expr) -> bool {
+        let here = match &e.kind {
+            ExprKind::Ident(n) => n == "curcpu",
+            ExprKind::Xlate { ty, .. } => ty.base == "cpuinfo_t",
+            _ => false,
+        };
+        let mut below = false;
+        super::sema::visit_children_mut(e, &mut |c| below = below || expr(c));
+        here || below
+    }
+    fn stmt(s: &mut Stmt) -> bool {
+        match s {
+            Stmt::Expr(e) => expr(e),
+            Stmt::If { cond, then, els, .. } => expr(cond) || then.iter_mut().chain(els.iter_mut()).any(stmt),
+            _ => false,
+        }
+    }
+    user.items.iter_mut().any(|item| match item {
+        Item::Clause(c) => c.predicate.as_mut().is_some_and(expr) || c.body.iter_mut().any(stmt),
+        _ => false,
+    })
+}
+
 /// The `struct file *` of `fds[fd]`, from [`FD_FILE`].
 fn fd_file(fd: &Expr, line: u32) -> Expr {
     let src = format!("BEGIN {{ {}; }}", FD_FILE);
@@ -250,7 +290,7 @@ mod tests {
     #[test]
     fn fds_index_becomes_a_translation_of_the_file_pointer() {
         let mut p = parse_program("BEGIN { trace(fds[3].fi_pathname); }").unwrap();
-        expand(&mut p, &library(&[])).map_err(|(_, e)| e.msg).unwrap();
+        expand(&mut p, &library(), Vec::new).map_err(|(_, e)| e.msg).unwrap();
         let text = format!("{:?}", p);
         assert!(text.contains("max_fds"), "{}", text);
         assert!(text.contains("d_path"), "{}", text);
@@ -269,8 +309,26 @@ mod tests {
     }
 
     #[test]
+    fn cpu_topology_is_read_only_for_curcpu() {
+        let asked = |src: &str| {
+            let mut p = parse_program(src).unwrap();
+            let mut asked = false;
+            let cpus = || {
+                asked = true;
+                vec![CpuPlace { cpu: 0, package: 0, node: 0 }]
+            };
+            expand(&mut p, &library(), cpus).map_err(|(_, e)| e.msg).unwrap();
+            asked
+        };
+        assert!(!asked("BEGIN { trace(curpsinfo->pr_pid); }"));
+        assert!(asked("BEGIN { trace(curcpu->cpu_chip); }"));
+        assert!(asked("BEGIN /cpu == 0/ { if (1) { trace(curcpu->cpu_lgrp); } }"));
+        assert!(asked("BEGIN { trace(xlate <cpuinfo_t *> (cpu)->cpu_id); }"));
+    }
+
+    #[test]
     fn library_parses() {
-        let lib = library(&[]);
+        let lib = library();
         assert!(lib.items.iter().any(|i| matches!(i, Item::Translator(t) if t.to.base == "fileinfo_t")));
     }
 }
