@@ -15,32 +15,30 @@ use super::value::{Symbol, Symbolizer};
 
 /// Kernel symbols from `/proc/kallsyms`, loaded on first use.
 #[derive(Default)]
-pub struct KernelSymbols {
-    table: OnceLock<SymbolTable>,
-}
+pub struct KernelSymbols;
 
 impl KernelSymbols {
     pub fn new() -> KernelSymbols {
-        KernelSymbols::default()
-    }
-
-    fn table(&self) -> &SymbolTable {
-        self.table.get_or_init(|| SymbolTable::parse(&std::fs::read_to_string("/proc/kallsyms").unwrap_or_default()))
+        KernelSymbols
     }
 }
 
-/// [start, end) of a kernel function, from /proc/kallsyms (read at the
-/// first call; for code generation, which needs a few addresses only).
-pub fn kernel_function_range(name: &str) -> Option<(u64, u64)> {
+/// The process's one parse of /proc/kallsyms (~150,000 lines), shared by
+/// the code generator and the consumer.
+fn kallsyms() -> &'static SymbolTable {
     static TABLE: OnceLock<SymbolTable> = OnceLock::new();
-    TABLE
-        .get_or_init(|| SymbolTable::parse(&std::fs::read_to_string("/proc/kallsyms").unwrap_or_default()))
-        .range(name)
+    TABLE.get_or_init(|| SymbolTable::parse(&std::fs::read_to_string("/proc/kallsyms").unwrap_or_default()))
+}
+
+/// [start, end) of a kernel function, from /proc/kallsyms (for code
+/// generation, which needs a few addresses only).
+pub fn kernel_function_range(name: &str) -> Option<(u64, u64)> {
+    kallsyms().range(name)
 }
 
 impl Symbolizer for KernelSymbols {
     fn kernel(&self, addr: u64) -> Option<Symbol> {
-        self.table().lookup(addr)
+        kallsyms().lookup(addr)
     }
 }
 
