@@ -976,6 +976,20 @@ impl<'a> Gen<'a> {
         }
     }
 
+    /// The byte offset and type of member `path` (nested members in order)
+    /// of the kernel's struct `st`, from its BTF; without it, an error
+    /// saying that `what` needs it.
+    fn kernel_member(&self, line: u32, what: &str, st: &str, path: &[&str]) -> R<(i32, crate::kernel::btf::TypeId)> {
+        let found = self.env.sema.types.btf().and_then(|b| b.member_path_offset(st, path));
+        found.map(|(off, ty)| (off as i32, ty)).ok_or_else(|| {
+            CompileError::new(
+                line,
+                "D_UNSUPPORTED",
+                format!("{} needs {}.{} in the kernel's type information (BTF)", what, st, path.join(".")),
+            )
+        })
+    }
+
     /// The temp word at `cell` = the `size`-byte member at `off` of the
     /// current task (zero-extended; 0 when it cannot be read). Clobbers
     /// R0-R5.

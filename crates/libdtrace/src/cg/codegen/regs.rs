@@ -79,20 +79,13 @@ impl<'e> Gen<'e> {
             f.asm.emit(Insn::mov64_imm(r, level));
             return Ok(r);
         }
-        let Some((stack, _)) = self.env.sema.types.btf().and_then(|b| b.member_path_offset("task_struct", &["stack"]))
-        else {
-            return Err(CompileError::new(
-                line,
-                "D_UNSUPPORTED",
-                "ipl needs task_struct.stack in the kernel's type information (BTF)",
-            ));
-        };
+        let (stack, _) = self.kernel_member(line, "ipl", "task_struct", &["stack"])?;
         let cells = self.tmp(f, 16);
         let r = self.alloc(f, line)?;
         let a = &mut f.asm;
         // The thread's stack base, and this program's frame address (a
         // scalar once it has been through memory).
-        Self::read_task_member(a, stack as i32, 8, cells);
+        Self::read_task_member(a, stack, 8, cells);
         Self::tmp_ptr_a(a, R1, cells);
         a.emit(Insn::stx(BPF_DW, R1, FP, 8));
         a.emit(Insn::ldx(BPF_DW, r, R1, 8));
@@ -115,19 +108,9 @@ impl<'e> Gen<'e> {
             return Ok(());
         }
         let member = THREAD_REGS[(i - PT_REGS_WORDS) as usize];
-        let btf = self.env.sema.types.btf();
-        let field = btf.and_then(|b| {
-            let (o, ty) = b.member_path_offset("task_struct", &["thread", member])?;
-            Some((o, b.size_of(ty)?.min(8)))
-        });
-        let Some((field_off, size)) = field else {
-            return Err(CompileError::new(
-                line,
-                "D_UNSUPPORTED",
-                format!("uregs[{}] needs thread_struct.{} in the kernel's type information (BTF)", i, member),
-            ));
-        };
-        Self::read_task_member(&mut f.asm, field_off as i32, size as i32, off);
+        let (field_off, ty) = self.kernel_member(line, &format!("uregs[{}]", i), "task_struct", &["thread", member])?;
+        let size = self.env.sema.types.btf().and_then(|b| b.size_of(ty)).unwrap_or(8).min(8);
+        Self::read_task_member(&mut f.asm, field_off, size as i32, off);
         Ok(())
     }
 

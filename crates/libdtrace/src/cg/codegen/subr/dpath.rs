@@ -163,20 +163,7 @@ fn clamp(a: &mut Asm, r: Reg, max: i32) {
 
 impl<'a> Gen<'a> {
     fn path_offsets(&self, line: u32) -> R<PathOffsets> {
-        let btf = self.env.sema.types.btf();
-        let off = |st: &str, path: &[&str]| -> R<i32> {
-            btf.and_then(|b| b.member_path_offset(st, path)).map(|(o, _)| o as i32).ok_or_else(|| {
-                CompileError::new(
-                    line,
-                    "D_UNSUPPORTED",
-                    format!(
-                        "file paths need struct {} member {} in the kernel's type information (BTF)",
-                        st,
-                        path.join(".")
-                    ),
-                )
-            })
-        };
+        let off = |st: &str, path: &[&str]| -> R<i32> { Ok(self.kernel_member(line, "a file path", st, path)?.0) };
         Ok(PathOffsets {
             path_mnt: off("path", &["mnt"])?,
             path_dentry: off("path", &["dentry"])?,
@@ -383,24 +370,16 @@ impl<'a> Gen<'a> {
 impl<'a> Gen<'a> {
     /// `cwd` and `root`: the path of curthread->fs->pwd or ->root.
     pub(in crate::cg::codegen) fn fs_path(&mut self, f: &mut Fn, line: u32, member: &str) -> R<Reg> {
-        let btf = self.env.sema.types.btf();
-        let (Some((fs, _)), Some((at, _))) = (
-            btf.and_then(|b| b.member_path_offset("task_struct", &["fs"])),
-            btf.and_then(|b| b.member_path_offset("fs_struct", &[member])),
-        ) else {
-            return Err(CompileError::new(
-                line,
-                "D_UNSUPPORTED",
-                format!("this needs task_struct.fs and fs_struct.{} in the kernel's type information (BTF)", member),
-            ));
-        };
+        let what = if member == "pwd" { "cwd" } else { member };
+        let (fs, _) = self.kernel_member(line, what, "task_struct", &["fs"])?;
+        let (at, _) = self.kernel_member(line, what, "fs_struct", &[member])?;
         let cell = self.tmp(f, 8);
         let r = self.alloc(f, line)?;
         let a = &mut f.asm;
-        Self::read_task_member(a, fs as i32, 8, cell);
+        Self::read_task_member(a, fs, 8, cell);
         Self::tmp_ptr_a(a, r, cell);
         a.emit(Insn::ldx(BPF_DW, r, r, 0));
-        a.emit(Insn::alu64_imm(BPF_ADD, r, at as i32));
+        a.emit(Insn::alu64_imm(BPF_ADD, r, at));
         self.path_string(f, line, r, false)
     }
 }
