@@ -42,6 +42,9 @@ echo "-- status $st"
 VM_DT_EOF
 '
 
+# This file's directory (for tcg-single/).
+VM_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
 vm_run() {
     if [ $# -lt 3 ]; then
         echo "usage: vm_run MODE SMP 'COMMANDS' [VMRUN-OPTIONS...]" >&2
@@ -66,20 +69,16 @@ vm_run() {
     # itself prints only the tail).
     local console
     console=$(mktemp "${TMPDIR:-/tmp}/vm-console.XXXXXX")
-    # A Xen guest runs alone: beside another VM on the 2-core CI machine its
-    # starved vCPUs locked up (soft lockups in ptrace's handshake at a -c
-    # command's start, then the case's timeout), while alone it passes in
-    # seconds. Linux guests share the lock with each other.
-    # -o: vmrun's children do not inherit the lock, which flock itself holds
-    # until vmrun exits (vmrun's timeout watchdog, a `sleep`, outlives it and
-    # held a Xen guest's exclusive lock off for the whole case's timeout).
-    local lock=-s
-    [ "$mode" = xen ] && lock=-x
+    # Single-threaded TCG (tests/vm/tcg-single says why): multi-threaded TCG
+    # hangs or crashes SMP guests while their kernel patches its own code,
+    # which every probe we attach makes it do. VM_TCG=multi keeps vmrun's
+    # multi-threaded TCG (for experiments).
+    local path=$PATH
+    [ "${VM_TCG:-single}" = multi ] || path=$VM_LIB_DIR/tcg-single:$PATH
     # VMRUN_TIMING: vmrun reports on stderr (shown when the case fails) the
     # guest uptime when the command started, so a hang at boot is told apart
     # from one in our commands.
-    VMRUN_TIMING=1 flock -o "$lock" /tmp/dtrace-vm-cases.lock \
-        "$VMRUN" --mode "$mode" --smp "$smp" --timeout "$limit" \
+    PATH=$path VMRUN_TIMING=1 "$VMRUN" --mode "$mode" --smp "$smp" --timeout "$limit" \
         -b "$DTRACE" -b "$WORKLOAD" \
         -e "DTRACE=$DTRACE" -e "WORKLOAD=$WORKLOAD" -e LC_ALL=C -e TZ=UTC \
         --log "$console" "$@" -c "$VM_PRELUDE$cmds" || st=$?
@@ -90,7 +89,7 @@ vm_run() {
     esac
     if [ "$st" -ge 124 ] && [ "$st" -le 125 ]; then
         local at
-        at=$(grep -n -m1 -E "BUG:|Oops|general protection|kernel BUG|Kernel panic|RCU stall|stall on CPU|lockup" "$console" | cut -d: -f1)
+        at=$(grep -n -m1 -E "BUG:|Oops|general protection|kernel BUG|Kernel panic|RCU stall|detected stalls|stall on CPU|lockup" "$console" | cut -d: -f1)
         if [ -n "$at" ]; then
             echo "vm_run: the console from the first sign of trouble:" >&2
             tail -n +"$((at > 5 ? at - 5 : 1))" "$console" | head -n 80 | sed 's/^/  | /' >&2
