@@ -4,7 +4,7 @@
 # writes files and sleeps; dtrace runs to the end of the workload, detaches
 # and exits 0, and the kernel log shows no oops, BUG, RCU stall or lockup.
 # (The whole of fbt::: needs ~40 minutes per boot with single kprobes under
-# TCG on 6.1; tests/vm/fbt_all.manual runs it on 6.12 with kprobe.multi.)
+# TCG on 6.1; vm/fbt_all runs it on 6.12 with kprobe.multi.)
 source ./lib.sh
 mix='
 cat >/tmp/mix.sh <<MIX
