@@ -60,4 +60,3 @@ echo "=== xen 2"
 # As dom0 the 6.12 kernel has the hvc0 console, whose tty ends lines with
 # CR LF.
 vm_run xen 2 "$run$check" --kernel "$kernel" | tr -d '\r'
-

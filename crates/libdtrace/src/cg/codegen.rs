@@ -976,12 +976,16 @@ impl<'a> Gen<'a> {
         }
     }
 
-    /// The byte offset and type of member `path` (nested members in order)
-    /// of the kernel's struct `st`, from its BTF; without it, an error
+    /// The byte offset and size of member `path` (nested members in order)
+    /// of the kernel's struct `st`, from its BTF; without them, an error
     /// saying that `what` needs it.
-    fn kernel_member(&self, line: u32, what: &str, st: &str, path: &[&str]) -> R<(i32, crate::kernel::btf::TypeId)> {
-        let found = self.env.sema.types.btf().and_then(|b| b.member_path_offset(st, path));
-        found.map(|(off, ty)| (off as i32, ty)).ok_or_else(|| {
+    fn kernel_member(&self, line: u32, what: &str, st: &str, path: &[&str]) -> R<(i32, u64)> {
+        let btf = self.env.sema.types.btf();
+        let found = btf.and_then(|b| {
+            let (off, ty) = b.member_path_offset(st, path)?;
+            Some((off as i32, b.size_of(ty)?))
+        });
+        found.ok_or_else(|| {
             CompileError::new(
                 line,
                 "D_UNSUPPORTED",
@@ -2011,7 +2015,7 @@ impl<'a> Gen<'a> {
             }
             "cwd" | "root" => {
                 self.free(f, r);
-                return self.fs_path(f, line, if n == "cwd" { "pwd" } else { "root" });
+                return self.fs_path(f, line, n);
             }
             "ipl" => {
                 self.free(f, r);

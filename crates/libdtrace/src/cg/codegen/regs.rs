@@ -108,9 +108,9 @@ impl<'e> Gen<'e> {
             return Ok(());
         }
         let member = THREAD_REGS[(i - PT_REGS_WORDS) as usize];
-        let (field_off, ty) = self.kernel_member(line, &format!("uregs[{}]", i), "task_struct", &["thread", member])?;
-        let size = self.env.sema.types.btf().and_then(|b| b.size_of(ty)).unwrap_or(8).min(8);
-        Self::read_task_member(&mut f.asm, field_off, size as i32, off);
+        let (field_off, size) =
+            self.kernel_member(line, &format!("uregs[{}]", i), "task_struct", &["thread", member])?;
+        Self::read_task_member(&mut f.asm, field_off, size.min(8) as i32, off);
         Ok(())
     }
 

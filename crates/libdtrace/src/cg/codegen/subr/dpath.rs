@@ -368,11 +368,11 @@ impl<'a> Gen<'a> {
 }
 
 impl<'a> Gen<'a> {
-    /// `cwd` and `root`: the path of curthread->fs->pwd or ->root.
-    pub(in crate::cg::codegen) fn fs_path(&mut self, f: &mut Fn, line: u32, member: &str) -> R<Reg> {
-        let what = if member == "pwd" { "cwd" } else { member };
-        let (fs, _) = self.kernel_member(line, what, "task_struct", &["fs"])?;
-        let (at, _) = self.kernel_member(line, what, "fs_struct", &[member])?;
+    /// `cwd` and `root` (`var`): the path of curthread->fs->pwd or ->root.
+    pub(in crate::cg::codegen) fn fs_path(&mut self, f: &mut Fn, line: u32, var: &str) -> R<Reg> {
+        let member = if var == "cwd" { "pwd" } else { "root" };
+        let (fs, _) = self.kernel_member(line, var, "task_struct", &["fs"])?;
+        let (at, _) = self.kernel_member(line, var, "fs_struct", &[member])?;
         let cell = self.tmp(f, 8);
         let r = self.alloc(f, line)?;
         let a = &mut f.asm;
