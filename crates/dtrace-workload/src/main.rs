@@ -11,6 +11,7 @@
 //!   read N          N read() calls of 1 byte from /dev/zero
 //!   open N PATH     N openat(AT_FDCWD, PATH, O_RDONLY) calls, closing each fd that
 //!                   opened (a failing open still counts: it is still a syscall)
+//!   badfd N         N close(-1) calls, each failing with EBADF
 //!   sleep MS        sleep MS milliseconds (one nanosleep)
 //!   spin MS         busy-loop on the CPU for MS milliseconds (no syscalls inside
 //!                   the loop other than the vDSO clock)
@@ -40,6 +41,7 @@ commands:
   write N         N 1-byte write()s to /dev/null
   read N          N 1-byte read()s from /dev/zero
   open N PATH     N openat() calls of PATH (each fd closed)
+  badfd N         N close(-1) calls, each failing with EBADF
   sleep MS        sleep MS milliseconds
   spin MS         busy-loop MS milliseconds
   exec N          fork+exec /bin/true N times, waiting for each
@@ -187,6 +189,16 @@ fn do_read(n: u64) {
     unsafe { libc::close(fd) };
 }
 
+/// Failing system calls that nothing else makes (the dynamic loader's
+/// failed openat()s of library paths would mix in with `open`).
+fn do_badfd(n: u64) {
+    for _ in 0..n {
+        unsafe {
+            libc::close(-1);
+        }
+    }
+}
+
 fn do_open(n: u64, path: &str) {
     let c = CString::new(path).unwrap_or_else(|_| usage_error("PATH contains a NUL byte"));
     for _ in 0..n {
@@ -257,7 +269,7 @@ fn main() {
         .unwrap_or_else(|| usage_error("missing COMMAND"));
     let args = &pos[1..];
     let nargs = match cmd.as_str() {
-        "getppid" | "write" | "read" | "sleep" | "spin" | "exec" => 1,
+        "getppid" | "write" | "read" | "sleep" | "spin" | "exec" | "badfd" => 1,
         "open" => 2,
         "wait-start" => 0,
         _ => usage_error(&format!("unknown command {cmd:?}")),
@@ -295,6 +307,7 @@ fn main() {
         "write" => do_write(n),
         "read" => do_read(n),
         "open" => do_open(n, &args[1]),
+        "badfd" => do_badfd(n),
         "sleep" => std::thread::sleep(Duration::from_millis(n)),
         "spin" => do_spin(n),
         "exec" => do_exec(n),

@@ -254,8 +254,8 @@ impl Target for Child {
                 let _ = c.send(Cmd::ExitSeen);
             }
         }
-        let mut n = 0u64;
-        unsafe { libc::read(self.wake.as_raw_fd(), &mut n as *mut u64 as *mut _, 8) };
+        // The eventfd is never read back: the session waits on it
+        // edge-triggered (kernel/wakeup.rs).
         match self.events.try_recv() {
             Ok(Event::Exiting) => {
                 self.exiting = true;

@@ -152,6 +152,8 @@ pub struct Options {
     pub switchrate_ns: u64,
     /// Aggregation snapshot rate, in ns.
     pub aggrate_ns: u64,
+    /// Drop counter read rate, in ns.
+    pub statusrate_ns: u64,
     pub errtags: bool,
     pub destructive: bool,
     pub zdefs: bool,
@@ -203,6 +205,7 @@ impl Default for Options {
             dynvarsize: 1 << 20,
             switchrate_ns: 1_000_000_000,
             aggrate_ns: 1_000_000_000,
+            statusrate_ns: 1_000_000_000,
             errtags: false,
             destructive: false,
             zdefs: false,
@@ -374,7 +377,8 @@ pub static TABLE: &[OptSpec] = &[
         apply: |o, v| { o.stackframes = v.num_u32().unwrap_or(0); Ok(()) } },
     OptSpec { name: "stackindent", kind: Toggle, scope: Dynamic, default: "14", meaning: "indentation of stack() and ustack() frames",
         apply: |o, v| { o.stackindent = v.num_u32().unwrap_or(0); Ok(()) } },
-    OptSpec { name: "statusrate", kind: Time, scope: Runtime, default: "1hz", meaning: "rate of status (drop) checks", apply: ignore },
+    OptSpec { name: "statusrate", kind: Time, scope: Runtime, default: "1hz", meaning: "rate of status (drop) checks",
+        apply: |o, v| { o.statusrate_ns = v.num().unwrap_or(0); Ok(()) } },
     OptSpec { name: "stdc", kind: Choice(&["a", "c", "s", "t"]), scope: CommandOnly, default: "a", meaning: "ISO C mode of the preprocessor (-X; s is traditional cpp, the others C99)",
         apply: |o, v| { o.cpp_traditional = v.text() == "s"; Ok(()) } },
     OptSpec { name: "strip", kind: Flag, scope: Compile, default: "", meaning: "strip objects written by -G", apply: ignore },

@@ -8,7 +8,7 @@ use crate::cg::layout::{
     MAP_DROPS, MAP_RINGBUF, MAP_STATE, STATE_ACTIVE, STATE_EXITING, STATE_PREBEGIN,
 };
 use crate::consume::records::Consumer;
-use crate::kernel::{ringbuf::RingBuf, sys};
+use crate::kernel::{ringbuf::RingBuf, sys, wakeup::Wakeup};
 use crate::lang::ast::{Item, Program};
 use crate::lang::diag::CompileError;
 use crate::lang::parser;
@@ -19,7 +19,7 @@ use crate::provider::attach::{self, AttachError, Loaded};
 use crate::provider::Catalog;
 use std::io::Write;
 use std::os::fd::AsFd;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
 /// One program source, in command-line order.
@@ -324,14 +324,26 @@ fn wall_offset() -> i64 {
 }
 
 static STOP: AtomicBool = AtomicBool::new(false);
+/// An eventfd the signal handler pokes, so that the consumer's wait ends
+/// even when the signal is taken by another thread (-1: none).
+static SIGNAL_FD: AtomicI32 = AtomicI32::new(-1);
 
 extern "C" fn on_signal(_: libc::c_int) {
     STOP.store(true, Ordering::SeqCst);
+    let fd = SIGNAL_FD.load(Ordering::SeqCst);
+    if fd >= 0 {
+        let one = 1u64;
+        // SAFETY: write(2) is async-signal-safe; 8 bytes from a valid u64.
+        unsafe { libc::write(fd, &one as *const u64 as *const _, 8) };
+    }
 }
 
 /// Installs SIGINT/SIGTERM handlers that ask the session to stop.
 pub fn install_signal_handlers() {
     unsafe {
+        if SIGNAL_FD.load(Ordering::SeqCst) < 0 {
+            SIGNAL_FD.store(libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC), Ordering::SeqCst);
+        }
         let mut sa: libc::sigaction = std::mem::zeroed();
         sa.sa_sigaction = on_signal as *const () as usize;
         sa.sa_flags = 0;
@@ -353,8 +365,9 @@ pub trait Target {
     fn release(&mut self);
     /// Where it is (non-blocking).
     fn poll(&mut self) -> TargetState;
-    /// A descriptor that becomes readable when `poll` has news, so that
-    /// the session need not wait out its polling period.
+    /// A descriptor that signals each piece of news for `poll`, so that
+    /// the session need not wait out its period. It is watched
+    /// edge-triggered and never read (kernel/wakeup.rs).
     fn wake_fd(&self) -> Option<std::os::fd::RawFd> {
         None
     }
@@ -436,8 +449,19 @@ pub fn run(
     }
     let mut drops = Drops::default();
     let mut misses_seen = vec![0u64; c.programs.len()];
-    let poll_ms = (opts.switchrate_ns / 1_000_000).clamp(1, 100) as i32;
-    let mut last_drop_check = Instant::now();
+    // The buffer is read every switchrate and the drop counters every
+    // statusrate, as dtrace_sleep() does; in between the consumer sleeps
+    // (kernel/wakeup.rs says what ends the sleep early, and why).
+    let switch_every = Duration::from_nanos(opts.switchrate_ns.max(1_000_000));
+    let status_every = Duration::from_nanos(opts.statusrate_ns.max(1_000_000));
+    let wakeup = Wakeup::new(
+        ring.fd(),
+        target.as_deref().and_then(|t| t.wake_fd()),
+        Some(SIGNAL_FD.load(Ordering::SeqCst)).filter(|fd| *fd >= 0),
+    )
+    .map_err(|e| Failure(format!("failed to wait for the output buffer: {}", crate::kernel::explain(&e))))?;
+    let mut next_switch = Instant::now() + switch_every;
+    let mut next_status = Instant::now() + status_every;
     loop {
         drain(&mut ring, &mut consumer, &loaded, out, &mut drops);
         consumer.watch_target();
@@ -465,14 +489,19 @@ pub fn run(
                 break;
             }
         }
-        if last_drop_check.elapsed() >= Duration::from_millis(1000) {
+        let now = Instant::now();
+        if now >= next_status {
             check_drops(&mut ring, &mut consumer, &loaded, out, &mut drops, opts);
             report_spec_drops(&mut consumer, opts);
             check_recursion(c, &prep.catalog, &mut loaded, &mut misses_seen);
-            last_drop_check = Instant::now();
+            next_status = now + status_every;
         }
         let _ = out.flush();
-        let _ = ring.wait_or(poll_ms, target.as_deref().and_then(|t| t.wake_fd()));
+        if now >= next_switch {
+            next_switch = now + switch_every;
+        }
+        let sleep = next_switch.min(next_status).saturating_duration_since(Instant::now());
+        let _ = wakeup.wait(sleep.as_millis().min(i32::MAX as u128) as i32);
     }
     // Stop every probe, then END.
     set_state_exiting(&loaded);

@@ -6,7 +6,8 @@
 //! - [`perf`]: perf events (cpu clock, tracepoints, uprobes, kprobes) and
 //!   attaching programs to them;
 //! - [`ringbuf`]: the consumer side of BPF_MAP_TYPE_RINGBUF;
-//! - [`tracefs`]: tracepoint ids, lists and record formats.
+//! - [`tracefs`]: tracepoint ids, lists and record formats;
+//! - [`wakeup`]: what the consumer sleeps on between reads.
 //!
 //! Every call returns the kernel's errno as a plain `io::Error`
 //! (`raw_os_error()` works); [`explain`] turns one into words for users.
@@ -16,6 +17,7 @@ pub mod perf;
 pub mod ringbuf;
 pub mod sys;
 pub mod tracefs;
+pub mod wakeup;
 
 #[cfg(test)]
 mod tests;

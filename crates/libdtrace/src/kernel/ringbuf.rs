@@ -86,6 +86,11 @@ impl RingBuf {
         unsafe { self.prod.add(self.page) }
     }
 
+    /// The map's descriptor, to wait on (kernel/wakeup.rs).
+    pub fn fd(&self) -> RawFd {
+        self.fd.as_raw_fd()
+    }
+
     /// Size of the data area in bytes.
     pub fn size(&self) -> u64 {
         self.size
@@ -101,29 +106,15 @@ impl RingBuf {
 
     /// Waits up to `timeout_ms` (-1: forever, 0: just check) for data.
     /// Returns whether the buffer is readable; an interrupted wait
-    /// (EINTR, e.g. a signal) returns `Ok(false)`.
-    ///
-    /// The kernel wakes us only when a record is committed while the
-    /// consumer had caught up (or on BPF_RB_FORCE_WAKEUP), so always
-    /// [`drain`](Self::drain) completely after a wakeup.
+    /// (EINTR, e.g. a signal) returns `Ok(false)`. (The session waits
+    /// through kernel/wakeup.rs instead, which also watches other events.)
     pub fn wait(&self, timeout_ms: i32) -> io::Result<bool> {
-        self.wait_or(timeout_ms, None)
-    }
-
-    /// [`wait`](Self::wait) that also returns early when `other` becomes
-    /// readable (e.g. the traced command's exit).
-    pub fn wait_or(&self, timeout_ms: i32, other: Option<RawFd>) -> io::Result<bool> {
         if self.avail() > 0 {
             return Ok(true);
         }
-        let mut pfds = [
-            libc::pollfd { fd: self.fd.as_raw_fd(), events: libc::POLLIN, revents: 0 },
-            libc::pollfd { fd: other.unwrap_or(-1), events: libc::POLLIN, revents: 0 },
-        ];
-        let n = if other.is_some() { 2 } else { 1 };
-        // SAFETY: `n` valid pollfds.
-        let r = unsafe { libc::poll(pfds.as_mut_ptr(), n, timeout_ms) };
-        let pfd = pfds[0];
+        let mut pfd = libc::pollfd { fd: self.fd.as_raw_fd(), events: libc::POLLIN, revents: 0 };
+        // SAFETY: one valid pollfd.
+        let r = unsafe { libc::poll(&mut pfd, 1, timeout_ms) };
         if r < 0 {
             let e = io::Error::last_os_error();
             return if e.raw_os_error() == Some(libc::EINTR) { Ok(false) } else { Err(e) };
