@@ -11,7 +11,10 @@
 #    its -c tracer thread) stay within 3 per second of the run.
 # 2. syscall:::entry with a printf per event on the whole machine for 3 s:
 #    dtrace's own calls stay within 20 per second (seen: about 10 a second,
-#    the reads of the exit state and drop counters, the waits and writes).
+#    the reads of the exit state and drop counters, the waits and writes),
+#    plus one per 1,000 events: a busy machine fills a quarter of the buffer
+#    (32,768 of these records) between ticks, which wakes the consumer
+#    early, and the lines it writes take a write() per 8 KiB.
 source "$TESTDIR/lib.bash"
 
 t0=$(date +%s)
@@ -24,22 +27,22 @@ own=$(grep -cE '^dtrace(-target)? ' "$TMPD/out1")
 if [ "$own" -le $((3 * secs)) ]; then
     echo "dtrace's own lines: within 3 per second"
 else
-    echo "dtrace's own lines: $own in $secs s" 
+    echo "dtrace's own lines: $own in $secs s"
     grep -E '^dtrace(-target)? ' "$TMPD/out1" | sort | uniq -c | sort -rn | head >&2
 fi
 show_err "$TMPD/err1"
 
 t0=$(date +%s)
-"$DTRACE" -q -n 'syscall:::entry { printf("%d %s\n", pid, probefunc); } tick-3s { exit(0); }' >"$TMPD/out2" 2>"$TMPD/err2" &
+"$DTRACE" -q -n 'syscall:::entry { printf("%d\n", pid); } tick-3s { exit(0); }' >"$TMPD/out2" 2>"$TMPD/err2" &
 dpid=$!
 wait_exit "$dpid" 30
 echo "dtrace: status $status"
 secs=$(($(date +%s) - t0 + 1))
 own=$(awk -v p="$dpid" '$1 == p' "$TMPD/out2" | wc -l)
-if [ "$own" -gt 0 ] && [ "$own" -le $((20 * secs)) ]; then
-    echo "dtrace's own system calls: within 20 per second"
+events=$(wc -l <"$TMPD/out2")
+if [ "$own" -gt 0 ] && [ "$own" -le $((20 * secs + events / 1000)) ]; then
+    echo "dtrace's own system calls: within 20 per second and 1 per 1,000 events"
 else
-    echo "dtrace's own system calls: $own in $secs s"
-    awk -v p="$dpid" '$1 == p' "$TMPD/out2" | sort | uniq -c | sort -rn | head >&2
+    echo "dtrace's own system calls: $own in $secs s, of $events"
 fi
 show_err "$TMPD/err2"

@@ -69,7 +69,11 @@ const SLOT_B: i16 = -56;
 /// Copies of the fault code and value for ERROR clauses' arg2..arg5.
 const SLOT_ERR_CODE: i16 = -64;
 const SLOT_ERR_VALUE: i16 = -72;
-const SLOT_FIRST_FREE: i16 = -80;
+/// The nesting depth counter (a map value pointer) and this firing's depth
+/// (the u32 key of its `MAP_REC` and `MAP_TMP` entries).
+const SLOT_NEST: i16 = -80;
+const SLOT_LEVEL: i16 = -88;
+const SLOT_FIRST_FREE: i16 = -96;
 const STACK_LIMIT: i16 = -512;
 
 /// x86-64 `struct pt_regs` offsets of the syscall arguments, in order.
@@ -304,8 +308,8 @@ impl<'a> Gen<'a> {
         let rb = (o.bufsize.max(4096).next_power_of_two()).min(1 << 30) as u32;
         self.add_map("dt_state", sys::BPF_MAP_TYPE_ARRAY, 4, 8, 1);
         self.add_map("dt_buf", sys::BPF_MAP_TYPE_RINGBUF, 0, 0, rb);
-        self.add_map("dt_rec", sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, 0, 1);
-        self.add_map("dt_tmp", sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, 0, 1);
+        self.add_map("dt_rec", sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, 0, NEST_LEVELS);
+        self.add_map("dt_tmp", sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, 0, NEST_LEVELS);
         self.add_map("dt_drops", sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, DROP_SLOTS * 8, 1);
         self.add_map("dt_globals", sys::BPF_MAP_TYPE_ARRAY, 4, 0, 1);
         self.add_map("dt_strtab", sys::BPF_MAP_TYPE_ARRAY, 4, 0, 1);
@@ -313,6 +317,7 @@ impl<'a> Gen<'a> {
         self.add_map("dt_sysprobe", sys::BPF_MAP_TYPE_ARRAY, 4, SYSPROBE_VALUE, 1024);
         self.add_map("dt_probeinfo", sys::BPF_MAP_TYPE_HASH, 4, PROBEINFO_VALUE, 1);
         self.add_map("dt_spec", sys::BPF_MAP_TYPE_ARRAY, 4, 8, o.nspec.clamp(1, MAX_NSPEC));
+        self.add_map("dt_nest", sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1);
         debug_assert_eq!(self.out.maps.len(), FIXED_MAPS);
         let syms = &self.env.sema.syms;
         for v in &syms.globals {
@@ -534,7 +539,8 @@ impl<'a> Gen<'a> {
             ));
         }
         let prog_exit = f.asm.label();
-        self.prologue(&mut f, prog_exit, &all_probes)?;
+        let leave = f.asm.label();
+        self.prologue(&mut f, prog_exit, leave, &all_probes)?;
         // this-> structs start each firing zeroed (members not yet assigned read 0).
         for v in &self.env.sema.syms.thises {
             if matches!(v.ty, Type::Struct(_)) {
@@ -547,9 +553,18 @@ impl<'a> Gen<'a> {
             let c = &clauses[*ci];
             self.clause(&mut f, clauses, *ci, c.clause, probes)?;
         }
-        f.asm.bind(prog_exit);
-        f.asm.emit(Insn::mov64_imm(R0, 0));
-        f.asm.emit(Insn::exit());
+        // Leave this nesting depth. Not atomic, and need not be: firings
+        // nest strictly, so one that interrupts us here has restored the
+        // counter when we resume.
+        let a = &mut f.asm;
+        a.bind(leave);
+        a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_NEST));
+        a.emit(Insn::ldx(BPF_DW, R2, R1, 0));
+        a.emit(Insn::alu64_imm(BPF_SUB, R2, 1));
+        a.emit(Insn::stx(BPF_DW, R1, R2, 0));
+        a.bind(prog_exit);
+        a.emit(Insn::mov64_imm(R0, 0));
+        a.emit(Insn::exit());
         let funcs = self.callbacks(&mut f)?;
         let name = match attach {
             Attach::Begin => "dt_BEGIN".to_string(),
@@ -588,7 +603,11 @@ impl<'a> Gen<'a> {
         Ok(())
     }
 
-    fn prologue(&mut self, f: &mut Fn, exit: Label, probes: &[u32]) -> R<()> {
+    /// The start of every program: what it serves, whether the session is
+    /// active, then its nesting depth and that depth's record and scratch
+    /// space. Before the depth is taken, leaving jumps to `exit`; after,
+    /// to `leave`, which gives it back.
+    fn prologue(&mut self, f: &mut Fn, exit: Label, leave: Label, probes: &[u32]) -> R<()> {
         let a = &mut f.asm;
         a.emit(Insn::stx(BPF_DW, FP, R1, SLOT_CTX));
         a.emit(Insn::st_imm(BPF_DW, FP, SLOT_ZERO, 0));
@@ -625,11 +644,28 @@ impl<'a> Gen<'a> {
             a.emit(Insn::ldx(BPF_W, R1, R0, 0));
             a.jmp_imm(BPF_JNE, R1, STATE_ACTIVE, exit);
         }
-        lookup_fixed(a, MAP_REC);
+        // Take the next nesting depth; past the deepest, skip the firing
+        // and count it as a drop. Not atomic, and need not be: a firing that
+        // interrupts us between the load and the store has put the counter
+        // back when we resume, and the depth we took is ours.
+        lookup_fixed(a, MAP_NEST);
         a.jmp_imm(BPF_JEQ, R0, 0, exit);
+        a.emit(Insn::ldx(BPF_DW, R1, R0, 0));
+        let nested = a.label();
+        a.jmp_imm(BPF_JLT, R1, NEST_LEVELS as i32, nested);
+        count_drop(a, DROP_PRINCIPAL);
+        a.ja(exit);
+        a.bind(nested);
+        a.emit(Insn::stx(BPF_DW, FP, R0, SLOT_NEST));
+        a.emit(Insn::st_imm(BPF_DW, FP, SLOT_LEVEL, 0));
+        a.emit(Insn::stx(BPF_W, FP, R1, SLOT_LEVEL));
+        a.emit(Insn::alu64_imm(BPF_ADD, R1, 1));
+        a.emit(Insn::stx(BPF_DW, R0, R1, 0));
+        lookup_level(a, MAP_REC);
+        a.jmp_imm(BPF_JEQ, R0, 0, leave);
         a.emit(Insn::stx(BPF_DW, FP, R0, SLOT_REC));
-        lookup_fixed(a, MAP_TMP);
-        a.jmp_imm(BPF_JEQ, R0, 0, exit);
+        lookup_level(a, MAP_TMP);
+        a.jmp_imm(BPF_JEQ, R0, 0, leave);
         a.emit(Insn::stx(BPF_DW, FP, R0, SLOT_TMP));
         match f.attach {
             Attach::FbtEntry | Attach::FbtReturn => {
@@ -1410,51 +1446,51 @@ impl<'a> Gen<'a> {
             a.bind(got);
             a.bind(have);
         }
+        // Every update is atomic: a probe firing in an interrupt on this
+        // CPU may update the same value between our load and our store.
         let a = &mut f.asm;
         a.emit(Insn::mov64_reg(ptr, R0));
         // hits += 1
-        a.emit(Insn::ldx(BPF_DW, R1, ptr, 0));
-        a.emit(Insn::alu64_imm(BPF_ADD, R1, 1));
-        a.emit(Insn::stx(BPF_DW, ptr, R1, 0));
+        a.emit(Insn::mov64_imm(R1, 1));
+        a.emit(Insn::atomic_add(BPF_DW, ptr, R1, 0));
         match &av.func {
             AggFunc::Count => {}
             AggFunc::Sum | AggFunc::Avg => {
-                let v = val.unwrap();
-                a.emit(Insn::ldx(BPF_DW, R1, ptr, 8));
-                a.emit(Insn::alu64_reg(BPF_ADD, R1, v));
-                a.emit(Insn::stx(BPF_DW, ptr, R1, 8));
+                a.emit(Insn::atomic_add(BPF_DW, ptr, val.unwrap(), 8));
             }
             AggFunc::Min | AggFunc::Max => {
+                // Kept encoded so that both are an unsigned maximum whose
+                // identity is the map's initial 0 (agg_extreme_code()):
+                // compare-and-exchange until ours is stored or no longer
+                // the extreme. Only nested firings can make it retry.
                 let v = val.unwrap();
-                let store = a.label();
+                emit_ld64(a, R3, agg_extreme_code(&av.func));
+                a.emit(Insn::alu64_reg(BPF_XOR, R3, v));
                 let done = a.label();
-                // First value always stored (hits was 0 before this update).
-                a.emit(Insn::ldx(BPF_DW, R1, ptr, 0));
-                a.jmp_imm(BPF_JEQ, R1, 1, store);
-                a.emit(Insn::ldx(BPF_DW, R1, ptr, 8));
-                let op = if av.func == AggFunc::Min { BPF_JSLT } else { BPF_JSGT };
-                a.jmp_reg(op, v, R1, store);
-                a.ja(done);
-                a.bind(store);
-                a.emit(Insn::stx(BPF_DW, ptr, v, 8));
+                a.emit(Insn::ldx(BPF_DW, R0, ptr, 8));
+                for _ in 0..AGG_CMPXCHG_TRIES {
+                    a.jmp_reg(BPF_JGE, R0, R3, done);
+                    a.emit(Insn::mov64_reg(R1, R0));
+                    a.emit(Insn::atomic_cmpxchg(BPF_DW, ptr, R3, 8));
+                    a.jmp_reg(BPF_JEQ, R0, R1, done);
+                }
+                count_drop(a, DROP_AGG);
                 a.bind(done);
             }
             AggFunc::Stddev => {
                 let v = val.unwrap();
-                a.emit(Insn::ldx(BPF_DW, R1, ptr, 8));
-                a.emit(Insn::alu64_reg(BPF_ADD, R1, v));
-                a.emit(Insn::stx(BPF_DW, ptr, R1, 8));
-                // 128-bit sum of squares: lo at 16, hi at 24 (|v| < 2^32 exact).
+                a.emit(Insn::atomic_add(BPF_DW, ptr, v, 8));
+                // 128-bit sum of squares: lo at 16, hi at 24 (|v| < 2^32
+                // exact); the old low word tells whether the add carried.
                 a.emit(Insn::mov64_reg(R2, v));
                 a.emit(Insn::alu64_reg(BPF_MUL, R2, v));
-                a.emit(Insn::ldx(BPF_DW, R1, ptr, 16));
+                a.emit(Insn::mov64_reg(R1, R2));
+                a.emit(Insn::atomic_fetch_add(BPF_DW, ptr, R1, 16));
                 a.emit(Insn::alu64_reg(BPF_ADD, R1, R2));
-                a.emit(Insn::stx(BPF_DW, ptr, R1, 16));
                 let nc = a.label();
                 a.jmp_reg(BPF_JGE, R1, R2, nc);
-                a.emit(Insn::ldx(BPF_DW, R1, ptr, 24));
-                a.emit(Insn::alu64_imm(BPF_ADD, R1, 1));
-                a.emit(Insn::stx(BPF_DW, ptr, R1, 24));
+                a.emit(Insn::mov64_imm(R1, 1));
+                a.emit(Insn::atomic_add(BPF_DW, ptr, R1, 24));
                 a.bind(nc);
             }
             AggFunc::Quantize => {
@@ -2718,6 +2754,14 @@ fn lookup_fixed(a: &mut Asm, map: usize) {
     a.emit(Insn::call(H_MAP_LOOKUP));
 }
 
+/// Looks up this firing's nesting-depth entry of a per-CPU map.
+fn lookup_level(a: &mut Asm, map: usize) {
+    a.emit2(Insn::ld_map_fd(R1, map as i32));
+    a.emit(Insn::mov64_reg(R2, FP));
+    a.emit(Insn::alu64_imm(BPF_ADD, R2, SLOT_LEVEL as i32));
+    a.emit(Insn::call(H_MAP_LOOKUP));
+}
+
 /// Stores the current process id at `[reg]` and advances `reg` past it
 /// (user stacks and symbols are recorded with their process). Clobbers r0.
 fn store_pid_at(a: &mut Asm, reg: Reg) {
@@ -2734,9 +2778,9 @@ fn count_drop(a: &mut Asm, which: i16) {
     lookup_fixed(a, MAP_DROPS);
     let skip = a.label();
     a.jmp_imm(BPF_JEQ, R0, 0, skip);
-    a.emit(Insn::ldx(BPF_DW, R1, R0, which));
-    a.emit(Insn::alu64_imm(BPF_ADD, R1, 1));
-    a.emit(Insn::stx(BPF_DW, R0, R1, which));
+    // Atomic: a nested firing on this CPU may count a drop meanwhile.
+    a.emit(Insn::mov64_imm(R1, 1));
+    a.emit(Insn::atomic_add(BPF_DW, R0, R1, which));
     a.bind(skip);
 }
 
@@ -2860,10 +2904,12 @@ fn bucket_add(a: &mut Asm, ptr: Reg, incr: Option<Reg>) {
     a.emit(Insn::alu64_imm(BPF_LSH, R2, 3));
     a.emit(Insn::mov64_reg(R1, ptr));
     a.emit(Insn::alu64_reg(BPF_ADD, R1, R2));
-    a.emit(Insn::ldx(BPF_DW, R3, R1, 8));
-    match incr {
-        Some(i) => a.emit(Insn::alu64_reg(BPF_ADD, R3, i)),
-        None => a.emit(Insn::alu64_imm(BPF_ADD, R3, 1)),
-    }
-    a.emit(Insn::stx(BPF_DW, R1, R3, 8));
+    let by = match incr {
+        Some(i) => i,
+        None => {
+            a.emit(Insn::mov64_imm(R3, 1));
+            R3
+        }
+    };
+    a.emit(Insn::atomic_add(BPF_DW, R1, by, 8));
 }

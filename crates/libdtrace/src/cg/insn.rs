@@ -153,6 +153,11 @@ impl Insn {
     pub fn atomic_add(size: u8, dst: Reg, src: Reg, off: i16) -> Insn {
         Insn::new(BPF_STX | size | BPF_ATOMIC, dst, src, off, BPF_ADD as i32)
     }
+    /// Atomic `*(dst + off) += src`, `src` getting the old value
+    /// (BPF_ATOMIC | BPF_ADD | BPF_FETCH).
+    pub fn atomic_fetch_add(size: u8, dst: Reg, src: Reg, off: i16) -> Insn {
+        Insn::new(BPF_STX | size | BPF_ATOMIC, dst, src, off, BPF_ADD as i32 | 1)
+    }
     /// Atomic compare-and-exchange: if `*(dst + off) == r0` store `src`;
     /// r0 gets the old value either way.
     pub fn atomic_cmpxchg(size: u8, dst: Reg, src: Reg, off: i16) -> Insn {
@@ -289,7 +294,13 @@ fn format_insn(ins: &Insn, next: Option<&Insn>) -> String {
         }
         BPF_LDX => format!("ldx{} %r{d}, [%r{s}{:+}]", size_name(ins.code), ins.off),
         BPF_STX if ins.code & 0xe0 == BPF_ATOMIC => {
-            format!("xadd{} [%r{d}{:+}], %r{s}", size_name(ins.code), ins.off)
+            let op = match ins.imm {
+                0x00 => "xadd",
+                0x01 => "fetch_add",
+                0xf1 => "cmpxchg",
+                _ => "atomic",
+            };
+            format!("{op}{} [%r{d}{:+}], %r{s}", size_name(ins.code), ins.off)
         }
         BPF_STX => format!("stx{} [%r{d}{:+}], %r{s}", size_name(ins.code), ins.off),
         BPF_ST => format!("st{} [%r{d}{:+}], {}", size_name(ins.code), ins.off, ins.imm),

@@ -27,7 +27,17 @@ pub const MAP_SYSPROBE: usize = 8;
 pub const MAP_PROBEINFO: usize = 9;
 /// Speculation ids: one u64 per id, 0 free, 1 active.
 pub const MAP_SPEC: usize = 10;
-pub const FIXED_MAPS: usize = 11;
+/// Per-CPU nesting depth (u64): how many of our programs are running on
+/// this CPU, one inside the other (a profile or fbt probe that fires in
+/// an interrupt taken while a syscall clause runs). Each depth has its own
+/// record and scratch entry in `MAP_REC` and `MAP_TMP`, so an interrupting
+/// clause never touches the strings, keys and record of the one it
+/// interrupted.
+pub const MAP_NEST: usize = 11;
+pub const FIXED_MAPS: usize = 12;
+/// Nesting depths with state of their own: a thread, a softirq, a hardirq
+/// and an NMI. A firing deeper than that is skipped and counted as a drop.
+pub const NEST_LEVELS: u32 = 4;
 /// Most speculations a session may have (the nspec option's ceiling).
 pub const MAX_NSPEC: u32 = 64;
 
@@ -252,6 +262,23 @@ pub fn agg_payload_words(f: &AggFunc) -> u32 {
         AggFunc::Llquantize { factor, low, high, nsteps } => llquantize_buckets(*factor, *low, *high, *nsteps),
     }
 }
+
+/// How `min()` and `max()` values are kept in their maps: XORed with this,
+/// so that both become an unsigned maximum whose identity is 0 (a new or
+/// cleared entry): max's `v ^ SIGN` orders as `v` does, min's
+/// `v ^ !SIGN` the other way. That makes the BPF update one
+/// compare-and-exchange, with no "first value" case. The same XOR decodes.
+pub fn agg_extreme_code(f: &AggFunc) -> u64 {
+    match f {
+        AggFunc::Max => 1 << 63,
+        _ => !(1 << 63),
+    }
+}
+
+/// Compare-and-exchange attempts of a `min()`/`max()` update; each retry
+/// means a nested firing stored a value in between. The update is
+/// counted as an aggregation drop if all fail.
+pub const AGG_CMPXCHG_TRIES: usize = 4;
 
 /// DTrace's power-of-two buckets (63 negative, zero, 63 positive): the
 /// consumer's layout, which the generated code mirrors.

@@ -367,21 +367,13 @@ impl<'a> Consumer<'a> {
                 if hits == 0 {
                     continue;
                 }
-                let first = m[0] == 0;
                 m[0] += hits;
                 for w in 1..words {
                     let v = u64_at(vals, base + w * 8);
                     match a.func {
-                        AggFunc::Min => {
-                            if first || (v as i64) < (m[w] as i64) {
-                                m[w] = v
-                            }
-                        }
-                        AggFunc::Max => {
-                            if first || (v as i64) > (m[w] as i64) {
-                                m[w] = v
-                            }
-                        }
+                        // Encoded so that the extreme is the unsigned maximum
+                        // (layout::agg_extreme_code; to_agg_value decodes).
+                        AggFunc::Min | AggFunc::Max => m[w] = m[w].max(v),
                         AggFunc::Stddev if w == 2 => {
                             // 128-bit add of the sum of squares (lo at 2, hi at 3).
                             let (lo, c) = m[2].overflowing_add(v);
@@ -609,8 +601,8 @@ pub fn to_agg_value(f: &AggFunc, m: &[u64]) -> super::agg::AggValue {
         AggFunc::Count => V::Count(m[0]),
         AggFunc::Sum => V::Sum(m[1] as i64),
         AggFunc::Avg => V::Avg { count: m[0], total: m[1] as i64 },
-        AggFunc::Min => V::Min(m[1] as i64),
-        AggFunc::Max => V::Max(m[1] as i64),
+        AggFunc::Min => V::Min((m[1] ^ agg_extreme_code(f)) as i64),
+        AggFunc::Max => V::Max((m[1] ^ agg_extreme_code(f)) as i64),
         AggFunc::Stddev => {
             V::Stddev { count: m[0], total: m[1] as i64, total_sq: ((m[3] as u128) << 64) | m[2] as u128 }
         }
