@@ -2295,6 +2295,14 @@ impl<'a> Gen<'a> {
 
     fn assign(&mut self, f: &mut Fn, line: u32, op: Option<BinOp>, lhs: &Expr, rhs: &Expr) -> R<Reg> {
         let lt = self.env.sema.type_of(lhs)?;
+        // A literal 0 deletes a dynamic variable of any type: store it as
+        // the integer 0, which store_dyn turns into a delete.
+        let deletes = op.is_none() && self.env.sema.deletes_dynvar(lhs, rhs);
+        if deletes {
+            let v = self.expr(f, rhs)?;
+            self.store_var(f, line, lhs, v, false)?;
+            return Ok(v);
+        }
         // The new value: rhs, or lhs op rhs.
         let v = match op {
             None => {
@@ -2313,11 +2321,16 @@ impl<'a> Gen<'a> {
                 r
             }
         };
-        let is_str = lt.is_str();
         if self.env.sema.is_memory_lvalue(lhs) {
             self.store_scratch(f, line, lhs, v)?;
             return Ok(v);
         }
+        self.store_var(f, line, lhs, v, lt.is_str())?;
+        Ok(v)
+    }
+
+    /// Stores `v` (a string's address when `is_str`) into variable `lhs`.
+    fn store_var(&mut self, f: &mut Fn, line: u32, lhs: &Expr, v: Reg, is_str: bool) -> R<()> {
         match &lhs.kind {
             ExprKind::Ident(n) => {
                 let var = self.env.sema.syms.var(VarClass::Global, n).unwrap().clone();
@@ -2381,11 +2394,9 @@ impl<'a> Gen<'a> {
                 ))
             }
         }
-        Ok(v)
+        Ok(())
     }
 
-    /// Stores into a dynamic variable map; assigning 0 deletes the entry
-    /// (DTrace's rule, which frees the variable).
     /// `s == NULL` (`eq`) or `s != NULL` for string s: whether it is the
     /// NULL string (an empty string with the NULL mark after it).
     fn null_test(&mut self, f: &mut Fn, s: &Expr, eq: bool) -> R<Reg> {
@@ -2437,6 +2448,8 @@ impl<'a> Gen<'a> {
         a.emit(Insn::call(H_READ_KERNEL));
     }
 
+    /// Stores into a dynamic variable map; assigning 0 deletes the entry
+    /// (DTrace's rule, which frees the variable).
     fn store_dyn(&mut self, f: &mut Fn, map: usize, key: KeyAt, v: Reg, is_str: bool) {
         let a = &mut f.asm;
         let done = a.label();

@@ -674,6 +674,19 @@ impl<'a> Sema<'a> {
         }
     }
 
+    /// `self->x = 0` or `a[k] = 0` with a literal 0: deletes the dynamic
+    /// variable, whatever its type (a string too), as in DTrace.
+    pub fn deletes_dynvar(&self, lhs: &Expr, rhs: &Expr) -> bool {
+        let dynamic = match &lhs.kind {
+            ExprKind::SelfVar(_) => true,
+            ExprKind::Index { base, .. } => {
+                matches!(&base.kind, ExprKind::Ident(n) if self.syms.var(VarClass::Assoc, n).is_some())
+            }
+            _ => false,
+        };
+        dynamic && matches!(rhs.kind, ExprKind::Int { value: 0, .. })
+    }
+
     /// For `s == NULL` / `NULL == s` with a string s: that operand.
     pub fn null_comparison<'e>(&self, lhs: &'e Expr, rhs: &'e Expr) -> Option<&'e Expr> {
         let is_null = |e: &Expr| matches!(&e.kind, ExprKind::Ident(n) if n == "NULL" && self.inlines.contains_key(n));
@@ -1398,8 +1411,14 @@ impl<'a> Sema<'a> {
                         format!("operator {} may not be applied to operand of type \"{}\"", optext, a),
                     );
                 }
+                if op.is_none() && self.deletes_dynvar(lhs, rhs) {
+                    return Ok(a);
+                }
                 if (a.is_str() && !b.is_strcompat()) || (!a.is_str() && b.is_str()) || (op.is_some() && a.is_str()) {
-                    return err("D_OP_INCOMPAT", format!("operands have incompatible types: \"{}\" = \"{}\"", a, b));
+                    return err(
+                        "D_OP_INCOMPAT",
+                        format!("operands have incompatible types: \"{}\" {} \"{}\"", a, optext, b),
+                    );
                 }
                 Ok(a)
             }
