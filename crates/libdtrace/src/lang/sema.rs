@@ -79,7 +79,8 @@ fn expand_text(s: &str, env: &MacroEnv, line: u32) -> R<String> {
     let mut rest = s;
     while let Some(i) = rest.find('$') {
         out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
+        // $$1 is the same as $1 in a probe description.
+        let after = rest[i + 1..].strip_prefix('$').unwrap_or(&rest[i + 1..]);
         let n = after.bytes().take_while(|c| c.is_ascii_alphanumeric() || *c == b'_').count();
         out.push_str(&macro_value(&after[..n], env, line)?.unwrap_or_default());
         rest = &after[n..];
