@@ -2502,9 +2502,7 @@ impl<'a> Gen<'a> {
             .iter()
             .enumerate()
             .map(|(i, a)| {
-                if crate::lang::sema::subr_keyword_arg(name, i, a).is_some()
-                    || !crate::lang::sema::string_param(name, i)
-                {
+                if !crate::lang::sema::string_param(name, i) {
                     return Ok(a.clone());
                 }
                 let t = self.env.sema.type_of(a)?;

@@ -407,19 +407,6 @@ pub fn sym_kind(name: &str) -> Option<super::types::SymKind> {
     })
 }
 
-/// The value of a name some subroutine arguments may use although D has no
-/// such constant here yet: `inet_ntop(AF_INET6, ...)`.
-pub fn subr_keyword_arg(subr: &str, i: usize, e: &Expr) -> Option<i64> {
-    let ExprKind::Ident(n) = &e.kind else {
-        return None;
-    };
-    match (subr, i, n.as_str()) {
-        ("inet_ntop", 0, "AF_INET") => Some(2),
-        ("inet_ntop", 0, "AF_INET6") => Some(10),
-        _ => None,
-    }
-}
-
 /// Actions: calls that are statements and have no value.
 pub fn is_action(name: &str) -> bool {
     matches!(
@@ -1176,8 +1163,8 @@ impl<'a> Sema<'a> {
                 }
             },
             ExprKind::Call { name, args } => {
-                for (i, a) in args.iter().enumerate() {
-                    if !matches!(a.kind, ExprKind::Agg(_)) && subr_keyword_arg(name, i, a).is_none() {
+                for a in args {
+                    if !matches!(a.kind, ExprKind::Agg(_)) {
                         self.type_of(a)?;
                     }
                 }
@@ -1630,12 +1617,7 @@ fn collect_children<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
             }
             out.extend(keys.iter());
         }
-        ExprKind::Call { name, args } => out.extend(
-            args.iter()
-                .enumerate()
-                .filter(|(i, a)| !matches!(a.kind, ExprKind::Agg(_)) && subr_keyword_arg(name, *i, a).is_none())
-                .map(|(_, a)| a),
-        ),
+        ExprKind::Call { args, .. } => out.extend(args.iter().filter(|a| !matches!(a.kind, ExprKind::Agg(_)))),
         ExprKind::Unary { expr, .. }
         | ExprKind::Cast { expr, .. }
         | ExprKind::SizeofExpr(expr)
