@@ -912,6 +912,17 @@ impl<'a> Gen<'a> {
         ))
     }
 
+    /// Allocates register `r` itself, which must be free.
+    fn take(&mut self, f: &mut Fn, r: Reg, line: u32) -> R<()> {
+        match POOL.iter().position(|&p| p == r) {
+            Some(i) if f.free[i] => {
+                f.free[i] = false;
+                Ok(())
+            }
+            _ => Err(CompileError::new(line, "D_REGS", "expression too complex: out of registers")),
+        }
+    }
+
     fn free(&mut self, f: &mut Fn, r: Reg) {
         if let Some(i) = POOL.iter().position(|&p| p == r) {
             f.free[i] = true;
@@ -1575,8 +1586,50 @@ impl<'a> Gen<'a> {
 
     // ---- expressions -------------------------------------------------------
 
-    /// Evaluates `e` into a fresh pool register.
+    /// Evaluates `e` into a fresh pool register. When at most one register
+    /// is free for a compound expression, the values held in the others
+    /// are spilled to stack slots around it and reloaded into the same
+    /// registers, so that any expression compiles with the four of them.
     fn expr(&mut self, f: &mut Fn, e: &Expr) -> R<Reg> {
+        let simple = matches!(
+            e.kind,
+            ExprKind::Int { .. } | ExprKind::Char(_) | ExprKind::Str(_) | ExprKind::SelfVar(_) | ExprKind::ThisVar(_)
+        );
+        let live: Vec<Reg> = POOL.iter().zip(f.free).filter(|(_, free)| !free).map(|(&r, _)| r).collect();
+        if simple || Self::nfree(f) >= 2 || live.len() == POOL.len() {
+            return self.expr_here(f, e);
+        }
+        let top = f.stack_top;
+        let mut slots = Vec::new();
+        for &r in &live {
+            let slot = self.stack_slot(f, e.line)?;
+            f.asm.emit(Insn::stx(BPF_DW, FP, r, slot));
+            self.free(f, r);
+            slots.push(slot);
+        }
+        let spilled_top = f.stack_top;
+        let mut v = self.expr_here(f, e)?;
+        if live.contains(&v) {
+            // The result must not be in a register about to be reloaded.
+            let Some(to) = POOL.iter().copied().find(|r| !live.contains(r)) else { unreachable!("a register is free") };
+            self.take(f, to, e.line)?;
+            f.asm.emit(Insn::mov64_reg(to, v));
+            self.free(f, v);
+            v = to;
+        }
+        for (&r, &slot) in live.iter().zip(&slots) {
+            self.take(f, r, e.line)?;
+            f.asm.emit(Insn::ldx(BPF_DW, r, FP, slot));
+        }
+        // The slots are free again unless something took stack after them.
+        if f.stack_top == spilled_top {
+            f.stack_top = top;
+        }
+        Ok(v)
+    }
+
+    /// [`expr`](Self::expr), with the registers there are.
+    fn expr_here(&mut self, f: &mut Fn, e: &Expr) -> R<Reg> {
         let line = e.line;
         match &e.kind {
             ExprKind::Int { value, .. } => {
