@@ -29,3 +29,10 @@ END
 	@a = sum(1);
 }'                                        # aggs/err.D_AGG_REDEF.redef.d
 check 'BEGIN { x = offsetof(int, a); }'
+# A literal 0 deletes only dynamic variables (dt_parser.c, DT_TOK_ASGN):
+# a global or clause-local string, or a nonzero value, is still refused.
+check 'BEGIN { s = "a"; s = 0; }'
+check 'BEGIN { this->s = "a"; this->s = 0; }'
+check 'BEGIN { self->s = "a"; self->s = 1; }'
+check 'BEGIN { a[1] = "a"; a[1] = 0; exit(0); }'
+check 'BEGIN { self->s = "a"; self->s += 0; }'

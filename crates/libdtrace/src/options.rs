@@ -140,12 +140,26 @@ pub struct OptSpec {
     apply: fn(&mut Options, Val) -> Result<(), OptError>,
 }
 
+/// What happens to trace records (the Dynamic Tracing Guide's "Buffers
+/// and Buffering").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BufPolicy {
+    /// Records are shown as they are read.
+    Switch,
+    /// Records are kept until the buffer fills, which stops tracing;
+    /// they are shown at the end.
+    Fill,
+    /// The most recent records that fit are kept and shown at the end.
+    Ring,
+}
+
 /// The options the compiler, session and consumer use.
 #[derive(Clone, Debug)]
 pub struct Options {
     pub quiet: bool,
     pub strsize: u32,
     pub bufsize: u64,
+    pub bufpolicy: BufPolicy,
     pub aggsize: u64,
     pub dynvarsize: u64,
     /// Consumer wake-up rate, in ns between buffer reads.
@@ -201,6 +215,7 @@ impl Default for Options {
             quiet: false,
             strsize: 256,
             bufsize: 4 << 20,
+            bufpolicy: BufPolicy::Switch,
             aggsize: 4 << 20,
             dynvarsize: 1 << 20,
             switchrate_ns: 1_000_000_000,
@@ -291,10 +306,14 @@ pub static TABLE: &[OptSpec] = &[
     OptSpec { name: "bpflog", kind: Toggle, scope: Runtime, default: "", meaning: "print the BPF verifier log when a program is refused",
         apply: |o, v| { o.verbose_verifier = v.is_set(); Ok(()) } },
     OptSpec { name: "bpflogsize", kind: Size, scope: Runtime, default: "", meaning: "BPF verifier log size (the whole log is kept)", apply: ignore },
-    OptSpec { name: "bufpolicy", kind: Choice(&["ring", "fill", "switch"]), scope: Runtime, default: "switch", meaning: "principal buffer policy (only switch: the buffer is read continuously)",
-        apply: |_, v| match v.text() {
-            "switch" => Ok(()),
-            p => Err(OptError::Unsupported(format!("the {} buffer policy is not supported: trace data is read continuously from one BPF ring buffer", p))),
+    OptSpec { name: "bufpolicy", kind: Choice(&["ring", "fill", "switch"]), scope: Runtime, default: "switch", meaning: "principal buffer policy",
+        apply: |o, v| {
+            o.bufpolicy = match v.text() {
+                "ring" => BufPolicy::Ring,
+                "fill" => BufPolicy::Fill,
+                _ => BufPolicy::Switch,
+            };
+            Ok(())
         } },
     OptSpec { name: "bufresize", kind: Choice(&["auto", "manual"]), scope: Runtime, default: "auto", meaning: "buffer resizing policy (buffers are never resized)", apply: ignore },
     OptSpec { name: "bufsize", kind: Size, scope: Runtime, default: "4m", meaning: "principal buffer size",
@@ -608,8 +627,10 @@ mod tests {
         assert_eq!(set(&mut o, "bufsize=zz"), Err(OptError::BadValue));
         assert_eq!(set(&mut o, "zdefs=1"), Err(OptError::BadValue));
         assert_eq!(set(&mut o, "bufpolicy=rings"), Err(OptError::BadValue));
-        assert!(matches!(set(&mut o, "bufpolicy=ring"), Err(OptError::Unsupported(_))));
+        set(&mut o, "bufpolicy=ring").unwrap();
+        assert_eq!(o.bufpolicy, BufPolicy::Ring);
         set(&mut o, "bufpolicy=switch").unwrap();
+        assert_eq!(o.bufpolicy, BufPolicy::Switch);
         set(&mut o, "strsize=32").unwrap();
         assert_eq!(o.strsize, 32);
         set(&mut o, "switchrate=10hz").unwrap();

@@ -17,10 +17,13 @@ use crate::lang::types::Type;
 use crate::options::{self, Options, Origin};
 use crate::provider::attach::{self, AttachError, Loaded};
 use crate::provider::Catalog;
+use bufpolicy::PrincipalBuffer;
 use std::io::Write;
 use std::os::fd::AsFd;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::{Duration, Instant};
+
+mod bufpolicy;
 
 /// One program source, in command-line order.
 #[derive(Clone, Debug)]
@@ -402,8 +405,9 @@ pub fn run(
         }
         fail(e)
     })?;
-    let mut ring = RingBuf::new(loaded.map(MAP_RINGBUF))
+    let ring = RingBuf::new(loaded.map(MAP_RINGBUF))
         .map_err(|e| Failure(format!("failed to map the output buffer: {}", e)))?;
+    let mut ring = PrincipalBuffer::new(ring, opts);
     let mut consumer = Consumer::new(c, &prep.catalog, opts);
     if let Some(t) = target.as_deref() {
         consumer.set_target(t.pid() as u32);
@@ -469,6 +473,10 @@ pub fn run(
             status = Some(s);
             break;
         }
+        // bufpolicy=fill: a record did not fit, which stops tracing.
+        if ring.filled() {
+            break;
+        }
         if stop_requested() {
             // dtrace(1M) writes a newline as soon as it notices the signal,
             // before END runs (even in quiet mode).
@@ -507,6 +515,7 @@ pub fn run(
     set_state_exiting(&loaded);
     let t1 = Instant::now();
     loaded.detach();
+    ring.stop();
     if opts.verbose {
         crate::note!("dtrace: detached in {:.3} s", t1.elapsed().as_secs_f64());
     }
@@ -631,29 +640,33 @@ fn report_spec_drops(consumer: &mut Consumer, opts: &Options) {
     }
 }
 
-/// Hands every record in the buffer to the consumer, counting error
-/// records on the way.
-fn drain(ring: &mut RingBuf, consumer: &mut Consumer, l: &Loaded, out: &mut dyn Write, drops: &mut Drops) {
-    ring.drain(|rec| {
-        drops.note_record(rec);
-        consumer.record(rec, l, out)
-    });
+/// Hands every record in the buffer to the consumer (now or, under the
+/// ring and fill policies, once tracing stopped), counting error records
+/// on the way.
+fn drain(ring: &mut PrincipalBuffer, consumer: &mut Consumer, l: &Loaded, out: &mut dyn Write, drops: &mut Drops) {
+    ring.consume(|rec| drops.note_record(rec), |rec| consumer.record(rec, l, out));
 }
 
 /// Reads the drop counters, drains the buffer (so that error records
-/// still in it are not taken for lost ones), then reports new drops.
+/// still in it are not taken for lost ones), then reports new drops
+/// (with the records the buffer policy dropped).
 fn check_drops(
-    ring: &mut RingBuf,
+    ring: &mut PrincipalBuffer,
     consumer: &mut Consumer,
     l: &Loaded,
     out: &mut dyn Write,
     drops: &mut Drops,
     opts: &Options,
 ) {
-    let Some(counters) = read_drop_counters(l) else {
+    let Some(mut counters) = read_drop_counters(l) else {
         return;
     };
     drain(ring, consumer, l, out, drops);
+    for (cpu, n) in ring.drops().iter().enumerate() {
+        if let Some(c) = counters.get_mut(cpu * DROP_SLOTS as usize + slot(DROP_PRINCIPAL)) {
+            *c += n;
+        }
+    }
     for m in drops.report(&counters, opts.droptags) {
         crate::note!("dtrace: {}", m);
     }

@@ -948,6 +948,17 @@ impl<'a> Gen<'a> {
         ))
     }
 
+    /// Allocates register `r` itself, which must be free.
+    fn take(&mut self, f: &mut Fn, r: Reg, line: u32) -> R<()> {
+        match POOL.iter().position(|&p| p == r) {
+            Some(i) if f.free[i] => {
+                f.free[i] = false;
+                Ok(())
+            }
+            _ => Err(CompileError::new(line, "D_REGS", "expression too complex: out of registers")),
+        }
+    }
+
     fn free(&mut self, f: &mut Fn, r: Reg) {
         if let Some(i) = POOL.iter().position(|&p| p == r) {
             f.free[i] = true;
@@ -1611,8 +1622,50 @@ impl<'a> Gen<'a> {
 
     // ---- expressions -------------------------------------------------------
 
-    /// Evaluates `e` into a fresh pool register.
+    /// Evaluates `e` into a fresh pool register. When at most one register
+    /// is free for a compound expression, the values held in the others
+    /// are spilled to stack slots around it and reloaded into the same
+    /// registers, so that any expression compiles with the four of them.
     fn expr(&mut self, f: &mut Fn, e: &Expr) -> R<Reg> {
+        let simple = matches!(
+            e.kind,
+            ExprKind::Int { .. } | ExprKind::Char(_) | ExprKind::Str(_) | ExprKind::SelfVar(_) | ExprKind::ThisVar(_)
+        );
+        let live: Vec<Reg> = POOL.iter().zip(f.free).filter(|(_, free)| !free).map(|(&r, _)| r).collect();
+        if simple || Self::nfree(f) >= 2 || live.len() == POOL.len() {
+            return self.expr_here(f, e);
+        }
+        let top = f.stack_top;
+        let mut slots = Vec::new();
+        for &r in &live {
+            let slot = self.stack_slot(f, e.line)?;
+            f.asm.emit(Insn::stx(BPF_DW, FP, r, slot));
+            self.free(f, r);
+            slots.push(slot);
+        }
+        let spilled_top = f.stack_top;
+        let mut v = self.expr_here(f, e)?;
+        if live.contains(&v) {
+            // The result must not be in a register about to be reloaded.
+            let Some(to) = POOL.iter().copied().find(|r| !live.contains(r)) else { unreachable!("a register is free") };
+            self.take(f, to, e.line)?;
+            f.asm.emit(Insn::mov64_reg(to, v));
+            self.free(f, v);
+            v = to;
+        }
+        for (&r, &slot) in live.iter().zip(&slots) {
+            self.take(f, r, e.line)?;
+            f.asm.emit(Insn::ldx(BPF_DW, r, FP, slot));
+        }
+        // The slots are free again unless something took stack after them.
+        if f.stack_top == spilled_top {
+            f.stack_top = top;
+        }
+        Ok(v)
+    }
+
+    /// [`expr`](Self::expr), with the registers there are.
+    fn expr_here(&mut self, f: &mut Fn, e: &Expr) -> R<Reg> {
         let line = e.line;
         match &e.kind {
             ExprKind::Int { value, .. } => {
@@ -2331,6 +2384,14 @@ impl<'a> Gen<'a> {
 
     fn assign(&mut self, f: &mut Fn, line: u32, op: Option<BinOp>, lhs: &Expr, rhs: &Expr) -> R<Reg> {
         let lt = self.env.sema.type_of(lhs)?;
+        // A literal 0 deletes a dynamic variable of any type: store it as
+        // the integer 0, which store_dyn turns into a delete.
+        let deletes = op.is_none() && self.env.sema.deletes_dynvar(lhs, rhs);
+        if deletes {
+            let v = self.expr(f, rhs)?;
+            self.store_var(f, line, lhs, v, false)?;
+            return Ok(v);
+        }
         // The new value: rhs, or lhs op rhs.
         let v = match op {
             None => {
@@ -2349,11 +2410,16 @@ impl<'a> Gen<'a> {
                 r
             }
         };
-        let is_str = lt.is_str();
         if self.env.sema.is_memory_lvalue(lhs) {
             self.store_scratch(f, line, lhs, v)?;
             return Ok(v);
         }
+        self.store_var(f, line, lhs, v, lt.is_str())?;
+        Ok(v)
+    }
+
+    /// Stores `v` (a string's address when `is_str`) into variable `lhs`.
+    fn store_var(&mut self, f: &mut Fn, line: u32, lhs: &Expr, v: Reg, is_str: bool) -> R<()> {
         match &lhs.kind {
             ExprKind::Ident(n) => {
                 let var = self.env.sema.syms.var(VarClass::Global, n).unwrap().clone();
@@ -2417,11 +2483,9 @@ impl<'a> Gen<'a> {
                 ))
             }
         }
-        Ok(v)
+        Ok(())
     }
 
-    /// Stores into a dynamic variable map; assigning 0 deletes the entry
-    /// (DTrace's rule, which frees the variable).
     /// `s == NULL` (`eq`) or `s != NULL` for string s: whether it is the
     /// NULL string (an empty string with the NULL mark after it).
     fn null_test(&mut self, f: &mut Fn, s: &Expr, eq: bool) -> R<Reg> {
@@ -2473,6 +2537,8 @@ impl<'a> Gen<'a> {
         a.emit(Insn::call(H_READ_KERNEL));
     }
 
+    /// Stores into a dynamic variable map; assigning 0 deletes the entry
+    /// (DTrace's rule, which frees the variable).
     fn store_dyn(&mut self, f: &mut Fn, map: usize, key: KeyAt, v: Reg, is_str: bool) {
         let a = &mut f.asm;
         let done = a.label();
@@ -2525,9 +2591,7 @@ impl<'a> Gen<'a> {
             .iter()
             .enumerate()
             .map(|(i, a)| {
-                if crate::lang::sema::subr_keyword_arg(name, i, a).is_some()
-                    || !crate::lang::sema::string_param(name, i)
-                {
+                if !crate::lang::sema::string_param(name, i) {
                     return Ok(a.clone());
                 }
                 let t = self.env.sema.type_of(a)?;

@@ -38,6 +38,8 @@ pub const BUILTIN_TYPES: &[&str] = &[
     "ushort_t", "uint_t", "ulong_t", "longlong_t", "u_longlong_t", "boolean_t", "bool", "_Bool",
     "__u8", "__u16", "__u32", "__u64", "__s8", "__s16", "__s32", "__s64", "u8", "u16", "u32",
     "u64", "s8", "s16", "s32", "s64", "uintptr", "dtrace_id_t", "dtrace_epid_t",
+    // typedefs of the built-in library (lang/dlib), which scripts use unannounced
+    "chipid_t", "lgrp_id_t", "lwpid_t", "cpuinfo_t", "psinfo_t", "lwpsinfo_t", "fileinfo_t", "ipaddr_t",
 ];
 
 const TYPE_KEYWORDS: &[&str] = &[
@@ -145,7 +147,7 @@ struct Parser<'a> {
 
 type PResult<T> = Result<T, CompileError>;
 
-fn is_builtin_type(name: &str) -> bool {
+pub fn is_builtin_type(name: &str) -> bool {
     BUILTIN_TYPES.contains(&name)
 }
 

@@ -79,7 +79,8 @@ fn expand_text(s: &str, env: &MacroEnv, line: u32) -> R<String> {
     let mut rest = s;
     while let Some(i) = rest.find('$') {
         out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
+        // $$1 is the same as $1 in a probe description.
+        let after = rest[i + 1..].strip_prefix('$').unwrap_or(&rest[i + 1..]);
         let n = after.bytes().take_while(|c| c.is_ascii_alphanumeric() || *c == b'_').count();
         out.push_str(&macro_value(&after[..n], env, line)?.unwrap_or_default());
         rest = &after[n..];
@@ -406,19 +407,6 @@ pub fn sym_kind(name: &str) -> Option<super::types::SymKind> {
     })
 }
 
-/// The value of a name some subroutine arguments may use although D has no
-/// such constant here yet: `inet_ntop(AF_INET6, ...)`.
-pub fn subr_keyword_arg(subr: &str, i: usize, e: &Expr) -> Option<i64> {
-    let ExprKind::Ident(n) = &e.kind else {
-        return None;
-    };
-    match (subr, i, n.as_str()) {
-        ("inet_ntop", 0, "AF_INET") => Some(2),
-        ("inet_ntop", 0, "AF_INET6") => Some(10),
-        _ => None,
-    }
-}
-
 /// Actions: calls that are statements and have no value.
 pub fn is_action(name: &str) -> bool {
     matches!(
@@ -672,6 +660,19 @@ impl<'a> Sema<'a> {
             ExprKind::Member { expr, .. } => self.is_memory_lvalue(expr),
             _ => false,
         }
+    }
+
+    /// `self->x = 0` or `a[k] = 0` with a literal 0: deletes the dynamic
+    /// variable, whatever its type (a string too), as in DTrace.
+    pub fn deletes_dynvar(&self, lhs: &Expr, rhs: &Expr) -> bool {
+        let dynamic = match &lhs.kind {
+            ExprKind::SelfVar(_) => true,
+            ExprKind::Index { base, .. } => {
+                matches!(&base.kind, ExprKind::Ident(n) if self.syms.var(VarClass::Assoc, n).is_some())
+            }
+            _ => false,
+        };
+        dynamic && matches!(rhs.kind, ExprKind::Int { value: 0, .. })
     }
 
     /// For `s == NULL` / `NULL == s` with a string s: that operand.
@@ -1162,8 +1163,8 @@ impl<'a> Sema<'a> {
                 }
             },
             ExprKind::Call { name, args } => {
-                for (i, a) in args.iter().enumerate() {
-                    if !matches!(a.kind, ExprKind::Agg(_)) && subr_keyword_arg(name, i, a).is_none() {
+                for a in args {
+                    if !matches!(a.kind, ExprKind::Agg(_)) {
                         self.type_of(a)?;
                     }
                 }
@@ -1398,8 +1399,14 @@ impl<'a> Sema<'a> {
                         format!("operator {} may not be applied to operand of type \"{}\"", optext, a),
                     );
                 }
+                if op.is_none() && self.deletes_dynvar(lhs, rhs) {
+                    return Ok(a);
+                }
                 if (a.is_str() && !b.is_strcompat()) || (!a.is_str() && b.is_str()) || (op.is_some() && a.is_str()) {
-                    return err("D_OP_INCOMPAT", format!("operands have incompatible types: \"{}\" = \"{}\"", a, b));
+                    return err(
+                        "D_OP_INCOMPAT",
+                        format!("operands have incompatible types: \"{}\" {} \"{}\"", a, optext, b),
+                    );
                 }
                 Ok(a)
             }
@@ -1610,12 +1617,7 @@ fn collect_children<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
             }
             out.extend(keys.iter());
         }
-        ExprKind::Call { name, args } => out.extend(
-            args.iter()
-                .enumerate()
-                .filter(|(i, a)| !matches!(a.kind, ExprKind::Agg(_)) && subr_keyword_arg(name, *i, a).is_none())
-                .map(|(_, a)| a),
-        ),
+        ExprKind::Call { args, .. } => out.extend(args.iter().filter(|a| !matches!(a.kind, ExprKind::Agg(_)))),
         ExprKind::Unary { expr, .. }
         | ExprKind::Cast { expr, .. }
         | ExprKind::SizeofExpr(expr)

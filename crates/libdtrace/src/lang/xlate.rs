@@ -19,6 +19,10 @@ const LIBRARY: &[(&str, &str)] = &[
     ("regs.d", include_str!("dlib/regs.d")),
     ("io.d", include_str!("dlib/io.d")),
     ("cpuinfo.d", include_str!("dlib/cpuinfo.d")),
+    ("unistd.d", include_str!("dlib/unistd.d")),
+    ("net.d", include_str!("dlib/net.d")),
+    ("ip.d", include_str!("dlib/ip.d")),
+    ("tcp.d", include_str!("dlib/tcp.d")),
 ];
 
 /// The library as one program (parsed once per run; errors are ours).
@@ -68,6 +72,10 @@ const FD_FILE: &str = "fd >= 0 && fd < curthread->files->fdt->max_fds ? curthrea
 /// `curcpu`, of the CPU number.
 const BUILTIN_XLATES: &[(&str, &str, &str)] =
     &[("curpsinfo", "psinfo_t", "curthread"), ("curlwpsinfo", "lwpsinfo_t", "curthread"), ("curcpu", "cpuinfo_t", "cpu")];
+
+/// Oracle's sched.d inlines for members of `curcpu`: the current CPU's
+/// processor set, package and NUMA node.
+const CPU_MEMBERS: &[(&str, &str)] = &[("pset", "cpu_pset"), ("chip", "cpu_chip"), ("lgrp", "cpu_lgrp")];
 
 /// Rewrites every translated member access in the user's clauses; an
 /// error comes with the index of the item at fault.
@@ -157,6 +165,11 @@ impl<'p> Translators<'p> {
         r?;
         let line = e.line;
         if let ExprKind::Ident(n) = &e.kind {
+            if let Some((_, member)) = CPU_MEMBERS.iter().find(|(b, _)| b == n) {
+                let curcpu = Box::new(Expr::new(ExprKind::Ident("curcpu".into()), line));
+                e.kind = ExprKind::Arrow { expr: curcpu, member: member.to_string() };
+                return self.expr(e);
+            }
             if let Some((_, to, from)) = BUILTIN_XLATES.iter().find(|(b, _, _)| b == n) {
                 e.kind = ExprKind::Xlate {
                     ty: TypeName { base: to.to_string(), members: None, pointers: 1, dims: vec![] },
@@ -241,7 +254,7 @@ impl<'p> Translators<'p> {
 fn needs_cpuinfo(user: &mut Program) -> bool {
     fn expr(e: &mut Expr) -> bool {
         let here = match &e.kind {
-            ExprKind::Ident(n) => n == "curcpu",
+            ExprKind::Ident(n) => n == "curcpu" || CPU_MEMBERS.iter().any(|(b, _)| b == n),
             ExprKind::Xlate { ty, .. } => ty.base == "cpuinfo_t",
             _ => false,
         };
@@ -298,6 +311,19 @@ mod tests {
     }
 
     #[test]
+    fn library_typedefs_are_known_to_the_parser() {
+        for item in &library().items {
+            if let Item::Decl(d) = item {
+                if d.class == StorageClass::Typedef {
+                    for n in &d.names {
+                        assert!(super::super::parser::is_builtin_type(&n.name), "{} not in BUILTIN_TYPES", n.name);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn cpuinfo_members_choose_by_cpu_only_where_cpus_differ() {
         let place = |cpu, package, node| CpuPlace { cpu, package, node };
         let one = cpuinfo_translator(&[place(0, 0, 0), place(1, 0, 0)]);
@@ -324,6 +350,7 @@ mod tests {
         assert!(asked("BEGIN { trace(curcpu->cpu_chip); }"));
         assert!(asked("BEGIN /cpu == 0/ { if (1) { trace(curcpu->cpu_lgrp); } }"));
         assert!(asked("BEGIN { trace(xlate <cpuinfo_t *> (cpu)->cpu_id); }"));
+        assert!(asked("BEGIN { trace(chip); }"));
     }
 
     #[test]

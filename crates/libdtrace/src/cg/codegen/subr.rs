@@ -4,7 +4,6 @@
 //! DTrace; see each implementation for the details.
 
 use super::*;
-use crate::lang::sema::subr_keyword_arg;
 
 mod conv;
 mod dpath;
@@ -131,9 +130,6 @@ impl<'a> Gen<'a> {
             ));
         }
         for (i, (param, arg)) in p.params.iter().zip(args).enumerate() {
-            if subr_keyword_arg(name, i, arg).is_some() {
-                continue;
-            }
             let t = self.env.sema.type_of(arg)?;
             let (ok, proto_name) = match param {
                 Param::Str => (t.is_str(), "char *"),
@@ -157,11 +153,5 @@ impl<'a> Gen<'a> {
             }
         }
         Ok(())
-    }
-
-    /// An integer argument known at compile time: a keyword such as
-    /// AF_INET or a constant expression.
-    fn const_arg(&self, name: &str, i: usize, e: &Expr) -> Option<i64> {
-        subr_keyword_arg(name, i, e).or_else(|| self.env.sema.const_eval(e))
     }
 }

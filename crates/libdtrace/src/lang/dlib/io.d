@@ -48,3 +48,18 @@ inline int O_SYNC = 04010000;
 inline int O_RSYNC = 04010000;
 inline int O_PATH = 010000000;
 inline int O_TMPFILE = 020200000;
+
+/* The io provider's b_flags bits (bufinfo_t). */
+inline int B_BUSY = 0x000001;
+inline int B_DONE = 0x000002;
+inline int B_ERROR = 0x000004;
+inline int B_PAGEIO = 0x000010;
+inline int B_PHYS = 0x000020;
+inline int B_READ = 0x000040;
+inline int B_WRITE = 0x000100;
+inline int B_ASYNC = 0x000400;
+
+/* From <linux/blk_types.h> (4.10 and later): a bio flag bit, op flags. */
+inline int BIO_USER_MAPPED = 6;
+inline int REQ_WRITE = 0x01;
+inline int REQ_SYNC = 0x800;

@@ -39,7 +39,7 @@ impl<'a> Gen<'a> {
     pub(super) fn inet_ntop(&mut self, f: &mut Fn, line: u32, args: &[Expr]) -> R<Reg> {
         let dst = self.tmp(f, self.strsize.max(TEXT_ROOM));
         let v6 = Style::V6 { v4_prefix: true };
-        let known = match self.const_arg("inet_ntop", 0, &args[0]) {
+        let known = match self.env.sema.const_eval(&args[0]) {
             Some(AF_INET) => Some(Style::V4),
             Some(AF_INET6) => Some(v6),
             _ => None,
