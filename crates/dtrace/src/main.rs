@@ -85,7 +85,7 @@ fn run(fl: Flags) -> i32 {
         let _ = std::io::Write::write_all(&mut std::io::stderr(), flags::USAGE.as_bytes());
         return 2;
     }
-    let mut parsed = match session::parse_sources(&sources, &mut opts) {
+    let parsed = match session::parse_sources(&sources, &mut opts) {
         Ok(p) => p,
         Err(Failure(m)) => return die(m),
     };
@@ -114,7 +114,7 @@ fn run(fl: Flags) -> i32 {
     .unwrap_or_else(|| "dtrace".into())];
     args.extend(fl.macro_args.iter().cloned());
     let macros = MacroEnv { args, target: target_pid, defaultargs: opts.defaultargs };
-    let prep = match session::prepare(&mut parsed, &sources, &opts, &macros, opts.zdefs) {
+    let prep = match session::prepare(parsed, &sources, &opts, &macros, opts.zdefs) {
         Ok(p) => p,
         Err(Failure(m)) => {
             if let Some(c) = tgt.as_mut() {

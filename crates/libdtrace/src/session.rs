@@ -11,7 +11,7 @@ use crate::consume::records::Consumer;
 use crate::kernel::{ringbuf::RingBuf, sys, wakeup::Wakeup};
 use crate::lang::ast::{Item, Program};
 use crate::lang::diag::CompileError;
-use crate::lang::parser;
+use crate::lang::{nesting, parser};
 use crate::lang::sema::{expand_macros, MacroEnv, Sema};
 use crate::lang::types::Type;
 use crate::options::{self, Options, Origin};
@@ -151,8 +151,22 @@ pub struct Prepared {
     pub matched: Vec<usize>,
 }
 
-/// Expands macros, checks types, matches probes and generates code.
+/// Expands macros, checks types, matches probes and generates code, on
+/// the compiler's stack (see [`nesting`]).
 pub fn prepare(
+    parsed: Parsed,
+    sources: &[Source],
+    opts: &Options,
+    macros: &MacroEnv,
+    zdefs: bool,
+) -> Result<Prepared, Failure> {
+    nesting::on_compiler_stack(move || {
+        let mut parsed = parsed;
+        prepare_here(&mut parsed, sources, opts, macros, zdefs)
+    })
+}
+
+fn prepare_here(
     parsed: &mut Parsed,
     sources: &[Source],
     opts: &Options,
@@ -164,6 +178,10 @@ pub fn prepare(
     let library = crate::lang::xlate::library();
     crate::lang::xlate::expand(&mut parsed.program, &library, crate::kernel::sys::cpu_places)
         .map_err(|(i, e)| compile_failure(src_of(i), &e, opts.errtags))?;
+    // Translations add to the depth of what they replace.
+    for (i, item) in parsed.program.items.iter().enumerate() {
+        nesting::check_item(item).map_err(|e| compile_failure(src_of(i), &e, opts.errtags))?;
+    }
     let mut catalog = Catalog::load();
     let mut matched = vec![0usize; sources.len()];
     let mut clauses = Vec::new();
@@ -198,13 +216,15 @@ pub fn prepare(
         clauses.iter().map(|(_, probes)| clause_arg_types(&catalog, probes, &sema)).collect();
     // Check item by item so an error names the right source.
     let mut ci = 0;
-    for (i, item) in parsed.program.items.iter().enumerate() {
+    for (i, item) in parsed.program.items.iter_mut().enumerate() {
         if let Item::Clause(_) = item {
             *sema.clause_args.borrow_mut() = arg_types[ci].clone();
             ci += 1;
         }
         let one = Program { items: vec![item.clone()] };
-        sema.declare_program(&one).map_err(|e| compile_failure(src_of(i), &e, opts.errtags))?;
+        sema.declare_program(&one)
+            .and_then(|()| sema.string_args(item))
+            .map_err(|e| compile_failure(src_of(i), &e, opts.errtags))?;
     }
     let wall_offset_ns = wall_offset();
     let fbt_backend = choose_fbt_backend(&catalog, &clauses, opts)?;

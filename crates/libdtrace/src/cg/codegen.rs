@@ -203,6 +203,10 @@ pub fn compile(env: &CgEnv, clauses: &[ClauseIn]) -> R<Compiled> {
 /// time grows faster than linearly with size.
 const MAX_PROG_INSNS: usize = 8192;
 
+/// The most instructions the kernel loads in one program
+/// (BPF_COMPLEXITY_LIMIT_INSNS).
+const BPF_MAX_INSNS: usize = 1_000_000;
+
 struct Gen<'a> {
     env: &'a CgEnv<'a>,
     out: Compiled,
@@ -1667,6 +1671,11 @@ impl<'a> Gen<'a> {
     /// [`expr`](Self::expr), with the registers there are.
     fn expr_here(&mut self, f: &mut Fn, e: &Expr) -> R<Reg> {
         let line = e.line;
+        // Inlines can expand a short text into any amount of code: stop at
+        // what no BPF program can hold.
+        if f.asm.len() > BPF_MAX_INSNS {
+            return Err(CompileError::nowhere("D_PROG", "BPF program exceeds maximum program size"));
+        }
         match &e.kind {
             ExprKind::Int { value, .. } => {
                 let r = self.alloc(f, line)?;
@@ -1816,8 +1825,9 @@ impl<'a> Gen<'a> {
             }
             return Ok(r);
         }
-        if let Some(e) = self.env.sema.inlines.get(n).cloned() {
-            return self.expr(f, &e);
+        let sema = self.env.sema;
+        if let Some(e) = sema.inlines.get(n) {
+            return self.expr(f, e);
         }
         if let Some(v) = self.env.sema.const_eval(&Expr::new(ExprKind::Ident(n.to_string()), line)) {
             let r = self.alloc(f, line)?;
@@ -2585,24 +2595,6 @@ impl<'a> Gen<'a> {
     }
 
     fn subroutine(&mut self, f: &mut Fn, line: u32, name: &str, args: &[Expr]) -> R<Reg> {
-        // A `char []` or `char *` where a string parameter is: read it as
-        // a string first (D's string-compatible types).
-        let strung: Vec<Expr> = args
-            .iter()
-            .enumerate()
-            .map(|(i, a)| {
-                if !crate::lang::sema::string_param(name, i) {
-                    return Ok(a.clone());
-                }
-                let t = self.env.sema.type_of(a)?;
-                Ok(if t.is_strcompat() && !t.is_str() {
-                    Expr::new(ExprKind::Stringof(Box::new(a.clone())), a.line)
-                } else {
-                    a.clone()
-                })
-            })
-            .collect::<R<_>>()?;
-        let args = &strung[..];
         let nargs = |lo: usize, hi: usize| -> R<()> {
             if (lo..=hi).contains(&args.len()) {
                 Ok(())

@@ -171,7 +171,7 @@ fn le(b: &[u8]) -> u64 {
 mod tests {
     use super::*;
     use crate::lang::types::{Composite, CompositeSrc};
-    use std::rc::Rc;
+    use std::sync::Arc;
 
     fn field(name: &str, off: u64, ty: Type, tn: &str) -> Field {
         Field { name: name.into(), offset_bits: off * 8, bits: 0, ty, type_name: tn.into() }
@@ -185,8 +185,8 @@ mod tests {
             field("z", 12, Type::INT, "int"),
             field("p", 16, Type::Ptr(Box::new(Type::Void)), "void *"),
         ];
-        let c = Composite { name: "t".into(), is_union: false, size: 24, src: CompositeSrc::User(fields) };
-        let ty = Type::Ptr(Box::new(Type::Struct(Rc::new(c))));
+        let c = Composite { name: "t".into(), is_union: false, size: 24, align: 8, src: CompositeSrc::User(fields) };
+        let ty = Type::Ptr(Box::new(Type::Struct(Arc::new(c))));
         let mut b = vec![0u8; 24];
         b[0] = 1;
         b[4..7].copy_from_slice(b"hi\0");

@@ -1,6 +1,9 @@
 //! The abstract syntax tree of a D program, as the parser produces it.
 //! Names are resolved and types assigned later, in `sema`.
 
+use super::types::Type;
+use std::cell::OnceCell;
+
 /// A whole D program: the clauses and declarations of every `-s` file and
 /// `-n` description, in command-line order.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -149,6 +152,36 @@ pub struct TypeName {
 pub struct Expr {
     pub kind: ExprKind,
     pub line: u32,
+    /// What sema has found about this node.
+    pub memo: Memo,
+}
+
+/// A node's type and constant value, kept once sema has computed them:
+/// each node of a deep tree is then typed once, not again at every level
+/// above it. Not part of the tree: a clone starts empty, and memos never
+/// make two trees unequal.
+#[derive(Default)]
+pub struct Memo {
+    pub ty: OnceCell<Type>,
+    pub value: OnceCell<Option<i64>>,
+}
+
+impl Clone for Memo {
+    fn clone(&self) -> Memo {
+        Memo::default()
+    }
+}
+
+impl PartialEq for Memo {
+    fn eq(&self, _: &Memo) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Memo")
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -240,6 +273,121 @@ pub enum BinOp {
 
 impl Expr {
     pub fn new(kind: ExprKind, line: u32) -> Expr {
-        Expr { kind, line }
+        Expr { kind, line, memo: Memo::default() }
+    }
+
+    /// Calls `f` on each direct sub-expression, in source order.
+    pub fn for_each_child<'e>(&'e self, f: &mut dyn FnMut(&'e Expr)) {
+        match &self.kind {
+            ExprKind::Index { base, keys } => {
+                f(base);
+                keys.iter().for_each(f);
+            }
+            ExprKind::Call { args, .. } => args.iter().for_each(f),
+            ExprKind::Unary { expr, .. }
+            | ExprKind::Cast { expr, .. }
+            | ExprKind::SizeofExpr(expr)
+            | ExprKind::Stringof(expr)
+            | ExprKind::Member { expr, .. }
+            | ExprKind::Arrow { expr, .. }
+            | ExprKind::Xlate { expr, .. } => f(expr),
+            ExprKind::Binary { lhs, rhs, .. } | ExprKind::Assign { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            ExprKind::AggAssign { keys, args, .. } => {
+                keys.iter().for_each(&mut *f);
+                args.iter().for_each(f);
+            }
+            ExprKind::Ternary { cond, then, els } => {
+                f(cond);
+                f(then);
+                f(els);
+            }
+            ExprKind::Int { .. }
+            | ExprKind::Char(_)
+            | ExprKind::Str(_)
+            | ExprKind::Ident(_)
+            | ExprKind::Macro(_)
+            | ExprKind::MacroStr(_)
+            | ExprKind::SelfVar(_)
+            | ExprKind::ThisVar(_)
+            | ExprKind::Agg(_)
+            | ExprKind::SizeofType(_)
+            | ExprKind::Offsetof { .. } => {}
+        }
+    }
+
+    /// The token that names this node in a message: its operator, or the
+    /// operand itself.
+    pub fn token(&self) -> String {
+        match &self.kind {
+            ExprKind::Int { value, .. } => value.to_string(),
+            ExprKind::Char(c) => c.to_string(),
+            ExprKind::Str(s) => format!("\"{}\"", String::from_utf8_lossy(s)),
+            ExprKind::Ident(n) => n.clone(),
+            ExprKind::Macro(n) => format!("${}", n),
+            ExprKind::MacroStr(n) => format!("$${}", n),
+            ExprKind::SelfVar(_) => "self".into(),
+            ExprKind::ThisVar(_) => "this".into(),
+            ExprKind::Agg(n) => format!("@{}", n),
+            ExprKind::Index { .. } => "[".into(),
+            ExprKind::Call { .. } | ExprKind::Cast { .. } => "(".into(),
+            ExprKind::Unary { op, .. } => op.text().into(),
+            ExprKind::Binary { op, .. } => op.text().into(),
+            ExprKind::Assign { op: None, .. } | ExprKind::AggAssign { .. } => "=".into(),
+            ExprKind::Assign { op: Some(op), .. } => format!("{}=", op.text()),
+            ExprKind::Ternary { .. } => "?".into(),
+            ExprKind::SizeofType(_) | ExprKind::SizeofExpr(_) => "sizeof".into(),
+            ExprKind::Offsetof { .. } => "offsetof".into(),
+            ExprKind::Stringof(_) => "stringof".into(),
+            ExprKind::Member { .. } => ".".into(),
+            ExprKind::Arrow { .. } => "->".into(),
+            ExprKind::Xlate { .. } => "xlate".into(),
+        }
+    }
+}
+
+impl UnOp {
+    /// The operator as written.
+    pub fn text(self) -> &'static str {
+        match self {
+            UnOp::Neg => "-",
+            UnOp::Plus => "+",
+            UnOp::Not => "!",
+            UnOp::BitNot => "~",
+            UnOp::Deref => "*",
+            UnOp::AddrOf => "&",
+            UnOp::PreInc | UnOp::PostInc => "++",
+            UnOp::PreDec | UnOp::PostDec => "--",
+        }
+    }
+}
+
+impl BinOp {
+    /// The operator as written.
+    pub fn text(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::Mod => "%",
+            BinOp::Shl => "<<",
+            BinOp::Shr => ">>",
+            BinOp::BitAnd => "&",
+            BinOp::BitOr => "|",
+            BinOp::BitXor => "^",
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::LogAnd => "&&",
+            BinOp::LogOr => "||",
+            BinOp::LogXor => "^^",
+            BinOp::Comma => ",",
+        }
     }
 }

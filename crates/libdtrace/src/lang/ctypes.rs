@@ -7,13 +7,13 @@ use super::types::{base_type, declarator_type, decorate, Composite, CompositeSrc
 use crate::kernel::btf::{Btf, Kind, TypeId};
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 #[derive(Default)]
 pub struct TypeEnv {
     btf: OnceCell<Option<Btf>>,
     /// `struct`/`union` tags declared in the script.
-    tags: RefCell<HashMap<String, Rc<Composite>>>,
+    tags: RefCell<HashMap<String, Arc<Composite>>>,
     typedefs: RefCell<HashMap<String, Type>>,
     /// Enumerators declared in the script, with their values.
     pub enumerators: RefCell<HashMap<String, i64>>,
@@ -224,7 +224,7 @@ impl TypeEnv {
             }
         }
         let size = size.div_ceil(align) * align;
-        let c = Rc::new(Composite { name: tag.clone(), is_union, size, src: CompositeSrc::User(fields) });
+        let c = Arc::new(Composite { name: tag.clone(), is_union, size, align, src: CompositeSrc::User(fields) });
         if !tag.is_empty() {
             self.tags.borrow_mut().insert(tag, c.clone());
         }
@@ -261,10 +261,11 @@ fn convert(btf: &Btf, id: TypeId, depth: u32) -> Type {
         Kind::Enum { size, signed, .. } => Type::Int { size: size.clamp(1, 8) as u8, signed },
         Kind::Ptr(t) => Type::Ptr(Box::new(convert(btf, t, depth + 1))),
         Kind::Array { elem, len, .. } => Type::Array(Box::new(convert(btf, elem, depth + 1)), len),
-        Kind::Struct { size, .. } | Kind::Union { size, .. } => Type::Struct(Rc::new(Composite {
+        Kind::Struct { size, .. } | Kind::Union { size, .. } => Type::Struct(Arc::new(Composite {
             name: btf.name(id).to_string(),
             is_union: matches!(btf.kind(id), Kind::Union { .. }),
             size: size as u64,
+            align: 8,
             src: CompositeSrc::Btf(id.0),
         })),
         Kind::Fwd { is_union } => {
@@ -272,7 +273,7 @@ fn convert(btf: &Btf, id: TypeId, depth: u32) -> Type {
             let name = btf.name(id);
             match btf.find_struct(name) {
                 Some(full) => convert(btf, full, depth + 1),
-                None => Type::Struct(Rc::new(Composite { name: name.to_string(), is_union, size: 0, src: CompositeSrc::Incomplete })),
+                None => Type::Struct(Arc::new(Composite { name: name.to_string(), is_union, size: 0, align: 8, src: CompositeSrc::Incomplete })),
             }
         }
         Kind::Typedef(t) | Kind::Volatile(t) | Kind::Const(t) | Kind::Restrict(t) | Kind::TypeTag(t) => convert(btf, t, depth + 1),

@@ -115,13 +115,19 @@ impl Token {
 
 /// `syntax error near "TEXT"` (or `... near end of input`).
 pub fn near(text: &str) -> String {
+    near_text("syntax error", text)
+}
+
+/// A parser message as DTrace's yyerror() completes it: `MSG near "TEXT"`
+/// (or `MSG near end of input`, `... near end of line`).
+pub fn near_text(msg: &str, text: &str) -> String {
     if text.is_empty() {
-        "syntax error near end of input".to_string()
+        format!("{} near end of input", msg)
     } else if text.starts_with('\n') {
-        "syntax error near end of line".to_string()
+        format!("{} near end of line", msg)
     } else {
         let t = text.split('\n').next().unwrap_or("");
-        format!("syntax error near \"{}\"", t)
+        format!("{} near \"{}\"", msg, t)
     }
 }
 

@@ -4,6 +4,7 @@ pub mod ast;
 pub mod ctypes;
 pub mod diag;
 pub mod lexer;
+pub mod nesting;
 pub mod parser;
 pub mod printf_check;
 pub mod sema;

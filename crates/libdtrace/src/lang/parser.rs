@@ -26,6 +26,7 @@ use std::collections::{HashSet, VecDeque};
 use super::ast::*;
 use super::diag::CompileError;
 use super::lexer::{near, Lexer, Outer, Tok, Token};
+use super::nesting::{self, on_compiler_stack, too_deep, MAX_NESTING};
 
 /// Type names known without declaration: D's built-in types and typedefs.
 pub const BUILTIN_TYPES: &[&str] = &[
@@ -49,14 +50,6 @@ const QUALIFIERS: &[&str] = &["const", "volatile", "restrict"];
 const CLASS_KEYWORDS: &[&str] =
     &["self", "this", "typedef", "inline", "extern", "static", "register", "auto"];
 
-/// The parser is recursive. It first runs on the caller's stack, using at
-/// most `INLINE_STACK_BUDGET` of it; input nested more deeply is parsed again
-/// on a thread of its own with `PARSER_STACK` of stack, and rejected if it
-/// needs more than `STACK_BUDGET` of that (rather than overflowing).
-const INLINE_STACK_BUDGET: usize = 512 << 10;
-const PARSER_STACK: usize = 64 << 20;
-const STACK_BUDGET: usize = 56 << 20;
-
 /// Parse a D program (the contents of a `-s` script).
 pub fn parse_program(src: &str) -> Result<Program, CompileError> {
     run_parser(src, false)
@@ -72,36 +65,15 @@ pub fn parse_probe_spec(src: &str) -> Result<Program, CompileError> {
     })
 }
 
+/// The parser is recursive: it runs on the compiler's stack, and refuses
+/// input nested more than `MAX_NESTING` deep, as it reads and in the tree
+/// it builds.
 fn run_parser(src: &str, spec: bool) -> Result<Program, CompileError> {
-    let parse = |budget: usize| {
-        let mut p = Parser::new(src, spec, budget);
-        let r = p.program();
-        (r, p.too_deep)
-    };
-    let (r, too_deep) = parse(INLINE_STACK_BUDGET);
-    if !too_deep {
-        return r;
-    }
-    std::thread::scope(|s| {
-        let spawned = std::thread::Builder::new()
-            .name("d-parser".into())
-            .stack_size(PARSER_STACK)
-            .spawn_scoped(s, || parse(STACK_BUDGET).0);
-        match spawned {
-            Ok(h) => match h.join() {
-                Ok(r) => r,
-                Err(p) => std::panic::resume_unwind(p),
-            },
-            Err(_) => r,
-        }
+    on_compiler_stack(|| {
+        let p = Parser::new(src, spec).program()?;
+        nesting::check(&p)?;
+        Ok(p)
     })
-}
-
-/// The address of a local of the caller: where its stack frame is.
-#[inline(never)]
-fn stack_position() -> usize {
-    let x = 0u8;
-    std::hint::black_box(&x) as *const u8 as usize
 }
 
 /// Split a probe description into its four fields; missing leading fields are
@@ -136,11 +108,8 @@ struct Parser<'a> {
     /// A `-n` argument rather than a script.
     spec: bool,
     typedefs: HashSet<String>,
-    /// Stack position when parsing started, and how much stack may be used.
-    stack_base: usize,
-    stack_budget: usize,
-    /// Set when the input was nested too deeply for the stack budget.
-    too_deep: bool,
+    /// How deeply the construct being parsed nests (see [`Parser::nested`]).
+    depth: usize,
     items: Vec<Item>,
     pragmas_taken: usize,
 }
@@ -152,15 +121,13 @@ pub fn is_builtin_type(name: &str) -> bool {
 }
 
 impl<'a> Parser<'a> {
-    fn new(src: &'a str, spec: bool, stack_budget: usize) -> Parser<'a> {
+    fn new(src: &'a str, spec: bool) -> Parser<'a> {
         Parser {
             lx: Lexer::new(src),
             buf: VecDeque::new(),
             spec,
             typedefs: HashSet::new(),
-            stack_base: stack_position(),
-            stack_budget,
-            too_deep: false,
+            depth: 0,
             items: Vec::new(),
             pragmas_taken: 0,
         }
@@ -243,18 +210,19 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Called on each level of recursion: fails when the input is nested
-    /// too deeply for the stack.
-    fn enter(&mut self) -> PResult<()> {
-        if stack_position().abs_diff(self.stack_base) > self.stack_budget {
-            self.too_deep = true;
-            let line = match self.peek() {
-                Ok(t) => t.line,
-                Err(e) => return Err(e),
-            };
-            return Err(CompileError::new(line, "D_SYNTAX", "program is nested too deeply"));
+    /// Parses a nested construct with `f`: each operand, parenthesis,
+    /// statement and struct body is one level deeper than what contains it.
+    /// Fails, as DTrace's parser does when its stack is full, beyond
+    /// `MAX_NESTING` levels.
+    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
+        if self.depth >= MAX_NESTING {
+            let t = self.peek()?;
+            return Err(too_deep(t.line, &t.text));
         }
-        Ok(())
+        self.depth += 1;
+        let r = f(self);
+        self.depth -= 1;
+        r
     }
 
     fn take_pragmas(&mut self) {
@@ -347,7 +315,6 @@ impl<'a> Parser<'a> {
 
     /// Statements up to and including the closing `}`.
     fn block_body(&mut self) -> PResult<Vec<Stmt>> {
-        self.enter()?;
         let mut out = Vec::new();
         loop {
             if self.peek_is_op("}")? {
@@ -366,7 +333,10 @@ impl<'a> Parser<'a> {
     /// One statement, appended to `out` (a nested `{ }` block is flattened).
     /// In a block, the `;` after the last expression may be omitted.
     fn statement(&mut self, out: &mut Vec<Stmt>) -> PResult<()> {
-        self.enter()?;
+        self.nested(|p| p.statement_inner(out))
+    }
+
+    fn statement_inner(&mut self, out: &mut Vec<Stmt>) -> PResult<()> {
         let t = self.peek()?.clone();
         if t.is_op(";") {
             self.next()?;
@@ -576,7 +546,10 @@ impl<'a> Parser<'a> {
     /// `force_ident`, a leading identifier is taken as a type name even if it
     /// is not known to be one.
     fn type_specifiers(&mut self, force_ident: bool) -> PResult<TypeName> {
-        self.enter()?;
+        self.nested(|p| p.type_specifiers_inner(force_ident))
+    }
+
+    fn type_specifiers_inner(&mut self, force_ident: bool) -> PResult<TypeName> {
         let line0 = self.peek()?.line;
         let mut words: Vec<String> = Vec::new();
         let mut members = None;
@@ -830,7 +803,6 @@ impl<'a> Parser<'a> {
     }
 
     fn assign(&mut self) -> PResult<Expr> {
-        self.enter()?;
         let lhs = self.ternary()?;
         let t = self.peek()?.clone();
         let op = match t.tok {
@@ -851,7 +823,7 @@ impl<'a> Parser<'a> {
             return Ok(lhs);
         };
         self.next()?;
-        let rhs = self.assign()?;
+        let rhs = self.nested(Self::assign)?;
         // `@name[keys] = func(args)`
         if op.is_none() {
             let agg = match &lhs.kind {
@@ -894,15 +866,14 @@ impl<'a> Parser<'a> {
     }
 
     fn ternary(&mut self) -> PResult<Expr> {
-        self.enter()?;
         let cond = self.binary(1)?;
         if !self.peek_is_op("?")? {
             return Ok(cond);
         }
         let t = self.next()?;
-        let then = self.expr()?;
+        let then = self.nested(Self::expr)?;
         self.expect_op(":")?;
-        let els = self.ternary()?;
+        let els = self.nested(Self::ternary)?;
         Ok(Expr::new(
             ExprKind::Ternary { cond: Box::new(cond), then: Box::new(then), els: Box::new(els) },
             t.line,
@@ -936,7 +907,6 @@ impl<'a> Parser<'a> {
 
     /// Binary operators of precedence `min` and above (left-associative).
     fn binary(&mut self, min: u8) -> PResult<Expr> {
-        self.enter()?;
         let mut lhs = self.unary()?;
         loop {
             let t = self.peek()?.clone();
@@ -952,9 +922,7 @@ impl<'a> Parser<'a> {
     }
 
     fn unary(&mut self) -> PResult<Expr> {
-        self.enter()?;
-        let e = self.unary_inner()?;
-        Ok(e)
+        self.nested(Self::unary_inner)
     }
 
     fn unary_inner(&mut self) -> PResult<Expr> {
@@ -1500,7 +1468,7 @@ mod tests {
         assert_eq!(ex("@a[1] += f()"), "(Add= (index @a 1) (f))");
         let p = prog("BEGIN { @c[probefunc] = count(); }");
         match &clauses(&p)[0].body[0] {
-            Stmt::Expr(Expr { kind: ExprKind::AggAssign { name, keys, func, args }, line }) => {
+            Stmt::Expr(Expr { kind: ExprKind::AggAssign { name, keys, func, args }, line, .. }) => {
                 assert_eq!(name, "c");
                 assert_eq!(keys.len(), 1);
                 assert_eq!(func, "count");
@@ -1931,15 +1899,17 @@ END
             format!("BEGIN {{ x = {}1{}; }}", "a[".repeat(n), "]".repeat(n)),
             format!("struct s {{ {} }};", "struct t { ".repeat(n)),
         ];
-        for src in &deep {
+        let near = ["(", "--", "b", "a", "x", "{", "f", "a", "struct"];
+        for (src, near) in deep.iter().zip(near) {
             let e = parse_program(src).unwrap_err();
-            assert_eq!(e.msg, "program is nested too deeply", "{}", &src[..40]);
+            assert_eq!(e.msg, format!("memory exhausted near \"{}\"", near), "{}", &src[..40]);
         }
-        // Reasonable nesting is fine, even beyond the inline budget.
-        let src = format!("BEGIN {{ x = {}1{}; }}", "(".repeat(300), ")".repeat(300));
+        // Nesting up to the limit is fine.
+        let n = MAX_NESTING - 10;
+        let src = format!("BEGIN {{ x = {}1{}; }}", "(".repeat(n), ")".repeat(n));
         assert!(parse_program(&src).is_ok());
-        let src = format!("BEGIN {{ x = {}1; }}", "a ? b : ".repeat(300));
-        assert!(parse_program(&src).is_ok());
+        let src = format!("BEGIN {{ x = {}1; }}", "a ? b : ".repeat(n));
+        on_compiler_stack(|| drop(parse_program(&src).unwrap()));
     }
 
     /// Feed every prefix (and some mutations) of several programs to the

@@ -5,6 +5,7 @@
 use super::ast::*;
 use super::ctypes::TypeEnv;
 use super::diag::CompileError;
+use super::nesting;
 use super::types::{arith_result, Type};
 use std::collections::HashMap;
 
@@ -457,6 +458,8 @@ pub struct Sema<'a> {
     pub clause_args: std::cell::RefCell<Option<Vec<Type>>>,
     /// Names of `inline` constants and their expressions.
     pub inlines: HashMap<String, Expr>,
+    /// How deep each inline nests once expanded (see [`nesting`]).
+    inline_depths: HashMap<String, usize>,
     pub strsize: u32,
     /// Whether the program calls a subroutine that can return a NULL
     /// string (then string stores keep NULL-ness; see json.rs).
@@ -474,6 +477,7 @@ impl<'a> Sema<'a> {
             types: TypeEnv::default(),
             clause_args: Default::default(),
             inlines: HashMap::new(),
+            inline_depths: HashMap::new(),
             strsize,
             null_strings: false,
             stackframes: STACKFRAMES,
@@ -544,7 +548,16 @@ impl<'a> Sema<'a> {
                         );
                     }
                 }
-                self.inlines.insert(n.name.clone(), init.clone());
+                // Code generation expands inlines in place: their depth
+                // adds up.
+                let depth = nesting::expanded_depth(init, &|i| self.inline_depths.get(i).copied().unwrap_or(0));
+                if depth > nesting::MAX_NESTING {
+                    return Err(nesting::too_deep(d.line, &n.name));
+                }
+                let mut init = init.clone();
+                self.string_args_expr(&mut init)?;
+                self.inlines.insert(n.name.clone(), init);
+                self.inline_depths.insert(n.name.clone(), depth);
             }
             return Ok(());
         }
@@ -647,6 +660,51 @@ impl<'a> Sema<'a> {
         Ok(())
     }
 
+    /// Reads as a string each `char []` or `char *` passed where a
+    /// subroutine takes a string (D's string-compatible types): wraps it in
+    /// `stringof`, in place, for code generation. For a checked clause.
+    pub fn string_args(&self, item: &mut Item) -> R<()> {
+        let Item::Clause(c) = item else { return Ok(()) };
+        if let Some(p) = &mut c.predicate {
+            self.string_args_expr(p)?;
+        }
+        c.body.iter_mut().try_for_each(|s| self.string_args_stmt(s))
+    }
+
+    fn string_args_stmt(&self, s: &mut Stmt) -> R<()> {
+        match s {
+            Stmt::Expr(e) => self.string_args_expr(e),
+            Stmt::If { cond, then, els, .. } => {
+                self.string_args_expr(cond)?;
+                then.iter_mut().chain(els.iter_mut()).try_for_each(|s| self.string_args_stmt(s))
+            }
+            Stmt::Decl(_) | Stmt::Empty => Ok(()),
+        }
+    }
+
+    fn string_args_expr(&self, e: &mut Expr) -> R<()> {
+        let mut r = Ok(());
+        visit_children_mut(e, &mut |c| {
+            if r.is_ok() {
+                r = self.string_args_expr(c);
+            }
+        });
+        r?;
+        let ExprKind::Call { name, args } = &mut e.kind else { return Ok(()) };
+        for (i, a) in args.iter_mut().enumerate() {
+            if !string_param(name, i) {
+                continue;
+            }
+            let t = self.type_of(a)?;
+            if t.is_strcompat() && !t.is_str() {
+                let line = a.line;
+                let arg = std::mem::replace(a, Expr::new(ExprKind::Ident(String::new()), line));
+                *a = Expr::new(ExprKind::Stringof(Box::new(arg)), line);
+            }
+        }
+        Ok(())
+    }
+
     /// `*p`, `p->m`, `p[i]` (p a pointer) and their members: memory that
     /// an assignment may write when it is scratch space (alloca()'d).
     pub fn is_memory_lvalue(&self, e: &Expr) -> bool {
@@ -727,7 +785,7 @@ impl<'a> Sema<'a> {
                 let rt = self.type_of(rhs)?;
                 if let Ok(lt @ Type::Array(..)) = self.type_of(lhs) {
                     if !lt.is_str() {
-                        let optext = op.map_or("=".to_string(), |o| format!("{}=", binop_text(o)));
+                        let optext = op.map_or("=".to_string(), |o| format!("{}=", o.text()));
                         return Err(CompileError::new(
                             e.line,
                             "D_OP_ARRFUN",
@@ -991,8 +1049,21 @@ impl<'a> Sema<'a> {
         Ok(())
     }
 
-    /// Evaluates an integer constant expression, if it is one.
+    /// Evaluates an integer constant expression, if it is one. The answer
+    /// is kept once it is final: a value, or no value for a node that has
+    /// been typed (its names are all resolved).
     pub fn const_eval(&self, e: &Expr) -> Option<i64> {
+        if let Some(v) = e.memo.value.get() {
+            return *v;
+        }
+        let v = self.const_eval_uncached(e);
+        if v.is_some() || e.memo.ty.get().is_some() {
+            let _ = e.memo.value.set(v);
+        }
+        v
+    }
+
+    fn const_eval_uncached(&self, e: &Expr) -> Option<i64> {
         Some(match &e.kind {
             ExprKind::Int { value, .. } => *value as i64,
             ExprKind::Char(c) => *c,
@@ -1029,8 +1100,18 @@ impl<'a> Sema<'a> {
         })
     }
 
-    /// The type of an expression (variables must be declared already).
+    /// The type of an expression (variables must be declared already),
+    /// kept in the node once found.
     pub fn type_of(&self, e: &Expr) -> R<Type> {
+        if let Some(t) = e.memo.ty.get() {
+            return Ok(t.clone());
+        }
+        let t = self.type_uncached(e)?;
+        let _ = e.memo.ty.set(t.clone());
+        Ok(t)
+    }
+
+    fn type_uncached(&self, e: &Expr) -> R<Type> {
         let line = e.line;
         let err = |tag: &'static str, m: String| Err(CompileError::new(line, tag, m));
         match &e.kind {
@@ -1307,10 +1388,10 @@ impl<'a> Sema<'a> {
                     BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::Shl | BinOp::Shr | BinOp::Mod
                         if !a.is_int() || !b.is_int() =>
                     {
-                        err("D_OP_INT", format!("operator {} requires operands of integral type", binop_text(*op)))
+                        err("D_OP_INT", format!("operator {} requires operands of integral type", op.text()))
                     }
                     BinOp::Mul | BinOp::Div if !a.is_int() || !b.is_int() => {
-                        err("D_OP_ARITH", format!("operator {} requires operands of arithmetic type", binop_text(*op)))
+                        err("D_OP_ARITH", format!("operator {} requires operands of arithmetic type", op.text()))
                     }
                     BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                         // A string compares with a string, `char *` or
@@ -1325,7 +1406,7 @@ impl<'a> Sema<'a> {
                         {
                             return err(
                                 "D_OP_INCOMPAT",
-                                format!("operands have incompatible types: \"{}\" {} \"{}\"", a, binop_text(*op), b),
+                                format!("operands have incompatible types: \"{}\" {} \"{}\"", a, op.text(), b),
                             );
                         }
                         Ok(Type::INT)
@@ -1334,7 +1415,7 @@ impl<'a> Sema<'a> {
                         if !a.is_scalar() || !b.is_scalar() {
                             return err(
                                 "D_OP_SCALAR",
-                                format!("operator {} requires operands of scalar type", binop_text(*op)),
+                                format!("operator {} requires operands of scalar type", op.text()),
                             );
                         }
                         Ok(Type::INT)
@@ -1343,7 +1424,7 @@ impl<'a> Sema<'a> {
                         if !a.decayed().is_scalar() || !b.decayed().is_scalar() {
                             return err(
                                 "D_OP_INCOMPAT",
-                                format!("operands have incompatible types: \"{}\" {} \"{}\"", a, binop_text(*op), b),
+                                format!("operands have incompatible types: \"{}\" {} \"{}\"", a, op.text(), b),
                             );
                         }
                         if matches!(op, BinOp::Shl | BinOp::Shr) {
@@ -1355,7 +1436,7 @@ impl<'a> Sema<'a> {
                         if matches!(op, BinOp::Add | BinOp::Sub) && (void_ptr(&pa) || void_ptr(&pb)) {
                             return err(
                                 "D_OP_INCOMPAT",
-                                format!("operands have incompatible types: \"{}\" {} \"{}\"", a, binop_text(*op), b),
+                                format!("operands have incompatible types: \"{}\" {} \"{}\"", a, op.text(), b),
                             );
                         }
                         match (op, &pa, &pb) {
@@ -1368,12 +1449,7 @@ impl<'a> Sema<'a> {
                             {
                                 err(
                                     "D_OP_INCOMPAT",
-                                    format!(
-                                        "operands have incompatible types: \"{}\" {} \"{}\"",
-                                        a,
-                                        binop_text(*op),
-                                        b
-                                    ),
+                                    format!("operands have incompatible types: \"{}\" {} \"{}\"", a, op.text(), b),
                                 )
                             }
                             _ => Ok(arith_result(&pa, &pb)),
@@ -1384,7 +1460,7 @@ impl<'a> Sema<'a> {
             ExprKind::Assign { op, lhs, rhs } => {
                 let (a, b) = (self.type_of(lhs)?, self.type_of(rhs)?);
                 let optext = match op {
-                    Some(o) => format!("{}=", binop_text(*o)),
+                    Some(o) => format!("{}=", o.text()),
                     None => "=".to_string(),
                 };
                 if !is_lvalue(lhs) && !self.is_memory_lvalue(lhs) {
@@ -1558,31 +1634,6 @@ pub fn is_lvalue(e: &Expr) -> bool {
         // A member of a struct-valued D variable (never kernel memory).
         ExprKind::Member { expr, .. } => is_lvalue(expr),
         _ => false,
-    }
-}
-
-pub fn binop_text(op: BinOp) -> &'static str {
-    match op {
-        BinOp::Add => "+",
-        BinOp::Sub => "-",
-        BinOp::Mul => "*",
-        BinOp::Div => "/",
-        BinOp::Mod => "%",
-        BinOp::Shl => "<<",
-        BinOp::Shr => ">>",
-        BinOp::BitAnd => "&",
-        BinOp::BitOr => "|",
-        BinOp::BitXor => "^",
-        BinOp::Eq => "==",
-        BinOp::Ne => "!=",
-        BinOp::Lt => "<",
-        BinOp::Le => "<=",
-        BinOp::Gt => ">",
-        BinOp::Ge => ">=",
-        BinOp::LogAnd => "&&",
-        BinOp::LogOr => "||",
-        BinOp::LogXor => "^^",
-        BinOp::Comma => ",",
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::ast::TypeName;
 use std::fmt;
-use std::rc::Rc;
+use std::sync::Arc;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Type {
@@ -16,7 +16,7 @@ pub enum Type {
     /// `elem [len]`. As a value, an array is its address (kernel memory).
     Array(Box<Type>, u32),
     /// A struct or union. As a value, its address (kernel memory).
-    Struct(Rc<Composite>),
+    Struct(Arc<Composite>),
     /// `stack()` / `ustack()`: up to `frames` program counters, preceded by
     /// the process id for a user stack and followed by one spare frame for
     /// a kernel stack (see `Consumer::value`). Only recorded.
@@ -49,6 +49,8 @@ pub struct Composite {
     pub name: String,
     pub is_union: bool,
     pub size: u64,
+    /// Alignment as C lays it out (8 for a kernel type).
+    pub align: u64,
     pub src: CompositeSrc,
 }
 
@@ -128,10 +130,7 @@ impl Type {
             Type::Int { size, .. } => *size as u64,
             Type::Ptr(_) | Type::Stack { .. } | Type::Sym(_) => 8,
             Type::Array(t, _) => t.align(),
-            Type::Struct(c) => match &c.src {
-                CompositeSrc::User(fs) => fs.iter().map(|f| f.ty.align()).max().unwrap_or(1),
-                _ => 8,
-            },
+            Type::Struct(c) => c.align,
             Type::Str | Type::Void => 1,
         }
     }
