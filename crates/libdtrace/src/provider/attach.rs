@@ -100,6 +100,13 @@ fn close_in_parallel(fds: Vec<OwnedFd>) {
 pub fn load(c: &Compiled) -> Result<Loaded, AttachError> {
     let mut maps = Vec::new();
     for m in &c.maps {
+        if m.max_entries == 0 {
+            // aggsize or dynvarsize too small for one entry (EDT_BUFTOOSMALL).
+            return Err(AttachError {
+                msg: "could not enable tracing: Enabling exceeds size of buffer".into(),
+                log: None,
+            });
+        }
         let fd = sys::map_create(m.map_type, m.key_size, m.value_size, m.max_entries, 0, &m.name).map_err(|e| {
             if crate::kernel::is_privilege_error(&e) {
                 return AttachError {
@@ -359,8 +366,10 @@ pub fn run_once(c: &Compiled, l: &Loaded, which: &Attach) -> io::Result<bool> {
     let mut ran = false;
     for (p, fd) in c.programs.iter().zip(&l.progs) {
         if &p.attach == which {
-            let cpu = unsafe { libc::sched_getcpu() };
-            let cpu = if cpu >= 0 { Some(cpu as u32) } else { None };
+            // On the CPU -x cpu names (DTrace binds BEGIN and END there),
+            // else on this one.
+            let here = unsafe { libc::sched_getcpu() };
+            let cpu = c.cpu.or((here >= 0).then_some(here as u32));
             sys::prog_test_run(fd.as_fd(), &[0u8; 16], cpu)?;
             ran = true;
         }
