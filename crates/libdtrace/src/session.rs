@@ -358,6 +358,10 @@ pub trait Target {
     fn wake_fd(&self) -> Option<std::os::fd::RawFd> {
         None
     }
+    /// How it ended, as dtrace(1M) reports it ("pid N has exited").
+    fn ended(&self) -> String {
+        format!("pid {} has exited", self.pid())
+    }
 }
 
 /// What [`Target::poll`] saw.
@@ -390,7 +394,7 @@ pub fn run(
         fail(e)
     })?;
     let mut ring = RingBuf::new(loaded.map(MAP_RINGBUF))
-        .map_err(|e| Failure(format!("failed to map the output buffer: {}", e)))?;
+        .map_err(|e| Failure(format!("failed to map the output buffer: {}", crate::kernel::strerror(&e))))?;
     let mut consumer = Consumer::new(c, &prep.catalog, opts);
     if let Some(t) = target.as_deref() {
         consumer.set_target(t.pid() as u32);
@@ -429,7 +433,8 @@ pub fn run(
     banner(prep);
 
     let mut status: Option<i32> = None;
-    attach::run_once(c, &loaded, &Attach::Begin).map_err(|e| Failure(format!("failed to run BEGIN: {}", e)))?;
+    attach::run_once(c, &loaded, &Attach::Begin)
+        .map_err(|e| Failure(format!("failed to run BEGIN: {}", crate::kernel::strerror(&e))))?;
     set_state_active(&loaded);
     if let Some(t) = target.as_deref_mut() {
         t.release();
@@ -461,7 +466,10 @@ pub fn run(
             }
             if state == TargetState::Exited {
                 drain(&mut ring, &mut consumer, &loaded, out, &mut drops);
-                crate::note!("dtrace: pid {} has exited", t.pid());
+                // A notice: -q silences it (dtrace.c, notice()).
+                if !consumer.quiet() {
+                    crate::note!("dtrace: {}", t.ended());
+                }
                 break;
             }
         }
@@ -471,7 +479,7 @@ pub fn run(
             check_recursion(c, &prep.catalog, &mut loaded, &mut misses_seen);
             last_drop_check = Instant::now();
         }
-        let _ = out.flush();
+        out.flush().map_err(|e| write_failure(opts, &e))?;
         let _ = ring.wait_or(poll_ms, target.as_deref().and_then(|t| t.wake_fd()));
     }
     // Stop every probe, then END.
@@ -482,7 +490,8 @@ pub fn run(
         crate::note!("dtrace: detached in {:.3} s", t1.elapsed().as_secs_f64());
     }
     drain(&mut ring, &mut consumer, &loaded, out, &mut drops);
-    attach::run_once(c, &loaded, &Attach::End).map_err(|e| Failure(format!("failed to run END: {}", e)))?;
+    attach::run_once(c, &loaded, &Attach::End)
+        .map_err(|e| Failure(format!("failed to run END: {}", crate::kernel::strerror(&e))))?;
     check_drops(&mut ring, &mut consumer, &loaded, out, &mut drops, opts);
     if status.is_none() {
         status = consumer.exit_status();
@@ -499,8 +508,16 @@ pub fn run(
         }
     }
     consumer.print_all_aggregations(&loaded, out);
-    let _ = out.flush();
+    out.flush().map_err(|e| write_failure(opts, &e))?;
     Ok(status.unwrap_or(0))
+}
+
+/// Output that could not be written, in dtrace(1M)'s words (oprintf()).
+/// The writer must keep reporting an error once one happened: the
+/// consumer does not look at every write.
+fn write_failure(opts: &Options, e: &std::io::Error) -> Failure {
+    let to = opts.output.as_deref().unwrap_or("<stdout>");
+    Failure(format!("failed to write to {}: {}", to, crate::kernel::strerror(e)))
 }
 
 /// Re-entered firings per second past which a program is disabled: a

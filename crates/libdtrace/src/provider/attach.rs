@@ -116,7 +116,7 @@ pub fn load(c: &Compiled) -> Result<Loaded, AttachError> {
             }
             AttachError {
                 msg: format!(
-                    "failed to create map {} ({} entries of {} bytes): {}",
+                    "failed to create BPF map '{}' ({} entries of {} bytes): {}",
                     m.name,
                     m.max_entries,
                     m.value_size,
@@ -157,6 +157,12 @@ pub fn load(c: &Compiled) -> Result<Loaded, AttachError> {
                 let io = e.io_error();
                 if crate::kernel::is_privilege_error(&io) {
                     return AttachError { msg: crate::kernel::PRIVILEGE_MESSAGE.to_string(), log: None };
+                }
+                if !matches!(e.errno, libc::EACCES | libc::EINVAL | libc::E2BIG) {
+                    // Not the verifier's verdict (EMFILE, ENOMEM, ...): in
+                    // DTrace's words (dt_bpf_load_prog()).
+                    let msg = format!("BPF program load for '{}' failed: {}", describe(p), crate::kernel::explain(&io));
+                    return AttachError { msg, log: None };
                 }
                 AttachError { msg: rejection_message(p, &verifier_reason(&e.log, &io)), log: Some(e.log.clone()) }
             })?;
