@@ -13,7 +13,7 @@ echo "status ${PIPESTATUS[0]}"
 "$DTRACE" -q -b 4k -x droptags -n "BEGIN { $big; exit(0); }" 2>&1 >/dev/null | mask
 echo "status ${PIPESTATUS[0]}"
 # More keys than the aggregation buffer holds: aggregation drops, per CPU.
-"$DTRACE" -q -x droptags -x aggsize=1k -n 'profile-997 { @[timestamp] = count(); } tick-1s { exit(0); }' \
+"$DTRACE" -q -x droptags -x aggsize=16k -n 'profile-997 { @[timestamp] = count(); } tick-1s { exit(0); }' \
 	2>&1 >/dev/null | mask
 echo "status ${PIPESTATUS[0]}"
 # More dynamic variables than their space holds: dynamic variable drops.

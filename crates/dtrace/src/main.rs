@@ -55,15 +55,9 @@ fn run(fl: Flags) -> i32 {
     for s in &fl.sources {
         match s {
             flags::Src::Script(path) => {
-                let text = if path == "-" {
-                    let mut t = String::new();
-                    let _ = std::io::Read::read_to_string(&mut std::io::stdin(), &mut t);
-                    t
-                } else {
-                    match std::fs::read(path) {
-                        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-                        Err(e) => return die(format!("failed to open {}: {}", path, io_msg(&e))),
-                    }
+                let text = match read_script(path) {
+                    Ok(t) => t,
+                    Err(e) => return die(format!("failed to open {}: {}", path, e)),
                 };
                 let text = if opts.cpp {
                     match preprocess(&text, &opts) {
@@ -140,15 +134,15 @@ fn run(fl: Flags) -> i32 {
     // Output: stdout or -o file.
     let mut out: Box<dyn Write> = match &fl.output {
         Some(path) => match std::fs::OpenOptions::new().create(true).append(true).open(path) {
-            Ok(f) => Box::new(std::io::BufWriter::new(f)),
+            Ok(f) => Box::new(std::io::BufWriter::new(Latch::new(f))),
             Err(e) => {
                 if let Some(c) = tgt.as_mut() {
                     c.kill();
                 }
-                return die(format!("failed to open output file '{}': {}", path, io_msg(&e)));
+                return die(format!("failed to open output file '{}': {}", path, strerror(&e)));
             }
         },
-        None => Box::new(std::io::BufWriter::new(std::io::stdout())),
+        None => Box::new(std::io::BufWriter::new(Latch::new(std::io::stdout()))),
     };
     session::install_signal_handlers();
     // -q (or -x quiet) suppresses the "matched N probes" notices, as notice()
@@ -172,7 +166,6 @@ fn run(fl: Flags) -> i32 {
         _ => None,
     };
     let r = session::run(&prep, &opts, &mut *out, &mut banner, target);
-    let _ = out.flush();
     match r {
         Ok(status) => {
             if let Some(c) = tgt.as_mut() {
@@ -189,12 +182,62 @@ fn run(fl: Flags) -> i32 {
     }
 }
 
-fn io_msg(e: &std::io::Error) -> String {
-    let s = e.to_string();
-    match s.find(" (os error") {
-        Some(i) => s[..i].to_string(),
-        None => s,
+use libdtrace::kernel::strerror;
+
+/// The trace output's writer: once a write failed, every later write and
+/// flush fails with that errno, so the session sees it at its next flush
+/// even when the write that failed was not checked.
+struct Latch<W> {
+    inner: W,
+    failed: Option<i32>,
+}
+
+impl<W: Write> Latch<W> {
+    fn new(inner: W) -> Latch<W> {
+        Latch { inner, failed: None }
     }
+
+    fn pass<T>(&mut self, op: impl FnOnce(&mut W) -> std::io::Result<T>) -> std::io::Result<T> {
+        if let Some(errno) = self.failed {
+            return Err(std::io::Error::from_raw_os_error(errno));
+        }
+        op(&mut self.inner).inspect_err(|e| {
+            if e.kind() != std::io::ErrorKind::Interrupted {
+                self.failed = Some(e.raw_os_error().unwrap_or(libc::EIO));
+            }
+        })
+    }
+}
+
+impl<W: Write> Write for Latch<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pass(|w| w.write(buf))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.pass(|w| w.flush())
+    }
+}
+
+/// The largest script read (`-s`): far beyond any D program, but a bound
+/// on what an endless file (`-s /dev/zero`) can take.
+const MAX_SCRIPT: u64 = 64 << 20;
+
+/// Reads a script file (`-` is standard input), at most [`MAX_SCRIPT`]
+/// bytes; the error is what DTrace would add to "failed to open FILE".
+fn read_script(path: &str) -> Result<String, String> {
+    use std::io::Read;
+    let file: Box<dyn Read> = match path {
+        "-" => Box::new(std::io::stdin()),
+        _ => Box::new(std::fs::File::open(path).map_err(|e| strerror(&e))?),
+    };
+    let mut bytes = Vec::new();
+    file.take(MAX_SCRIPT + 1).read_to_end(&mut bytes).map_err(|e| strerror(&e))?;
+    if bytes.len() as u64 > MAX_SCRIPT {
+        let big = std::io::Error::from_raw_os_error(libc::EFBIG);
+        return Err(format!("{} (scripts are limited to {} MB)", strerror(&big), MAX_SCRIPT >> 20));
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// The D language version (`-V`, `__SUNW_D_VERSION`).

@@ -5,6 +5,7 @@
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::sync::{mpsc, Arc};
 
+use libdtrace::kernel::strerror;
 use libdtrace::session::{Target, TargetState};
 
 /// A `-c` command. A thread of its own starts it and stays its ptrace
@@ -20,6 +21,8 @@ pub struct Child {
     /// Told `Exiting`; the next poll says the mappings were read.
     exiting: bool,
     done: bool,
+    /// How it ended (its wait status), once known.
+    status: Option<i32>,
     /// An eventfd the tracer thread signals with each event (shared, so it
     /// stays open while either side may use it).
     wake: Arc<OwnedFd>,
@@ -33,7 +36,8 @@ enum Cmd {
 
 enum Event {
     Exiting,
-    Exited,
+    /// Its wait status, when waitpid gave one.
+    Exited(Option<i32>),
 }
 
 /// How long a command is held at its exit waiting for the session (which
@@ -61,7 +65,7 @@ impl Child {
         let (ev_tx, ev_rx) = mpsc::channel();
         let efd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
         if efd < 0 {
-            return Err(format!("failed to create an eventfd: {}", std::io::Error::last_os_error()));
+            return Err(format!("failed to create an eventfd: {}", strerror(&std::io::Error::last_os_error())));
         }
         // SAFETY: a new descriptor we own.
         let wake = Arc::new(unsafe { OwnedFd::from_raw_fd(efd) });
@@ -85,7 +89,7 @@ impl Child {
                 };
                 follow(pid, traced, &cmd_rx, notify);
             })
-            .map_err(|e| format!("failed to start a thread: {}", e))?;
+            .map_err(|e| format!("failed to start a thread: {}", strerror(&e)))?;
         match started_rx.recv() {
             Ok(Ok(pid)) => Ok(Child {
                 pid,
@@ -94,6 +98,7 @@ impl Child {
                 thread: Some(thread),
                 exiting: false,
                 done: false,
+                status: None,
                 wake,
             }),
             Ok(Err(e)) => {
@@ -106,7 +111,7 @@ impl Child {
 
     pub fn kill(&mut self) {
         while let Ok(e) = self.events.try_recv() {
-            self.done |= matches!(e, Event::Exited);
+            self.done |= matches!(e, Event::Exited(_));
         }
         if !self.done {
             unsafe { libc::kill(self.pid, libc::SIGKILL) };
@@ -180,12 +185,7 @@ fn start(words: &[std::ffi::CString], prog: &str) -> Result<(i32, bool), String>
     let mut e = 0i32;
     let n = unsafe { libc::read(fds[0], &mut e as *mut i32 as *mut _, 4) };
     unsafe { libc::close(fds[0]) };
-    let why = if n == 4 {
-        let s = std::io::Error::from_raw_os_error(e).to_string();
-        s.split(" (os error").next().unwrap_or(&s).to_string()
-    } else {
-        "exited before exec".to_string()
-    };
+    let why = if n == 4 { strerror(&std::io::Error::from_raw_os_error(e)) } else { "exited before exec".to_string() };
     Err(format!("failed to execute {}: {}", prog, why))
 }
 
@@ -208,7 +208,7 @@ fn follow(pid: i32, mut traced: bool, cmds: &mpsc::Receiver<Cmd>, notify: impl F
             continue;
         }
         if r < 0 || !libc::WIFSTOPPED(st) {
-            notify(Event::Exited);
+            notify(Event::Exited((r == pid).then_some(st)));
             return;
         }
         // A ptrace stop of the traced command.
@@ -245,6 +245,18 @@ impl Target for Child {
     fn wake_fd(&self) -> Option<std::os::fd::RawFd> {
         Some(self.wake.as_raw_fd())
     }
+    /// As dtrace(1M)'s prochandler() words it from the wait status.
+    fn ended(&self) -> String {
+        match self.status {
+            Some(st) if libc::WIFSIGNALED(st) => {
+                format!("pid {} terminated by {}", self.pid, signal_name(libc::WTERMSIG(st)))
+            }
+            Some(st) if libc::WEXITSTATUS(st) != 0 => {
+                format!("pid {} exited with status {}", self.pid, libc::WEXITSTATUS(st))
+            }
+            _ => format!("pid {} has exited", self.pid),
+        }
+    }
     fn poll(&mut self) -> TargetState {
         if self.done {
             return TargetState::Exited;
@@ -261,7 +273,12 @@ impl Target for Child {
                 self.exiting = true;
                 TargetState::Exiting
             }
-            Ok(Event::Exited) | Err(mpsc::TryRecvError::Disconnected) => {
+            Ok(Event::Exited(status)) => {
+                self.done = true;
+                self.status = status;
+                TargetState::Exited
+            }
+            Err(mpsc::TryRecvError::Disconnected) => {
                 self.done = true;
                 TargetState::Exited
             }
@@ -279,7 +296,7 @@ impl Grabbed {
     pub fn new(pid: i32) -> Result<Grabbed, String> {
         let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) } as i32;
         if fd < 0 {
-            return Err(format!("failed to grab pid {}: {}", pid, std::io::Error::last_os_error()));
+            return Err(format!("failed to grab pid {}: {}", pid, strerror(&std::io::Error::last_os_error())));
         }
         Ok(Grabbed { pid, pidfd: fd })
     }
@@ -306,10 +323,7 @@ impl Target for Grabbed {
 fn find_executable(prog: &str) -> Result<std::path::PathBuf, String> {
     use std::os::unix::fs::PermissionsExt;
     let check = |p: &std::path::Path| -> Result<(), String> {
-        let m = std::fs::metadata(p).map_err(|e| {
-            let s = e.to_string();
-            s.split(" (os error").next().unwrap_or(&s).to_string()
-        })?;
+        let m = std::fs::metadata(p).map_err(|e| strerror(&e))?;
         if m.is_dir() || m.permissions().mode() & 0o111 == 0 {
             return Err("Permission denied".into());
         }
@@ -328,4 +342,45 @@ fn find_executable(prog: &str) -> Result<std::path::PathBuf, String> {
         }
     }
     Err("No such file or directory".into())
+}
+
+/// A signal's name as proc_signame() gives it ("SIGSEGV"), or its number.
+fn signal_name(sig: i32) -> String {
+    const NAMES: [(i32, &str); 31] = [
+        (libc::SIGHUP, "SIGHUP"),
+        (libc::SIGINT, "SIGINT"),
+        (libc::SIGQUIT, "SIGQUIT"),
+        (libc::SIGILL, "SIGILL"),
+        (libc::SIGTRAP, "SIGTRAP"),
+        (libc::SIGABRT, "SIGABRT"),
+        (libc::SIGBUS, "SIGBUS"),
+        (libc::SIGFPE, "SIGFPE"),
+        (libc::SIGKILL, "SIGKILL"),
+        (libc::SIGUSR1, "SIGUSR1"),
+        (libc::SIGSEGV, "SIGSEGV"),
+        (libc::SIGUSR2, "SIGUSR2"),
+        (libc::SIGPIPE, "SIGPIPE"),
+        (libc::SIGALRM, "SIGALRM"),
+        (libc::SIGTERM, "SIGTERM"),
+        (libc::SIGSTKFLT, "SIGSTKFLT"),
+        (libc::SIGCHLD, "SIGCHLD"),
+        (libc::SIGCONT, "SIGCONT"),
+        (libc::SIGSTOP, "SIGSTOP"),
+        (libc::SIGTSTP, "SIGTSTP"),
+        (libc::SIGTTIN, "SIGTTIN"),
+        (libc::SIGTTOU, "SIGTTOU"),
+        (libc::SIGURG, "SIGURG"),
+        (libc::SIGXCPU, "SIGXCPU"),
+        (libc::SIGXFSZ, "SIGXFSZ"),
+        (libc::SIGVTALRM, "SIGVTALRM"),
+        (libc::SIGPROF, "SIGPROF"),
+        (libc::SIGWINCH, "SIGWINCH"),
+        (libc::SIGIO, "SIGIO"),
+        (libc::SIGPWR, "SIGPWR"),
+        (libc::SIGSYS, "SIGSYS"),
+    ];
+    match NAMES.iter().find(|(n, _)| *n == sig) {
+        Some((_, name)) => name.to_string(),
+        None => format!("SIG{}", sig),
+    }
 }

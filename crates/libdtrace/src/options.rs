@@ -276,6 +276,20 @@ fn check_version(_: &mut Options, v: Val) -> Result<(), OptError> {
     }
 }
 
+/// The largest `stackindent`: far beyond any useful indentation.
+const MAX_STACKINDENT: u64 = 65535;
+
+/// `-x cpu=N`: N must name an online CPU, or nothing would ever fire.
+/// Unset, it traces on every CPU.
+fn set_cpu(o: &mut Options, v: Val) -> Result<(), OptError> {
+    o.cpu = match v {
+        Val::Unset => None,
+        Val::Num(n) if crate::kernel::sys::online_cpus().iter().any(|&c| c as u64 == n) => Some(n as u32),
+        _ => return Err(OptError::BadValue),
+    };
+    Ok(())
+}
+
 use Kind::*;
 use Scope::*;
 
@@ -328,8 +342,8 @@ pub static TABLE: &[OptSpec] = &[
         apply: |o, _| { o.cpp_args.push("-H".into()); Ok(()) } },
     OptSpec { name: "cpppath", kind: Text, scope: CommandOnly, default: "cpp", meaning: "the C preprocessor to run",
         apply: |o, v| { o.cpp_path = v.text().to_string(); Ok(()) } },
-    OptSpec { name: "cpu", kind: Toggle, scope: Runtime, default: "", meaning: "trace only on this CPU",
-        apply: |o, v| { o.cpu = v.num_u32(); Ok(()) } },
+    OptSpec { name: "cpu", kind: Toggle, scope: Runtime, default: "", meaning: "trace only on this CPU (one that is online)",
+        apply: set_cpu },
     OptSpec { name: "ctfpath", kind: Text, scope: CommandOnly, default: "", meaning: "CTF archive path (types come from BTF here)", apply: ignore },
     OptSpec { name: "ctypes", kind: Text, scope: Compile, default: "", meaning: "file to write C types to (CTF only; ignored)", apply: ignore },
     OptSpec { name: "debug", kind: Flag, scope: Compile, default: "", meaning: "library debugging output (ignored)", apply: ignore },
@@ -394,18 +408,23 @@ pub static TABLE: &[OptSpec] = &[
         apply: |o, v| { o.specsize = v.num().unwrap_or(0); Ok(()) } },
     OptSpec { name: "stackframes", kind: Toggle, scope: Runtime, default: "20", meaning: "default stack() frames",
         apply: |o, v| { o.stackframes = v.num_u32().unwrap_or(0); Ok(()) } },
-    OptSpec { name: "stackindent", kind: Toggle, scope: Dynamic, default: "14", meaning: "indentation of stack() and ustack() frames",
-        apply: |o, v| { o.stackindent = v.num_u32().unwrap_or(0); Ok(()) } },
+    OptSpec { name: "stackindent", kind: Toggle, scope: Dynamic, default: "14", meaning: "indentation of stack() and ustack() frames (at most 65535)",
+        apply: |o, v| match v.num().unwrap_or(0) {
+            // Each record's text is built in memory: a bound keeps it there.
+            n @ 0..=MAX_STACKINDENT => { o.stackindent = n as u32; Ok(()) }
+            _ => Err(OptError::BadValue),
+        } },
     OptSpec { name: "statusrate", kind: Time, scope: Runtime, default: "1hz", meaning: "rate of status (drop) checks",
         apply: |o, v| { o.statusrate_ns = v.num().unwrap_or(0); Ok(()) } },
     OptSpec { name: "stdc", kind: Choice(&["a", "c", "s", "t"]), scope: CommandOnly, default: "a", meaning: "ISO C mode of the preprocessor (-X; s is traditional cpp, the others C99)",
         apply: |o, v| { o.cpp_traditional = v.text() == "s"; Ok(()) } },
     OptSpec { name: "strip", kind: Flag, scope: Compile, default: "", meaning: "strip objects written by -G", apply: ignore },
-    OptSpec { name: "strsize", kind: Size, scope: Runtime, default: "256", meaning: "string size",
+    OptSpec { name: "strsize", kind: Size, scope: Runtime, default: "256", meaning: "string size, with the terminating NUL (at least 2, DTrace's minimum; at most 8192 here)",
         apply: |o, v| match v.num().unwrap_or(0) {
-            // Our string routines work in 8-byte words, in at most 8 KB.
-            s @ 1..=8192 => { o.strsize = ((s + 7) & !7) as u32; Ok(()) }
-            _ => unsupported("strsize must be between 1 and 8192 here"),
+            // dt_opt_strsize(): room for DT_NULL_STRING's two bytes at least.
+            0..=1 => Err(OptError::BadValue),
+            s @ 2..=8192 => { o.strsize = s as u32; Ok(()) }
+            _ => unsupported("strsize must be between 2 and 8192 here"),
         } },
     OptSpec { name: "switchrate", kind: Time, scope: Dynamic, default: "1hz", meaning: "rate of principal buffer reads",
         apply: |o, v| { o.switchrate_ns = v.num().unwrap_or(0); Ok(()) } },
@@ -633,6 +652,13 @@ mod tests {
         assert_eq!(o.bufpolicy, BufPolicy::Switch);
         set(&mut o, "strsize=32").unwrap();
         assert_eq!(o.strsize, 32);
+        set(&mut o, "strsize=2").unwrap();
+        assert_eq!(o.strsize, 2);
+        assert_eq!(set(&mut o, "strsize=1"), Err(OptError::BadValue));
+        assert_eq!(set(&mut o, "stackindent=65536"), Err(OptError::BadValue));
+        assert_eq!(set(&mut o, "cpu=4294967296"), Err(OptError::BadValue));
+        set(&mut o, "cpu=no").unwrap();
+        assert_eq!(o.cpu, None);
         set(&mut o, "switchrate=10hz").unwrap();
         assert_eq!(o.switchrate_ns, 100_000_000);
         assert_eq!(o.set(Origin::Pragma, "define", Some("X")), Err(OptError::Context));

@@ -394,6 +394,10 @@ pub trait Target {
     fn wake_fd(&self) -> Option<std::os::fd::RawFd> {
         None
     }
+    /// How it ended, as dtrace(1M) reports it ("pid N has exited").
+    fn ended(&self) -> String {
+        format!("pid {} has exited", self.pid())
+    }
 }
 
 /// What [`Target::poll`] saw.
@@ -426,7 +430,7 @@ pub fn run(
         fail(e)
     })?;
     let ring = RingBuf::new(loaded.map(MAP_RINGBUF))
-        .map_err(|e| Failure(format!("failed to map the output buffer: {}", e)))?;
+        .map_err(|e| Failure(format!("failed to map the output buffer: {}", crate::kernel::strerror(&e))))?;
     let mut ring = PrincipalBuffer::new(ring, opts);
     let mut consumer = Consumer::new(c, &prep.catalog, opts);
     if let Some(t) = target.as_deref() {
@@ -466,7 +470,8 @@ pub fn run(
     banner(prep);
 
     let mut status: Option<i32> = None;
-    attach::run_once(c, &loaded, &Attach::Begin).map_err(|e| Failure(format!("failed to run BEGIN: {}", e)))?;
+    attach::run_once(c, &loaded, &Attach::Begin)
+        .map_err(|e| Failure(format!("failed to run BEGIN: {}", crate::kernel::strerror(&e))))?;
     set_state_active(&loaded);
     if let Some(t) = target.as_deref_mut() {
         t.release();
@@ -483,7 +488,7 @@ pub fn run(
         target.as_deref().and_then(|t| t.wake_fd()),
         Some(SIGNAL_FD.load(Ordering::SeqCst)).filter(|fd| *fd >= 0),
     )
-    .map_err(|e| Failure(format!("failed to wait for the output buffer: {}", crate::kernel::explain(&e))))?;
+    .map_err(|e| Failure(format!("failed to wait for the output buffer: {}", crate::kernel::strerror(&e))))?;
     let mut next_switch = Instant::now() + switch_every;
     let mut next_status = Instant::now() + status_every;
     loop {
@@ -513,7 +518,10 @@ pub fn run(
             }
             if state == TargetState::Exited {
                 drain(&mut ring, &mut consumer, &loaded, out, &mut drops);
-                crate::note!("dtrace: pid {} has exited", t.pid());
+                // A notice: -q silences it (dtrace.c, notice()).
+                if !consumer.quiet() {
+                    crate::note!("dtrace: {}", t.ended());
+                }
                 break;
             }
         }
@@ -524,7 +532,7 @@ pub fn run(
             check_recursion(c, &prep.catalog, &mut loaded, &mut misses_seen);
             next_status = now + status_every;
         }
-        let _ = out.flush();
+        out.flush().map_err(|e| write_failure(opts, &e))?;
         if now >= next_switch {
             next_switch = now + switch_every;
         }
@@ -540,7 +548,8 @@ pub fn run(
         crate::note!("dtrace: detached in {:.3} s", t1.elapsed().as_secs_f64());
     }
     drain(&mut ring, &mut consumer, &loaded, out, &mut drops);
-    attach::run_once(c, &loaded, &Attach::End).map_err(|e| Failure(format!("failed to run END: {}", e)))?;
+    attach::run_once(c, &loaded, &Attach::End)
+        .map_err(|e| Failure(format!("failed to run END: {}", crate::kernel::strerror(&e))))?;
     check_drops(&mut ring, &mut consumer, &loaded, out, &mut drops, opts);
     if status.is_none() {
         status = consumer.exit_status();
@@ -557,8 +566,16 @@ pub fn run(
         }
     }
     consumer.print_all_aggregations(&loaded, out);
-    let _ = out.flush();
+    out.flush().map_err(|e| write_failure(opts, &e))?;
     Ok(status.unwrap_or(0))
+}
+
+/// Output that could not be written, in dtrace(1M)'s words (oprintf()).
+/// The writer must keep reporting an error once one happened: the
+/// consumer does not look at every write.
+fn write_failure(opts: &Options, e: &std::io::Error) -> Failure {
+    let to = opts.output.as_deref().unwrap_or("<stdout>");
+    Failure(format!("failed to write to {}: {}", to, crate::kernel::strerror(e)))
 }
 
 /// Re-entered firings per second past which a program is disabled: a

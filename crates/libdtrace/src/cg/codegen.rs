@@ -55,6 +55,8 @@ const H_GET_STACK: i32 = 67;
 const BPF_F_USER_STACK: i32 = 1 << 8;
 const H_RINGBUF_QUERY: i32 = 134;
 const H_LOOP: i32 = 181;
+/// bpf_get_current_comm() writes this many bytes (TASK_COMM_LEN).
+const COMM_LEN: u32 = 16;
 const BPF_RB_AVAIL_DATA: i32 = 0;
 const BPF_RB_NO_WAKEUP: i32 = 1;
 const BPF_RB_FORCE_WAKEUP: i32 = 2;
@@ -268,7 +270,7 @@ impl<'a> Gen<'a> {
     fn new(env: &'a CgEnv<'a>) -> Gen<'a> {
         Gen {
             env,
-            out: Compiled { strsize: env.opts.strsize, ..Default::default() },
+            out: Compiled { strsize: env.opts.strsize, cpu: env.opts.cpu, ..Default::default() },
             strtab: Vec::new(),
             strtab_index: HashMap::new(),
             global_off: Vec::new(),
@@ -326,10 +328,16 @@ impl<'a> Gen<'a> {
         let syms = &self.env.sema.syms;
         for v in &syms.globals {
             self.global_off.push(self.globals_size);
-            self.globals_size +=
-                if v.ty.is_str() { self.strsize } else { (v.ty.size(self.strsize) as u32).div_ceil(8).max(1) * 8 };
+            self.globals_size += if v.ty.is_str() {
+                self.value_size(&v.ty)
+            } else {
+                (v.ty.size(self.strsize) as u32).div_ceil(8).max(1) * 8
+            };
         }
-        let dyn_entries = |ks: u32, vs: u32| (o.dynvarsize / (ks + vs) as u64).clamp(128, 1 << 20) as u32;
+        // Each map gets the whole space its option gives (as each of
+        // DTrace's maps does).
+        let ncpus = sys::possible_cpus();
+        let dyn_entries = |ks: u32, vs: u32| hash_entries(o.dynvarsize, ks, vs, false, ncpus);
         for v in syms.selfs.clone() {
             let vs = self.value_size(&v.ty);
             let m = self.add_map(&format!("dt_self_{}", v.name), sys::BPF_MAP_TYPE_HASH, 8, vs, dyn_entries(8, vs));
@@ -348,9 +356,10 @@ impl<'a> Gen<'a> {
             let ks = if keyless { 4 } else { self.tuple_size(&a.keys) };
             let name = format!("dt_agg_{}", a.name);
             let m = if keyless {
-                self.add_map(&name, sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, vs, 1)
+                let fits = o.aggsize >= u64::from(vs) * ncpus as u64;
+                self.add_map(&name, sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, vs, fits as u32)
             } else {
-                let n = (o.aggsize / (ks + vs) as u64).clamp(128, 65536) as u32;
+                let n = hash_entries(o.aggsize, ks, vs, true, ncpus);
                 self.add_map(&name, sys::BPF_MAP_TYPE_PERCPU_HASH, ks, vs, n)
             };
             self.agg_index.push(self.out.aggs.len());
@@ -1179,7 +1188,7 @@ impl<'a> Gen<'a> {
         };
         let off = f.rec_off;
         if t.is_str() {
-            f.rec_off += self.strsize;
+            f.rec_off += self.value_size(&t);
             self.copy_str_to_rec(f, off, r);
         } else {
             f.rec_off += 8;
@@ -1601,14 +1610,16 @@ impl<'a> Gen<'a> {
             }
             let r = self.expr(f, k)?;
             if t.is_str() {
+                // Zeroed first: bytes past the NUL are part of the key.
+                let slot = self.value_size(t);
                 Self::tmp_ptr(f, R1, off);
-                for i in 0..(self.strsize / 8) {
+                for i in 0..(slot / 8) {
                     f.asm.emit(Insn::st_imm(BPF_DW, R1, (i * 8) as i16, 0));
                 }
                 f.asm.emit(Insn::mov64_imm(R2, self.strsize as i32));
                 f.asm.emit(Insn::mov64_reg(R3, r));
                 f.asm.emit(Insn::call(H_READ_KERNEL_STR));
-                off += self.strsize;
+                off += slot;
             } else {
                 Self::tmp_ptr(f, R1, off);
                 f.asm.emit(Insn::stx(BPF_DW, R1, r, 0));
@@ -1994,10 +2005,16 @@ impl<'a> Gen<'a> {
             },
             "epid" => f.asm.emit(Insn::mov64_imm(r, f.epid as i32)),
             "execname" => {
-                let off = self.tmp(f, strsize);
+                // The kernel writes all of comm (16 bytes); a smaller
+                // strsize cuts it.
+                let off = self.tmp(f, strsize.max(COMM_LEN));
                 Self::tmp_ptr(f, R1, off);
-                f.asm.emit(Insn::mov64_imm(R2, 16));
+                f.asm.emit(Insn::mov64_imm(R2, COMM_LEN as i32));
                 f.asm.emit(Insn::call(H_COMM));
+                if strsize < COMM_LEN {
+                    Self::tmp_ptr(f, R1, off);
+                    f.asm.emit(Insn::st_imm(BPF_B, R1, strsize as i16 - 1, 0));
+                }
                 Self::tmp_ptr(f, r, off);
             }
             "probeprov" | "probemod" | "probefunc" | "probename" => {

@@ -80,6 +80,8 @@ pub struct MapSpec {
     pub map_type: u32,
     pub key_size: u32,
     pub value_size: u32,
+    /// 0 when the space the options give it (aggsize, dynvarsize) holds
+    /// no entry: the loader refuses such a map (DTrace's EDT_BUFTOOSMALL).
     pub max_entries: u32,
     /// Entries to write before programs load (key, value).
     pub init: Vec<(Vec<u8>, Vec<u8>)>,
@@ -202,10 +204,11 @@ pub enum RecItem {
 
 /// Bytes a value of type `t` takes in a record, a variable or a tuple key:
 /// strings strsize, stacks and symbols their frames (and pid), structs and
-/// arrays rounded up to 8, everything else 8.
+/// arrays, rounded up to 8 (so that what follows stays aligned), everything
+/// else 8.
 pub fn value_size(t: &Type, strsize: u32) -> u32 {
     match t {
-        Type::Str => strsize,
+        Type::Str => strsize.div_ceil(8) * 8,
         Type::Stack { .. } | Type::Sym(_) => t.size(strsize) as u32,
         Type::Struct(_) | Type::Array(..) => (t.size(strsize) as u32).div_ceil(8).max(1) * 8,
         _ => 8,
@@ -246,6 +249,8 @@ pub struct Compiled {
     pub epids: Vec<Epid>,
     pub aggs: Vec<AggSpec>,
     pub strsize: u32,
+    /// `-x cpu`: every clause tests it, so BEGIN and END must run there.
+    pub cpu: Option<u32>,
 }
 
 /// Number of u64 buckets in each aggregation's value after the hit count.
@@ -320,6 +325,27 @@ pub fn llquantize_segments(factor: u16, low: u16, high: u16, nsteps: u16) -> Vec
     segs
 }
 
+/// Bytes the kernel allocates per entry of a (preallocated) BPF hash map
+/// with these key and value sizes: the element header (`struct htab_elem`,
+/// 48 bytes on 64-bit kernels), about one bucket (16 bytes: there is one
+/// per entry, rounded up to a power of two), the key and the value rounded
+/// up to 8, the value once per possible CPU in a per-CPU map (whose element
+/// holds a pointer to them instead).
+pub fn hash_entry_cost(key_size: u32, value_size: u32, percpu: bool, ncpus: usize) -> u64 {
+    const HTAB_ELEM: u64 = 48;
+    const BUCKET: u64 = 16;
+    let (k, v) = (u64::from(key_size.div_ceil(8) * 8), u64::from(value_size.div_ceil(8) * 8));
+    let value = if percpu { 8 + v * ncpus as u64 } else { v };
+    HTAB_ELEM + BUCKET + k + value
+}
+
+/// Entries a hash map may have within `budget` bytes (`aggsize`,
+/// `dynvarsize`); 0 when not even one fits. Beyond what the kernel allows
+/// it refuses the map (E2BIG, ENOMEM), which the loader reports.
+pub fn hash_entries(budget: u64, key_size: u32, value_size: u32, percpu: bool, ncpus: usize) -> u32 {
+    (budget / hash_entry_cost(key_size, value_size, percpu, ncpus)).min(u64::from(u32::MAX)) as u32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,5 +357,16 @@ mod tests {
             let i = segs.iter().rposition(|(s, _)| *s <= v).unwrap();
             assert_eq!(segs[i].1, crate::consume::agg::llquantize_bucket(v, 10, 0, 2, 10), "v={}", v);
         }
+    }
+
+    #[test]
+    fn hash_sizes() {
+        // count() keyed by one integer on 2 CPUs: 48 + 16 + 8 + 8 + 2 * 8.
+        assert_eq!(hash_entry_cost(8, 8, true, 2), 96);
+        // -x aggsize=256m holds a million such keys.
+        assert!(hash_entries(256 << 20, 8, 8, true, 2) >= 1_000_000);
+        assert_eq!(hash_entries(4 << 20, 8, 8, false, 2), (4 << 20) / 80);
+        assert_eq!(hash_entries(64, 8, 8, false, 1), 0);
+        assert_eq!(hash_entries(u64::MAX, 8, 8, false, 1), u32::MAX);
     }
 }

@@ -132,6 +132,11 @@ impl<'a> Consumer<'a> {
         }
     }
 
+    /// Whether notices are silenced: `-q`, or quiet set since by setopt().
+    pub fn quiet(&self) -> bool {
+        self.opts.quiet
+    }
+
     pub fn exit_status(&self) -> Option<i32> {
         self.exit
     }

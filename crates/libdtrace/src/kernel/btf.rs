@@ -190,7 +190,7 @@ impl Btf {
     pub fn load(path: impl AsRef<Path>) -> io::Result<Btf> {
         let path = path.as_ref();
         let bytes = std::fs::read(path)
-            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {}", path.display(), super::strerror(&e))))?;
         Btf::parse(bytes)
     }
 

@@ -38,6 +38,19 @@ pub fn is_privilege_error(e: &io::Error) -> bool {
     e.raw_os_error() == Some(libc::EPERM) && !is_root()
 }
 
+/// An error as DTrace prints one: strerror()'s words ("No space left on
+/// device"), without the " (os error 28)" Rust's Display adds.
+pub fn strerror(e: &io::Error) -> String {
+    let Some(errno) = e.raw_os_error() else { return e.to_string() };
+    let mut buf = [0 as libc::c_char; 256];
+    // SAFETY: the buffer and its length are ours; strerror_r NUL-terminates.
+    if unsafe { libc::strerror_r(errno, buf.as_mut_ptr(), buf.len()) } != 0 {
+        return format!("Unknown error {}", errno);
+    }
+    // SAFETY: NUL-terminated by strerror_r.
+    unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned()
+}
+
 /// A user-facing explanation of a bpf(2) / perf_event_open(2) failure.
 pub fn explain(e: &io::Error) -> String {
     let Some(errno) = e.raw_os_error() else { return e.to_string() };
@@ -56,6 +69,6 @@ pub fn explain(e: &io::Error) -> String {
         libc::EOPNOTSUPP => "operation not supported by this kernel".to_string(),
         libc::ENOENT => "no such probe point in this kernel".to_string(),
         libc::EBUSY => "probe point already in use".to_string(),
-        _ => e.to_string(),
+        _ => strerror(e),
     }
 }

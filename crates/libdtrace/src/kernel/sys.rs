@@ -347,7 +347,7 @@ impl LoadError {
 
 impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "BPF program load failed: {}", self.io_error())?;
+        write!(f, "BPF program load failed: {}", super::strerror(&self.io_error()))?;
         if !self.log.is_empty() {
             write!(f, "\n{}", self.log.trim_end())?;
         }

@@ -100,6 +100,13 @@ fn close_in_parallel(fds: Vec<OwnedFd>) {
 pub fn load(c: &Compiled) -> Result<Loaded, AttachError> {
     let mut maps = Vec::new();
     for m in &c.maps {
+        if m.max_entries == 0 {
+            // aggsize or dynvarsize too small for one entry (EDT_BUFTOOSMALL).
+            return Err(AttachError {
+                msg: "could not enable tracing: Enabling exceeds size of buffer".into(),
+                log: None,
+            });
+        }
         let fd = sys::map_create(m.map_type, m.key_size, m.value_size, m.max_entries, 0, &m.name).map_err(|e| {
             if crate::kernel::is_privilege_error(&e) {
                 return AttachError {
@@ -109,7 +116,7 @@ pub fn load(c: &Compiled) -> Result<Loaded, AttachError> {
             }
             AttachError {
                 msg: format!(
-                    "failed to create map {} ({} entries of {} bytes): {}",
+                    "failed to create BPF map '{}' ({} entries of {} bytes): {}",
                     m.name,
                     m.max_entries,
                     m.value_size,
@@ -150,6 +157,12 @@ pub fn load(c: &Compiled) -> Result<Loaded, AttachError> {
                 let io = e.io_error();
                 if crate::kernel::is_privilege_error(&io) {
                     return AttachError { msg: crate::kernel::PRIVILEGE_MESSAGE.to_string(), log: None };
+                }
+                if !matches!(e.errno, libc::EACCES | libc::EINVAL | libc::E2BIG) {
+                    // Not the verifier's verdict (EMFILE, ENOMEM, ...): in
+                    // DTrace's words (dt_bpf_load_prog()).
+                    let msg = format!("BPF program load for '{}' failed: {}", describe(p), crate::kernel::explain(&io));
+                    return AttachError { msg, log: None };
                 }
                 AttachError { msg: rejection_message(p, &verifier_reason(&e.log, &io)), log: Some(e.log.clone()) }
             })?;
@@ -359,8 +372,10 @@ pub fn run_once(c: &Compiled, l: &Loaded, which: &Attach) -> io::Result<bool> {
     let mut ran = false;
     for (p, fd) in c.programs.iter().zip(&l.progs) {
         if &p.attach == which {
-            let cpu = unsafe { libc::sched_getcpu() };
-            let cpu = if cpu >= 0 { Some(cpu as u32) } else { None };
+            // On the CPU -x cpu names (DTrace binds BEGIN and END there),
+            // else on this one.
+            let here = unsafe { libc::sched_getcpu() };
+            let cpu = c.cpu.or((here >= 0).then_some(here as u32));
             sys::prog_test_run(fd.as_fd(), &[0u8; 16], cpu)?;
             ran = true;
         }

@@ -219,7 +219,10 @@ impl Catalog {
         let inv = match fbt_inventory::load() {
             Ok(i) => i,
             Err(e) => {
-                let m = format!("fbt provider is not available: cannot read the kernel's function list: {}", e);
+                let m = format!(
+                    "fbt provider is not available: cannot read the kernel's function list: {}",
+                    crate::kernel::strerror(&e)
+                );
                 self.fbt_state = FbtState::Unavailable(m.clone());
                 return Err(MatchError(m));
             }
@@ -249,7 +252,8 @@ impl Catalog {
 pub fn fentry_check(func: &str) -> Result<(), String> {
     use crate::cg::insn::{Insn, R0};
     use crate::kernel::sys;
-    let btf = crate::kernel::btf::Btf::load_vmlinux().map_err(|e| format!("no kernel BTF: {}", e))?;
+    let btf = crate::kernel::btf::Btf::load_vmlinux()
+        .map_err(|e| format!("no kernel BTF: {}", crate::kernel::strerror(&e)))?;
     let id = btf.find_func(func).ok_or_else(|| format!("{} has no BTF", func))?;
     let prog = [Insn::mov64_imm(R0, 0), Insn::exit()];
     sys::prog_load_btf(sys::BPF_PROG_TYPE_TRACING, &prog, "dt_fentry_chk", sys::BPF_TRACE_FENTRY, id.0, 0)
@@ -260,8 +264,7 @@ pub fn fentry_check(func: &str) -> Result<(), String> {
 /// An error as the kernel gave it: `EPERM: Operation not permitted`,
 /// `errno 95: Operation not supported`.
 fn errno_text(io: &std::io::Error) -> String {
-    let s = io.to_string();
-    let s = s.split(" (os error").next().unwrap_or(&s).to_string();
+    let s = crate::kernel::strerror(io);
     match io.raw_os_error() {
         Some(libc::EPERM) => format!("EPERM: {}", s),
         Some(n) => format!("errno {}: {}", n, s),

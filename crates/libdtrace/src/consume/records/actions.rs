@@ -63,15 +63,6 @@ impl Write for Sink<'_> {
     }
 }
 
-/// An I/O error as strerror() words it (without Rust's "(os error N)").
-fn strerror(e: &io::Error) -> String {
-    let s = e.to_string();
-    match s.find(" (os error") {
-        Some(i) => s[..i].to_string(),
-        None => s,
-    }
-}
-
 /// Writes the record's output so far (what precedes the action).
 fn flush_pending(pending: &mut Vec<u8>, out: &mut Sink) {
     let _ = out.write_all(pending);
@@ -130,7 +121,11 @@ impl Consumer<'_> {
         flush_pending(pending, out);
         let _ = out.flush();
         if let Err(e) = std::process::Command::new("/bin/sh").arg("-c").arg(&cmd).status() {
-            self.lib_error(epid_no, disc, &format!("couldn't run system() command \"{}\": {}", cmd, strerror(&e)));
+            self.lib_error(
+                epid_no,
+                disc,
+                &format!("couldn't run system() command \"{}\": {}", cmd, crate::kernel::strerror(&e)),
+            );
         }
     }
 
@@ -147,7 +142,11 @@ impl Consumer<'_> {
         let path = self.format_record(rec, fmt, args);
         match OpenOptions::new().append(true).create(true).open(&path) {
             Ok(f) => out.file = Some(f),
-            Err(e) => self.lib_error(epid_no, disc, &format!("couldn't freopen() \"{}\": {}", path, strerror(&e))),
+            Err(e) => self.lib_error(
+                epid_no,
+                disc,
+                &format!("couldn't freopen() \"{}\": {}", path, crate::kernel::strerror(&e)),
+            ),
         }
     }
 

@@ -149,7 +149,8 @@ impl<'a> Gen<'a> {
         let a = &mut f.asm;
         let (room, i_ok, sp_ok) = (a.label(), a.label(), a.label());
         get(a, R2, cj);
-        a.jmp_imm(BPF_JLT, R2, n - 5, room);
+        // (strsize 5 or less: nothing is output.)
+        a.jmp_imm(BPF_JLT, R2, (n - 5).max(0), room);
         a.ja(l.done);
         a.bind(room);
         get(a, R1, ci);
