@@ -142,6 +142,9 @@ fn start(words: &[std::ffi::CString], prog: &str) -> Result<(i32, bool), String>
     if pid == 0 {
         unsafe {
             libc::close(fds[0]);
+            // Rust starts us with SIGPIPE ignored, and exec keeps ignored
+            // signals ignored: give the command the default, as a shell would.
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
             // Traced: the kernel stops us with SIGTRAP once exec is done.
             // Where ptrace is forbidden (Yama scope 3), stop ourselves
             // before exec instead.
