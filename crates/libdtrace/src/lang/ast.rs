@@ -318,6 +318,38 @@ impl Expr {
         }
     }
 
+    /// [`for_each_child`](Self::for_each_child), mutably (keep the two in step).
+    pub fn for_each_child_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
+        match &mut self.kind {
+            ExprKind::Index { base, keys } => {
+                f(base);
+                keys.iter_mut().for_each(f);
+            }
+            ExprKind::Call { args, .. } => args.iter_mut().for_each(f),
+            ExprKind::Unary { expr, .. }
+            | ExprKind::Cast { expr, .. }
+            | ExprKind::SizeofExpr(expr)
+            | ExprKind::Stringof(expr)
+            | ExprKind::Member { expr, .. }
+            | ExprKind::Arrow { expr, .. }
+            | ExprKind::Xlate { expr, .. } => f(expr),
+            ExprKind::Binary { lhs, rhs, .. } | ExprKind::Assign { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs);
+            }
+            ExprKind::AggAssign { keys, args, .. } => {
+                keys.iter_mut().for_each(&mut *f);
+                args.iter_mut().for_each(f);
+            }
+            ExprKind::Ternary { cond, then, els } => {
+                f(cond);
+                f(then);
+                f(els);
+            }
+            _ => {}
+        }
+    }
+
     /// The token that names this node in a message: its operator, or the
     /// operand itself.
     pub fn token(&self) -> String {

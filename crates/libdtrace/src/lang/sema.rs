@@ -130,7 +130,7 @@ fn expand_expr(e: &mut Expr, env: &MacroEnv) -> R<()> {
         }
         _ => {
             let mut r = Ok(());
-            visit_children_mut(e, &mut |c| {
+            e.for_each_child_mut(&mut |c| {
                 if r.is_ok() {
                     r = expand_expr(c, env);
                 }
@@ -160,38 +160,6 @@ fn is_ident(s: &str) -> bool {
     let mut b = s.bytes();
     matches!(b.next(), Some(c) if c.is_ascii_alphabetic() || c == b'_')
         && b.all(|c| c.is_ascii_alphanumeric() || c == b'_')
-}
-
-/// Calls `f` on each direct sub-expression of `e`.
-pub fn visit_children_mut(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
-    match &mut e.kind {
-        ExprKind::Index { base, keys } => {
-            f(base);
-            keys.iter_mut().for_each(f);
-        }
-        ExprKind::Call { args, .. } => args.iter_mut().for_each(f),
-        ExprKind::Unary { expr, .. }
-        | ExprKind::Cast { expr, .. }
-        | ExprKind::SizeofExpr(expr)
-        | ExprKind::Stringof(expr)
-        | ExprKind::Member { expr, .. }
-        | ExprKind::Arrow { expr, .. }
-        | ExprKind::Xlate { expr, .. } => f(expr),
-        ExprKind::Binary { lhs, rhs, .. } | ExprKind::Assign { lhs, rhs, .. } => {
-            f(lhs);
-            f(rhs);
-        }
-        ExprKind::AggAssign { keys, args, .. } => {
-            keys.iter_mut().for_each(&mut *f);
-            args.iter_mut().for_each(f);
-        }
-        ExprKind::Ternary { cond, then, els } => {
-            f(cond);
-            f(then);
-            f(els);
-        }
-        _ => {}
-    }
 }
 
 /// The aggregating functions: the consumer's description, shared so the
@@ -684,7 +652,7 @@ impl<'a> Sema<'a> {
 
     fn string_args_expr(&self, e: &mut Expr) -> R<()> {
         let mut r = Ok(());
-        visit_children_mut(e, &mut |c| {
+        e.for_each_child_mut(&mut |c| {
             if r.is_ok() {
                 r = self.string_args_expr(c);
             }

@@ -157,7 +157,7 @@ impl<'p> Translators<'p> {
     /// Rewrites children first, then this node.
     fn expr(&self, e: &mut Expr) -> Result<(), CompileError> {
         let mut r = Ok(());
-        super::sema::visit_children_mut(e, &mut |c| {
+        e.for_each_child_mut(&mut |c| {
             if r.is_ok() {
                 r = self.expr(c);
             }
@@ -259,7 +259,7 @@ fn needs_cpuinfo(user: &mut Program) -> bool {
             _ => false,
         };
         let mut below = false;
-        super::sema::visit_children_mut(e, &mut |c| below = below || expr(c));
+        e.for_each_child_mut(&mut |c| below = below || expr(c));
         here || below
     }
     fn stmt(s: &mut Stmt) -> bool {
@@ -293,7 +293,7 @@ fn substitute(e: &mut Expr, param: &str, arg: &Expr, line: u32) {
         return;
     }
     e.line = line;
-    super::sema::visit_children_mut(e, &mut |c| substitute(c, param, arg, line));
+    e.for_each_child_mut(&mut |c| substitute(c, param, arg, line));
 }
 
 #[cfg(test)]
