@@ -1,6 +1,6 @@
 #pragma D option quiet
 
-/* strsize truncates strings to strsize - 1 characters. */
+/* A string keeps strsize characters, as in Oracle's DTrace (funcs/strlen/tst.capped-sizw, funcs/strjoin/tst.strjoin-capped-size; illumos keeps strsize - 1). */
 BEGIN
 {
 	s = "abcdefghijklmnop";

@@ -1,5 +1,7 @@
-# strsize counts the terminating NUL: strings keep strsize - 1 characters,
-# for every strsize from DTrace's minimum, 2, up (not only multiples of 8):
+# Strings keep strsize characters, as in Oracle's DTrace (its tests
+# funcs/strlen/tst.capped-sizw, funcs/strjoin/tst.strjoin-capped-size;
+# illumos keeps strsize - 1), for every strsize from DTrace's minimum, 2,
+# up (not only multiples of 8):
 # variables, results of subroutines, execname, aggregation keys and
 # associative array keys (two keys that differ past the cut are one).
 for n in 2 3 5 13; do

@@ -1,5 +1,6 @@
 /*
- * Results longer than strsize are cut to strsize - 1 bytes; cleanpath()
+ * Results longer than strsize are cut to strsize bytes (Oracle's DTrace;
+ * illumos keeps strsize - 1); cleanpath()
  * stops once its output is within 5 bytes of strsize, as DTrace's does.
  */
 #pragma D option quiet

@@ -419,7 +419,7 @@ pub static TABLE: &[OptSpec] = &[
     OptSpec { name: "stdc", kind: Choice(&["a", "c", "s", "t"]), scope: CommandOnly, default: "a", meaning: "ISO C mode of the preprocessor (-X; s is traditional cpp, the others C99)",
         apply: |o, v| { o.cpp_traditional = v.text() == "s"; Ok(()) } },
     OptSpec { name: "strip", kind: Flag, scope: Compile, default: "", meaning: "strip objects written by -G", apply: ignore },
-    OptSpec { name: "strsize", kind: Size, scope: Runtime, default: "256", meaning: "string size, with the terminating NUL (at least 2, DTrace's minimum; at most 8192 here)",
+    OptSpec { name: "strsize", kind: Size, scope: Runtime, default: "256", meaning: "string size: the characters a string keeps, as in Oracle's DTrace (at least 2, DTrace's minimum; at most 8192 here)",
         apply: |o, v| match v.num().unwrap_or(0) {
             // dt_opt_strsize(): room for DT_NULL_STRING's two bytes at least.
             0..=1 => Err(OptError::BadValue),

@@ -209,6 +209,15 @@ const MAX_PROG_INSNS: usize = 8192;
 /// (BPF_COMPLEXITY_LIMIT_INSNS).
 const BPF_MAX_INSNS: usize = 1_000_000;
 
+/// The bytes a string takes in BPF memory, records and keys: the
+/// `strsize` characters Oracle's DTrace keeps (strlen() of a longer string
+/// is strsize, strjoin() keeps strsize characters: funcs/strlen,
+/// funcs/strjoin tests) and the NUL after them. `sizeof` a string is still
+/// strsize (sema).
+fn string_buffer(strsize: u32) -> u32 {
+    strsize + 1
+}
+
 struct Gen<'a> {
     env: &'a CgEnv<'a>,
     out: Compiled,
@@ -270,7 +279,7 @@ impl<'a> Gen<'a> {
     fn new(env: &'a CgEnv<'a>) -> Gen<'a> {
         Gen {
             env,
-            out: Compiled { strsize: env.opts.strsize, cpu: env.opts.cpu, ..Default::default() },
+            out: Compiled { strsize: string_buffer(env.opts.strsize), cpu: env.opts.cpu, ..Default::default() },
             strtab: Vec::new(),
             strtab_index: HashMap::new(),
             global_off: Vec::new(),
@@ -280,7 +289,7 @@ impl<'a> Gen<'a> {
             agg_index: Vec::new(),
             max_rec: REC_HDR,
             max_tmp: 8,
-            strsize: env.opts.strsize,
+            strsize: string_buffer(env.opts.strsize),
             sysprobe_used: false,
             error_clauses: Vec::new(),
             probeinfo_ids: Vec::new(),
@@ -337,7 +346,7 @@ impl<'a> Gen<'a> {
         // Each map gets the whole space its option gives (as each of
         // DTrace's maps does).
         let ncpus = sys::possible_cpus();
-        let dyn_entries = |ks: u32, vs: u32| hash_entries(o.dynvarsize, ks, vs, false, ncpus);
+        let dyn_entries = |ks: u32, vs: u32| dynvar_entries(o.dynvarsize, ks, vs);
         for v in syms.selfs.clone() {
             let vs = self.value_size(&v.ty);
             let m = self.add_map(&format!("dt_self_{}", v.name), sys::BPF_MAP_TYPE_HASH, 8, vs, dyn_entries(8, vs));

@@ -346,6 +346,16 @@ pub fn hash_entries(budget: u64, key_size: u32, value_size: u32, percpu: bool, n
     (budget / hash_entry_cost(key_size, value_size, percpu, ncpus)).min(u64::from(u32::MAX)) as u32
 }
 
+/// Entries of a dynamic variable's map within `dynvarsize`: as Oracle's
+/// DTrace counts them (dt_bpf.c: dynvarsize / the largest key + value),
+/// without the kernel's own per-element overhead, so that a small
+/// dynvarsize holds as many variables as it does there
+/// (assocs/tst.store_zero_deletes: 80 bytes hold three int-keyed ints).
+pub fn dynvar_entries(budget: u64, key_size: u32, value_size: u32) -> u32 {
+    let (k, v) = (u64::from(key_size.div_ceil(8) * 8), u64::from(value_size.div_ceil(8) * 8));
+    (budget / (k + v)).min(u64::from(u32::MAX)) as u32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
