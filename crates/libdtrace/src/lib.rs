@@ -14,6 +14,7 @@ macro_rules! note {
     }};
 }
 
+pub mod bpf;
 pub mod cg;
 pub mod consume;
 pub mod kernel;

@@ -2,6 +2,7 @@
 //! final aggregation printing → detach. The command (crates/dtrace) only
 //! parses flags and drives this.
 
+use crate::bpf::consts;
 use crate::cg::codegen::{self, CgEnv, ClauseIn, FbtBackend};
 use crate::cg::layout::{
     Attach, Compiled, DROP_AGG, DROP_DYNVAR, DROP_ERRORS, DROP_PRINCIPAL, DROP_SLOTS, DROP_SPECUNAVAIL, ERROR_EPID,
@@ -451,7 +452,7 @@ pub fn run(
             .map(|p| p.probes.len())
             .sum();
         if fbt > 0 {
-            let multi = c.programs.iter().any(|p| p.expected_attach_type == crate::kernel::sys::BPF_TRACE_KPROBE_MULTI);
+            let multi = c.programs.iter().any(|p| p.expected_attach_type == crate::bpf::consts::BPF_TRACE_KPROBE_MULTI);
             crate::note!(
                 "dtrace: fbt: {} (one shared program per entry/return, probe id as BPF cookie)",
                 if multi { "kprobe.multi backend, one link for all functions" } else { "kprobe backend" }
@@ -642,7 +643,7 @@ fn state(l: &Loaded) -> [u8; 8] {
 
 fn set_state(l: &Loaded, mut v: [u8; 8], s: i32) {
     v[0..4].copy_from_slice(&s.to_le_bytes());
-    let _ = sys::map_update(l.map(MAP_STATE).as_fd(), &0u32.to_le_bytes(), &v, sys::BPF_ANY);
+    let _ = sys::map_update(l.map(MAP_STATE).as_fd(), &0u32.to_le_bytes(), &v, consts::BPF_ANY);
 }
 
 /// BEGIN has run: let every other probe act (unless BEGIN called exit()).

@@ -2,7 +2,7 @@
 //! specifications, programs, and the layout of every record a clause writes
 //! (records carry no self-description; the consumer keeps these).
 
-use crate::cg::insn::Insn;
+use crate::bpf::insn::Insn;
 use crate::lang::sema::AggFunc;
 use crate::lang::types::Type;
 

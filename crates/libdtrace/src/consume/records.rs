@@ -9,6 +9,7 @@ mod actions;
 use super::output::{self, PrintCtx};
 use super::usyms::Symbols;
 use super::value::Value;
+use crate::bpf::consts;
 use crate::cg::layout::*;
 use crate::kernel::sys;
 use crate::lang::sema::AggFunc;
@@ -438,7 +439,7 @@ impl<'a> Consumer<'a> {
         let ncpu = sys::possible_cpus();
         let zero = vec![0u8; a.value_size as usize * ncpu];
         if a.keyless {
-            let _ = sys::map_update(fd.as_fd(), &0u32.to_le_bytes(), &zero, sys::BPF_ANY);
+            let _ = sys::map_update(fd.as_fd(), &0u32.to_le_bytes(), &zero, consts::BPF_ANY);
             return;
         }
         // Every key currently in the map.
@@ -453,7 +454,7 @@ impl<'a> Consumer<'a> {
         match (trunc, keep) {
             (false, _) => {
                 for k in &keys {
-                    let _ = sys::map_update(fd.as_fd(), k, &zero, sys::BPF_EXIST);
+                    let _ = sys::map_update(fd.as_fd(), k, &zero, consts::BPF_EXIST);
                 }
             }
             (true, None) => {

@@ -7,7 +7,8 @@ use super::perf;
 use super::ringbuf::RingBuf;
 use super::sys::*;
 use super::tracefs;
-use crate::cg::insn::*;
+use crate::bpf::consts::*;
+use crate::bpf::insn::*;
 
 fn root() -> bool {
     if unsafe { libc::geteuid() } != 0 {

@@ -1,7 +1,8 @@
 //! Loading compiled programs and attaching them, per provider. Everything
 //! attached is owned here: dropping `Loaded` detaches and frees it all.
 
-use crate::cg::insn::{Insn, BPF_PSEUDO_MAP_FD, BPF_PSEUDO_MAP_VALUE};
+use crate::bpf::consts;
+use crate::bpf::insn::{Insn, BPF_PSEUDO_MAP_FD, BPF_PSEUDO_MAP_VALUE};
 use crate::cg::layout::{Attach, Compiled, ProgSpec};
 use crate::kernel::{perf, sys};
 use crate::provider::Catalog;
@@ -126,7 +127,7 @@ pub fn load(c: &Compiled) -> Result<Loaded, AttachError> {
             }
         })?;
         for (k, v) in &m.init {
-            sys::map_update(fd.as_fd(), k, v, sys::BPF_ANY).map_err(|e| AttachError {
+            sys::map_update(fd.as_fd(), k, v, consts::BPF_ANY).map_err(|e| AttachError {
                 msg: format!("failed to initialise map {}: {}", m.name, crate::kernel::explain(&e)),
                 log: None,
             })?;
@@ -275,7 +276,7 @@ pub fn attach_all(
             Attach::Fentry { .. } => {
                 mine.push(sys::tracing_attach(fd.as_fd()).map_err(|e| err("fentry attach", e))?);
             }
-            Attach::FbtEntry | Attach::FbtReturn if p.expected_attach_type == sys::BPF_TRACE_KPROBE_MULTI => {
+            Attach::FbtEntry | Attach::FbtReturn if p.expected_attach_type == consts::BPF_TRACE_KPROBE_MULTI => {
                 // One link for every function, each with its probe id.
                 let ret = p.attach == Attach::FbtReturn;
                 let (addrs, cookies): (Vec<u64>, Vec<u64>) =
