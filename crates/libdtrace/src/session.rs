@@ -4,7 +4,7 @@
 
 use crate::bpf::consts;
 use crate::cg::codegen::{self, CgEnv, ClauseIn, FbtBackend};
-use crate::cg::layout::{
+use crate::program::{
     Attach, Compiled, DROP_AGG, DROP_DYNVAR, DROP_ERRORS, DROP_PRINCIPAL, DROP_SLOTS, DROP_SPECUNAVAIL, ERROR_EPID,
     MAP_DROPS, MAP_RINGBUF, MAP_STATE, STATE_ACTIVE, STATE_EXITING, STATE_PREBEGIN,
 };
@@ -601,7 +601,7 @@ fn check_recursion(c: &Compiled, cat: &Catalog, l: &mut Loaded, seen: &mut [u64]
 
 /// A program as the user knows it: the probe it serves (fentry programs
 /// and timers serve one), or the provider's probes it shares.
-fn program_desc(p: &crate::cg::layout::ProgSpec, cat: &Catalog) -> String {
+fn program_desc(p: &crate::program::ProgSpec, cat: &Catalog) -> String {
     match &p.attach {
         Attach::FbtEntry => format!("fbt:::entry ({} probes)", p.probes.len()),
         Attach::FbtReturn => format!("fbt:::return ({} probes)", p.probes.len()),

@@ -14,7 +14,6 @@
 
 use super::asm::{Asm, Label};
 use super::funcs::{self, Callback};
-use super::layout::*;
 use crate::bpf::consts;
 use crate::bpf::helpers::*;
 use crate::bpf::insn::*;
@@ -24,6 +23,7 @@ use crate::lang::diag::CompileError;
 use crate::lang::sema::{AggFunc, Sema, VarClass};
 use crate::lang::types::{arith_result, Type};
 use crate::options::Options;
+use crate::program::*;
 use crate::provider::{Catalog, ProbeKind};
 use std::collections::HashMap;
 

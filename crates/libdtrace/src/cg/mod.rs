@@ -3,4 +3,3 @@
 pub mod asm;
 pub mod codegen;
 pub mod funcs;
-pub mod layout;

@@ -196,7 +196,7 @@ pub fn visit_children_mut(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
 
 /// The aggregating functions: the consumer's description, shared so the
 /// compiler and the printer cannot disagree.
-pub use crate::consume::agg::AggKind as AggFunc;
+pub use crate::aggfn::AggKind as AggFunc;
 
 impl AggFunc {
     /// The function's D name.

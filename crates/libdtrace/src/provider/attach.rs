@@ -3,7 +3,7 @@
 
 use crate::bpf::consts;
 use crate::bpf::insn::{Insn, BPF_PSEUDO_MAP_FD, BPF_PSEUDO_MAP_VALUE};
-use crate::cg::layout::{Attach, Compiled, ProgSpec};
+use crate::program::{Attach, Compiled, ProgSpec};
 use crate::kernel::{perf, sys};
 use crate::provider::Catalog;
 use std::io;
