@@ -182,7 +182,7 @@ fn run(fl: Flags) -> i32 {
     }
 }
 
-use libdtrace::kernel::strerror;
+use libdtrace::host::strerror;
 
 /// The trace output's writer: once a write failed, every later write and
 /// flush fails with that errno, so the session sees it at its next flush

@@ -20,6 +20,7 @@ pub mod cg;
 pub mod consume;
 pub mod kernel;
 pub mod lang;
+pub mod host;
 pub mod options;
 pub mod printf_format;
 pub mod program;

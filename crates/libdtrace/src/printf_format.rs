@@ -276,22 +276,14 @@ pub fn parse_format(fmt: &[u8]) -> Result<Vec<Piece>, String> {
                 b'@' => cv.agg = true,
                 b'\'' => cv.group = true,
                 b' ' => cv.space = true,
-                b'$' => {
-                    return Err(format!(
-                        "format conversion #{} uses unsupported positional format (%n$)",
-                        nconv
-                    ))
-                }
+                b'$' => return Err(format!("format conversion #{} uses unsupported positional format (%n$)", nconv)),
                 b'%' => {
                     if i == start + 1 {
                         name.push('%');
                         i += 1;
                         break;
                     }
-                    return Err(format!(
-                        "format conversion #{} cannot be combined with other format flags: %%",
-                        nconv
-                    ));
+                    return Err(format!("format conversion #{} cannot be combined with other format flags: %%", nconv));
                 }
                 // dt_printf_create() collects only these as size prefixes
                 // (at most 6 of them).
@@ -379,7 +371,8 @@ mod tests {
             ]
         );
         let p = parse_format(b"%lld %hx %Lf %k %Y %a %A %c %S").unwrap();
-        let kinds: Vec<_> = p.iter().filter_map(|p| if let Piece::Conv(c) = p { Some(c.kind()) } else { None }).collect();
+        let kinds: Vec<_> =
+            p.iter().filter_map(|p| if let Piece::Conv(c) = p { Some(c.kind()) } else { None }).collect();
         assert_eq!(
             kinds,
             vec![

@@ -318,7 +318,7 @@ impl<'a> Gen<'a> {
         }
         // Each map gets the whole space its option gives (as each of
         // DTrace's maps does).
-        let ncpus = sys::possible_cpus();
+        let ncpus = crate::host::possible_cpus();
         let dyn_entries = |ks: u32, vs: u32| hash_entries(o.dynvarsize, ks, vs, false, ncpus);
         for v in syms.selfs.clone() {
             let vs = self.value_size(&v.ty);

@@ -360,7 +360,7 @@ impl<'a> Consumer<'a> {
     pub fn snapshot(&self, l: &Loaded, agg: usize) -> Vec<(Vec<Value>, Vec<u64>, Vec<Option<Vec<u64>>>)> {
         let a = &self.c.aggs[agg];
         let fd = l.map(a.map);
-        let ncpu = sys::possible_cpus();
+        let ncpu = crate::host::possible_cpus();
         let vs = a.value_size as usize;
         let words = vs / 8;
         let mut vals = vec![0u8; vs * ncpu];
@@ -436,7 +436,7 @@ impl<'a> Consumer<'a> {
     fn clear(&mut self, l: &Loaded, agg: usize, trunc: bool, keep: Option<i64>) {
         let a = &self.c.aggs[agg];
         let fd = l.map(a.map);
-        let ncpu = sys::possible_cpus();
+        let ncpu = crate::host::possible_cpus();
         let zero = vec![0u8; a.value_size as usize * ncpu];
         if a.keyless {
             let _ = sys::map_update(fd.as_fd(), &0u32.to_le_bytes(), &zero, consts::BPF_ANY);
@@ -500,7 +500,7 @@ impl<'a> Consumer<'a> {
     ) -> (Vec<(Vec<Value>, super::agg::AggValue)>, Vec<(Vec<Value>, Vec<super::agg::AggValue>)>) {
         let a = &self.c.aggs[agg];
         let snap = self.snapshot(l, agg);
-        let ncpus = sys::online_cpus().into_iter().max().map_or(0, |m| m as usize + 1).min(sys::possible_cpus());
+        let ncpus = crate::host::online_cpus().into_iter().max().map_or(0, |m| m as usize + 1).min(crate::host::possible_cpus());
         let percpu = snap
             .iter()
             .filter(|(_, _, p)| !p.is_empty())

@@ -9,6 +9,7 @@ use super::sys::*;
 use super::tracefs;
 use crate::bpf::consts::*;
 use crate::bpf::insn::*;
+use crate::host::{online_cpus, possible_cpus};
 
 fn root() -> bool {
     if unsafe { libc::geteuid() } != 0 {

@@ -266,7 +266,7 @@ pub fn attach_all(
             }
             Attach::Timer { period_ns, all_cpus, .. } => {
                 let cpus =
-                    if *all_cpus { sys::online_cpus() } else { vec![sys::online_cpus().first().copied().unwrap_or(0)] };
+                    if *all_cpus { crate::host::online_cpus() } else { vec![crate::host::online_cpus().first().copied().unwrap_or(0)] };
                 for cpu in cpus {
                     let ev = perf::open_cpu_clock(cpu, *period_ns).map_err(|e| err("perf_event_open", e))?;
                     perf::attach_bpf(ev.as_fd(), fd.as_fd()).map_err(|e| err("attach", e))?;
