@@ -130,7 +130,7 @@ pub struct ProgSpec {
     /// Source lines of the clauses compiled into the program (messages).
     pub clause_lines: Vec<u32>,
     /// For programs with callbacks: each function's first instruction and
-    /// BTF type id in `cg::funcs::program_btf` (empty: one function, no BTF).
+    /// BTF type id in [`Compiled::func_btf`] (empty: one function, no BTF).
     pub funcs: Vec<(u32, u32)>,
 }
 
@@ -254,6 +254,9 @@ pub struct Compiled {
     pub strsize: u32,
     /// `-x cpu`: every clause tests it, so BEGIN and END must run there.
     pub cpu: Option<u32>,
+    /// The BTF blob that describes the functions of programs with
+    /// callbacks (loaded only when a program has some).
+    pub func_btf: Vec<u8>,
 }
 
 /// Number of u64 buckets in each aggregation's value after the hit count.

@@ -252,7 +252,12 @@ impl<'a> Gen<'a> {
     fn new(env: &'a CgEnv<'a>) -> Gen<'a> {
         Gen {
             env,
-            out: Compiled { strsize: env.opts.strsize, cpu: env.opts.cpu, ..Default::default() },
+            out: Compiled {
+                strsize: env.opts.strsize,
+                cpu: env.opts.cpu,
+                func_btf: funcs::program_btf(),
+                ..Default::default()
+            },
             strtab: Vec::new(),
             strtab_index: HashMap::new(),
             global_off: Vec::new(),

@@ -137,7 +137,7 @@ pub fn load(c: &Compiled) -> Result<Loaded, AttachError> {
     // Programs with callbacks describe their functions in BTF of their own.
     let btf = match c.programs.iter().any(|p| !p.funcs.is_empty()) {
         false => None,
-        true => Some(sys::btf_load(&crate::cg::funcs::program_btf()).map_err(|e| AttachError {
+        true => Some(sys::btf_load(&c.func_btf).map_err(|e| AttachError {
             msg: format!(
                 "failed to load the BTF of the program's functions: {}{} (bpf_loop callbacks need BTF: kernel 5.17 or later)",
                 crate::kernel::explain(&e.io_error()),
