@@ -120,7 +120,7 @@ fn run(fl: Flags) -> i32 {
     if opts.print_code {
         for p in &prep.compiled.programs {
             libdtrace::note!("\nDisassembly of {} ({} instructions):", p.name, p.insns.len());
-            for l in libdtrace::cg::insn::disassemble(&p.insns) {
+            for l in libdtrace::bpf::insn::disassemble(&p.insns) {
                 libdtrace::note!("{}", l);
             }
         }
@@ -182,7 +182,7 @@ fn run(fl: Flags) -> i32 {
     }
 }
 
-use libdtrace::kernel::strerror;
+use libdtrace::host::strerror;
 
 /// The trace output's writer: once a write failed, every later write and
 /// flush fails with that errno, so the session sees it at its next flush

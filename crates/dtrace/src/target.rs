@@ -5,7 +5,7 @@
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::sync::{mpsc, Arc};
 
-use libdtrace::kernel::strerror;
+use libdtrace::host::strerror;
 use libdtrace::session::{Target, TargetState};
 
 /// A `-c` command. A thread of its own starts it and stays its ptrace

@@ -14,10 +14,15 @@ macro_rules! note {
     }};
 }
 
+pub mod aggfn;
+pub mod bpf;
 pub mod cg;
 pub mod consume;
 pub mod kernel;
 pub mod lang;
+pub mod host;
 pub mod options;
+pub mod printf_format;
+pub mod program;
 pub mod provider;
 pub mod session;

@@ -284,7 +284,7 @@ const MAX_STACKINDENT: u64 = 65535;
 fn set_cpu(o: &mut Options, v: Val) -> Result<(), OptError> {
     o.cpu = match v {
         Val::Unset => None,
-        Val::Num(n) if crate::kernel::sys::online_cpus().iter().any(|&c| c as u64 == n) => Some(n as u32),
+        Val::Num(n) if crate::host::online_cpus().iter().any(|&c| c as u64 == n) => Some(n as u32),
         _ => return Err(OptError::BadValue),
     };
     Ok(())

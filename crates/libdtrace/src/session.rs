@@ -2,8 +2,9 @@
 //! final aggregation printing → detach. The command (crates/dtrace) only
 //! parses flags and drives this.
 
+use crate::bpf::consts;
 use crate::cg::codegen::{self, CgEnv, ClauseIn, FbtBackend};
-use crate::cg::layout::{
+use crate::program::{
     Attach, Compiled, DROP_AGG, DROP_DYNVAR, DROP_ERRORS, DROP_PRINCIPAL, DROP_SLOTS, DROP_SPECUNAVAIL, ERROR_EPID,
     MAP_DROPS, MAP_RINGBUF, MAP_STATE, STATE_ACTIVE, STATE_EXITING, STATE_PREBEGIN,
 };
@@ -176,7 +177,7 @@ fn prepare_here(
     let src_of = |item: usize| &sources[parsed.origin[item]];
     expand_macros(&mut parsed.program, macros).map_err(|e| compile_failure(&sources[0], &e, opts.errtags))?;
     let library = crate::lang::xlate::library();
-    crate::lang::xlate::expand(&mut parsed.program, &library, crate::kernel::sys::cpu_places)
+    crate::lang::xlate::expand(&mut parsed.program, &library, crate::host::cpu_places)
         .map_err(|(i, e)| compile_failure(src_of(i), &e, opts.errtags))?;
     // Translations add to the depth of what they replace.
     for (i, item) in parsed.program.items.iter().enumerate() {
@@ -430,7 +431,7 @@ pub fn run(
         fail(e)
     })?;
     let ring = RingBuf::new(loaded.map(MAP_RINGBUF))
-        .map_err(|e| Failure(format!("failed to map the output buffer: {}", crate::kernel::strerror(&e))))?;
+        .map_err(|e| Failure(format!("failed to map the output buffer: {}", crate::host::strerror(&e))))?;
     let mut ring = PrincipalBuffer::new(ring, opts);
     let mut consumer = Consumer::new(c, &prep.catalog, opts);
     if let Some(t) = target.as_deref() {
@@ -451,7 +452,7 @@ pub fn run(
             .map(|p| p.probes.len())
             .sum();
         if fbt > 0 {
-            let multi = c.programs.iter().any(|p| p.expected_attach_type == crate::kernel::sys::BPF_TRACE_KPROBE_MULTI);
+            let multi = c.programs.iter().any(|p| p.expected_attach_type == crate::bpf::consts::BPF_TRACE_KPROBE_MULTI);
             crate::note!(
                 "dtrace: fbt: {} (one shared program per entry/return, probe id as BPF cookie)",
                 if multi { "kprobe.multi backend, one link for all functions" } else { "kprobe backend" }
@@ -471,7 +472,7 @@ pub fn run(
 
     let mut status: Option<i32> = None;
     attach::run_once(c, &loaded, &Attach::Begin)
-        .map_err(|e| Failure(format!("failed to run BEGIN: {}", crate::kernel::strerror(&e))))?;
+        .map_err(|e| Failure(format!("failed to run BEGIN: {}", crate::host::strerror(&e))))?;
     set_state_active(&loaded);
     if let Some(t) = target.as_deref_mut() {
         t.release();
@@ -488,7 +489,7 @@ pub fn run(
         target.as_deref().and_then(|t| t.wake_fd()),
         Some(SIGNAL_FD.load(Ordering::SeqCst)).filter(|fd| *fd >= 0),
     )
-    .map_err(|e| Failure(format!("failed to wait for the output buffer: {}", crate::kernel::strerror(&e))))?;
+    .map_err(|e| Failure(format!("failed to wait for the output buffer: {}", crate::host::strerror(&e))))?;
     let mut next_switch = Instant::now() + switch_every;
     let mut next_status = Instant::now() + status_every;
     loop {
@@ -549,7 +550,7 @@ pub fn run(
     }
     drain(&mut ring, &mut consumer, &loaded, out, &mut drops);
     attach::run_once(c, &loaded, &Attach::End)
-        .map_err(|e| Failure(format!("failed to run END: {}", crate::kernel::strerror(&e))))?;
+        .map_err(|e| Failure(format!("failed to run END: {}", crate::host::strerror(&e))))?;
     check_drops(&mut ring, &mut consumer, &loaded, out, &mut drops, opts);
     if status.is_none() {
         status = consumer.exit_status();
@@ -575,7 +576,7 @@ pub fn run(
 /// consumer does not look at every write.
 fn write_failure(opts: &Options, e: &std::io::Error) -> Failure {
     let to = opts.output.as_deref().unwrap_or("<stdout>");
-    Failure(format!("failed to write to {}: {}", to, crate::kernel::strerror(e)))
+    Failure(format!("failed to write to {}: {}", to, crate::host::strerror(e)))
 }
 
 /// Re-entered firings per second past which a program is disabled: a
@@ -600,7 +601,7 @@ fn check_recursion(c: &Compiled, cat: &Catalog, l: &mut Loaded, seen: &mut [u64]
 
 /// A program as the user knows it: the probe it serves (fentry programs
 /// and timers serve one), or the provider's probes it shares.
-fn program_desc(p: &crate::cg::layout::ProgSpec, cat: &Catalog) -> String {
+fn program_desc(p: &crate::program::ProgSpec, cat: &Catalog) -> String {
     match &p.attach {
         Attach::FbtEntry => format!("fbt:::entry ({} probes)", p.probes.len()),
         Attach::FbtReturn => format!("fbt:::return ({} probes)", p.probes.len()),
@@ -642,7 +643,7 @@ fn state(l: &Loaded) -> [u8; 8] {
 
 fn set_state(l: &Loaded, mut v: [u8; 8], s: i32) {
     v[0..4].copy_from_slice(&s.to_le_bytes());
-    let _ = sys::map_update(l.map(MAP_STATE).as_fd(), &0u32.to_le_bytes(), &v, sys::BPF_ANY);
+    let _ = sys::map_update(l.map(MAP_STATE).as_fd(), &0u32.to_le_bytes(), &v, consts::BPF_ANY);
 }
 
 /// BEGIN has run: let every other probe act (unless BEGIN called exit()).
@@ -711,7 +712,7 @@ fn check_drops(
 
 /// The `MAP_DROPS` counters of every CPU, `DROP_SLOTS` per CPU.
 fn read_drop_counters(l: &Loaded) -> Option<Vec<u64>> {
-    let ncpu = sys::possible_cpus();
+    let ncpu = crate::host::possible_cpus();
     let mut buf = vec![0u8; DROP_SLOTS as usize * 8 * ncpu];
     sys::map_lookup(l.map(MAP_DROPS).as_fd(), &0u32.to_le_bytes(), &mut buf).ok()?;
     Some(buf.chunks_exact(8).map(|b| u64::from_le_bytes(b.try_into().unwrap())).collect())

@@ -1,7 +1,7 @@
 //! An instruction buffer with forward labels, so the code generator can
 //! emit jumps before their targets exist.
 
-use super::insn::*;
+use crate::bpf::insn::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Label(usize);

@@ -14,14 +14,16 @@
 
 use super::asm::{Asm, Label};
 use super::funcs::{self, Callback};
-use super::insn::*;
-use super::layout::*;
+use crate::bpf::consts;
+use crate::bpf::helpers::*;
+use crate::bpf::insn::*;
 use crate::kernel::sys;
 use crate::lang::ast::*;
 use crate::lang::diag::CompileError;
 use crate::lang::sema::{AggFunc, Sema, VarClass};
 use crate::lang::types::{arith_result, Type};
 use crate::options::Options;
+use crate::program::*;
 use crate::provider::{Catalog, ProbeKind};
 use std::collections::HashMap;
 
@@ -34,27 +36,7 @@ mod regs;
 mod spec;
 mod subr;
 
-// Helper function ids.
-const H_MAP_LOOKUP: i32 = 1;
-const H_MAP_UPDATE: i32 = 2;
-const H_MAP_DELETE: i32 = 3;
-const H_KTIME: i32 = 5;
-const H_PRANDOM: i32 = 7;
-const H_SMP_ID: i32 = 8;
-const H_PID_TGID: i32 = 14;
-const H_UID_GID: i32 = 15;
-const H_COMM: i32 = 16;
-const H_CURRENT_TASK: i32 = 35;
-const H_READ_USER: i32 = 112;
-const H_READ_KERNEL: i32 = 113;
-const H_READ_USER_STR: i32 = 114;
-const H_READ_KERNEL_STR: i32 = 115;
-const H_RINGBUF_OUTPUT: i32 = 130;
-const H_GET_ATTACH_COOKIE: i32 = 174;
-const H_GET_STACK: i32 = 67;
 const BPF_F_USER_STACK: i32 = 1 << 8;
-const H_RINGBUF_QUERY: i32 = 134;
-const H_LOOP: i32 = 181;
 /// bpf_get_current_comm() writes this many bytes (TASK_COMM_LEN).
 const COMM_LEN: u32 = 16;
 const BPF_RB_AVAIL_DATA: i32 = 0;
@@ -279,7 +261,12 @@ impl<'a> Gen<'a> {
     fn new(env: &'a CgEnv<'a>) -> Gen<'a> {
         Gen {
             env,
-            out: Compiled { strsize: string_buffer(env.opts.strsize), cpu: env.opts.cpu, ..Default::default() },
+            out: Compiled {
+                strsize: string_buffer(env.opts.strsize),
+                cpu: env.opts.cpu,
+                func_btf: funcs::program_btf(),
+                ..Default::default()
+            },
             strtab: Vec::new(),
             strtab_index: HashMap::new(),
             global_off: Vec::new(),
@@ -321,18 +308,18 @@ impl<'a> Gen<'a> {
     fn declare_storage(&mut self) -> R<()> {
         let o = self.env.opts;
         let rb = (o.bufsize.max(4096).next_power_of_two()).min(1 << 30) as u32;
-        self.add_map("dt_state", sys::BPF_MAP_TYPE_ARRAY, 4, 8, 1);
-        self.add_map("dt_buf", sys::BPF_MAP_TYPE_RINGBUF, 0, 0, rb);
-        self.add_map("dt_rec", sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, 0, NEST_LEVELS);
-        self.add_map("dt_tmp", sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, 0, NEST_LEVELS);
-        self.add_map("dt_drops", sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, DROP_SLOTS * 8, 1);
-        self.add_map("dt_globals", sys::BPF_MAP_TYPE_ARRAY, 4, 0, 1);
-        self.add_map("dt_strtab", sys::BPF_MAP_TYPE_ARRAY, 4, 0, 1);
-        self.add_map("dt_zero", sys::BPF_MAP_TYPE_ARRAY, 4, 8, 1);
-        self.add_map("dt_sysprobe", sys::BPF_MAP_TYPE_ARRAY, 4, SYSPROBE_VALUE, 1024);
-        self.add_map("dt_probeinfo", sys::BPF_MAP_TYPE_HASH, 4, PROBEINFO_VALUE, 1);
-        self.add_map("dt_spec", sys::BPF_MAP_TYPE_ARRAY, 4, 8, o.nspec.clamp(1, MAX_NSPEC));
-        self.add_map("dt_nest", sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1);
+        self.add_map("dt_state", consts::BPF_MAP_TYPE_ARRAY, 4, 8, 1);
+        self.add_map("dt_buf", consts::BPF_MAP_TYPE_RINGBUF, 0, 0, rb);
+        self.add_map("dt_rec", consts::BPF_MAP_TYPE_PERCPU_ARRAY, 4, 0, NEST_LEVELS);
+        self.add_map("dt_tmp", consts::BPF_MAP_TYPE_PERCPU_ARRAY, 4, 0, NEST_LEVELS);
+        self.add_map("dt_drops", consts::BPF_MAP_TYPE_PERCPU_ARRAY, 4, DROP_SLOTS * 8, 1);
+        self.add_map("dt_globals", consts::BPF_MAP_TYPE_ARRAY, 4, 0, 1);
+        self.add_map("dt_strtab", consts::BPF_MAP_TYPE_ARRAY, 4, 0, 1);
+        self.add_map("dt_zero", consts::BPF_MAP_TYPE_ARRAY, 4, 8, 1);
+        self.add_map("dt_sysprobe", consts::BPF_MAP_TYPE_ARRAY, 4, SYSPROBE_VALUE, 1024);
+        self.add_map("dt_probeinfo", consts::BPF_MAP_TYPE_HASH, 4, PROBEINFO_VALUE, 1);
+        self.add_map("dt_spec", consts::BPF_MAP_TYPE_ARRAY, 4, 8, o.nspec.clamp(1, MAX_NSPEC));
+        self.add_map("dt_nest", consts::BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1);
         debug_assert_eq!(self.out.maps.len(), FIXED_MAPS);
         let syms = &self.env.sema.syms;
         for v in &syms.globals {
@@ -345,16 +332,16 @@ impl<'a> Gen<'a> {
         }
         // Each map gets the whole space its option gives (as each of
         // DTrace's maps does).
-        let ncpus = sys::possible_cpus();
+        let ncpus = crate::host::possible_cpus();
         let dyn_entries = |ks: u32, vs: u32| dynvar_entries(o.dynvarsize, ks, vs);
         for v in syms.selfs.clone() {
             let vs = self.value_size(&v.ty);
-            let m = self.add_map(&format!("dt_self_{}", v.name), sys::BPF_MAP_TYPE_HASH, 8, vs, dyn_entries(8, vs));
+            let m = self.add_map(&format!("dt_self_{}", v.name), consts::BPF_MAP_TYPE_HASH, 8, vs, dyn_entries(8, vs));
             self.self_maps.push(m);
         }
         for v in syms.assocs.clone() {
             let (ks, vs) = (self.tuple_size(&v.keys), self.value_size(&v.ty));
-            let m = self.add_map(&format!("dt_a_{}", v.name), sys::BPF_MAP_TYPE_HASH, ks, vs, dyn_entries(ks, vs));
+            let m = self.add_map(&format!("dt_a_{}", v.name), consts::BPF_MAP_TYPE_HASH, ks, vs, dyn_entries(ks, vs));
             self.assoc_maps.push(m);
         }
         let mut zero_size = 8;
@@ -366,10 +353,10 @@ impl<'a> Gen<'a> {
             let name = format!("dt_agg_{}", a.name);
             let m = if keyless {
                 let fits = o.aggsize >= u64::from(vs) * ncpus as u64;
-                self.add_map(&name, sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, vs, fits as u32)
+                self.add_map(&name, consts::BPF_MAP_TYPE_PERCPU_ARRAY, 4, vs, fits as u32)
             } else {
                 let n = hash_entries(o.aggsize, ks, vs, true, ncpus);
-                self.add_map(&name, sys::BPF_MAP_TYPE_PERCPU_HASH, ks, vs, n)
+                self.add_map(&name, consts::BPF_MAP_TYPE_PERCPU_HASH, ks, vs, n)
             };
             self.agg_index.push(self.out.aggs.len());
             self.out.aggs.push(AggSpec {
@@ -504,10 +491,10 @@ impl<'a> Gen<'a> {
     /// Emits one program for an attach point.
     fn program(&mut self, attach: &Attach, clauses: &[ClauseIn], members: &[(usize, Vec<u32>)]) -> R<()> {
         let prog_type = match attach {
-            Attach::Begin | Attach::End | Attach::SysEnter | Attach::SysExit => sys::BPF_PROG_TYPE_RAW_TRACEPOINT,
-            Attach::FbtEntry | Attach::FbtReturn => sys::BPF_PROG_TYPE_KPROBE,
-            Attach::Fentry { .. } => sys::BPF_PROG_TYPE_TRACING,
-            Attach::Timer { .. } => sys::BPF_PROG_TYPE_PERF_EVENT,
+            Attach::Begin | Attach::End | Attach::SysEnter | Attach::SysExit => consts::BPF_PROG_TYPE_RAW_TRACEPOINT,
+            Attach::FbtEntry | Attach::FbtReturn => consts::BPF_PROG_TYPE_KPROBE,
+            Attach::Fentry { .. } => consts::BPF_PROG_TYPE_TRACING,
+            Attach::Timer { .. } => consts::BPF_PROG_TYPE_PERF_EVENT,
         };
         let all_probes: Vec<u32> = {
             let mut v: Vec<u32> = members.iter().flat_map(|(_, p)| p.iter().copied()).collect();
@@ -603,10 +590,10 @@ impl<'a> Gen<'a> {
         let insns = f.asm.finish().map_err(|m| CompileError::nowhere("D_PROG", m))?;
         let (expected_attach_type, attach_btf_id) = match attach {
             Attach::Fentry { btf_id, ret, .. } => {
-                (if *ret { sys::BPF_TRACE_FEXIT } else { sys::BPF_TRACE_FENTRY }, *btf_id)
+                (if *ret { consts::BPF_TRACE_FEXIT } else { consts::BPF_TRACE_FENTRY }, *btf_id)
             }
             Attach::FbtEntry | Attach::FbtReturn if self.env.fbt_backend == FbtBackend::KprobeMulti => {
-                (sys::BPF_TRACE_KPROBE_MULTI, 0)
+                (consts::BPF_TRACE_KPROBE_MULTI, 0)
             }
             _ => (0, 0),
         };

@@ -94,7 +94,7 @@ pub fn program_btf() -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kernel::btf::{Btf, TypeId};
+    use crate::bpf::btf::{Btf, TypeId};
 
     #[test]
     fn blob_reads_back_with_our_btf_reader() {

@@ -3,5 +3,3 @@
 pub mod asm;
 pub mod codegen;
 pub mod funcs;
-pub mod insn;
-pub mod layout;

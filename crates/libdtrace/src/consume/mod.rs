@@ -6,12 +6,16 @@
 //!
 //! * [`value`]: [`Value`], the decoded data of one record item; symbolic
 //!   address formats; the ordering of aggregation keys.
-//! * [`printf`]: DTrace's `printf()` format parsing and formatting.
-//! * [`agg`]: aggregation kinds and values, the bucket layouts the code
-//!   generator mirrors in BPF, merging, sorting, `printa()` and the default
-//!   aggregation output.
 //! * [`output`]: the heading and probe lines, `trace()`, byte dumps,
 //!   stacks, wall-clock formats.
+//! * [`printf`]: DTrace's `printf()` formatting (of formats parsed by
+//!   [`crate::printf_format`]).
+//! * [`agg`]: aggregation values (of the kinds and bucket layouts in
+//!   [`crate::aggfn`]), merging, sorting, `printa()` and the default
+//!   aggregation output.
+//!
+//! Within the consumer `value` and `cfmt` are at the bottom, then `output`,
+//! then `printf`, then `agg`: each uses only those before it.
 //! * [`ksyms`]: kernel symbols from `/proc/kallsyms` for `%a` and friends.
 //! * [`usyms`]: user symbols (process mappings, ELF symbol tables) for
 //!   `ustack()`, `%A` and friends.
@@ -32,7 +36,7 @@ pub mod records;
 pub mod usyms;
 pub mod value;
 
-pub use agg::{AggData, AggKind, AggSortOpts, AggValue, SortOpts, QUANTIZE_NBUCKETS, QUANTIZE_ZERO_BUCKET};
+pub use agg::{AggData, AggSortOpts, AggValue, SortOpts};
 pub use output::{format_trace, heading, probe_line, PrintCtx, TimeZone};
-pub use printf::{format, parse_format, ArgKind, AsFormat, Conv, FormatArg, Piece};
+pub use printf::{format, AsFormat};
 pub use value::{NoSymbols, Symbol, Symbolizer, Value};

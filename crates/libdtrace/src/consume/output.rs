@@ -30,8 +30,6 @@ pub struct PrintCtx<'a> {
     /// integers.
     pub target_pid: Option<u32>,
     pub tz: TimeZone,
-    /// With `aggpercpu`: each entry's value on CPU 0, 1, ... (by keys).
-    pub percpu: &'a super::agg::PerCpu,
 }
 
 /// `stackindent`'s default (`_dtrace_stkindent`).
@@ -47,12 +45,9 @@ impl Default for PrintCtx<'static> {
             rawbytes: false,
             target_pid: None,
             tz: TimeZone::Local,
-            percpu: &NO_PERCPU,
         }
     }
 }
-
-static NO_PERCPU: super::agg::PerCpu = Vec::new();
 
 /// The heading printed before the first probe line (not with `-q`).
 /// `"%3s %6s %32s\n"` of `CPU ID FUNCTION:NAME`; with `_DTRACE_TESTING` set

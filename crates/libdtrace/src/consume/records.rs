@@ -9,7 +9,8 @@ mod actions;
 use super::output::{self, PrintCtx};
 use super::usyms::Symbols;
 use super::value::Value;
-use crate::cg::layout::*;
+use crate::bpf::consts;
+use crate::program::*;
 use crate::kernel::sys;
 use crate::lang::sema::AggFunc;
 use crate::lang::types::{SymKind, Type};
@@ -359,7 +360,7 @@ impl<'a> Consumer<'a> {
     pub fn snapshot(&self, l: &Loaded, agg: usize) -> Vec<(Vec<Value>, Vec<u64>, Vec<Option<Vec<u64>>>)> {
         let a = &self.c.aggs[agg];
         let fd = l.map(a.map);
-        let ncpu = sys::possible_cpus();
+        let ncpu = crate::host::possible_cpus();
         let vs = a.value_size as usize;
         let words = vs / 8;
         let mut vals = vec![0u8; vs * ncpu];
@@ -377,7 +378,7 @@ impl<'a> Consumer<'a> {
                     let v = u64_at(vals, base + w * 8);
                     match a.func {
                         // Encoded so that the extreme is the unsigned maximum
-                        // (layout::agg_extreme_code; to_agg_value decodes).
+                        // (program::agg_extreme_code; to_agg_value decodes).
                         AggFunc::Min | AggFunc::Max => m[w] = m[w].max(v),
                         AggFunc::Stddev if w == 2 => {
                             // 128-bit add of the sum of squares (lo at 2, hi at 3).
@@ -435,10 +436,10 @@ impl<'a> Consumer<'a> {
     fn clear(&mut self, l: &Loaded, agg: usize, trunc: bool, keep: Option<i64>) {
         let a = &self.c.aggs[agg];
         let fd = l.map(a.map);
-        let ncpu = sys::possible_cpus();
+        let ncpu = crate::host::possible_cpus();
         let zero = vec![0u8; a.value_size as usize * ncpu];
         if a.keyless {
-            let _ = sys::map_update(fd.as_fd(), &0u32.to_le_bytes(), &zero, sys::BPF_ANY);
+            let _ = sys::map_update(fd.as_fd(), &0u32.to_le_bytes(), &zero, consts::BPF_ANY);
             return;
         }
         // Every key currently in the map.
@@ -453,7 +454,7 @@ impl<'a> Consumer<'a> {
         match (trunc, keep) {
             (false, _) => {
                 for k in &keys {
-                    let _ = sys::map_update(fd.as_fd(), k, &zero, sys::BPF_EXIST);
+                    let _ = sys::map_update(fd.as_fd(), k, &zero, consts::BPF_EXIST);
                 }
             }
             (true, None) => {
@@ -496,10 +497,10 @@ impl<'a> Consumer<'a> {
         &self,
         l: &Loaded,
         agg: usize,
-    ) -> (Vec<(Vec<Value>, super::agg::AggValue)>, super::agg::PerCpu) {
+    ) -> (Vec<(Vec<Value>, super::agg::AggValue)>, Vec<(Vec<Value>, Vec<super::agg::AggValue>)>) {
         let a = &self.c.aggs[agg];
         let snap = self.snapshot(l, agg);
-        let ncpus = sys::online_cpus().into_iter().max().map_or(0, |m| m as usize + 1).min(sys::possible_cpus());
+        let ncpus = crate::host::online_cpus().into_iter().max().map_or(0, |m| m as usize + 1).min(crate::host::possible_cpus());
         let percpu = snap
             .iter()
             .filter(|(_, _, p)| !p.is_empty())
@@ -531,7 +532,7 @@ impl<'a> Consumer<'a> {
     fn printa(&mut self, l: &Loaded, fmt: Option<&[u8]>, aggs: &[usize], out: &mut dyn Write) {
         let mut buf = Vec::new();
         let ctx = print_ctx(&self.syms, &self.opts);
-        let kinds: Vec<super::agg::AggKind> = aggs.iter().map(|&a| self.c.aggs[a].func.clone()).collect();
+        let kinds: Vec<AggFunc> = aggs.iter().map(|&a| self.c.aggs[a].func.clone()).collect();
         let (entries, percpu): (Vec<_>, Vec<_>) = aggs.iter().map(|&a| self.sorted_entries_percpu(l, a)).unzip();
         for &a in aggs {
             self.printed[a] = true;
@@ -541,10 +542,7 @@ impl<'a> Consumer<'a> {
                 Some(f) => {
                     super::agg::printa_format_with(&mut buf, f, &entries[0], &kinds[0], self.norm[aggs[0]], &ctx)
                 }
-                None => {
-                    let ctx = PrintCtx { percpu: &percpu[0], ..ctx };
-                    super::agg::printa(&mut buf, &entries[0], &kinds[0], self.norm[aggs[0]], &ctx)
-                }
+                None => super::agg::printa(&mut buf, &entries[0], &kinds[0], self.norm[aggs[0]], &percpu[0], &ctx),
             }
         } else {
             let data: Vec<super::agg::AggData> = aggs
@@ -592,7 +590,8 @@ impl<'a> Consumer<'a> {
                 &entries,
                 &kind,
                 self.norm[agg],
-                &PrintCtx { percpu: &percpu, ..print_ctx(&self.syms, &self.opts) },
+                &percpu,
+                &print_ctx(&self.syms, &self.opts),
             );
             let _ = out.write_all(&buf);
         }

@@ -12,7 +12,6 @@
 //! Every call returns the kernel's errno as a plain `io::Error`
 //! (`raw_os_error()` works); [`explain`] turns one into words for users.
 
-pub mod btf;
 pub mod perf;
 pub mod ringbuf;
 pub mod sys;
@@ -23,6 +22,8 @@ pub mod wakeup;
 mod tests;
 
 use std::io;
+
+use crate::host::strerror;
 
 /// What DTrace says when the kernel refuses us for lack of privileges.
 pub const PRIVILEGE_MESSAGE: &str = "DTrace requires additional privileges";
@@ -36,19 +37,6 @@ fn is_root() -> bool {
 /// root can get EPERM for other reasons, see [`explain`]).
 pub fn is_privilege_error(e: &io::Error) -> bool {
     e.raw_os_error() == Some(libc::EPERM) && !is_root()
-}
-
-/// An error as DTrace prints one: strerror()'s words ("No space left on
-/// device"), without the " (os error 28)" Rust's Display adds.
-pub fn strerror(e: &io::Error) -> String {
-    let Some(errno) = e.raw_os_error() else { return e.to_string() };
-    let mut buf = [0 as libc::c_char; 256];
-    // SAFETY: the buffer and its length are ours; strerror_r NUL-terminates.
-    if unsafe { libc::strerror_r(errno, buf.as_mut_ptr(), buf.len()) } != 0 {
-        return format!("Unknown error {}", errno);
-    }
-    // SAFETY: NUL-terminated by strerror_r.
-    unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned()
 }
 
 /// A user-facing explanation of a bpf(2) / perf_event_open(2) failure.

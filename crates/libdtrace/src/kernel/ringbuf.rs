@@ -17,6 +17,7 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use super::sys;
+use crate::bpf::consts;
 
 const BUSY: u32 = 1 << 31;
 const DISCARD: u32 = 1 << 30;
@@ -51,7 +52,7 @@ impl RingBuf {
     /// caller may close its own copy).
     pub fn new(map_fd: BorrowedFd<'_>) -> io::Result<RingBuf> {
         let info = sys::map_info(map_fd)?;
-        if info.map_type != sys::BPF_MAP_TYPE_RINGBUF {
+        if info.map_type != consts::BPF_MAP_TYPE_RINGBUF {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a BPF ring buffer map"));
         }
         let size = info.max_entries as u64;

@@ -8,9 +8,10 @@
 use std::ffi::CString;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
-use std::sync::OnceLock;
 
-use crate::cg::insn::Insn;
+use crate::bpf::consts::*;
+use crate::bpf::insn::Insn;
+use crate::host::possible_cpus;
 
 // bpf(2) commands.
 const BPF_MAP_CREATE: i32 = 0;
@@ -31,43 +32,6 @@ const BPF_LINK_CREATE: i32 = 28;
 const BPF_LINK_GET_FD_BY_ID: i32 = 30;
 const BPF_LINK_GET_NEXT_ID: i32 = 31;
 const BPF_ENABLE_STATS: i32 = 32;
-
-// Map types.
-pub const BPF_MAP_TYPE_HASH: u32 = 1;
-pub const BPF_MAP_TYPE_ARRAY: u32 = 2;
-pub const BPF_MAP_TYPE_PERF_EVENT_ARRAY: u32 = 4;
-pub const BPF_MAP_TYPE_PERCPU_HASH: u32 = 5;
-pub const BPF_MAP_TYPE_PERCPU_ARRAY: u32 = 6;
-pub const BPF_MAP_TYPE_STACK_TRACE: u32 = 7;
-pub const BPF_MAP_TYPE_LRU_HASH: u32 = 9;
-pub const BPF_MAP_TYPE_LRU_PERCPU_HASH: u32 = 10;
-pub const BPF_MAP_TYPE_RINGBUF: u32 = 27;
-
-// Map creation flags.
-/// Hash maps: allocate elements on demand instead of up front.
-pub const BPF_F_NO_PREALLOC: u32 = 1 << 0;
-/// Programs may only read the map.
-pub const BPF_F_RDONLY_PROG: u32 = 1 << 7;
-/// Array maps: allow mmap(2) of the values.
-pub const BPF_F_MMAPABLE: u32 = 1 << 10;
-
-// Map update flags.
-pub const BPF_ANY: u64 = 0;
-pub const BPF_NOEXIST: u64 = 1;
-pub const BPF_EXIST: u64 = 2;
-
-// Program types.
-pub const BPF_PROG_TYPE_KPROBE: u32 = 2;
-pub const BPF_PROG_TYPE_TRACEPOINT: u32 = 5;
-pub const BPF_PROG_TYPE_PERF_EVENT: u32 = 7;
-pub const BPF_PROG_TYPE_RAW_TRACEPOINT: u32 = 17;
-pub const BPF_PROG_TYPE_TRACING: u32 = 26;
-
-// Attach types (expected_attach_type at load, attach_type at link create).
-pub const BPF_TRACE_FENTRY: u32 = 24;
-pub const BPF_TRACE_FEXIT: u32 = 25;
-pub const BPF_PERF_EVENT: u32 = 41;
-pub const BPF_TRACE_KPROBE_MULTI: u32 = 42;
 
 /// `BPF_PROG_TEST_RUN` flag: run on the CPU named in the request.
 const BPF_F_TEST_RUN_ON_CPU: u32 = 1 << 0;
@@ -227,72 +191,6 @@ pub fn map_next_key(fd: BorrowedFd<'_>, key: Option<&[u8]>, next: &mut [u8]) -> 
     }
 }
 
-/// Parses a kernel CPU list such as `"0-3,8,10-11\n"`.
-pub fn parse_cpu_list(s: &str) -> Vec<u32> {
-    let mut out = Vec::new();
-    for part in s.trim().split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let (lo, hi) = match part.split_once('-') {
-            Some((a, b)) => (a.trim().parse::<u32>(), b.trim().parse::<u32>()),
-            None => (part.parse::<u32>(), part.parse::<u32>()),
-        };
-        if let (Ok(lo), Ok(hi)) = (lo, hi) {
-            out.extend(lo..=hi);
-        }
-    }
-    out
-}
-
-/// Number of possible CPUs (the kernel's `num_possible_cpus()`), which
-/// sizes per-CPU map values. Read once from /sys/devices/system/cpu/possible.
-pub fn possible_cpus() -> usize {
-    static N: OnceLock<usize> = OnceLock::new();
-    *N.get_or_init(|| {
-        std::fs::read_to_string("/sys/devices/system/cpu/possible")
-            .map(|s| parse_cpu_list(&s).len())
-            .ok()
-            .filter(|&n| n > 0)
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-    })
-}
-
-/// Where a CPU is: its physical package and NUMA node.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct CpuPlace {
-    pub cpu: u32,
-    pub package: i64,
-    pub node: i64,
-}
-
-/// Package and node of every possible CPU, from sysfs (0 where sysfs does
-/// not say).
-pub fn cpu_places() -> Vec<CpuPlace> {
-    let list = std::fs::read_to_string("/sys/devices/system/cpu/possible").map(|s| parse_cpu_list(&s)).unwrap_or_default();
-    list.into_iter()
-        .map(|cpu| {
-            let dir = format!("/sys/devices/system/cpu/cpu{}", cpu);
-            let package = std::fs::read_to_string(format!("{}/topology/physical_package_id", dir))
-                .ok()
-                .and_then(|s| s.trim().parse().ok())
-                .unwrap_or(0);
-            let node = std::fs::read_dir(&dir)
-                .ok()
-                .and_then(|entries| {
-                    entries.flatten().find_map(|e| e.file_name().to_str()?.strip_prefix("node")?.parse().ok())
-                })
-                .unwrap_or(0);
-            CpuPlace { cpu, package, node }
-        })
-        .collect()
-}
-
-/// The CPUs online now (/sys/devices/system/cpu/online).
-pub fn online_cpus() -> Vec<u32> {
-    match std::fs::read_to_string("/sys/devices/system/cpu/online") {
-        Ok(s) => parse_cpu_list(&s),
-        Err(_) => (0..possible_cpus() as u32).collect(),
-    }
-}
-
 /// Bytes a lookup in a per-CPU map with this value size returns: the value
 /// size rounded up to 8, once per possible CPU.
 pub fn percpu_value_size(value_size: u32) -> usize {
@@ -347,7 +245,7 @@ impl LoadError {
 
 impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "BPF program load failed: {}", super::strerror(&self.io_error()))?;
+        write!(f, "BPF program load failed: {}", crate::host::strerror(&self.io_error()))?;
         if !self.log.is_empty() {
             write!(f, "\n{}", self.log.trim_end())?;
         }
@@ -842,16 +740,6 @@ pub fn enable_stats() -> io::Result<OwnedFd> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cpu_lists() {
-        assert_eq!(parse_cpu_list("0-1\n"), vec![0, 1]);
-        assert_eq!(parse_cpu_list("0"), vec![0]);
-        assert_eq!(parse_cpu_list("0-3,8,10-11"), vec![0, 1, 2, 3, 8, 10, 11]);
-        assert_eq!(parse_cpu_list(""), Vec::<u32>::new());
-        assert!(possible_cpus() >= 1);
-        assert!(!online_cpus().is_empty());
-    }
 
     #[test]
     fn object_names() {

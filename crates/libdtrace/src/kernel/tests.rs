@@ -7,7 +7,9 @@ use super::perf;
 use super::ringbuf::RingBuf;
 use super::sys::*;
 use super::tracefs;
-use crate::cg::insn::*;
+use crate::bpf::consts::*;
+use crate::bpf::insn::*;
+use crate::host::{online_cpus, possible_cpus};
 
 fn root() -> bool {
     if unsafe { libc::geteuid() } != 0 {

@@ -4,7 +4,7 @@
 
 use super::ast::{Decl, StorageClass, TypeName};
 use super::types::{base_type, declarator_type, decorate, Composite, CompositeSrc, Field, Type};
-use crate::kernel::btf::{Btf, Kind, TypeId};
+use crate::bpf::btf::{Btf, Kind, TypeId};
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! conversions (DTrace's dt_printf_validate()), with DTrace's messages.
 
 use super::types::Type;
-use crate::consume::printf::{format_args, parse_format, ArgKind, Conv, FormatArg, Piece};
+use crate::printf_format::{format_args, parse_format, ArgKind, Conv, FormatArg, Piece};
 
 /// Checks `printf(fmt, args...)`: every conversion has an argument of a
 /// type it accepts, and no argument is left over.
@@ -266,7 +266,7 @@ mod tests {
 /// For each value argument of a printf format, whether its conversion
 /// wants a string (so `char *` and `char []` arguments are read as one).
 pub fn string_args(fmt: &[u8]) -> Vec<bool> {
-    use crate::consume::printf::{format_args, parse_format, ArgKind, FormatArg};
+    use crate::printf_format::{format_args, parse_format, ArgKind, FormatArg};
     let Ok(pieces) = parse_format(fmt) else { return Vec::new() };
     format_args(&pieces)
         .into_iter()

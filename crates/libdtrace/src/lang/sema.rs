@@ -164,7 +164,7 @@ fn is_ident(s: &str) -> bool {
 
 /// The aggregating functions: the consumer's description, shared so the
 /// compiler and the printer cannot disagree.
-pub use crate::consume::agg::AggKind as AggFunc;
+pub use crate::aggfn::AggKind as AggFunc;
 
 impl AggFunc {
     /// The function's D name.

@@ -9,7 +9,7 @@
 use super::ast::*;
 use super::diag::CompileError;
 use super::parser::parse_program;
-use crate::kernel::sys::CpuPlace;
+use crate::host::CpuPlace;
 
 /// D's standard definitions compiled into dtrace (types, translators and
 /// constants users expect without any file installed).

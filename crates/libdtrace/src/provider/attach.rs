@@ -1,8 +1,9 @@
 //! Loading compiled programs and attaching them, per provider. Everything
 //! attached is owned here: dropping `Loaded` detaches and frees it all.
 
-use crate::cg::insn::{Insn, BPF_PSEUDO_MAP_FD, BPF_PSEUDO_MAP_VALUE};
-use crate::cg::layout::{Attach, Compiled, ProgSpec};
+use crate::bpf::consts;
+use crate::bpf::insn::{Insn, BPF_PSEUDO_MAP_FD, BPF_PSEUDO_MAP_VALUE};
+use crate::program::{Attach, Compiled, ProgSpec};
 use crate::kernel::{perf, sys};
 use crate::provider::Catalog;
 use std::io;
@@ -126,7 +127,7 @@ pub fn load(c: &Compiled) -> Result<Loaded, AttachError> {
             }
         })?;
         for (k, v) in &m.init {
-            sys::map_update(fd.as_fd(), k, v, sys::BPF_ANY).map_err(|e| AttachError {
+            sys::map_update(fd.as_fd(), k, v, consts::BPF_ANY).map_err(|e| AttachError {
                 msg: format!("failed to initialise map {}: {}", m.name, crate::kernel::explain(&e)),
                 log: None,
             })?;
@@ -136,7 +137,7 @@ pub fn load(c: &Compiled) -> Result<Loaded, AttachError> {
     // Programs with callbacks describe their functions in BTF of their own.
     let btf = match c.programs.iter().any(|p| !p.funcs.is_empty()) {
         false => None,
-        true => Some(sys::btf_load(&crate::cg::funcs::program_btf()).map_err(|e| AttachError {
+        true => Some(sys::btf_load(&c.func_btf).map_err(|e| AttachError {
             msg: format!(
                 "failed to load the BTF of the program's functions: {}{} (bpf_loop callbacks need BTF: kernel 5.17 or later)",
                 crate::kernel::explain(&e.io_error()),
@@ -265,7 +266,7 @@ pub fn attach_all(
             }
             Attach::Timer { period_ns, all_cpus, .. } => {
                 let cpus =
-                    if *all_cpus { sys::online_cpus() } else { vec![sys::online_cpus().first().copied().unwrap_or(0)] };
+                    if *all_cpus { crate::host::online_cpus() } else { vec![crate::host::online_cpus().first().copied().unwrap_or(0)] };
                 for cpu in cpus {
                     let ev = perf::open_cpu_clock(cpu, *period_ns).map_err(|e| err("perf_event_open", e))?;
                     perf::attach_bpf(ev.as_fd(), fd.as_fd()).map_err(|e| err("attach", e))?;
@@ -275,7 +276,7 @@ pub fn attach_all(
             Attach::Fentry { .. } => {
                 mine.push(sys::tracing_attach(fd.as_fd()).map_err(|e| err("fentry attach", e))?);
             }
-            Attach::FbtEntry | Attach::FbtReturn if p.expected_attach_type == sys::BPF_TRACE_KPROBE_MULTI => {
+            Attach::FbtEntry | Attach::FbtReturn if p.expected_attach_type == consts::BPF_TRACE_KPROBE_MULTI => {
                 // One link for every function, each with its probe id.
                 let ret = p.attach == Attach::FbtReturn;
                 let (addrs, cookies): (Vec<u64>, Vec<u64>) =

@@ -911,7 +911,7 @@ fn read_explained(path: &Path, what: &str) -> io::Result<String> {
             }
             Some(libc::EACCES) => "permission denied (run as root)".to_string(),
             Some(libc::ENOENT) => "it does not exist".to_string(),
-            _ => crate::kernel::strerror(&e),
+            _ => crate::host::strerror(&e),
         };
         io::Error::new(e.kind(), format!("fbt: cannot read {} ({what}): {why}", path.display()))
     })

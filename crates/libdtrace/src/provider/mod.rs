@@ -221,7 +221,7 @@ impl Catalog {
             Err(e) => {
                 let m = format!(
                     "fbt provider is not available: cannot read the kernel's function list: {}",
-                    crate::kernel::strerror(&e)
+                    crate::host::strerror(&e)
                 );
                 self.fbt_state = FbtState::Unavailable(m.clone());
                 return Err(MatchError(m));
@@ -250,13 +250,14 @@ impl Catalog {
 /// Can a fentry program be loaded for `func`? (BTF present, the kernel
 /// accepts BPF_PROG_TYPE_TRACING; refused under lockdown, for instance.)
 pub fn fentry_check(func: &str) -> Result<(), String> {
-    use crate::cg::insn::{Insn, R0};
+    use crate::bpf::consts;
+    use crate::bpf::insn::{Insn, R0};
     use crate::kernel::sys;
-    let btf = crate::kernel::btf::Btf::load_vmlinux()
-        .map_err(|e| format!("no kernel BTF: {}", crate::kernel::strerror(&e)))?;
+    let btf = crate::bpf::btf::Btf::load_vmlinux()
+        .map_err(|e| format!("no kernel BTF: {}", crate::host::strerror(&e)))?;
     let id = btf.find_func(func).ok_or_else(|| format!("{} has no BTF", func))?;
     let prog = [Insn::mov64_imm(R0, 0), Insn::exit()];
-    sys::prog_load_btf(sys::BPF_PROG_TYPE_TRACING, &prog, "dt_fentry_chk", sys::BPF_TRACE_FENTRY, id.0, 0)
+    sys::prog_load_btf(consts::BPF_PROG_TYPE_TRACING, &prog, "dt_fentry_chk", consts::BPF_TRACE_FENTRY, id.0, 0)
         .map(drop)
         .map_err(|e| errno_text(&e.io_error()))
 }
@@ -264,7 +265,7 @@ pub fn fentry_check(func: &str) -> Result<(), String> {
 /// An error as the kernel gave it: `EPERM: Operation not permitted`,
 /// `errno 95: Operation not supported`.
 fn errno_text(io: &std::io::Error) -> String {
-    let s = crate::kernel::strerror(io);
+    let s = crate::host::strerror(io);
     match io.raw_os_error() {
         Some(libc::EPERM) => format!("EPERM: {}", s),
         Some(n) => format!("errno {}: {}", n, s),
@@ -276,11 +277,12 @@ fn errno_text(io: &std::io::Error) -> String {
 /// Tried for real: a trivial program attached to the function at `addr`
 /// (one the script probes anyway), detached at once.
 pub fn kprobe_multi_check(addr: u64) -> Result<(), String> {
-    use crate::cg::insn::{Insn, R0};
+    use crate::bpf::consts;
+    use crate::bpf::insn::{Insn, R0};
     use crate::kernel::sys;
     use std::os::fd::AsFd;
     let prog = [Insn::mov64_imm(R0, 0), Insn::exit()];
-    let fd = sys::prog_load_btf(sys::BPF_PROG_TYPE_KPROBE, &prog, "dt_kmulti_chk", sys::BPF_TRACE_KPROBE_MULTI, 0, 0)
+    let fd = sys::prog_load_btf(consts::BPF_PROG_TYPE_KPROBE, &prog, "dt_kmulti_chk", consts::BPF_TRACE_KPROBE_MULTI, 0, 0)
         .map_err(|e| errno_text(&e.io_error()))?;
     sys::link_create_kprobe_multi(fd.as_fd(), &[addr], &[0], false).map(drop).map_err(|e| errno_text(&e))
 }

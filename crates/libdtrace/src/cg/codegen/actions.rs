@@ -6,8 +6,6 @@
 
 use super::*;
 
-const H_PROBE_WRITE_USER: i32 = 36;
-const H_SEND_SIGNAL: i32 = 109;
 const SIGSTOP: i32 = 19;
 /// Highest signal number (Linux's _NSIG); above it raise() is an illegal
 /// operation, as in DTrace.
@@ -56,7 +54,7 @@ fn write_user_refused() -> bool {
             Insn::mov64_imm(R0, 0),
             Insn::exit(),
         ];
-        match sys::prog_load(sys::BPF_PROG_TYPE_RAW_TRACEPOINT, &prog, "dt_wuser_chk", 0, 0) {
+        match sys::prog_load(consts::BPF_PROG_TYPE_RAW_TRACEPOINT, &prog, "dt_wuser_chk", 0, 0) {
             Err(e) => e.log.contains("cannot use helper"),
             Ok(_) => false,
         }
@@ -411,7 +409,7 @@ impl<'a> Gen<'a> {
     fn chill_map(&mut self) -> usize {
         match self.out.maps.iter().position(|m| m.name == "dt_chill") {
             Some(i) => i,
-            None => self.add_map("dt_chill", sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, 16, 1),
+            None => self.add_map("dt_chill", consts::BPF_MAP_TYPE_PERCPU_ARRAY, 4, 16, 1),
         }
     }
 

@@ -20,9 +20,6 @@
 
 use super::*;
 
-const H_CURRENT_TASK_BTF: i32 = 158;
-const H_TASK_PT_REGS: i32 = 175;
-
 /// A frame this far from the thread's stack base or farther is on another
 /// stack (kernel stacks are 16 KiB, 32 KiB with KASAN).
 const THREAD_STACK_BOUND: i32 = 64 << 10;

@@ -1,7 +1,7 @@
 use super::*;
 use crate::consume::output::PrintCtx;
-use crate::consume::printf::parse_format;
 use crate::consume::value::{Symbol, Symbolizer};
+use crate::printf_format::parse_format;
 
 fn s(b: Vec<u8>) -> String {
     String::from_utf8(b).unwrap()
@@ -298,7 +298,7 @@ fn keyless_scalars() {
     let mut out = Vec::new();
     print_aggregation(&mut out, &[], &AggKind::Count, 1);
     assert!(out.is_empty());
-    printa(&mut out, &[], &AggKind::Count, 1, &PrintCtx::default());
+    printa(&mut out, &[], &AggKind::Count, 1, &[], &PrintCtx::default());
     assert_eq!(s(out), "\n");
 }
 
@@ -511,7 +511,7 @@ fn ustack_keys() {
         Value::int(4, 4),
     ];
     let mut out = Vec::new();
-    print_aggregation_with(&mut out, &[(keys, AggValue::Sum(1234))], &AggKind::Sum, 1, &ctx);
+    print_aggregation_with(&mut out, &[(keys, AggValue::Sum(1234))], &AggKind::Sum, 1, &[], &ctx);
     let want = format!(
         "       97  {:<50}  {:<50}  {:<50}  {:<50}\n              ustack-tst-basic`myfunc_z+0x10\n              ustack-tst-basic`myfunc_y+0x10\n        4             1234\n",
         "ustack-tst-basic`myfunc_y+0x10", "ustack-tst-basic`myfunc_y", "ustack-tst-basic", "ustack-tst-basic`myfunc_y"

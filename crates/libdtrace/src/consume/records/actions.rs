@@ -124,7 +124,7 @@ impl Consumer<'_> {
             self.lib_error(
                 epid_no,
                 disc,
-                &format!("couldn't run system() command \"{}\": {}", cmd, crate::kernel::strerror(&e)),
+                &format!("couldn't run system() command \"{}\": {}", cmd, crate::host::strerror(&e)),
             );
         }
     }
@@ -145,7 +145,7 @@ impl Consumer<'_> {
             Err(e) => self.lib_error(
                 epid_no,
                 disc,
-                &format!("couldn't freopen() \"{}\": {}", path, crate::kernel::strerror(&e)),
+                &format!("couldn't freopen() \"{}\": {}", path, crate::host::strerror(&e)),
             ),
         }
     }

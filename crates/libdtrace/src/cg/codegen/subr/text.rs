@@ -164,7 +164,7 @@ impl<'a> Gen<'a> {
         if let Some(i) = self.out.maps.iter().position(|m| m.name == "dt_strtok") {
             return i;
         }
-        self.add_map("dt_strtok", sys::BPF_MAP_TYPE_PERCPU_ARRAY, 4, self.strsize + 8, 1)
+        self.add_map("dt_strtok", consts::BPF_MAP_TYPE_PERCPU_ARRAY, 4, self.strsize + 8, 1)
     }
 
     /// Builds the 256-bit set of the bytes of string `d` in the temp area;

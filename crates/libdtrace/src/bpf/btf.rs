@@ -190,7 +190,7 @@ impl Btf {
     pub fn load(path: impl AsRef<Path>) -> io::Result<Btf> {
         let path = path.as_ref();
         let bytes = std::fs::read(path)
-            .map_err(|e| io::Error::new(e.kind(), format!("{}: {}", path.display(), super::strerror(&e))))?;
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {}", path.display(), crate::host::strerror(&e))))?;
         Btf::parse(bytes)
     }
 
@@ -986,7 +986,7 @@ mod tests {
         assert!(found);
     }
 
-    /// `cargo test --release -p libdtrace kernel::btf::tests::vmlinux_timing -- --nocapture`
+    /// `cargo test --release -p libdtrace bpf::btf::tests::vmlinux_timing -- --nocapture`
     #[test]
     fn vmlinux_timing() {
         if !Path::new(VMLINUX_PATH).exists() {

@@ -1,8 +1,11 @@
 //! What the code generator hands to the loader and the consumer: map
 //! specifications, programs, and the layout of every record a clause writes
-//! (records carry no self-description; the consumer keeps these).
+//! (records carry no self-description; the consumer keeps these). A
+//! contract between the code generator, the provider's loader and the
+//! consumer, so it lives outside all three: none of them imports another
+//! for it.
 
-use crate::cg::insn::Insn;
+use crate::bpf::insn::Insn;
 use crate::lang::sema::AggFunc;
 use crate::lang::types::Type;
 
@@ -127,7 +130,7 @@ pub struct ProgSpec {
     /// Source lines of the clauses compiled into the program (messages).
     pub clause_lines: Vec<u32>,
     /// For programs with callbacks: each function's first instruction and
-    /// BTF type id in `cg::funcs::program_btf` (empty: one function, no BTF).
+    /// BTF type id in [`Compiled::func_btf`] (empty: one function, no BTF).
     pub funcs: Vec<(u32, u32)>,
 }
 
@@ -251,6 +254,9 @@ pub struct Compiled {
     pub strsize: u32,
     /// `-x cpu`: every clause tests it, so BEGIN and END must run there.
     pub cpu: Option<u32>,
+    /// The BTF blob that describes the functions of programs with
+    /// callbacks (loaded only when a program has some).
+    pub func_btf: Vec<u8>,
 }
 
 /// Number of u64 buckets in each aggregation's value after the hit count.
@@ -262,7 +268,7 @@ pub fn agg_payload_words(f: &AggFunc) -> u32 {
         AggFunc::Stddev => 3,
         AggFunc::Quantize => QUANTIZE_BUCKETS,
         AggFunc::Lquantize { base, limit, step } => {
-            crate::consume::agg::lquantize_nbuckets(*base, *limit, *step) as u32
+            crate::aggfn::lquantize_nbuckets(*base, *limit, *step) as u32
         }
         AggFunc::Llquantize { factor, low, high, nsteps } => llquantize_buckets(*factor, *low, *high, *nsteps),
     }
@@ -286,13 +292,13 @@ pub fn agg_extreme_code(f: &AggFunc) -> u64 {
 pub const AGG_CMPXCHG_TRIES: usize = 4;
 
 /// DTrace's power-of-two buckets (63 negative, zero, 63 positive): the
-/// consumer's layout, which the generated code mirrors.
-pub const QUANTIZE_BUCKETS: u32 = crate::consume::agg::QUANTIZE_NBUCKETS as u32;
-pub const QUANTIZE_ZERO: i64 = crate::consume::agg::QUANTIZE_ZERO_BUCKET as i64;
+/// layout of [`crate::aggfn`], which the generated code mirrors.
+pub const QUANTIZE_BUCKETS: u32 = crate::aggfn::QUANTIZE_NBUCKETS as u32;
+pub const QUANTIZE_ZERO: i64 = crate::aggfn::QUANTIZE_ZERO_BUCKET as i64;
 
-/// Bucket count of llquantize (the consumer's layout, mirrored in BPF).
+/// Bucket count of llquantize ([`crate::aggfn`]'s layout, mirrored in BPF).
 pub fn llquantize_buckets(factor: u16, low: u16, high: u16, nsteps: u16) -> u32 {
-    crate::consume::agg::llquantize_nbuckets(factor, low, high, nsteps) as u32
+    crate::aggfn::llquantize_nbuckets(factor, low, high, nsteps) as u32
 }
 
 /// llquantize's bucket function as ascending segments: from each start
@@ -313,7 +319,7 @@ pub fn llquantize_segments(factor: u16, low: u16, high: u16, nsteps: u16) -> Vec
     cands.retain(|v| *v > i64::MIN as i128 && *v <= i64::MAX as i128);
     cands.sort();
     cands.dedup();
-    let bucket = |v: i64| crate::consume::agg::llquantize_bucket(v, factor, low, high, nsteps);
+    let bucket = |v: i64| crate::aggfn::llquantize_bucket(v, factor, low, high, nsteps);
     let mut segs = vec![(i64::MIN, bucket(i64::MIN))];
     for v in cands {
         let v = v as i64;
@@ -365,7 +371,7 @@ mod tests {
         let segs = llquantize_segments(10, 0, 2, 10);
         for v in [-2000i64, -150, -15, -1, 0, 1, 5, 9, 10, 11, 95, 100, 999, 1000, 5000] {
             let i = segs.iter().rposition(|(s, _)| *s <= v).unwrap();
-            assert_eq!(segs[i].1, crate::consume::agg::llquantize_bucket(v, 10, 0, 2, 10), "v={}", v);
+            assert_eq!(segs[i].1, crate::aggfn::llquantize_bucket(v, 10, 0, 2, 10), "v={}", v);
         }
     }
 
