@@ -1,0 +1,2 @@
+/* avg(), keyless and keyed by two keys. */
+syscall::read:return { @ = avg(arg0); @by[execname, pid] = avg(arg0); }

@@ -1,0 +1,2 @@
+/* count(), keyless and keyed. */
+syscall::read:entry { @ = count(); @bypid[pid] = count(); }

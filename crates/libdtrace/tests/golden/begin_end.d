@@ -1,0 +1,3 @@
+/* BEGIN and END clauses. */
+BEGIN { start = timestamp; }
+END { printf("%d\n", timestamp - start); }

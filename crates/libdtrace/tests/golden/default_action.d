@@ -1,0 +1,3 @@
+/* An empty clause records the probe (the default action). */
+syscall::getpid:entry {}
+BEGIN {}

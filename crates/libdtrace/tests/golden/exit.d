@@ -1,0 +1,2 @@
+/* exit() with a computed status. */
+BEGIN { exit(1 + 2); }

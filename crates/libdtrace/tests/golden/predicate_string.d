@@ -1,0 +1,2 @@
+/* A predicate comparing strings. */
+syscall::openat:entry /execname == "sshd" || execname != "bash"/ { trace(execname); }
