@@ -13,7 +13,7 @@
 //! addresses); the one such value they cannot avoid, the id of a profile or
 //! tick probe (numbered after this kernel's syscalls), is masked.
 
-use libdtrace::cg::insn::disassemble;
+use libdtrace::bpf::insn::disassemble;
 use libdtrace::lang::sema::MacroEnv;
 use libdtrace::options::Options;
 use libdtrace::session::{self, Failure, Source};
