@@ -356,10 +356,12 @@ pub fn hash_entries(budget: u64, key_size: u32, value_size: u32, percpu: bool, n
 /// DTrace counts them (dt_bpf.c: dynvarsize / the largest key + value),
 /// without the kernel's own per-element overhead, so that a small
 /// dynvarsize holds as many variables as it does there
-/// (assocs/tst.store_zero_deletes: 80 bytes hold three int-keyed ints).
+/// (assocs/tst.store_zero_deletes: 80 bytes hold three int-keyed ints),
+/// and at least one, as there (variables/tvar/tst.store_zero_nop: a
+/// `self->` variable with dynvarsize=5).
 pub fn dynvar_entries(budget: u64, key_size: u32, value_size: u32) -> u32 {
     let (k, v) = (u64::from(key_size.div_ceil(8) * 8), u64::from(value_size.div_ceil(8) * 8));
-    (budget / (k + v)).min(u64::from(u32::MAX)) as u32
+    (budget / (k + v)).clamp(1, u64::from(u32::MAX)) as u32
 }
 
 #[cfg(test)]
