@@ -1,5 +1,5 @@
-//! Code generation for the actions beyond the core ones in the parent
-//! module: the destructive actions (`system`, `raise`, `stop`, `copyout`,
+//! Code generation for actions: `action` dispatches every one (trace,
+//! printf, exit, stack, ...); below it the destructive actions (`system`, `raise`, `stop`, `copyout`,
 //! `copyoutstr`, `chill`, `freopen`), `tracemem`, `ftruncate`, `setopt`,
 //! the printf-like argument recording they share with `printf`, and the
 //! refusal of `breakpoint` and `panic`.
@@ -77,9 +77,9 @@ fn check_arity(line: u32, name: &str, n: usize, arity: Arity) -> R<()> {
     ))
 }
 
-impl<'a> Gen<'a> {
+impl<'a> Codegen<'a> {
     /// Actions not handled by `action` itself.
-    pub(super) fn more_action(&mut self, f: &mut Fn, line: u32, name: &str, args: &[Expr]) -> R<()> {
+    pub(super) fn more_action(&mut self, f: &mut Prog, line: u32, name: &str, args: &[Expr]) -> R<()> {
         match name {
             "system" => {
                 let (fmt, args) = self.printf_like(f, line, name, args)?;
@@ -162,7 +162,7 @@ impl<'a> Gen<'a> {
 
     /// The format and recorded arguments of printf-like actions (printf,
     /// system, freopen), checked as DTrace does.
-    pub(super) fn printf_like(&mut self, f: &mut Fn, line: u32, name: &str, args: &[Expr]) -> R<(Vec<u8>, Vec<(u32, Type)>)> {
+    pub(super) fn printf_like(&mut self, f: &mut Prog, line: u32, name: &str, args: &[Expr]) -> R<(Vec<u8>, Vec<(u32, Type)>)> {
         check_arity(line, name, args.len(), Arity::Varargs(1, None))?;
         let fmt = match &args[0].kind {
             ExprKind::Str(s) => s.clone(),
@@ -187,7 +187,7 @@ impl<'a> Gen<'a> {
 
     /// `freopen(fmt, ...)`: later output goes to the formatted file;
     /// `freopen("")` restores the original output.
-    fn freopen(&mut self, f: &mut Fn, line: u32, args: &[Expr]) -> R<()> {
+    fn freopen(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<()> {
         // DTrace marks "restore" with the format "." internally, so a
         // literal "." is refused, and "" is checked as "." would be.
         let (fmt, args) = match args.first().map(|a| &a.kind) {
@@ -208,7 +208,7 @@ impl<'a> Gen<'a> {
 
     /// `setopt(name [, value])`: the consumer sets the option when it
     /// reaches the record. Both must be string constants here.
-    fn setopt(&mut self, f: &mut Fn, line: u32, args: &[Expr]) -> R<()> {
+    fn setopt(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<()> {
         check_arity(line, "setopt", args.len(), Arity::Optional(1, 2))?;
         let mut strs = Vec::new();
         for i in 0..args.len() {
@@ -225,7 +225,7 @@ impl<'a> Gen<'a> {
 
     /// `tracemem(addr, size [, dynsize])`: `size` bytes of kernel memory
     /// into the record (only `dynsize` when it is smaller).
-    fn tracemem(&mut self, f: &mut Fn, line: u32, args: &[Expr]) -> R<()> {
+    fn tracemem(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<()> {
         let name = "tracemem";
         check_arity(line, name, args.len(), Arity::Varargs(2, Some(3)))?;
         self.check_arg(line, name, args, 0, "D_TRACEMEM_ADDR", "pointer or integer", |t| {
@@ -282,7 +282,7 @@ impl<'a> Gen<'a> {
 
     /// bpf_send_signal(sig) to the current process: `sig` in a register,
     /// or SIGSTOP.
-    fn send_signal(f: &mut Fn, sig: Option<Reg>) {
+    fn send_signal(f: &mut Prog, sig: Option<Reg>) {
         let a = &mut f.asm;
         match sig {
             Some(r) => a.emit(Insn::mov64_reg(R1, r)),
@@ -294,7 +294,7 @@ impl<'a> Gen<'a> {
     /// Evaluates `e` (read as a string when `as_str`) into a fresh stack
     /// slot, so several operands outlive helper calls without holding
     /// registers.
-    fn spill(&mut self, f: &mut Fn, line: u32, e: &Expr, as_str: bool) -> R<i16> {
+    fn spill(&mut self, f: &mut Prog, line: u32, e: &Expr, as_str: bool) -> R<i16> {
         let r = if as_str { self.str_expr(f, e)? } else { self.expr(f, e)? };
         let slot = self.stack_slot(f, line)?;
         f.asm.emit(Insn::stx(BPF_DW, FP, r, slot));
@@ -321,7 +321,7 @@ impl<'a> Gen<'a> {
 
     /// bpf_probe_write_user(*user, tmp + off, n), faulting on a bad user
     /// address (n is in 1..=the bytes at tmp + off).
-    fn write_user(&mut self, f: &mut Fn, user: i16, off: u32, n: Reg) {
+    fn write_user(&mut self, f: &mut Prog, user: i16, off: u32, n: Reg) {
         f.asm.emit(Insn::ldx(BPF_DW, R1, FP, user));
         Self::tmp_ptr(f, R2, off);
         f.asm.emit(Insn::mov64_reg(R3, n));
@@ -332,7 +332,7 @@ impl<'a> Gen<'a> {
 
     /// `copyout(buf, addr, nbytes)`: nbytes of the kernel (D) buffer `buf`
     /// to the current process's address `addr`.
-    fn copyout(&mut self, f: &mut Fn, line: u32, args: &[Expr]) -> R<()> {
+    fn copyout(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<()> {
         let name = "copyout";
         check_arity(line, name, args.len(), Arity::Exact(3))?;
         self.check_arg(line, name, args, 0, "D_PROTO_ARG", "void *", |t| *t != Type::Void)?;
@@ -369,7 +369,7 @@ impl<'a> Gen<'a> {
 
     /// `copyoutstr(str, addr, maxlen)`: the string and its NUL, at most
     /// maxlen bytes, to the current process's address `addr`.
-    fn copyoutstr(&mut self, f: &mut Fn, line: u32, args: &[Expr]) -> R<()> {
+    fn copyoutstr(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<()> {
         let name = "copyoutstr";
         check_arity(line, name, args.len(), Arity::Exact(3))?;
         self.check_arg(line, name, args, 0, "D_PROTO_ARG", "char *", Type::is_strcompat)?;
@@ -416,7 +416,7 @@ impl<'a> Gen<'a> {
     /// `chill(ns)`: spins for ns nanoseconds. As in DTrace, more than
     /// 500 ms of chill per CPU within one second is an illegal operation;
     /// so is more than 200 ms in one call (the BPF loop budget, above).
-    fn chill(&mut self, f: &mut Fn, line: u32, args: &[Expr]) -> R<()> {
+    fn chill(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<()> {
         self.int_args(line, "chill", args, &["int"])?;
         if let Some(ns) = self.env.sema.const_eval(&args[0]) {
             if !(0..=CHILL_FIRING_MAX_NS).contains(&ns) {
@@ -462,7 +462,7 @@ impl<'a> Gen<'a> {
 
     /// Spins until the clock passes the u64 at `deadline` (a stack slot),
     /// or the kernel's loop budget is spent; `cnt` is a scratch register.
-    fn spin(f: &mut Fn, deadline: i16, cnt: Reg) {
+    fn spin(f: &mut Prog, deadline: i16, cnt: Reg) {
         let a = &mut f.asm;
         let (top, reads, done) = (a.label(), a.label(), a.label());
         a.bind(top);
@@ -493,4 +493,144 @@ mod tests {
         assert_eq!(msg(4, Arity::Varargs(2, Some(3))), "f( ) prototype mismatch: 4 args passed, at most 3 expected");
         assert!(check_arity(1, "f", 9, Arity::Varargs(1, None)).is_ok());
     }
+}
+
+impl<'a> Codegen<'a> {
+    pub(super) fn action(&mut self, f: &mut Prog, line: u32, name: &str, args: &[Expr]) -> R<()> {
+        let proto = |n: usize| -> R<()> {
+            if args.len() == n {
+                Ok(())
+            } else {
+                Err(CompileError::new(
+                    line,
+                    "D_PROTO_LEN",
+                    format!(
+                        "{}( ) prototype mismatch: {} arg{} passed, {} expected",
+                        name,
+                        args.len(),
+                        if args.len() == 1 { "" } else { "s" },
+                        n
+                    ),
+                ))
+            }
+        };
+        let agg_arg = |i: usize| -> R<usize> {
+            match args.get(i).map(|a| &a.kind) {
+                Some(ExprKind::Agg(n)) => match self.env.sema.syms.agg(n) {
+                    Some(a) => Ok(self.agg_index[a.id]),
+                    None => Err(CompileError::new(
+                        line,
+                        "D_AGG_UNDEF",
+                        format!("failed to resolve @{}: Unknown aggregation", n),
+                    )),
+                },
+                _ => Err(CompileError::new(
+                    line,
+                    "D_PROTO_ARG",
+                    format!("{}( ) argument #{} must be an aggregation", name, i + 1),
+                )),
+            }
+        };
+        Self::spec_order(f, line, spec::act_kind(name))?;
+        match name {
+            "speculate" => {
+                proto(1)?;
+                self.speculate(f, &args[0])?;
+            }
+            "commit" | "discard" => {
+                proto(1)?;
+                self.commit_or_discard(f, name == "commit", &args[0])?;
+            }
+            "stack" | "ustack" | "func" | "sym" | "mod" | "ufunc" | "usym" | "umod" | "uaddr" => {
+                let e = Expr::new(ExprKind::Call { name: name.to_string(), args: args.to_vec() }, line);
+                let (off, ty) = self.record_value(f, &e)?;
+                f.items.push(RecItem::Trace { off, ty });
+            }
+            "trace" => {
+                proto(1)?;
+                let (off, ty) = self.record_value(f, &args[0])?;
+                f.items.push(RecItem::Trace { off, ty });
+            }
+            "printf" => {
+                let (fmt, args) = self.printf_like(f, line, name, args)?;
+                f.items.push(RecItem::Printf { fmt, args });
+            }
+            "printa" => {
+                let (fmt, first) = match args.first().map(|a| &a.kind) {
+                    Some(ExprKind::Str(s)) => (Some(s.clone()), 1),
+                    _ => (None, 0),
+                };
+                if args.len() <= first {
+                    return Err(CompileError::new(
+                        line,
+                        "D_PRINTA_PROTO",
+                        "printa( ) prototype mismatch: too few arguments",
+                    ));
+                }
+                let mut aggs = Vec::new();
+                for i in first..args.len() {
+                    aggs.push(agg_arg(i)?);
+                }
+                if let (Some(fs), Some(ExprKind::Agg(n))) = (&fmt, args.get(first).map(|a| &a.kind)) {
+                    if let Some(av) = self.env.sema.syms.agg(n) {
+                        crate::lang::printf_check::check_printa(fs, &av.keys, av.func == AggFunc::Count)
+                            .map_err(|m| CompileError::new(line, "D_PRINTF_ARG_TYPE", m))?;
+                    }
+                }
+                f.items.push(RecItem::Printa { fmt, aggs });
+            }
+            "exit" => {
+                proto(1)?;
+                let t = self.env.sema.type_of(&args[0])?;
+                if !t.is_int() {
+                    return Err(CompileError::new(
+                        line,
+                        "D_PROTO_ARG",
+                        format!(
+                            "exit( ) argument #1 is incompatible with prototype:\n\tprototype: int\n\t argument: {}",
+                            t
+                        ),
+                    ));
+                }
+                let (off, _) = self.record_value(f, &args[0])?;
+                // Tell every probe to stop: state = exiting.
+                let a = &mut f.asm;
+                lookup_fixed(a, MAP_STATE);
+                let skip = a.label();
+                a.jmp_imm(BPF_JEQ, R0, 0, skip);
+                a.emit(Insn::st_imm(BPF_W, R0, 0, STATE_EXITING));
+                a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_REC));
+                a.emit(Insn::ldx(BPF_W, R1, R1, off as i16));
+                a.emit(Insn::stx(BPF_W, R0, R1, 4));
+                a.bind(skip);
+                f.items.push(RecItem::Exit { off });
+            }
+            "clear" | "denormalize" => {
+                proto(1)?;
+                let agg = agg_arg(0)?;
+                f.items.push(if name == "clear" { RecItem::Clear { agg } } else { RecItem::Denormalize { agg } });
+            }
+            "trunc" => {
+                if args.is_empty() || args.len() > 2 {
+                    proto(1)?;
+                }
+                let agg = agg_arg(0)?;
+                let keep = match args.get(1) {
+                    Some(e) => Some(self.record_value(f, e)?.0),
+                    None => None,
+                };
+                f.items.push(RecItem::Trunc { agg, keep });
+            }
+            "normalize" => {
+                proto(2)?;
+                let agg = agg_arg(0)?;
+                let (off, _) = self.record_value(f, &args[1])?;
+                f.items.push(RecItem::Normalize { agg, off });
+            }
+            _ => return self.more_action(f, line, name, args),
+        }
+        Ok(())
+    }
+
+    // ---- aggregations ------------------------------------------------------
 }

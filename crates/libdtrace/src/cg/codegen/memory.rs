@@ -14,9 +14,9 @@ pub(super) struct Place {
     pub shift: u32,
 }
 
-impl<'a> Gen<'a> {
+impl<'a> Codegen<'a> {
     /// The address of a member, `*p` or `p[i]`, in a fresh register.
-    pub(super) fn place(&mut self, f: &mut Fn, e: &Expr) -> R<(Reg, Place)> {
+    pub(super) fn place(&mut self, f: &mut Prog, e: &Expr) -> R<(Reg, Place)> {
         let sema = self.env.sema;
         match &e.kind {
             ExprKind::Member { expr, member } | ExprKind::Arrow { expr, member } => {
@@ -65,7 +65,7 @@ impl<'a> Gen<'a> {
 
     /// The value of a member, `*p` or `p[i]`: its address for structs and
     /// arrays, else the scalar read from kernel memory.
-    pub(super) fn load_place(&mut self, f: &mut Fn, e: &Expr) -> R<Reg> {
+    pub(super) fn load_place(&mut self, f: &mut Prog, e: &Expr) -> R<Reg> {
         let (r, p) = self.place(f, e)?;
         // A struct, array or string (an element of a string array): its
         // address.
@@ -109,7 +109,7 @@ impl<'a> Gen<'a> {
 
     /// `a[i] = v` for a D array variable (never kernel memory, which D
     /// does not write): the element's address is in the variable's map.
-    pub(super) fn store_place(&mut self, f: &mut Fn, line: u32, lhs: &Expr, v: Reg) -> R<()> {
+    pub(super) fn store_place(&mut self, f: &mut Prog, line: u32, lhs: &Expr, v: Reg) -> R<()> {
         let ExprKind::Index { base, .. } = &lhs.kind else { unreachable!() };
         if !matches!(self.env.sema.type_of(base)?, Type::Array(..)) || !matches!(base.kind, ExprKind::Ident(_)) {
             return Err(CompileError::new(
@@ -136,7 +136,7 @@ impl<'a> Gen<'a> {
     /// alloca() gave this clause), as DTrace allows; anywhere else is an
     /// invalid address, and a misaligned 2-, 4- or 8-byte store an invalid
     /// alignment (DTrace's checks on its store instructions).
-    pub(super) fn store_scratch(&mut self, f: &mut Fn, line: u32, lhs: &Expr, v: Reg) -> R<()> {
+    pub(super) fn store_scratch(&mut self, f: &mut Prog, line: u32, lhs: &Expr, v: Reg) -> R<()> {
         let (addr, p) = self.place(f, lhs)?;
         if p.bits != 0 {
             return Err(CompileError::new(
@@ -169,7 +169,7 @@ impl<'a> Gen<'a> {
 
     /// `v.m = x` for a member of a struct-valued D variable (global,
     /// `self->` or associative array element, created zeroed if missing).
-    pub(super) fn store_member(&mut self, f: &mut Fn, line: u32, lhs: &Expr, v: Reg) -> R<()> {
+    pub(super) fn store_member(&mut self, f: &mut Prog, line: u32, lhs: &Expr, v: Reg) -> R<()> {
         // Walk down to the variable, adding the members' offsets.
         let mut off_bits = 0u64;
         let mut e = lhs;
@@ -215,7 +215,7 @@ impl<'a> Gen<'a> {
     /// The address of a struct-valued D variable's storage, creating a
     /// dynamic one (zeroed) when it does not exist yet; a full map is a
     /// dynamic variable drop and ends the clause.
-    fn struct_var_for_write(&mut self, f: &mut Fn, line: u32, e: &Expr) -> R<Reg> {
+    fn struct_var_for_write(&mut self, f: &mut Prog, line: u32, e: &Expr) -> R<Reg> {
         let ty = self.env.sema.type_of(e)?;
         let (map, key) = match &e.kind {
             ExprKind::Ident(_) | ExprKind::ThisVar(_) => return self.expr(f, e),
@@ -265,7 +265,7 @@ impl<'a> Gen<'a> {
 
     /// Evaluates a string-compatible expression as a string: `char *` and
     /// `char []` are read from kernel memory into a scratch buffer.
-    pub(super) fn str_expr(&mut self, f: &mut Fn, e: &Expr) -> R<Reg> {
+    pub(super) fn str_expr(&mut self, f: &mut Prog, e: &Expr) -> R<Reg> {
         let t = self.env.sema.type_of(e)?;
         let r = self.expr(f, e)?;
         if t.is_str() || !t.is_strcompat() {
@@ -291,7 +291,7 @@ impl<'a> Gen<'a> {
     /// (its user memory between the mm's arg_start and arg_end) with the
     /// NULs between arguments made spaces, at most PRARGSZ - 1 (79)
     /// characters: psinfo_t's pr_psargs. Empty when unreadable.
-    pub(super) fn psargs(&mut self, f: &mut Fn, start: &Expr, end: &Expr) -> R<Reg> {
+    pub(super) fn psargs(&mut self, f: &mut Prog, start: &Expr, end: &Expr) -> R<Reg> {
         const PRARGSZ: u32 = 80;
         let cap = PRARGSZ.min(self.strsize);
         let s = self.expr(f, start)?;
@@ -343,7 +343,7 @@ impl<'a> Gen<'a> {
 
     /// `p + n`, `n + p`, `p - n` (n scaled by the pointee's size) and
     /// `p - q` (a count of elements), as C does. Result in `l`.
-    pub(super) fn pointer_arith(&mut self, f: &mut Fn, op: BinOp, l: Reg, lt: &Type, r: Reg, rt: &Type) {
+    pub(super) fn pointer_arith(&mut self, f: &mut Prog, op: BinOp, l: Reg, lt: &Type, r: Reg, rt: &Type) {
         let elem = |t: &Type| t.target().map_or(1, |p| p.size(self.strsize).max(1));
         let a = &mut f.asm;
         match (lt.target().is_some(), rt.target().is_some()) {

@@ -8,8 +8,8 @@ use super::*;
 /// buffer; DTrace's printsize default is 8k).
 const PRINT_MAX: u64 = 8192;
 
-impl<'a> Gen<'a> {
-    pub(super) fn print(&mut self, f: &mut Fn, line: u32, args: &[Expr]) -> R<()> {
+impl<'a> Codegen<'a> {
+    pub(super) fn print(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<()> {
         if args.len() != 1 {
             return Err(CompileError::new(line, "D_PROTO_LEN", format!("print( ) prototype mismatch: {} args passed, 1 expected", args.len())));
         }

@@ -31,8 +31,8 @@ const PT_REGS_WORDS: i64 = 21;
 const THREAD_REGS: [&str; 5] = ["ds", "es", "fsindex", "gsindex", "trap_nr"];
 const LAST_UREG: i64 = PT_REGS_WORDS + THREAD_REGS.len() as i64 - 1;
 
-impl<'e> Gen<'e> {
-    pub(super) fn uregs(&mut self, f: &mut Fn, line: u32, key: &Expr) -> R<Reg> {
+impl<'e> Codegen<'e> {
+    pub(super) fn uregs(&mut self, f: &mut Prog, line: u32, key: &Expr) -> R<Reg> {
         match self.env.sema.const_eval(key) {
             Some(i) if (0..=LAST_UREG).contains(&i) => {
                 let off = self.tmp(f, 8);
@@ -63,7 +63,7 @@ impl<'e> Gen<'e> {
     }
 
     /// `ipl`: see the module comment.
-    pub(super) fn ipl(&mut self, f: &mut Fn, line: u32) -> R<Reg> {
+    pub(super) fn ipl(&mut self, f: &mut Prog, line: u32) -> R<Reg> {
         // Known from the probe: timers fire in the timer interrupt; system
         // calls, BEGIN and END run in a thread.
         let known = match f.attach {
@@ -99,7 +99,7 @@ impl<'e> Gen<'e> {
     }
 
     /// Reads register `i` into the temp word at `off`.
-    fn read_ureg(&mut self, f: &mut Fn, line: u32, i: i64, off: u32) -> R<()> {
+    fn read_ureg(&mut self, f: &mut Prog, line: u32, i: i64, off: u32) -> R<()> {
         if i < PT_REGS_WORDS {
             self.read_pt_regs(f, 8 * i as i32, 8, off);
             return Ok(());
@@ -114,7 +114,7 @@ impl<'e> Gen<'e> {
     /// Copies `len` bytes of the user registers from byte `from` to the
     /// temp area at `off`. A failed read leaves zeros, as the kernel's
     /// helper does.
-    fn read_pt_regs(&mut self, f: &mut Fn, from: i32, len: i32, off: u32) {
+    fn read_pt_regs(&mut self, f: &mut Prog, from: i32, len: i32, off: u32) {
         let a = &mut f.asm;
         a.emit(Insn::call(H_CURRENT_TASK_BTF));
         a.emit(Insn::mov64_reg(R1, R0));

@@ -42,10 +42,10 @@ pub(super) fn act_kind(name: &str) -> ActKind {
     }
 }
 
-impl<'a> Gen<'a> {
+impl<'a> Codegen<'a> {
     /// Enforces DTrace's rules on where speculate/commit may appear in a
     /// clause, with its messages, and records what the clause did.
-    pub(super) fn spec_order(f: &mut Fn, line: u32, kind: ActKind) -> R<()> {
+    pub(super) fn spec_order(f: &mut Prog, line: u32, kind: ActKind) -> R<()> {
         let s = f.spec;
         let fail = |tag: &'static str, msg: &str| Err(CompileError::new(line, tag, msg.to_string()));
         match kind {
@@ -72,7 +72,7 @@ impl<'a> Gen<'a> {
 
     /// `speculation()`: claims a free id (1..=nspec), or 0 and a
     /// "failed speculation" drop when every one is in use.
-    pub(super) fn speculation(&mut self, f: &mut Fn, line: u32) -> R<Reg> {
+    pub(super) fn speculation(&mut self, f: &mut Prog, line: u32) -> R<Reg> {
         let r = self.alloc(f, line)?;
         let nspec = self.env.opts.nspec.clamp(1, MAX_NSPEC);
         let a = &mut f.asm;
@@ -99,7 +99,7 @@ impl<'a> Gen<'a> {
     /// `speculate(id)`: the clause's record goes to speculation `id`. An
     /// id that is 0, out of range or not active makes the rest of the
     /// clause do nothing, as in DTrace.
-    pub(super) fn speculate(&mut self, f: &mut Fn, id: &Expr) -> R<()> {
+    pub(super) fn speculate(&mut self, f: &mut Prog, id: &Expr) -> R<()> {
         let nspec = self.env.opts.nspec.clamp(1, MAX_NSPEC);
         let r = self.expr(f, id)?;
         let end = f.clause_end.unwrap();
@@ -122,7 +122,7 @@ impl<'a> Gen<'a> {
 
     /// `commit(id)` / `discard(id)`: a record telling the consumer what to
     /// do with the id's records so far; the id is free again at once.
-    pub(super) fn commit_or_discard(&mut self, f: &mut Fn, commit: bool, id: &Expr) -> R<()> {
+    pub(super) fn commit_or_discard(&mut self, f: &mut Prog, commit: bool, id: &Expr) -> R<()> {
         let nspec = self.env.opts.nspec.clamp(1, MAX_NSPEC);
         let (off, _) = self.record_value(f, id)?;
         f.items.push(if commit { RecItem::Commit { off } } else { RecItem::Discard { off } });

@@ -1,6 +1,6 @@
 //! Code generation for D's string, network, conversion and memory
 //! subroutines (basename, strchr, substr, htonl, inet_ntoa, alloca, ...),
-//! beside the core ones in the parent module. Semantics follow illumos
+//! dispatched by `subroutine` (at the end of this file). Semantics follow illumos
 //! DTrace; see each implementation for the details.
 
 use super::*;
@@ -67,9 +67,9 @@ fn proto(name: &str) -> Option<Proto> {
     Some(Proto { params, required })
 }
 
-impl<'a> Gen<'a> {
+impl<'a> Codegen<'a> {
     /// Subroutines not handled by `subroutine` itself.
-    pub(super) fn more_subroutine(&mut self, f: &mut Fn, line: u32, name: &str, args: &[Expr]) -> R<Reg> {
+    pub(super) fn more_subroutine(&mut self, f: &mut Prog, line: u32, name: &str, args: &[Expr]) -> R<Reg> {
         let Some(p) = proto(name) else {
             self.env.sema.type_of(&Expr::new(ExprKind::Call { name: name.to_string(), args: args.to_vec() }, line))?;
             return Err(CompileError::new(line, "D_UNSUPPORTED", format!("{}( ) is not supported yet", name)));
@@ -82,7 +82,7 @@ impl<'a> Gen<'a> {
         r
     }
 
-    fn subr_body(&mut self, f: &mut Fn, line: u32, name: &str, args: &[Expr]) -> R<Reg> {
+    fn subr_body(&mut self, f: &mut Prog, line: u32, name: &str, args: &[Expr]) -> R<Reg> {
         match name {
             "strchr" | "strrchr" => self.strchr(f, args, name == "strrchr"),
             "strstr" => self.strstr(f, line, args),
@@ -153,5 +153,167 @@ impl<'a> Gen<'a> {
             }
         }
         Ok(())
+    }
+}
+
+impl<'a> Codegen<'a> {
+    pub(super) fn subroutine(&mut self, f: &mut Prog, line: u32, name: &str, args: &[Expr]) -> R<Reg> {
+        let nargs = |lo: usize, hi: usize| -> R<()> {
+            if (lo..=hi).contains(&args.len()) {
+                Ok(())
+            } else {
+                Err(CompileError::new(
+                    line,
+                    "D_PROTO_LEN",
+                    format!(
+                        "{}( ) prototype mismatch: {} arg{} passed, {} expected",
+                        name,
+                        args.len(),
+                        if args.len() == 1 { "" } else { "s" },
+                        lo
+                    ),
+                ))
+            }
+        };
+        let want = |i: usize, want_str: bool| -> R<()> {
+            let t = self.env.sema.type_of(&args[i])?;
+            if t.is_str() != want_str {
+                return Err(CompileError::new(
+                    line,
+                    "D_PROTO_ARG",
+                    format!(
+                        "{}( ) argument #{} is incompatible with prototype:\n\tprototype: {}\n\t argument: {}",
+                        name,
+                        i + 1,
+                        if want_str { "string" } else { "uint64_t" },
+                        t
+                    ),
+                ));
+            }
+            Ok(())
+        };
+        let strsize = self.strsize;
+        match name {
+            "strlen" => {
+                nargs(1, 1)?;
+                want(0, true)?;
+                let r = self.expr(f, &args[0])?;
+                let a = &mut f.asm;
+                let top = a.label();
+                let done = a.label();
+                a.emit(Insn::mov64_reg(R1, r));
+                a.emit(Insn::mov64_imm(R3, 0));
+                a.bind(top);
+                a.emit(Insn::ldx(BPF_B, R4, R1, 0));
+                a.jmp_imm(BPF_JEQ, R4, 0, done);
+                a.emit(Insn::alu64_imm(BPF_ADD, R1, 1));
+                a.emit(Insn::alu64_imm(BPF_ADD, R3, 1));
+                a.jmp_imm(BPF_JLT, R3, strsize as i32 - 1, top);
+                a.bind(done);
+                a.emit(Insn::mov64_reg(r, R3));
+                Ok(r)
+            }
+            "strjoin" => {
+                nargs(2, 2)?;
+                want(0, true)?;
+                want(1, true)?;
+                let x = self.expr(f, &args[0])?;
+                let y = self.expr(f, &args[1])?;
+                let off = self.tmp(f, 2 * strsize);
+                Self::tmp_ptr(f, R1, off);
+                let a = &mut f.asm;
+                a.emit(Insn::mov64_imm(R2, strsize as i32));
+                a.emit(Insn::mov64_reg(R3, x));
+                a.emit(Insn::call(H_READ_KERNEL_STR));
+                let pos = a.label();
+                a.jmp_imm(BPF_JSGT, R0, 0, pos);
+                a.emit(Insn::mov64_imm(R0, 1));
+                a.bind(pos);
+                a.emit(Insn::alu64_imm(BPF_SUB, R0, 1));
+                let inb = a.label();
+                a.jmp_imm(BPF_JLE, R0, strsize as i32 - 1, inb);
+                a.emit(Insn::mov64_imm(R0, strsize as i32 - 1));
+                a.bind(inb);
+                Self::tmp_ptr_a(a, R1, off);
+                a.emit(Insn::alu64_reg(BPF_ADD, R1, R0));
+                a.emit(Insn::mov64_imm(R2, strsize as i32));
+                a.emit(Insn::mov64_reg(R3, y));
+                a.emit(Insn::call(H_READ_KERNEL_STR));
+                Self::tmp_ptr_a(a, x, off);
+                a.emit(Insn::st_imm(BPF_B, x, strsize as i16 - 1, 0));
+                self.free(f, y);
+                Ok(x)
+            }
+            "copyinstr" => {
+                nargs(1, 2)?;
+                want(0, false)?;
+                let addr = self.expr(f, &args[0])?;
+                let max = match args.get(1) {
+                    Some(m) => (self.env.sema.const_eval(m).ok_or_else(|| {
+                        CompileError::new(line, "D_PROTO_ARG", "copyinstr( ) argument #2 must be an integer constant")
+                    })? as u32)
+                        .clamp(1, strsize),
+                    None => strsize,
+                };
+                let off = self.tmp(f, strsize);
+                Self::tmp_ptr(f, R1, off);
+                f.asm.emit(Insn::mov64_imm(R2, max as i32));
+                f.asm.emit(Insn::mov64_reg(R3, addr));
+                f.asm.emit(Insn::call(H_READ_USER_STR));
+                self.fault_if(f, BPF_JSLT, R0, 0, FLT_BADADDR, Some(addr));
+                if max < strsize {
+                    Self::tmp_ptr(f, R1, off);
+                    f.asm.emit(Insn::st_imm(BPF_B, R1, max as i16 - 1, 0));
+                }
+                Self::tmp_ptr(f, addr, off);
+                Ok(addr)
+            }
+            "copyin" => {
+                nargs(2, 2)?;
+                let addr = self.expr(f, &args[0])?;
+                let size = self.env.sema.const_eval(&args[1]).ok_or_else(|| {
+                    CompileError::new(line, "D_PROTO_ARG", "copyin( ) argument #2 must be an integer constant")
+                })?;
+                if size <= 0 || size > 4096 {
+                    return Err(CompileError::new(line, "D_PROTO_ARG", "copyin( ) size must be between 1 and 4096"));
+                }
+                let off = self.tmp(f, size as u32);
+                Self::tmp_ptr(f, R1, off);
+                f.asm.emit(Insn::mov64_imm(R2, size as i32));
+                f.asm.emit(Insn::mov64_reg(R3, addr));
+                f.asm.emit(Insn::call(H_READ_USER));
+                self.fault_if(f, BPF_JSLT, R0, 0, FLT_BADADDR, Some(addr));
+                Self::tmp_ptr(f, addr, off);
+                Ok(addr)
+            }
+            "stringof" => {
+                nargs(1, 1)?;
+                self.stringof(f, line, &args[0])
+            }
+            "speculation" => {
+                nargs(0, 0)?;
+                self.speculation(f, line)
+            }
+            "__psargs" => {
+                nargs(2, 2)?;
+                self.psargs(f, &args[0], &args[1])
+            }
+            // The library's fileinfo_t translator: where a file's file
+            // system is mounted.
+            "__mount_point" => {
+                nargs(1, 1)?;
+                let p = self.expr(f, &args[0])?;
+                self.path_string(f, line, p, true)
+            }
+            "rand" => {
+                nargs(0, 0)?;
+                let r = self.alloc(f, line)?;
+                f.asm.emit(Insn::call(H_PRANDOM));
+                f.asm.emit(Insn::mov64_reg(r, R0));
+                normalize(&mut f.asm, r, 4, true);
+                Ok(r)
+            }
+            _ => self.more_subroutine(f, line, name, args),
+        }
     }
 }

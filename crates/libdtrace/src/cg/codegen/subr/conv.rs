@@ -20,10 +20,10 @@ fn digit_table() -> Vec<u8> {
 const DIGITS_AT: u32 = 8;
 const DIGITS_END: u32 = DIGITS_AT + 64;
 
-impl<'a> Gen<'a> {
+impl<'a> Codegen<'a> {
     /// Cell `base` = the optional base argument (default 10), faulting
     /// (illegal operation) unless it is 2..=36.
-    fn base_arg(&mut self, f: &mut Fn, e: Option<&Expr>, cell: u32) -> R<()> {
+    fn base_arg(&mut self, f: &mut Prog, e: Option<&Expr>, cell: u32) -> R<()> {
         match e {
             Some(e) => {
                 let b = self.expr(f, e)?;
@@ -40,7 +40,7 @@ impl<'a> Gen<'a> {
     /// lltostr(v [, base]): v in the base (2..=36, lower-case digits);
     /// negative only in base 10 (other bases show the 64-bit pattern),
     /// "0x" before base 16 and "0" before base 8, as DTrace does.
-    pub(super) fn lltostr(&mut self, f: &mut Fn, args: &[Expr]) -> R<Reg> {
+    pub(super) fn lltostr(&mut self, f: &mut Prog, args: &[Expr]) -> R<Reg> {
         let v = self.expr(f, &args[0])?;
         let c = self.cells(f, 3);
         let (val, bse, nd) = (c, c + 8, c + 16);
@@ -104,7 +104,7 @@ impl<'a> Gen<'a> {
 
     /// Prepends lltostr's prefix before offset R1 of the digits in `buf`
     /// (R2 = base, `v` = the value), leaving R1 at the new first index.
-    fn lltostr_prefix(f: &mut Fn, v: Reg, buf: u32) {
+    fn lltostr_prefix(f: &mut Prog, v: Reg, buf: u32) {
         let a = &mut f.asm;
         let prepend = |a: &mut Asm, ch: u8| {
             a.emit(Insn::alu64_imm(BPF_SUB, R1, 1));
@@ -136,7 +136,7 @@ impl<'a> Gen<'a> {
     /// strtoll(s [, base]): the integer at the start of s, after blanks and
     /// a sign; base 16 also takes a "0x" prefix. Stops at the first byte
     /// that is not a digit of the base.
-    pub(super) fn strtoll(&mut self, f: &mut Fn, args: &[Expr]) -> R<Reg> {
+    pub(super) fn strtoll(&mut self, f: &mut Prog, args: &[Expr]) -> R<Reg> {
         let n = self.strsize as i32;
         let s = self.str_arg(f, &args[0])?;
         let c = self.cells(f, 5);
@@ -219,7 +219,7 @@ impl<'a> Gen<'a> {
 
     /// htons/htonl/htonll and the ntoh* inverses: byte order swaps of the
     /// low `bits` of the value.
-    pub(super) fn byteswap(&mut self, f: &mut Fn, e: &Expr, bits: i32) -> R<Reg> {
+    pub(super) fn byteswap(&mut self, f: &mut Prog, e: &Expr, bits: i32) -> R<Reg> {
         let r = self.expr(f, e)?;
         to_be(&mut f.asm, r, bits);
         Ok(r)

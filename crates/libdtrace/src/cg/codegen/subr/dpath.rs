@@ -161,7 +161,7 @@ fn clamp(a: &mut Asm, r: Reg, max: i32) {
     a.bind(ok);
 }
 
-impl<'a> Gen<'a> {
+impl<'a> Codegen<'a> {
     fn path_offsets(&self, line: u32) -> R<PathOffsets> {
         let off = |st: &str, path: &[&str]| -> R<i32> { Ok(self.kernel_member(line, "a file path", st, path)?.0) };
         Ok(PathOffsets {
@@ -185,7 +185,7 @@ impl<'a> Gen<'a> {
     }
 
     /// d_path(path): see the module comment.
-    pub(super) fn d_path(&mut self, f: &mut Fn, line: u32, path: &Expr) -> R<Reg> {
+    pub(super) fn d_path(&mut self, f: &mut Prog, line: u32, path: &Expr) -> R<Reg> {
         let p = self.expr(f, path)?;
         self.path_string(f, line, p, false)
     }
@@ -193,7 +193,7 @@ impl<'a> Gen<'a> {
     /// The path of the `struct path` whose address is in `p` (which then
     /// holds the result); with `mount_point`, the path of the mount point
     /// its mount is mounted on instead.
-    pub(in crate::cg::codegen) fn path_string(&mut self, f: &mut Fn, line: u32, p: Reg, mount_point: bool) -> R<Reg> {
+    pub(in crate::cg::codegen) fn path_string(&mut self, f: &mut Prog, line: u32, p: Reg, mount_point: bool) -> R<Reg> {
         let o = self.path_offsets(line)?;
         let s = self.strsize as i32;
         let area = Area { reg: None, off: self.tmp(f, BUF as u32 + 2 * self.strsize) };
@@ -324,7 +324,7 @@ impl<'a> Gen<'a> {
 
     /// One step of the walk (bpf_loop callback; its context holds the
     /// work area's address).
-    pub(in crate::cg::codegen) fn path_step_cb(&mut self, f: &mut Fn) {
+    pub(in crate::cg::codegen) fn path_step_cb(&mut self, f: &mut Prog) {
         // Checked by the caller that asked for the callback.
         let Ok(o) = self.path_offsets(0) else { return };
         let s = self.strsize as i32;
@@ -367,9 +367,9 @@ impl<'a> Gen<'a> {
     }
 }
 
-impl<'a> Gen<'a> {
+impl<'a> Codegen<'a> {
     /// `cwd` and `root` (`var`): the path of curthread->fs->pwd or ->root.
-    pub(in crate::cg::codegen) fn fs_path(&mut self, f: &mut Fn, line: u32, var: &str) -> R<Reg> {
+    pub(in crate::cg::codegen) fn fs_path(&mut self, f: &mut Prog, line: u32, var: &str) -> R<Reg> {
         let member = if var == "cwd" { "pwd" } else { "root" };
         let (fs, _) = self.kernel_member(line, var, "task_struct", &["fs"])?;
         let (at, _) = self.kernel_member(line, var, "fs_struct", &[member])?;

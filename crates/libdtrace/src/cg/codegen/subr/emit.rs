@@ -137,14 +137,14 @@ pub(super) fn to_be(a: &mut Asm, r: Reg, bits: i32) {
     a.emit(Insn::new(BPF_ALU | BPF_END | BPF_TO_BE, r, 0, 0, bits));
 }
 
-impl<'a> Gen<'a> {
+impl<'a> Codegen<'a> {
     /// `n` fresh 8-byte temp cells; returns the first one's offset.
-    pub(super) fn cells(&mut self, f: &mut Fn, n: u32) -> u32 {
+    pub(super) fn cells(&mut self, f: &mut Prog, n: u32) -> u32 {
         self.tmp(f, 8 * n)
     }
 
     /// A fresh strsize-byte string buffer in the temp area.
-    pub(super) fn new_str(&mut self, f: &mut Fn) -> u32 {
+    pub(super) fn new_str(&mut self, f: &mut Prog) -> u32 {
         self.tmp(f, self.strsize)
     }
 
@@ -165,7 +165,7 @@ impl<'a> Gen<'a> {
 
     /// Opens a loop of at most `max` iterations whose body keeps R5 (the
     /// counter) and calls no helper.
-    pub(super) fn loop_open(f: &mut Fn, max: u32) -> Loop {
+    pub(super) fn loop_open(f: &mut Prog, max: u32) -> Loop {
         let a = &mut f.asm;
         let l = Loop { top: a.label(), next: a.label(), done: a.label(), slot: None };
         a.emit(Insn::mov64_imm(R5, 0));
@@ -176,7 +176,7 @@ impl<'a> Gen<'a> {
 
     /// Opens a loop of at most `max` iterations whose body may clobber
     /// every scratch register; the counter is in R5 at the top of the body.
-    pub(super) fn loop_open_spilled(&mut self, f: &mut Fn, line: u32, max: u32) -> R<Loop> {
+    pub(super) fn loop_open_spilled(&mut self, f: &mut Prog, line: u32, max: u32) -> R<Loop> {
         let slot = self.stack_slot(f, line)?;
         let a = &mut f.asm;
         let l = Loop { top: a.label(), next: a.label(), done: a.label(), slot: Some(slot) };
@@ -190,7 +190,7 @@ impl<'a> Gen<'a> {
     }
 
     /// Closes a loop: the body falls into `next`; `done` follows.
-    pub(super) fn loop_close(f: &mut Fn, l: &Loop) {
+    pub(super) fn loop_close(f: &mut Prog, l: &Loop) {
         let a = &mut f.asm;
         a.bind(l.next);
         match l.slot {
@@ -209,7 +209,7 @@ impl<'a> Gen<'a> {
     /// byte per step in direction `dir` (+1 or -1), until `stop` holds;
     /// leaves that position in cell `out`, or -1 when the scan leaves the
     /// buffer first.
-    pub(super) fn scan(&mut self, f: &mut Fn, s: Reg, from: u32, dir: i32, stop: Stop, out: u32) {
+    pub(super) fn scan(&mut self, f: &mut Prog, s: Reg, from: u32, dir: i32, stop: Stop, out: u32) {
         let n = self.strsize as i32;
         let a = &mut f.asm;
         get(a, R2, from);
@@ -243,7 +243,7 @@ impl<'a> Gen<'a> {
     /// and associative variables point into the variable's map or, when
     /// absent, at "": the verifier then walks everything after twice, so
     /// such values are first copied to one temp buffer.
-    pub(super) fn str_arg(&mut self, f: &mut Fn, e: &Expr) -> R<Reg> {
+    pub(super) fn str_arg(&mut self, f: &mut Prog, e: &Expr) -> R<Reg> {
         let r = self.expr(f, e)?;
         if matches!(e.kind, ExprKind::Str(_) | ExprKind::Ident(_) | ExprKind::ThisVar(_) | ExprKind::Call { .. }) {
             return Ok(r);
@@ -255,7 +255,7 @@ impl<'a> Gen<'a> {
     }
 
     /// Cell `out` = length of the string in `s`.
-    pub(super) fn str_len(&mut self, f: &mut Fn, s: Reg) -> u32 {
+    pub(super) fn str_len(&mut self, f: &mut Prog, s: Reg) -> u32 {
         let c = self.cells(f, 2);
         let (from, out) = (c, c + 8);
         set(&mut f.asm, from, Val::Imm(0));
@@ -273,7 +273,7 @@ impl<'a> Gen<'a> {
     /// The string buffer at temp offset `dst` = at most `count` bytes of
     /// the string `s` from position `start`, NUL-terminated. The caller
     /// keeps start within the string (its NUL included).
-    pub(super) fn copy_sub(&mut self, f: &mut Fn, s: Reg, start: Val, count: Val, dst: u32) {
+    pub(super) fn copy_sub(&mut self, f: &mut Prog, s: Reg, start: Val, count: Val, dst: u32) {
         let n = self.strsize as i32;
         let c = self.cells(f, 1);
         let a = &mut f.asm;
@@ -298,7 +298,7 @@ impl<'a> Gen<'a> {
 
     /// The string buffer at `dst` = the suffix of string `s` from the
     /// position in cell `pos`, or NULL when control reaches `none` instead.
-    pub(super) fn suffix(&mut self, f: &mut Fn, s: Reg, pos: u32, dst: u32, none: Label) {
+    pub(super) fn suffix(&mut self, f: &mut Prog, s: Reg, pos: u32, dst: u32, none: Label) {
         let done = f.asm.label();
         self.copy_sub(f, s, Val::Cell(pos), Val::Imm(self.strsize as i32), dst);
         self.not_null(f, dst);
@@ -312,7 +312,7 @@ impl<'a> Gen<'a> {
 
     /// Makes sure the string buffer at temp offset `dst` does not read as
     /// NULL (an empty result in a buffer that held NULL before).
-    pub(super) fn not_null(&self, f: &mut Fn, dst: u32) {
+    pub(super) fn not_null(&self, f: &mut Prog, dst: u32) {
         if self.strsize < super::json::NULL_MIN_STRSIZE {
             return;
         }
@@ -326,7 +326,7 @@ impl<'a> Gen<'a> {
     }
 
     /// The string buffer at `dst` = the string `s` (up to strsize bytes).
-    pub(super) fn copy_str(&mut self, f: &mut Fn, s: Reg, dst: u32) {
+    pub(super) fn copy_str(&mut self, f: &mut Prog, s: Reg, dst: u32) {
         let a = &mut f.asm;
         Self::tmp_ptr_a(a, R1, dst);
         a.emit(Insn::mov64_imm(R2, self.strsize as i32));
@@ -335,7 +335,7 @@ impl<'a> Gen<'a> {
     }
 
     /// Writes the bytes of `text` and a NUL at temp offset `dst`.
-    pub(super) fn put_text(f: &mut Fn, dst: u32, text: &[u8]) {
+    pub(super) fn put_text(f: &mut Prog, dst: u32, text: &[u8]) {
         let a = &mut f.asm;
         Self::tmp_ptr_a(a, R1, dst);
         for (i, &b) in text.iter().chain(std::iter::once(&0)).enumerate() {
@@ -344,7 +344,7 @@ impl<'a> Gen<'a> {
     }
 
     /// Zeroes `size` bytes (a multiple of 8) at temp offset `off`.
-    pub(in crate::cg::codegen) fn zero_tmp(f: &mut Fn, off: u32, size: u32) {
+    pub(in crate::cg::codegen) fn zero_tmp(f: &mut Prog, off: u32, size: u32) {
         if size <= 256 {
             let a = &mut f.asm;
             Self::tmp_ptr_a(a, R1, off);
@@ -364,7 +364,7 @@ impl<'a> Gen<'a> {
     }
 
     /// r = the string-table address of `blob`'s copy (a map value pointer).
-    pub(super) fn table_ptr(&mut self, f: &mut Fn, r: Reg, blob: &[u8]) {
+    pub(super) fn table_ptr(&mut self, f: &mut Prog, r: Reg, blob: &[u8]) {
         let off = self.blob(blob);
         Self::strtab_ptr(f, r, off);
     }

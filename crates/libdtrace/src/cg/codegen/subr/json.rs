@@ -255,9 +255,9 @@ impl Cb<'_> {
     }
 }
 
-impl<'a> Gen<'a> {
+impl<'a> Codegen<'a> {
     /// json(json, selector): see the module comment.
-    pub(super) fn json(&mut self, f: &mut Fn, line: u32, args: &[Expr]) -> R<Reg> {
+    pub(super) fn json(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<Reg> {
         let n = self.strsize;
         let w = work(n);
         let j = self.expr(f, &args[0])?;
@@ -319,7 +319,7 @@ impl<'a> Gen<'a> {
     }
 
     /// The selector-splitting callback: one selector byte per step.
-    pub(in crate::cg::codegen) fn json_selector_cb(&mut self, f: &mut Fn) {
+    pub(in crate::cg::codegen) fn json_selector_cb(&mut self, f: &mut Prog) {
         let mut c = Cb::open(&mut f.asm, self.strsize);
         let (n, ret0, ret1) = (c.n, c.ret0, c.ret1);
         let (finish, sep, ordinary, nondigit, phase_done, minus, plus) =
@@ -429,7 +429,7 @@ impl<'a> Gen<'a> {
 
     /// The scanner callback: one JSON byte per step (a step that ends a
     /// number or literal reads its byte again as the next state's).
-    pub(in crate::cg::codegen) fn json_step_cb(&mut self, f: &mut Fn) {
+    pub(in crate::cg::codegen) fn json_step_cb(&mut self, f: &mut Prog) {
         let mut c = Cb::open(&mut f.asm, self.strsize);
         let (n, ret0, ret1) = (c.n, c.ret0, c.ret1);
         c.ld(R1, POS);

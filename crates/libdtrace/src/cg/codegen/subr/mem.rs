@@ -7,7 +7,7 @@ use super::emit::*;
 /// process trees are far shallower).
 const MAX_ANCESTORS: u32 = 256;
 
-impl<'a> Gen<'a> {
+impl<'a> Codegen<'a> {
     /// A size argument that must be known at compile time (the scratch
     /// area is laid out then).
     fn const_size(&self, name: &str, i: usize, e: &Expr, line: u32) -> R<u32> {
@@ -28,7 +28,7 @@ impl<'a> Gen<'a> {
 
     /// alloca(size): zeroed, 8-byte aligned scratch memory for the rest of
     /// the clause.
-    pub(super) fn alloca(&mut self, f: &mut Fn, line: u32, e: &Expr) -> R<Reg> {
+    pub(super) fn alloca(&mut self, f: &mut Prog, line: u32, e: &Expr) -> R<Reg> {
         let size = (self.const_size("alloca", 0, e, line)? + 7) & !7;
         let off = self.tmp(f, size);
         f.tmp_floor = f.tmp_top;
@@ -41,7 +41,7 @@ impl<'a> Gen<'a> {
     /// R1 = `dest` as a pointer into this clause's scratch memory, faulting
     /// (invalid address) unless all `size` bytes lie in what the clause
     /// has allocated so far.
-    pub(in crate::cg::codegen) fn scratch_dest(&mut self, f: &mut Fn, dest: Reg, size: u32) {
+    pub(in crate::cg::codegen) fn scratch_dest(&mut self, f: &mut Prog, dest: Reg, size: u32) {
         let (lo, hi) = (f.tmp_base as i32, f.tmp_top as i32 - size as i32);
         let c = self.cells(f, 2);
         // Both addresses as plain numbers, so that they subtract.
@@ -63,7 +63,7 @@ impl<'a> Gen<'a> {
     }
 
     /// bcopy(src, dest, size): copies kernel memory into scratch memory.
-    pub(super) fn bcopy(&mut self, f: &mut Fn, line: u32, args: &[Expr]) -> R<Reg> {
+    pub(super) fn bcopy(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<Reg> {
         let size = self.const_size("bcopy", 2, &args[2], line)?;
         let src = self.expr(f, &args[0])?;
         let dest = self.expr(f, &args[1])?;
@@ -79,7 +79,7 @@ impl<'a> Gen<'a> {
     }
 
     /// copyinto(uaddr, size, dest): copies user memory into scratch memory.
-    pub(super) fn copyinto(&mut self, f: &mut Fn, line: u32, args: &[Expr]) -> R<Reg> {
+    pub(super) fn copyinto(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<Reg> {
         let size = self.const_size("copyinto", 1, &args[1], line)?;
         let src = self.expr(f, &args[0])?;
         let dest = self.expr(f, &args[2])?;
@@ -96,7 +96,7 @@ impl<'a> Gen<'a> {
 
     /// progenyof(pid): 1 if the current process is pid or descends from
     /// it (following real_parent), else 0.
-    pub(super) fn progenyof(&mut self, f: &mut Fn, line: u32, e: &Expr) -> R<Reg> {
+    pub(super) fn progenyof(&mut self, f: &mut Prog, line: u32, e: &Expr) -> R<Reg> {
         let (Some(parent), Some(tgid)) =
             (self.env.kernel_offset("task_struct", &["real_parent"]), self.env.kernel_offset("task_struct", &["tgid"]))
         else {

@@ -24,9 +24,9 @@ enum Style {
     V6 { v4_prefix: bool },
 }
 
-impl<'a> Gen<'a> {
+impl<'a> Codegen<'a> {
     /// inet_ntoa(addr) (`v6` false) / inet_ntoa6(addr) (`v6` true).
-    pub(super) fn inet(&mut self, f: &mut Fn, line: u32, v6: bool, e: &Expr) -> R<Reg> {
+    pub(super) fn inet(&mut self, f: &mut Prog, line: u32, v6: bool, e: &Expr) -> R<Reg> {
         let style = if v6 { Style::V6 { v4_prefix: false } } else { Style::V4 };
         let addr = self.expr(f, e)?;
         let dst = self.tmp(f, self.strsize.max(TEXT_ROOM));
@@ -36,7 +36,7 @@ impl<'a> Gen<'a> {
     }
 
     /// inet_ntop(af, addr): AF_INET or AF_INET6, else an illegal operation.
-    pub(super) fn inet_ntop(&mut self, f: &mut Fn, line: u32, args: &[Expr]) -> R<Reg> {
+    pub(super) fn inet_ntop(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<Reg> {
         let dst = self.tmp(f, self.strsize.max(TEXT_ROOM));
         let v6 = Style::V6 { v4_prefix: true };
         let known = match self.env.sema.const_eval(&args[0]) {
@@ -72,7 +72,7 @@ impl<'a> Gen<'a> {
 
     /// Writes the text of the address at kernel address `addr` at temp
     /// offset `dst` (faulting if it cannot be read).
-    fn format_addr(&mut self, f: &mut Fn, line: u32, addr: Reg, style: Style, dst: u32) -> R<()> {
+    fn format_addr(&mut self, f: &mut Prog, line: u32, addr: Reg, style: Style, dst: u32) -> R<()> {
         let size = if style == Style::V4 { 4 } else { 16 };
         let raw = self.tmp(f, 16);
         let c = self.cells(f, 4);
@@ -123,7 +123,7 @@ impl<'a> Gen<'a> {
     }
 
     /// Appends the 4 bytes at `raw + from` as a.b.c.d.
-    fn dotted_quad(&mut self, f: &mut Fn, line: u32, t: &Text, from: u32) -> R<()> {
+    fn dotted_quad(&mut self, f: &mut Prog, line: u32, t: &Text, from: u32) -> R<()> {
         let l = self.loop_open_spilled(f, line, 4)?;
         let a = &mut f.asm;
         base(a, R0);
@@ -158,7 +158,7 @@ impl<'a> Gen<'a> {
 
     /// Appends groups 0..n of the address as IPv6 text, the longest run
     /// (the first of equal ones) of at least two zero groups as "::".
-    fn groups(&mut self, f: &mut Fn, line: u32, t: &Text, n: u32) -> R<()> {
+    fn groups(&mut self, f: &mut Prog, line: u32, t: &Text, n: u32) -> R<()> {
         Self::longest_zero_run(f, t, n);
         let l = self.loop_open_spilled(f, line, n)?;
         let a = &mut f.asm;
@@ -225,7 +225,7 @@ impl<'a> Gen<'a> {
     /// Cells at `t.run` = start, end and length of the longest run of at
     /// least two zero groups among groups 0..n (the first of equal ones);
     /// no run: length 0 and start = end = 8.
-    fn longest_zero_run(f: &mut Fn, t: &Text, n: u32) {
+    fn longest_zero_run(f: &mut Prog, t: &Text, n: u32) {
         // R1 = current run, R2 = best length, R3 = best end.
         let a = &mut f.asm;
         a.emit(Insn::mov64_imm(R1, 0));

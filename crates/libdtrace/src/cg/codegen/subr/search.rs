@@ -49,9 +49,9 @@ enum Find {
     Last(u32),
 }
 
-impl<'a> Gen<'a> {
+impl<'a> Codegen<'a> {
     /// strstr(s, t): the suffix of s from the first t ("" if none).
-    pub(super) fn strstr(&mut self, f: &mut Fn, line: u32, args: &[Expr]) -> R<Reg> {
+    pub(super) fn strstr(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<Reg> {
         let s = self.str_arg(f, &args[0])?;
         let t = self.needle(f, &args[1])?;
         let res = self.cells(f, 1);
@@ -70,7 +70,7 @@ impl<'a> Gen<'a> {
     /// index / rindex(s, t [, pos]): the position of the first match at or
     /// after pos / the last match at or before pos, or -1. Positions clamp
     /// as in Perl (which DTrace follows, down to its quirks with "").
-    pub(super) fn index(&mut self, f: &mut Fn, line: u32, args: &[Expr], last: bool) -> R<Reg> {
+    pub(super) fn index(&mut self, f: &mut Prog, line: u32, args: &[Expr], last: bool) -> R<Reg> {
         let s = self.str_arg(f, &args[0])?;
         let t = self.needle(f, &args[1])?;
         let c = self.cells(f, 2);
@@ -133,7 +133,7 @@ impl<'a> Gen<'a> {
     /// Evaluates needle `e` and its fallback table: from the literal at
     /// compile time (padded so that any index the verifier allows is in
     /// the string table), else in BPF.
-    fn needle(&mut self, f: &mut Fn, e: &Expr) -> R<Needle> {
+    fn needle(&mut self, f: &mut Prog, e: &Expr) -> R<Needle> {
         let reg = self.str_arg(f, e)?;
         if let ExprKind::Str(lit) = &e.kind {
             let t = &lit[..lit.iter().position(|&b| b == 0).unwrap_or(lit.len()).min(self.strsize as usize - 1)];
@@ -148,7 +148,7 @@ impl<'a> Gen<'a> {
 
     /// Builds needle `t`'s fallback table (see `fallback_table`) in the
     /// temp area; returns its offset and the cell holding t's length.
-    fn fallbacks(&mut self, f: &mut Fn, t: Reg) -> (u32, u32) {
+    fn fallbacks(&mut self, f: &mut Prog, t: Reg) -> (u32, u32) {
         let n = self.strsize as i32;
         let g = self.tmp(f, 2 * self.strsize + 2);
         let cm = self.cells(f, 1);
@@ -201,7 +201,7 @@ impl<'a> Gen<'a> {
 
     /// Searches haystack `s` for needle `t`; cell `res` = the match's
     /// start or -1.
-    fn find(&mut self, f: &mut Fn, line: u32, s: Reg, t: &Needle, mode: Find, res: u32) -> R<()> {
+    fn find(&mut self, f: &mut Prog, line: u32, s: Reg, t: &Needle, mode: Find, res: u32) -> R<()> {
         let n = self.strsize as i32;
         let a = &mut f.asm;
         set(a, res, Val::Imm(-1));
@@ -274,7 +274,7 @@ impl<'a> Gen<'a> {
     /// match, else the fallback for k, 0 if k is 0), R3 = how far the
     /// other index advances (1 unless falling back from k > 0). Clobbers
     /// R0.
-    fn kmp_step(f: &mut Fn, table: Table) {
+    fn kmp_step(f: &mut Prog, table: Table) {
         // R0 = fallback entry k
         let off = match table {
             Table::Tmp(g) => {

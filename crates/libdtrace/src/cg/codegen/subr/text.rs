@@ -7,10 +7,10 @@
 use super::super::*;
 use super::emit::*;
 
-impl<'a> Gen<'a> {
+impl<'a> Codegen<'a> {
     /// strchr / strrchr(s, c): the suffix of s from the first / last c.
     /// c may be '\0', which finds the terminator (an empty suffix).
-    pub(super) fn strchr(&mut self, f: &mut Fn, args: &[Expr], last: bool) -> R<Reg> {
+    pub(super) fn strchr(&mut self, f: &mut Prog, args: &[Expr], last: bool) -> R<Reg> {
         let s = self.str_arg(f, &args[0])?;
         let c = self.expr(f, &args[1])?;
         f.asm.emit(Insn::alu64_imm(BPF_AND, c, 0xff));
@@ -41,7 +41,7 @@ impl<'a> Gen<'a> {
     /// substr(s, index [, length]) with DTrace's (Perl's) rules: a negative
     /// index counts from the end, a negative length leaves that many
     /// characters off the end.
-    pub(super) fn substr(&mut self, f: &mut Fn, args: &[Expr]) -> R<Reg> {
+    pub(super) fn substr(&mut self, f: &mut Prog, args: &[Expr]) -> R<Reg> {
         let n = self.strsize as i32;
         let s = self.str_arg(f, &args[0])?;
         let c = self.cells(f, 2);
@@ -98,7 +98,7 @@ impl<'a> Gen<'a> {
     /// strtok(s, delims) / strtok(NULL, delims): the next token of s, as
     /// C's strtok. The string and position persist per CPU (a map of
     /// their own), so a later clause can continue with NULL.
-    pub(super) fn strtok(&mut self, f: &mut Fn, line: u32, args: &[Expr]) -> R<Reg> {
+    pub(super) fn strtok(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<Reg> {
         let n = self.strsize;
         let map = self.strtok_map();
         // The state: position at 0, the string from 8.
@@ -169,7 +169,7 @@ impl<'a> Gen<'a> {
 
     /// Builds the 256-bit set of the bytes of string `d` in the temp area;
     /// returns its offset.
-    fn delimiter_set(&mut self, f: &mut Fn, d: Reg) -> u32 {
+    fn delimiter_set(&mut self, f: &mut Prog, d: Reg) -> u32 {
         let set_off = self.tmp(f, 32);
         Self::zero_tmp(f, set_off, 32);
         let l = Self::loop_open(f, self.strsize);
@@ -197,7 +197,7 @@ impl<'a> Gen<'a> {
     }
 
     /// toupper / tolower(s): s with ASCII letters of the other case mapped.
-    pub(super) fn fold_case(&mut self, f: &mut Fn, e: &Expr, upper: bool) -> R<Reg> {
+    pub(super) fn fold_case(&mut self, f: &mut Prog, e: &Expr, upper: bool) -> R<Reg> {
         let s = self.expr(f, e)?;
         let dst = self.new_str(f);
         self.copy_str(f, s, dst);
