@@ -7,11 +7,13 @@
 //!   attaching programs to them;
 //! - [`ringbuf`]: the consumer side of BPF_MAP_TYPE_RINGBUF;
 //! - [`tracefs`]: tracepoint ids, lists and record formats;
-//! - [`wakeup`]: what the consumer sleeps on between reads.
+//! - [`wakeup`]: what the consumer sleeps on between reads;
+//! - [`kallsyms`]: the kernel's symbols.
 //!
 //! Every call returns the kernel's errno as a plain `io::Error`
 //! (`raw_os_error()` works); [`explain`] turns one into words for users.
 
+pub mod kallsyms;
 pub mod perf;
 pub mod ringbuf;
 pub mod sys;
