@@ -107,7 +107,8 @@ fn run(fl: Flags) -> i32 {
     })
     .unwrap_or_else(|| "dtrace".into())];
     args.extend(fl.macro_args.iter().cloned());
-    let macros = MacroEnv { args, target: target_pid, defaultargs: opts.defaultargs };
+    let ids = libdtrace::kernel::process::ids();
+    let macros = MacroEnv { args, target: target_pid, defaultargs: opts.defaultargs, ids };
     let prep = match session::prepare(parsed, &sources, &opts, &macros, opts.zdefs) {
         Ok(p) => p,
         Err(Failure(m)) => {

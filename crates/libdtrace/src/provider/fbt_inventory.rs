@@ -910,18 +910,7 @@ fn blacklist_path() -> Option<PathBuf> {
         })
         .unwrap_or(false);
     if !mounted && debug.is_dir() {
-        let src = c"debugfs";
-        let dst = c"/sys/kernel/debug";
-        // SAFETY: valid NUL-terminated strings; no mount data.
-        unsafe {
-            libc::mount(
-                src.as_ptr(),
-                dst.as_ptr(),
-                src.as_ptr(),
-                0,
-                std::ptr::null(),
-            )
-        };
+        crate::kernel::tracefs::mount("debugfs", DEBUGFS, "debugfs");
     }
     p.exists().then_some(p)
 }
@@ -1522,7 +1511,7 @@ ffffffff81000400 T xen_d
                     msg.starts_with("fbt: ") || msg.contains("tracefs"),
                     "unexplained error: {msg}"
                 );
-                if unsafe { libc::geteuid() } == 0 {
+                if crate::kernel::is_root() {
                     assert!(
                         msg.contains("available_filter_functions") || msg.contains("tracefs"),
                         "as root only the ftrace list may be missing: {msg}"
