@@ -1,6 +1,8 @@
 //! The `dtrace` command: DTrace's flags, parsed getopt-style as DTrace
 //! does, driving a libdtrace session.
 
+#![forbid(unsafe_code)]
+
 mod flags;
 mod target;
 

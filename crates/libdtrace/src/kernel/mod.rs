@@ -12,7 +12,7 @@
 //! - [`tracefs`]: tracepoint ids, lists and record formats;
 //! - [`wakeup`]: what the consumer sleeps on between reads;
 //! - [`signal`]: the signals that end a session;
-//! - [`process`]: this process's ids, CPU and limits;
+//! - [`process`]: this process's ids and limits, the `-c`/`-p` targets;
 //! - [`kallsyms`]: the kernel's symbols;
 //! - [`time`], [`locale`], [`file`]: the clocks and time zone, digit
 //!   grouping, truncating standard output.
