@@ -1,6 +1,8 @@
 //! The `dtrace` command: DTrace's flags, parsed getopt-style as DTrace
 //! does, driving a libdtrace session.
 
+#![forbid(unsafe_code)]
+
 mod flags;
 mod target;
 
@@ -107,7 +109,8 @@ fn run(fl: Flags) -> i32 {
     })
     .unwrap_or_else(|| "dtrace".into())];
     args.extend(fl.macro_args.iter().cloned());
-    let macros = MacroEnv { args, target: target_pid, defaultargs: opts.defaultargs };
+    let ids = libdtrace::kernel::process::ids();
+    let macros = MacroEnv { args, target: target_pid, defaultargs: opts.defaultargs, ids };
     let prep = match session::prepare(parsed, &sources, &opts, &macros, opts.zdefs) {
         Ok(p) => p,
         Err(Failure(m)) => {

@@ -2,10 +2,12 @@
 //! released after BEGIN, held again at its exit while its mappings are
 //! read) and `-p pid` (watched until it exits).
 
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd};
 use std::sync::{mpsc, Arc};
 
 use libdtrace::host::strerror;
+use libdtrace::kernel::process::{self, Held, PidFd, SpawnError};
+use libdtrace::kernel::wakeup::EventFd;
 use libdtrace::session::{Target, TargetState};
 
 /// A `-c` command. A thread of its own starts it and stays its ptrace
@@ -25,7 +27,7 @@ pub struct Child {
     status: Option<i32>,
     /// An eventfd the tracer thread signals with each event (shared, so it
     /// stays open while either side may use it).
-    wake: Arc<OwnedFd>,
+    wake: Arc<EventFd>,
 }
 
 enum Cmd {
@@ -63,31 +65,25 @@ impl Child {
         let (started_tx, started_rx) = mpsc::channel();
         let (cmd_tx, cmd_rx) = mpsc::channel();
         let (ev_tx, ev_rx) = mpsc::channel();
-        let efd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
-        if efd < 0 {
-            return Err(format!("failed to create an eventfd: {}", strerror(&std::io::Error::last_os_error())));
-        }
-        // SAFETY: a new descriptor we own.
-        let wake = Arc::new(unsafe { OwnedFd::from_raw_fd(efd) });
+        let wake = Arc::new(EventFd::new().map_err(|e| format!("failed to create an eventfd: {}", strerror(&e)))?);
         let thread_wake = Arc::clone(&wake);
         let thread = std::thread::Builder::new()
             .name("dtrace-target".into())
             .spawn(move || {
-                let (pid, traced) = match start(&words, &prog) {
-                    Ok(x) => x,
+                let held = match process::spawn_held(&words) {
+                    Ok(held) => held,
                     Err(e) => {
-                        let _ = started_tx.send(Err(e));
+                        let _ = started_tx.send(Err(spawn_error(e, &prog)));
                         return;
                     }
                 };
-                let _ = started_tx.send(Ok(pid));
+                let _ = started_tx.send(Ok(held.pid));
                 let notify = |e: Event| {
                     let sent = ev_tx.send(e).is_ok();
-                    let one = 1u64;
-                    unsafe { libc::write(thread_wake.as_raw_fd(), &one as *const u64 as *const _, 8) };
+                    thread_wake.poke();
                     sent
                 };
-                follow(pid, traced, &cmd_rx, notify);
+                follow(held, &cmd_rx, notify);
             })
             .map_err(|e| format!("failed to start a thread: {}", strerror(&e)))?;
         match started_rx.recv() {
@@ -114,7 +110,7 @@ impl Child {
             self.done |= matches!(e, Event::Exited(_));
         }
         if !self.done {
-            unsafe { libc::kill(self.pid, libc::SIGKILL) };
+            process::kill(self.pid, libc::SIGKILL);
             self.done = true;
         }
         self.cmds = None;
@@ -124,103 +120,42 @@ impl Child {
     }
 }
 
-/// Forks and execs the command, traced; returns its pid once it is held
-/// after exec, and whether it is ptrace'd (else it stopped itself before
-/// exec, where ptrace is forbidden).
-fn start(words: &[std::ffi::CString], prog: &str) -> Result<(i32, bool), String> {
-    // The child reports a failed exec through this close-on-exec pipe.
-    let mut fds = [0i32; 2];
-    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
-        return Err("failed to create pipe".into());
+/// What `dtrace -c` says when the command could not be started.
+fn spawn_error(e: SpawnError, prog: &str) -> String {
+    match e {
+        SpawnError::Pipe => "failed to create pipe".into(),
+        SpawnError::Fork => "failed to fork".into(),
+        SpawnError::Lost => format!("failed to execute {}: lost the child", prog),
+        SpawnError::Exec(e) => format!("failed to execute {}: {}", prog, strerror(&e)),
+        SpawnError::NoExec => format!("failed to execute {}: exited before exec", prog),
     }
-    let mut argv: Vec<*const libc::c_char> = words.iter().map(|w| w.as_ptr()).collect();
-    argv.push(std::ptr::null());
-    let pid = unsafe { libc::fork() };
-    if pid < 0 {
-        return Err("failed to fork".into());
-    }
-    if pid == 0 {
-        unsafe {
-            libc::close(fds[0]);
-            // Rust starts us with SIGPIPE ignored, and exec keeps ignored
-            // signals ignored: give the command the default, as a shell would.
-            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-            // Traced: the kernel stops us with SIGTRAP once exec is done.
-            // Where ptrace is forbidden (Yama scope 3), stop ourselves
-            // before exec instead.
-            if libc::ptrace(libc::PTRACE_TRACEME, 0, 0, 0) != 0 {
-                libc::raise(libc::SIGSTOP);
-            }
-            libc::execvp(argv[0], argv.as_ptr());
-            let e = *libc::__errno_location();
-            libc::write(fds[1], &e as *const i32 as *const _, 4);
-            libc::_exit(127);
-        }
-    }
-    unsafe { libc::close(fds[1]) };
-    let mut st = 0;
-    loop {
-        let r = unsafe { libc::waitpid(pid, &mut st, libc::WUNTRACED) };
-        if r == pid {
-            break;
-        }
-        if r < 0 && std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
-            unsafe { libc::close(fds[0]) };
-            return Err(format!("failed to execute {}: lost the child", prog));
-        }
-    }
-    if libc::WIFSTOPPED(st) && libc::WSTOPSIG(st) == libc::SIGSTOP {
-        // Not traced: stopped before exec, which runs after release.
-        unsafe { libc::close(fds[0]) };
-        return Ok((pid, false));
-    }
-    if libc::WIFSTOPPED(st) {
-        // Exec succeeded. If dtrace dies first, the kernel kills the
-        // command (dtrace kills it at the end anyway). Its exit stops it
-        // once more, and later execs are events, not SIGTRAPs.
-        let opts = libc::PTRACE_O_EXITKILL | libc::PTRACE_O_TRACEEXIT | libc::PTRACE_O_TRACEEXEC;
-        unsafe {
-            libc::ptrace(libc::PTRACE_SETOPTIONS, pid, 0, opts);
-            libc::close(fds[0]);
-        }
-        return Ok((pid, true));
-    }
-    let mut e = 0i32;
-    let n = unsafe { libc::read(fds[0], &mut e as *mut i32 as *mut _, 4) };
-    unsafe { libc::close(fds[0]) };
-    let why = if n == 4 { strerror(&std::io::Error::from_raw_os_error(e)) } else { "exited before exec".to_string() };
-    Err(format!("failed to execute {}: {}", prog, why))
 }
 
 /// The tracer thread's work once the command is held: wait for release,
 /// then follow it to its end.
-fn follow(pid: i32, mut traced: bool, cmds: &mpsc::Receiver<Cmd>, notify: impl Fn(Event) -> bool) {
+fn follow(Held { pid, mut traced }: Held, cmds: &mpsc::Receiver<Cmd>, notify: impl Fn(Event) -> bool) {
     let released = matches!(cmds.recv(), Ok(Cmd::Release));
-    unsafe {
-        if !released {
-            libc::kill(pid, libc::SIGKILL);
-        } else if !traced || libc::ptrace(libc::PTRACE_CONT, pid, 0, 0) != 0 {
-            traced = false;
-            libc::kill(pid, libc::SIGCONT);
-        }
+    if !released {
+        process::kill(pid, libc::SIGKILL);
+    } else if !traced || process::resume(pid, 0).is_err() {
+        traced = false;
+        process::kill(pid, libc::SIGCONT);
     }
     loop {
-        let mut st = 0;
-        let r = unsafe { libc::waitpid(pid, &mut st, 0) };
-        if r < 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::EINTR) {
-            continue;
-        }
-        if r < 0 || !libc::WIFSTOPPED(st) {
-            notify(Event::Exited((r == pid).then_some(st)));
-            return;
-        }
+        let st = match process::wait(pid, false) {
+            Ok(st) if libc::WIFSTOPPED(st) => st,
+            st => {
+                notify(Event::Exited(st.ok()));
+                return;
+            }
+        };
         // A ptrace stop of the traced command.
         let event = st >> 16;
         if event == libc::PTRACE_EVENT_EXIT {
             if notify(Event::Exiting) {
                 let _ = cmds.recv_timeout(EXIT_HOLD);
             }
-            unsafe { libc::ptrace(libc::PTRACE_CONT, pid, 0, 0) };
+            let _ = process::resume(pid, 0);
             continue;
         }
         // Another exec: nothing to pass on. A signal: deliver it; a stop
@@ -228,11 +163,11 @@ fn follow(pid: i32, mut traced: bool, cmds: &mpsc::Receiver<Cmd>, notify: impl F
         // for any process (its exit is then not held).
         let sig = if event != 0 { 0 } else { libc::WSTOPSIG(st) };
         if traced && matches!(sig, libc::SIGSTOP | libc::SIGTSTP | libc::SIGTTIN | libc::SIGTTOU) {
-            unsafe { libc::ptrace(libc::PTRACE_DETACH, pid, 0, sig) };
+            process::detach(pid, sig);
             traced = false;
             continue;
         }
-        unsafe { libc::ptrace(libc::PTRACE_CONT, pid, 0, sig) };
+        let _ = process::resume(pid, sig);
     }
 }
 
@@ -246,7 +181,7 @@ impl Target for Child {
         }
     }
     fn wake_fd(&self) -> Option<std::os::fd::RawFd> {
-        Some(self.wake.as_raw_fd())
+        Some(self.wake.as_fd().as_raw_fd())
     }
     /// As dtrace(1M)'s prochandler() words it from the wait status.
     fn ended(&self) -> String {
@@ -292,16 +227,15 @@ impl Target for Child {
 
 pub struct Grabbed {
     pid: i32,
-    pidfd: i32,
+    pidfd: PidFd,
 }
 
 impl Grabbed {
     pub fn new(pid: i32) -> Result<Grabbed, String> {
-        let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) } as i32;
-        if fd < 0 {
-            return Err(format!("failed to grab pid {}: {}", pid, strerror(&std::io::Error::last_os_error())));
+        match PidFd::open(pid) {
+            Ok(pidfd) => Ok(Grabbed { pid, pidfd }),
+            Err(e) => Err(format!("failed to grab pid {}: {}", pid, strerror(&e))),
         }
-        Ok(Grabbed { pid, pidfd: fd })
     }
 }
 
@@ -311,11 +245,10 @@ impl Target for Grabbed {
     }
     fn release(&mut self) {}
     fn wake_fd(&self) -> Option<std::os::fd::RawFd> {
-        Some(self.pidfd)
+        Some(self.pidfd.as_fd().as_raw_fd())
     }
     fn poll(&mut self) -> TargetState {
-        let mut p = libc::pollfd { fd: self.pidfd, events: libc::POLLIN, revents: 0 };
-        match unsafe { libc::poll(&mut p, 1, 0) > 0 } {
+        match self.pidfd.exited() {
             true => TargetState::Exited,
             false => TargetState::Running,
         }

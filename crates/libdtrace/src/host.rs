@@ -1,5 +1,6 @@
 //! Facts about the machine dtrace runs on, which every layer may read: the
-//! CPUs (from sysfs) and the words of an errno.
+//! CPUs (from sysfs), the words of an errno, and the ids of the process
+//! (which `kernel::process::ids` reads).
 
 use std::io;
 use std::sync::OnceLock;
@@ -7,14 +8,26 @@ use std::sync::OnceLock;
 /// An error as DTrace prints one: strerror()'s words ("No space left on
 /// device"), without the " (os error 28)" Rust's Display adds.
 pub fn strerror(e: &io::Error) -> String {
-    let Some(errno) = e.raw_os_error() else { return e.to_string() };
-    let mut buf = [0 as libc::c_char; 256];
-    // SAFETY: the buffer and its length are ours; strerror_r NUL-terminates.
-    if unsafe { libc::strerror_r(errno, buf.as_mut_ptr(), buf.len()) } != 0 {
-        return format!("Unknown error {}", errno);
+    let words = e.to_string();
+    // std words an OS error with strerror_r(), then adds the number.
+    match e.raw_os_error() {
+        Some(errno) => words.strip_suffix(&format!(" (os error {})", errno)).unwrap_or(&words).to_string(),
+        None => words,
     }
-    // SAFETY: NUL-terminated by strerror_r.
-    unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned()
+}
+
+/// Who dtrace runs as: the values of the `$pid`, `$ppid`, `$uid`, `$gid`,
+/// `$euid`, `$egid`, `$pgid` and `$sid` macros.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ProcessIds {
+    pub pid: u32,
+    pub ppid: i32,
+    pub uid: u32,
+    pub gid: u32,
+    pub euid: u32,
+    pub egid: u32,
+    pub pgid: i32,
+    pub sid: i32,
 }
 
 /// Parses a kernel CPU list such as `"0-3,8,10-11\n"`.
@@ -87,6 +100,15 @@ pub fn online_cpus() -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errno_words() {
+        let os = |n| strerror(&io::Error::from_raw_os_error(n));
+        assert_eq!(os(libc::ENOSPC), "No space left on device");
+        assert_eq!(os(libc::EPERM), "Operation not permitted");
+        assert_eq!(os(4242), "Unknown error 4242");
+        assert_eq!(strerror(&io::Error::other("plain words")), "plain words");
+    }
 
     #[test]
     fn cpu_lists() {

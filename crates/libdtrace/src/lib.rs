@@ -2,7 +2,10 @@
 //! layer, the providers and the consumer behind the `dtrace` command.
 //!
 //! Pure stages (lang, cg, consume) never touch the kernel; only `kernel`
-//! and `provider` do.
+//! and `provider` do. `kernel` is also the only code with `unsafe`: the
+//! rest calls its safe wrappers of the system calls and the C library.
+
+#![deny(unsafe_code)]
 
 /// Writes a line to stderr, ignoring errors (a closed stderr must never
 /// abort a tracing session the way eprintln!'s panic would).
@@ -18,6 +21,7 @@ pub mod aggfn;
 pub mod bpf;
 pub mod cg;
 pub mod consume;
+#[allow(unsafe_code)]
 pub mod kernel;
 pub mod lang;
 pub mod host;

@@ -9,7 +9,7 @@ use crate::program::{
     MAP_DROPS, MAP_RINGBUF, MAP_STATE, STATE_ACTIVE, STATE_EXITING, STATE_PREBEGIN,
 };
 use crate::consume::records::Consumer;
-use crate::kernel::{ringbuf::RingBuf, sys, wakeup::Wakeup};
+use crate::kernel::{process, ringbuf::RingBuf, signal, sys, time, wakeup::Wakeup};
 use crate::lang::ast::{Item, Program};
 use crate::lang::diag::CompileError;
 use crate::lang::{nesting, parser};
@@ -21,10 +21,12 @@ use crate::provider::Catalog;
 use bufpolicy::PrincipalBuffer;
 use std::io::Write;
 use std::os::fd::AsFd;
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
 mod bufpolicy;
+
+// SIGINT, SIGTERM and SIGHUP end a session.
+pub use crate::kernel::signal::{install_stop_handlers as install_signal_handlers, stop_requested};
 
 /// One program source, in command-line order.
 #[derive(Clone, Debug)]
@@ -227,7 +229,7 @@ fn prepare_here(
             .and_then(|()| sema.string_args(item))
             .map_err(|e| compile_failure(src_of(i), &e, opts.errtags))?;
     }
-    let wall_offset_ns = wall_offset();
+    let wall_offset_ns = time::wall_offset_ns();
     let fbt_backend = choose_fbt_backend(&catalog, &clauses, opts)?;
     let env = CgEnv {
         sema: &sema,
@@ -336,51 +338,6 @@ fn full_desc(d: &crate::lang::ast::ProbeDesc) -> String {
     format!("{}:{}:{}:{}", d.provider, d.module, d.function, d.name)
 }
 
-/// realtime - monotonic, in ns (walltimestamp = ktime_get_ns + this).
-fn wall_offset() -> i64 {
-    let mut rt = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    let mut mono = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    unsafe {
-        libc::clock_gettime(libc::CLOCK_REALTIME, &mut rt);
-        libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut mono);
-    }
-    (rt.tv_sec - mono.tv_sec) * 1_000_000_000 + (rt.tv_nsec - mono.tv_nsec)
-}
-
-static STOP: AtomicBool = AtomicBool::new(false);
-/// An eventfd the signal handler pokes, so that the consumer's wait ends
-/// even when the signal is taken by another thread (-1: none).
-static SIGNAL_FD: AtomicI32 = AtomicI32::new(-1);
-
-extern "C" fn on_signal(_: libc::c_int) {
-    STOP.store(true, Ordering::SeqCst);
-    let fd = SIGNAL_FD.load(Ordering::SeqCst);
-    if fd >= 0 {
-        let one = 1u64;
-        // SAFETY: write(2) is async-signal-safe; 8 bytes from a valid u64.
-        unsafe { libc::write(fd, &one as *const u64 as *const _, 8) };
-    }
-}
-
-/// Installs SIGINT/SIGTERM handlers that ask the session to stop.
-pub fn install_signal_handlers() {
-    unsafe {
-        if SIGNAL_FD.load(Ordering::SeqCst) < 0 {
-            SIGNAL_FD.store(libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC), Ordering::SeqCst);
-        }
-        let mut sa: libc::sigaction = std::mem::zeroed();
-        sa.sa_sigaction = on_signal as *const () as usize;
-        sa.sa_flags = 0;
-        libc::sigemptyset(&mut sa.sa_mask);
-        libc::sigaction(libc::SIGINT, &sa, std::ptr::null_mut());
-        libc::sigaction(libc::SIGTERM, &sa, std::ptr::null_mut());
-        libc::sigaction(libc::SIGHUP, &sa, std::ptr::null_mut());
-    }
-}
-
-pub fn stop_requested() -> bool {
-    STOP.load(Ordering::SeqCst)
-}
 
 /// A process the session follows (`-c` or `-p`): tracing stops when it exits.
 pub trait Target {
@@ -437,7 +394,7 @@ pub fn run(
     if let Some(t) = target.as_deref() {
         consumer.set_target(t.pid() as u32);
     }
-    raise_fd_limit();
+    process::raise_fd_limit();
     let mut progress = |done: usize, total: usize| {
         crate::note!("dtrace: attached {} of {} probes", done, total);
         !stop_requested()
@@ -487,7 +444,7 @@ pub fn run(
     let wakeup = Wakeup::new(
         ring.fd(),
         target.as_deref().and_then(|t| t.wake_fd()),
-        Some(SIGNAL_FD.load(Ordering::SeqCst)).filter(|fd| *fd >= 0),
+        signal::stop_fd(),
     )
     .map_err(|e| Failure(format!("failed to wait for the output buffer: {}", crate::host::strerror(&e))))?;
     let mut next_switch = Instant::now() + switch_every;
@@ -612,26 +569,6 @@ fn program_desc(p: &crate::program::ProgSpec, cat: &Catalog) -> String {
         Attach::Fentry { probe, .. } | Attach::Timer { probe, .. } => {
             cat.get(*probe).map_or_else(|| format!("probe {}", probe), |q| q.full_name())
         }
-    }
-}
-
-/// Every fbt probe holds a file descriptor: raise the soft limit to the
-/// hard one (and the hard one too, as root, when it is small).
-fn raise_fd_limit() {
-    unsafe {
-        let mut r = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut r) != 0 {
-            return;
-        }
-        let want: libc::rlim_t = 1 << 20;
-        if r.rlim_max < want {
-            let more = libc::rlimit { rlim_cur: want, rlim_max: want };
-            if libc::setrlimit(libc::RLIMIT_NOFILE, &more) == 0 {
-                return;
-            }
-        }
-        r.rlim_cur = r.rlim_max;
-        libc::setrlimit(libc::RLIMIT_NOFILE, &r);
     }
 }
 

@@ -37,7 +37,7 @@ fn compile(name: &str, text: &str) -> Result<String, String> {
     let sources = [Source::Script { name: name.into(), text: text.into() }];
     let mut opts = Options::default();
     let parsed = session::parse_sources(&sources, &mut opts).map_err(|Failure(m)| m)?;
-    let macros = MacroEnv { args: vec![name.into()], target: None, defaultargs: false };
+    let macros = MacroEnv { args: vec![name.into()], ..MacroEnv::default() };
     let prep = session::prepare(parsed, &sources, &opts, &macros, false).map_err(|Failure(m)| m)?;
     let mut out = String::new();
     for p in &prep.compiled.programs {

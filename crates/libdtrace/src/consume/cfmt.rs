@@ -7,7 +7,6 @@
 //! of `%f`/`%g`, by the locale's `LC_NUMERIC` rules).
 
 use std::borrow::Cow;
-use std::ffi::CStr;
 use std::sync::OnceLock;
 
 /// A resolved conversion specification.
@@ -52,25 +51,9 @@ pub fn locale_grouping() -> &'static Grouping {
 }
 
 fn read_locale_grouping() -> Grouping {
-    // SAFETY: newlocale/nl_langinfo_l/freelocale on a locale object of our
-    // own; the returned strings are copied before the object is freed.
-    unsafe {
-        let loc = libc::newlocale(libc::LC_NUMERIC_MASK, c"".as_ptr(), std::ptr::null_mut());
-        if loc.is_null() {
-            return Grouping::default();
-        }
-        let item = |i: libc::nl_item| {
-            let p = libc::nl_langinfo_l(i, loc);
-            if p.is_null() {
-                Vec::new()
-            } else {
-                CStr::from_ptr(p).to_bytes().to_vec()
-            }
-        };
-        // GROUPING follows THOUSEP in glibc's LC_NUMERIC items.
-        let g = Grouping { sep: Cow::Owned(item(libc::THOUSEP)), sizes: Cow::Owned(item(libc::THOUSEP + 1)) };
-        libc::freelocale(loc);
-        g
+    match crate::kernel::locale::numeric_grouping() {
+        Some((sep, sizes)) => Grouping { sep: Cow::Owned(sep), sizes: Cow::Owned(sizes) },
+        None => Grouping::default(),
     }
 }
 

@@ -12,6 +12,7 @@
 use std::sync::OnceLock;
 
 use super::value::{Symbol, Symbolizer};
+use crate::kernel::kallsyms;
 
 /// Kernel symbols from `/proc/kallsyms`, loaded on first use.
 #[derive(Default)]
@@ -27,7 +28,7 @@ impl KernelSymbols {
 /// the code generator and the consumer.
 fn kallsyms() -> &'static SymbolTable {
     static TABLE: OnceLock<SymbolTable> = OnceLock::new();
-    TABLE.get_or_init(|| SymbolTable::parse(&std::fs::read_to_string("/proc/kallsyms").unwrap_or_default()))
+    TABLE.get_or_init(|| SymbolTable::parse(&std::fs::read_to_string(kallsyms::PATH).unwrap_or_default()))
 }
 
 /// [start, end) of a kernel function, from /proc/kallsyms (for code
@@ -59,15 +60,11 @@ pub(crate) struct SymbolTable {
 }
 
 impl SymbolTable {
-    /// Parses kallsyms text: `ADDR TYPE NAME` with `\t[MODULE]` for modules
-    /// (none: `vmlinux`).
+    /// Parses kallsyms text.
     pub(crate) fn parse(text: &str) -> SymbolTable {
         let mut t = SymbolTable::default();
-        for line in text.lines() {
-            let mut it = line.split_ascii_whitespace();
-            let (Some(a), Some(ty), Some(name)) = (it.next(), it.next(), it.next()) else { continue };
-            let module = it.next().and_then(|m| m.strip_prefix('[')?.strip_suffix(']')).unwrap_or("vmlinux");
-            let (Ok(addr), Some(rank)) = (u64::from_str_radix(a, 16), rank(ty)) else { continue };
+        for kallsyms::Symbol { addr, kind, name, module } in kallsyms::parse(text) {
+            let Some(rank) = rank(kind) else { continue };
             // __pfx_/__cfi_ mark the padding before functions (6.2+ with
             // call-depth tracking or CFI): not functions of their own, so a
             // return address there belongs to the function before.
@@ -113,9 +110,8 @@ impl SymbolTable {
 
 /// The preference of a kallsyms symbol type; `None`: not an address symbol
 /// (absolute, undefined).
-fn rank(ty: &str) -> Option<u8> {
-    let c = ty.chars().next()?;
-    match c {
+fn rank(kind: char) -> Option<u8> {
+    match kind {
         'a' | 'A' | 'U' | 'u' | 'N' | 'n' => None,
         'w' | 'W' | 'v' | 'V' => Some(2),
         c if c.is_ascii_uppercase() => Some(0),

@@ -392,32 +392,9 @@ fn local_tm(secs: i64, tz: &TimeZone) -> Tm {
     match tz {
         TimeZone::Fixed { offset_secs, abbrev } => tm_from_utc(secs, *offset_secs, abbrev.clone()),
         TimeZone::Local => {
-            let (off, abbrev) = local_offset(secs);
+            let (off, abbrev) = crate::kernel::time::local_offset(secs);
             tm_from_utc(secs, off, abbrev)
         }
-    }
-}
-
-/// The C library's UTC offset and zone abbreviation at `secs`.
-fn local_offset(secs: i64) -> (i64, String) {
-    // SAFETY: localtime_r writes only into `tm`; tzset reads TZ. tm_zone
-    // points into libc's static zone table (or is NULL).
-    unsafe {
-        extern "C" {
-            fn tzset();
-        }
-        tzset();
-        let t: libc::time_t = secs as libc::time_t;
-        let mut tm: libc::tm = std::mem::zeroed();
-        if libc::localtime_r(&t, &mut tm).is_null() {
-            return (0, "UTC".to_string());
-        }
-        let abbrev = if tm.tm_zone.is_null() {
-            String::new()
-        } else {
-            std::ffi::CStr::from_ptr(tm.tm_zone).to_string_lossy().into_owned()
-        };
-        (tm.tm_gmtoff as i64, abbrev)
     }
 }
 

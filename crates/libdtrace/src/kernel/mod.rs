@@ -1,20 +1,34 @@
-//! Kernel access: bpf(2), perf_event_open(2), tracefs, BPF ring buffers.
+//! Kernel access: bpf(2), perf_event_open(2), tracefs, BPF ring buffers,
+//! and the rest of the operating system dtrace needs.
 //!
-//! A thin layer over the system calls through `libc`, nothing more:
+//! A thin layer over the system calls and the C library through `libc`,
+//! nothing more, and the only code of the crate with `unsafe`: everything
+//! above it calls the safe functions here.
 //! - [`sys`]: maps, program load (with the verifier log), raw tracepoint
 //!   attach, perf-event links, BPF_PROG_TEST_RUN, object info/enumeration;
 //! - [`perf`]: perf events (cpu clock, tracepoints, uprobes, kprobes) and
 //!   attaching programs to them;
 //! - [`ringbuf`]: the consumer side of BPF_MAP_TYPE_RINGBUF;
 //! - [`tracefs`]: tracepoint ids, lists and record formats;
-//! - [`wakeup`]: what the consumer sleeps on between reads.
+//! - [`wakeup`]: what the consumer sleeps on between reads;
+//! - [`signal`]: the signals that end a session;
+//! - [`process`]: this process's ids and limits, the `-c`/`-p` targets;
+//! - [`kallsyms`]: the kernel's symbols;
+//! - [`time`], [`locale`], [`file`]: the clocks and time zone, digit
+//!   grouping, truncating standard output.
 //!
 //! Every call returns the kernel's errno as a plain `io::Error`
 //! (`raw_os_error()` works); [`explain`] turns one into words for users.
 
+pub mod file;
+pub mod kallsyms;
+pub mod locale;
 pub mod perf;
+pub mod process;
 pub mod ringbuf;
+pub mod signal;
 pub mod sys;
+pub mod time;
 pub mod tracefs;
 pub mod wakeup;
 
@@ -28,7 +42,8 @@ use crate::host::strerror;
 /// What DTrace says when the kernel refuses us for lack of privileges.
 pub const PRIVILEGE_MESSAGE: &str = "DTrace requires additional privileges";
 
-fn is_root() -> bool {
+/// Whether dtrace runs with root's effective uid.
+pub fn is_root() -> bool {
     // SAFETY: geteuid cannot fail.
     unsafe { libc::geteuid() == 0 }
 }

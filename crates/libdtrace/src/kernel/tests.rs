@@ -12,7 +12,7 @@ use crate::bpf::insn::*;
 use crate::host::{online_cpus, possible_cpus};
 
 fn root() -> bool {
-    if unsafe { libc::geteuid() } != 0 {
+    if !super::is_root() {
         eprintln!("skipped: needs root");
         return false;
     }
@@ -412,7 +412,7 @@ fn uprobe_on_own_function() {
 fn explains_errors() {
     let e = std::io::Error::from_raw_os_error(libc::EPERM);
     let msg = super::explain(&e);
-    if unsafe { libc::geteuid() } != 0 {
+    if !super::is_root() {
         assert_eq!(msg, super::PRIVILEGE_MESSAGE);
         assert!(super::is_privilege_error(&e));
     } else {

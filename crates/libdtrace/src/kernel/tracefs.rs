@@ -12,7 +12,8 @@ fn has_events(p: &Path) -> bool {
     p.join("events").is_dir()
 }
 
-fn mount(source: &str, target: &str, fstype: &str) -> bool {
+/// mount(2) without flags or data; whether it worked.
+pub fn mount(source: &str, target: &str, fstype: &str) -> bool {
     let (Ok(s), Ok(t), Ok(f)) = (CString::new(source), CString::new(target), CString::new(fstype)) else {
         return false;
     };
@@ -223,7 +224,7 @@ print fmt: \"fd: 0x%08lx, buf: 0x%08lx, count: 0x%08lx\", ((unsigned long)(REC->
 
     #[test]
     fn reads_live_tracefs() {
-        if unsafe { libc::geteuid() } != 0 {
+        if !crate::kernel::is_root() {
             eprintln!("skipped: not root");
             return;
         }

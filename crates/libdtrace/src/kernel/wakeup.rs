@@ -19,7 +19,7 @@
 //! nothing needs to be read back (no read that could fail with EAGAIN).
 
 use std::io;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 
 const TOKEN_RING: u64 = 1;
 const TOKEN_TARGET: u64 = 2;
@@ -96,37 +96,54 @@ impl Wakeup {
     }
 }
 
+/// An eventfd that wakes a [`Wakeup`] each time it is poked (never read
+/// back: the wait is edge-triggered).
+pub struct EventFd(OwnedFd);
+
+impl EventFd {
+    pub fn new() -> io::Result<EventFd> {
+        // SAFETY: no pointers involved; the result is checked.
+        let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: a new descriptor that we own.
+        Ok(EventFd(unsafe { OwnedFd::from_raw_fd(fd) }))
+    }
+
+    /// Adds 1 to the count (async-signal-safe: a signal handler's way to
+    /// wake the consumer).
+    pub fn poke(&self) {
+        let one = 1u64;
+        // SAFETY: write(2) of 8 bytes from a valid u64.
+        unsafe { libc::write(self.0.as_raw_fd(), &one as *const u64 as *const _, 8) };
+    }
+}
+
+impl AsFd for EventFd {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.0.as_fd()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn eventfd() -> OwnedFd {
-        // SAFETY: plain system call; checked.
-        let fd = unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) };
-        assert!(fd >= 0);
-        // SAFETY: a new descriptor that we own.
-        unsafe { OwnedFd::from_raw_fd(fd) }
-    }
-
-    fn poke(fd: &OwnedFd) {
-        let one = 1u64;
-        // SAFETY: writes 8 bytes from a valid u64.
-        assert_eq!(unsafe { libc::write(fd.as_raw_fd(), &one as *const u64 as *const _, 8) }, 8);
-    }
 
     /// Edge-triggered: each write wakes once, and an eventfd that is never
     /// read does not keep waking the waiter.
     #[test]
     fn each_poke_wakes_once() {
-        let (ring, target, signal) = (eventfd(), eventfd(), eventfd());
-        let w = Wakeup::new(ring.as_raw_fd(), Some(target.as_raw_fd()), Some(signal.as_raw_fd())).unwrap();
+        let (ring, target, signal) = (EventFd::new().unwrap(), EventFd::new().unwrap(), EventFd::new().unwrap());
+        let fd = |e: &EventFd| e.as_fd().as_raw_fd();
+        let w = Wakeup::new(fd(&ring), Some(fd(&target)), Some(fd(&signal))).unwrap();
         assert_eq!(w.wait(0).unwrap(), Woken::default());
-        poke(&target);
+        target.poke();
         assert_eq!(w.wait(1000).unwrap(), Woken { target: true, ..Woken::default() });
         assert_eq!(w.wait(0).unwrap(), Woken::default());
-        poke(&target);
-        poke(&signal);
-        poke(&ring);
+        target.poke();
+        signal.poke();
+        ring.poke();
         assert_eq!(w.wait(1000).unwrap(), Woken { data: true, target: true, signal: true });
         assert_eq!(w.wait(10).unwrap(), Woken::default());
     }

@@ -18,6 +18,8 @@ pub struct MacroEnv {
     pub args: Vec<String>,
     pub target: Option<i32>,
     pub defaultargs: bool,
+    /// `$pid`, `$uid` and the like (`kernel::process::ids()`).
+    pub ids: crate::host::ProcessIds,
 }
 
 /// Replaces macro references by literals (or identifiers, for `$1` whose
@@ -46,14 +48,14 @@ pub fn expand_macros(p: &mut Program, env: &MacroEnv) -> R<()> {
 fn macro_value(name: &str, env: &MacroEnv, line: u32) -> R<Option<String>> {
     let v = match name {
         "target" => env.target.map(|t| t.to_string()).or(Some("0".into())),
-        "pid" => Some(std::process::id().to_string()),
-        "ppid" => Some(unsafe { libc::getppid() }.to_string()),
-        "uid" => Some(unsafe { libc::getuid() }.to_string()),
-        "gid" => Some(unsafe { libc::getgid() }.to_string()),
-        "euid" => Some(unsafe { libc::geteuid() }.to_string()),
-        "egid" => Some(unsafe { libc::getegid() }.to_string()),
-        "pgid" => Some(unsafe { libc::getpgrp() }.to_string()),
-        "sid" => Some(unsafe { libc::getsid(0) }.to_string()),
+        "pid" => Some(env.ids.pid.to_string()),
+        "ppid" => Some(env.ids.ppid.to_string()),
+        "uid" => Some(env.ids.uid.to_string()),
+        "gid" => Some(env.ids.gid.to_string()),
+        "euid" => Some(env.ids.euid.to_string()),
+        "egid" => Some(env.ids.egid.to_string()),
+        "pgid" => Some(env.ids.pgid.to_string()),
+        "sid" => Some(env.ids.sid.to_string()),
         n if n.bytes().all(|c| c.is_ascii_digit()) => {
             let i: usize = n.parse().map_err(|_| {
                 CompileError::new(line, "D_MACRO_UNDEF", format!("macro argument ${} is not defined", n))

@@ -375,8 +375,7 @@ pub fn run_once(c: &Compiled, l: &Loaded, which: &Attach) -> io::Result<bool> {
         if &p.attach == which {
             // On the CPU -x cpu names (DTrace binds BEGIN and END there),
             // else on this one.
-            let here = unsafe { libc::sched_getcpu() };
-            let cpu = c.cpu.or((here >= 0).then_some(here as u32));
+            let cpu = c.cpu.or(crate::kernel::process::current_cpu());
             sys::prog_test_run(fd.as_fd(), &[0u8; 16], cpu)?;
             ran = true;
         }

@@ -18,6 +18,7 @@
 //! `duplicate`: they must be attached by address, not by name.
 
 use super::glob::glob_match;
+use crate::kernel::kallsyms;
 use std::collections::HashMap;
 use std::fmt;
 use std::io;
@@ -523,32 +524,9 @@ fn parse_hex(s: &str) -> Option<u64> {
     u64::from_str_radix(s, 16).ok()
 }
 
-struct Sym<'a> {
-    addr: u64,
-    name: &'a str,
-    module: &'a str,
-}
-
-/// Text symbols of kallsyms: t/T, and w/W (weak functions such as the
-/// `__ia32_sys_*` syscall stubs that default to `sys_ni_syscall`).
-fn parse_kallsyms(text: &str) -> Vec<Sym<'_>> {
-    let mut v = Vec::new();
-    for line in text.lines() {
-        let mut it = line.splitn(3, [' ', '\t']);
-        let (Some(a), Some(t), Some(rest)) = (it.next(), it.next(), it.next()) else {
-            continue;
-        };
-        if !matches!(t, "t" | "T" | "w" | "W") {
-            continue;
-        }
-        let Some(addr) = parse_hex(a) else { continue };
-        let (name, module) = split_module(rest);
-        if name.is_empty() {
-            continue;
-        }
-        v.push(Sym { addr, name, module });
-    }
-    v
+/// Text symbols of kallsyms.
+fn parse_kallsyms(text: &str) -> Vec<kallsyms::Symbol<'_>> {
+    kallsyms::parse(text).filter(kallsyms::Symbol::is_text).collect()
 }
 
 struct FtraceEntry<'a> {
@@ -932,18 +910,7 @@ fn blacklist_path() -> Option<PathBuf> {
         })
         .unwrap_or(false);
     if !mounted && debug.is_dir() {
-        let src = c"debugfs";
-        let dst = c"/sys/kernel/debug";
-        // SAFETY: valid NUL-terminated strings; no mount data.
-        unsafe {
-            libc::mount(
-                src.as_ptr(),
-                dst.as_ptr(),
-                src.as_ptr(),
-                0,
-                std::ptr::null(),
-            )
-        };
+        crate::kernel::tracefs::mount("debugfs", DEBUGFS, "debugfs");
     }
     p.exists().then_some(p)
 }
@@ -1544,7 +1511,7 @@ ffffffff81000400 T xen_d
                     msg.starts_with("fbt: ") || msg.contains("tracefs"),
                     "unexplained error: {msg}"
                 );
-                if unsafe { libc::geteuid() } == 0 {
+                if crate::kernel::is_root() {
                     assert!(
                         msg.contains("available_filter_functions") || msg.contains("tracefs"),
                         "as root only the ftrace list may be missing: {msg}"

@@ -10,6 +10,7 @@
 use super::*;
 use std::fs::{File, OpenOptions};
 use std::io;
+use std::os::fd::AsFd;
 
 /// The stream records print to: the session's, or the freopen() file.
 pub(super) struct Sink<'o> {
@@ -36,14 +37,7 @@ impl<'o> Sink<'o> {
         if let Some(path) = output {
             return OpenOptions::new().write(true).open(path)?.set_len(0);
         }
-        // SAFETY: fstat/ftruncate/lseek on fd 1 with a valid stat buffer.
-        unsafe {
-            let mut st: libc::stat = std::mem::zeroed();
-            if libc::fstat(1, &mut st) == 0 && st.st_mode & libc::S_IFMT == libc::S_IFREG {
-                libc::ftruncate(1, 0);
-                libc::lseek(1, 0, libc::SEEK_SET);
-            }
-        }
+        crate::kernel::file::truncate_if_regular(io::stdout().as_fd());
         Ok(())
     }
 }
