@@ -18,7 +18,7 @@
 //! `actions`, `subr` (subroutines), `memory` (kernel memory), `scratch`
 //! (registers, stack slots, temp area), `spec`, `print`, `regs` (uregs).
 
-use super::asm::{Asm, Label};
+use crate::bpf::asm::{Asm, Label};
 use super::funcs::{self, Callback};
 use crate::bpf::consts;
 use crate::bpf::helpers::*;
