@@ -5,6 +5,7 @@
 //! Attaching is done by `attach.rs`; the catalog itself only reads tracefs.
 
 pub mod attach;
+#[path = "fbt/inventory.rs"]
 pub mod fbt_inventory;
 pub mod glob;
 pub mod syscall_table;
