@@ -302,7 +302,7 @@ fn list_line(p: &libdtrace::provider::Probe) -> String {
 /// kernel allows it).
 fn list(_: &[Source], _opts: &Options, verbose: bool) -> i32 {
     let mut cat = libdtrace::provider::Catalog::load();
-    let _ = cat.load_fbt();
+    cat.provide_all();
     let mut out = std::io::BufWriter::new(std::io::stdout());
     let _ = writeln!(out, "{}", LIST_HEADER);
     for p in &cat.probes {
@@ -312,12 +312,15 @@ fn list(_: &[Source], _opts: &Options, verbose: bool) -> i32 {
     0
 }
 
-/// With -v: the functions fbt leaves out, and why.
+/// With -v: what each provider leaves out (fbt: functions), and why.
 fn list_excluded(out: &mut dyn Write, cat: &libdtrace::provider::Catalog, verbose: bool) {
-    if verbose && !cat.fbt_excluded.is_empty() {
-        let n = cat.fbt_excluded.lines().count();
-        let _ = writeln!(out, "\nExcluded from fbt ({} functions):", n);
-        let _ = out.write_all(cat.fbt_excluded.as_bytes());
+    for (_, prov) in cat.providers() {
+        let excluded = prov.excluded();
+        if verbose && !excluded.is_empty() {
+            let n = excluded.lines().count();
+            let _ = writeln!(out, "\nExcluded from {} ({} functions):", prov.name(), n);
+            let _ = out.write_all(excluded.as_bytes());
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 //! Usage: fbt_inventory [-v] [KALLSYMS FILTER_FUNCTIONS BLACKLIST [FILTER_FUNCTIONS_ADDRS]]
 //! -v also lists every excluded function with its reason.
 
-use libdtrace::provider::fbt_inventory::{build, load, Inventory};
+use libdtrace::provider::fbt::inventory::{build, load, Inventory};
 use std::time::Instant;
 
 fn main() {

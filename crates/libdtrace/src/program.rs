@@ -67,7 +67,9 @@ pub const FLT_DIVZERO: u32 = 4;
 pub const FLT_NOSCRATCH: u32 = 5;
 pub const FLT_KPRIV: u32 = 6;
 
-/// Value of `MAP_SYSPROBE` entries (keyed by syscall number).
+/// Value of `MAP_SYSPROBE` entries, keyed by the number a provider's
+/// programs find at `SLOT_NR` (the syscall number; `provider::Disc::Number`):
+/// the entry and return probe ids (u32 at 0 and 4), the function name.
 pub const SYSPROBE_NAME_OFF: u32 = 8;
 pub const SYSPROBE_VALUE: u32 = 64;
 
@@ -90,31 +92,26 @@ pub struct MapSpec {
     pub init: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
-/// Where a program attaches.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Attach {
-    Begin,
-    End,
-    SysEnter,
-    SysExit,
-    /// fbt entry / return probes: one kprobe program shared by every
-    /// function, attached with the probe id as its BPF cookie.
-    FbtEntry,
-    FbtReturn,
-    /// fbt through fentry/fexit: one program per function, typed by BTF.
-    Fentry {
-        probe: u32,
-        btf_id: u32,
-        nargs: u32,
-        ret: bool,
-    },
-    /// A profile-N (every CPU) or tick-N (one CPU) probe.
-    Timer {
-        probe: u32,
-        period_ns: u64,
-        all_cpus: bool,
-    },
+/// A provider, by its place in the provider registry (`provider::registry`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ProviderId(pub u8);
+
+/// Where a program attaches: a provider and a key whose meaning that
+/// provider owns (entry or return, a probe id, ...). Probes with the same
+/// attach point share programs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Attach {
+    pub provider: ProviderId,
+    pub key: u64,
 }
+
+/// The frame every program has, in the part a provider's code uses (the
+/// code generator owns the rest): the program's context (r1 on entry), the
+/// probe discriminator the prologue finds (a syscall number, a BPF cookie)
+/// and a scratch word.
+pub const SLOT_CTX: i16 = -8;
+pub const SLOT_NR: i16 = -40;
+pub const SLOT_B: i16 = -56;
 
 #[derive(Clone, Debug)]
 pub struct ProgSpec {

@@ -3,9 +3,9 @@
 //! parses flags and drives this.
 
 use crate::bpf::consts;
-use crate::cg::codegen::{self, CgEnv, ClauseIn, FbtBackend};
+use crate::cg::codegen::{self, CgEnv, ClauseIn};
 use crate::program::{
-    Attach, Compiled, DROP_AGG, DROP_DYNVAR, DROP_ERRORS, DROP_PRINCIPAL, DROP_SLOTS, DROP_SPECUNAVAIL, ERROR_EPID,
+    Compiled, ProgSpec, DROP_AGG, DROP_DYNVAR, DROP_ERRORS, DROP_PRINCIPAL, DROP_SLOTS, DROP_SPECUNAVAIL, ERROR_EPID,
     MAP_DROPS, MAP_RINGBUF, MAP_STATE, STATE_ACTIVE, STATE_EXITING, STATE_PREBEGIN,
 };
 use crate::consume::records::Consumer;
@@ -17,7 +17,7 @@ use crate::lang::sema::{expand_macros, MacroEnv, Sema};
 use crate::lang::types::Type;
 use crate::options::{self, Options, Origin};
 use crate::provider::attach::{self, AttachError, Loaded};
-use crate::provider::Catalog;
+use crate::provider::{dtrace, Catalog};
 use bufpolicy::PrincipalBuffer;
 use std::io::Write;
 use std::os::fd::AsFd;
@@ -230,13 +230,16 @@ fn prepare_here(
             .map_err(|e| compile_failure(src_of(i), &e, opts.errtags))?;
     }
     let wall_offset_ns = time::wall_offset_ns();
-    let fbt_backend = choose_fbt_backend(&catalog, &clauses, opts)?;
+    // Each provider chooses how to attach its probes (fbt: its backend).
+    let mut enabled: Vec<u32> = clauses.iter().flat_map(|(_, p)| p.iter().copied()).collect();
+    enabled.sort();
+    enabled.dedup();
+    catalog.prepare(&enabled, opts).map_err(Failure)?;
     let env = CgEnv {
         sema: &sema,
         opts,
         catalog: &catalog,
         wall_offset_ns,
-        fbt_backend,
         kernel_function: &crate::consume::ksyms::kernel_function_range,
     };
     let ins: Vec<ClauseIn> = clauses
@@ -276,62 +279,6 @@ fn clause_arg_types(cat: &Catalog, probes: &[u32], sema: &Sema) -> Option<Vec<Ty
         }
     }
     Some(first)
-}
-
-/// fentry/fexit where the kernel allows it and few functions are probed
-/// (each needs its own program and trampoline); else one shared kprobe
-/// program, attached to every function at once by a kprobe.multi link
-/// where the kernel has them, by one kprobe per function otherwise.
-/// `-x fbtbackend=` forces one.
-const FENTRY_MAX_FUNCTIONS: usize = 64;
-
-fn choose_fbt_backend(cat: &Catalog, clauses: &[(usize, Vec<u32>)], opts: &Options) -> Result<FbtBackend, Failure> {
-    use crate::provider::ProbeKind;
-    let mut fbt: Vec<u32> = clauses
-        .iter()
-        .flat_map(|(_, p)| p.iter().copied())
-        .filter(|&id| matches!(cat.get(id).map(|p| &p.kind), Some(ProbeKind::FbtEntry(_) | ProbeKind::FbtReturn(_))))
-        .collect();
-    fbt.sort();
-    fbt.dedup();
-    if fbt.is_empty() {
-        return Ok(FbtBackend::Kprobe);
-    }
-    let first = cat.get(fbt[0]).map(|p| p.function.clone()).unwrap_or_default();
-    let kprobes = crate::provider::kprobes_available();
-    // kprobe.multi attaches by address: every function needs one.
-    let multi = || -> Result<(), String> {
-        if fbt.iter().any(|&id| cat.fbt_func(id).is_none_or(|f| f.addr == 0)) {
-            return Err("function addresses are hidden (kallsyms)".into());
-        }
-        crate::provider::kprobe_multi_check(cat.fbt_func(fbt[0]).map_or(0, |f| f.addr))
-    };
-    match opts.fbt_backend.as_deref() {
-        Some("kprobe") if !kprobes => {
-            Err(Failure("fbt: cannot use the kprobe backend: this kernel has no kprobes".into()))
-        }
-        Some("kprobe") => Ok(FbtBackend::Kprobe),
-        Some("kprobe.multi") => match multi() {
-            Ok(()) => Ok(FbtBackend::KprobeMulti),
-            Err(why) => Err(Failure(format!("fbt: cannot use the kprobe.multi backend: {}", why))),
-        },
-        Some("fentry") => match crate::provider::fentry_check(&first) {
-            Ok(()) => Ok(FbtBackend::Fentry),
-            Err(why) => Err(Failure(format!(
-                "fbt: cannot use the fentry backend: the kernel refuses fentry programs ({})",
-                why
-            ))),
-        },
-        _ => {
-            if (fbt.len() <= FENTRY_MAX_FUNCTIONS || !kprobes) && crate::provider::fentry_check(&first).is_ok() {
-                Ok(FbtBackend::Fentry)
-            } else if multi().is_ok() {
-                Ok(FbtBackend::KprobeMulti)
-            } else {
-                Ok(FbtBackend::Kprobe)
-            }
-        }
-    }
 }
 
 fn full_desc(d: &crate::lang::ast::ProbeDesc) -> String {
@@ -379,7 +326,7 @@ pub fn run(
 ) -> Result<i32, Failure> {
     let c = &prep.compiled;
     let fail = |e: AttachError| Failure(e.msg);
-    let mut loaded = attach::load(c).map_err(|e| {
+    let mut loaded = attach::load(c, &prep.catalog).map_err(|e| {
         if opts.verbose_verifier {
             if let Some(l) = &e.log {
                 crate::note!("{}", l);
@@ -402,33 +349,18 @@ pub fn run(
     let t0 = Instant::now();
     attach::attach_all(c, &prep.catalog, &mut loaded, &mut progress).map_err(fail)?;
     if opts.verbose {
-        let fbt: usize = c
-            .programs
-            .iter()
-            .filter(|p| matches!(p.attach, Attach::FbtEntry | Attach::FbtReturn))
-            .map(|p| p.probes.len())
-            .sum();
-        if fbt > 0 {
-            let multi = c.programs.iter().any(|p| p.expected_attach_type == crate::bpf::consts::BPF_TRACE_KPROBE_MULTI);
-            crate::note!(
-                "dtrace: fbt: {} (one shared program per entry/return, probe id as BPF cookie)",
-                if multi { "kprobe.multi backend, one link for all functions" } else { "kprobe backend" }
-            );
-        }
-        let fentry = c.programs.iter().filter(|p| matches!(p.attach, Attach::Fentry { .. })).count();
-        if fentry > 0 {
-            crate::note!(
-                "dtrace: fbt: fentry backend ({} program{}, one per probe, arguments typed by BTF)",
-                fentry,
-                if fentry == 1 { "" } else { "s" }
-            );
+        for (id, provider) in prep.catalog.providers() {
+            let progs: Vec<&ProgSpec> = c.programs.iter().filter(|p| p.attach.provider == id).collect();
+            for note in provider.notes(&progs) {
+                crate::note!("{}", note);
+            }
         }
         crate::note!("dtrace: attached in {:.3} s", t0.elapsed().as_secs_f64());
     }
     banner(prep);
 
     let mut status: Option<i32> = None;
-    attach::run_once(c, &loaded, &Attach::Begin)
+    attach::run_once(c, &loaded, &dtrace::BEGIN)
         .map_err(|e| Failure(format!("failed to run BEGIN: {}", crate::host::strerror(&e))))?;
     set_state_active(&loaded);
     if let Some(t) = target.as_deref_mut() {
@@ -506,7 +438,7 @@ pub fn run(
         crate::note!("dtrace: detached in {:.3} s", t1.elapsed().as_secs_f64());
     }
     drain(&mut ring, &mut consumer, &loaded, out, &mut drops);
-    attach::run_once(c, &loaded, &Attach::End)
+    attach::run_once(c, &loaded, &dtrace::END)
         .map_err(|e| Failure(format!("failed to run END: {}", crate::host::strerror(&e))))?;
     check_drops(&mut ring, &mut consumer, &loaded, out, &mut drops, opts);
     if status.is_none() {
@@ -556,20 +488,10 @@ fn check_recursion(c: &Compiled, cat: &Catalog, l: &mut Loaded, seen: &mut [u64]
     }
 }
 
-/// A program as the user knows it: the probe it serves (fentry programs
-/// and timers serve one), or the provider's probes it shares.
-fn program_desc(p: &crate::program::ProgSpec, cat: &Catalog) -> String {
-    match &p.attach {
-        Attach::FbtEntry => format!("fbt:::entry ({} probes)", p.probes.len()),
-        Attach::FbtReturn => format!("fbt:::return ({} probes)", p.probes.len()),
-        Attach::SysEnter => "syscall:::entry".into(),
-        Attach::SysExit => "syscall:::return".into(),
-        Attach::Begin => "dtrace:::BEGIN".into(),
-        Attach::End => "dtrace:::END".into(),
-        Attach::Fentry { probe, .. } | Attach::Timer { probe, .. } => {
-            cat.get(*probe).map_or_else(|| format!("probe {}", probe), |q| q.full_name())
-        }
-    }
+/// A program as the user knows it: the probe it serves, or the provider's
+/// probes it shares.
+fn program_desc(p: &ProgSpec, cat: &Catalog) -> String {
+    cat.provider(p.attach.provider).describe_probes(cat, p)
 }
 
 fn state(l: &Loaded) -> [u8; 8] {

@@ -1,8 +1,10 @@
 //! Lowering of checked D clauses to eBPF.
 //!
 //! One program per attach point (BEGIN, END, raw_syscalls:sys_enter,
-//! sys_exit, each timer); inside it, every matching clause in program
-//! order, each guarded by its probe filter and predicate.
+//! sys_exit, each timer, ...: the providers say which point serves a probe
+//! and supply the code that depends on it, see `provider::Provider`);
+//! inside it, every matching clause in program order, each guarded by its
+//! probe filter and predicate.
 //!
 //! Registers: r6-r9 hold expression values (they survive helper calls);
 //! r0-r5 are scratch around calls. The stack frame:
@@ -18,7 +20,7 @@
 //! `actions`, `subr` (subroutines), `memory` (kernel memory), `scratch`
 //! (registers, stack slots, temp area), `spec`, `print`, `regs` (uregs).
 
-use super::asm::{Asm, Label};
+use crate::bpf::asm::{Asm, Label};
 use super::funcs::{self, Callback};
 use crate::bpf::consts;
 use crate::bpf::helpers::*;
@@ -30,7 +32,7 @@ use crate::lang::sema::{AggFunc, Sema, VarClass};
 use crate::lang::types::{arith_result, Type};
 use crate::options::Options;
 use crate::program::*;
-use crate::provider::{Catalog, ProbeKind};
+use crate::provider::{self, Catalog, Disc, Load, Site};
 use std::collections::HashMap;
 
 type R<T> = Result<T, CompileError>;
@@ -57,13 +59,12 @@ const BPF_RB_AVAIL_DATA: i32 = 0;
 const BPF_RB_NO_WAKEUP: i32 = 1;
 const BPF_RB_FORCE_WAKEUP: i32 = 2;
 
-const SLOT_CTX: i16 = -8;
+// SLOT_CTX (-8), SLOT_NR (-40) and SLOT_B (-56) are in `crate::program`:
+// providers' code uses them too.
 const SLOT_ZERO: i16 = -16;
 const SLOT_REC: i16 = -24;
 const SLOT_TMP: i16 = -32;
-const SLOT_NR: i16 = -40;
 const SLOT_A: i16 = -48;
-const SLOT_B: i16 = -56;
 /// Copies of the fault code and value for ERROR clauses' arg2..arg5.
 const SLOT_ERR_CODE: i16 = -64;
 const SLOT_ERR_VALUE: i16 = -72;
@@ -73,15 +74,6 @@ const SLOT_NEST: i16 = -80;
 const SLOT_LEVEL: i16 = -88;
 const SLOT_FIRST_FREE: i16 = -96;
 const STACK_LIMIT: i16 = -512;
-
-/// x86-64 `struct pt_regs` offsets of the syscall arguments, in order.
-const SYSCALL_ARG_REGS: [i16; 6] = [112, 104, 96, 56, 72, 64];
-const PT_REGS_ORIG_AX: i16 = 120;
-/// x86-64 function-call argument registers in `struct pt_regs`, and rax.
-const CALL_ARG_REGS: [i16; 6] = [112, 104, 96, 88, 72, 64];
-const PT_REGS_AX: i16 = 80;
-const PT_REGS_IP: i16 = 128;
-const PT_REGS_CS: i16 = 136;
 
 const BPF_ANY: i32 = 0;
 const BPF_NOEXIST: i32 = 1;
@@ -93,38 +85,12 @@ pub struct CgEnv<'a> {
     pub catalog: &'a Catalog,
     /// realtime - monotonic, for walltimestamp.
     pub wall_offset_ns: i64,
-    /// How fbt probes attach (chosen by the session from what the kernel
-    /// allows and how many functions are probed).
-    pub fbt_backend: FbtBackend,
     /// [start, end) of a kernel function by name (from the session; asked
     /// only for what a program needs).
     pub kernel_function: &'a dyn std::ops::Fn(&str) -> Option<(u64, u64)>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FbtBackend {
-    /// Single kprobes/kretprobes sharing one program (BPF cookies).
-    Kprobe,
-    /// The same program attached to every function at once through one
-    /// kprobe.multi link (fprobe), the function's probe id as its cookie.
-    KprobeMulti,
-    /// fentry/fexit, one program per function, arguments typed by BTF.
-    Fentry,
-}
-
 impl CgEnv<'_> {
-    /// BTF id and parameter count of a kernel function fentry can attach
-    /// to (at most 6 arguments, all passed in registers).
-    fn fentry_target(&self, func: &str) -> Option<(u32, u32)> {
-        let btf = self.sema.types.btf()?;
-        let id = btf.find_func(func)?;
-        let (params, _) = btf.func_params(id)?;
-        if params.len() > 6 || btf.is_variadic(id) {
-            return None;
-        }
-        Some((id.0, params.len() as u32))
-    }
-
     /// Byte offset of a member path in a kernel struct, from BTF.
     fn kernel_offset(&self, st: &str, path: &[&str]) -> Option<u64> {
         let btf = self.sema.types.btf()?;
@@ -147,37 +113,20 @@ pub fn compile(env: &CgEnv, clauses: &[ClauseIn]) -> R<Compiled> {
     let mut groups: Vec<(Attach, Vec<(usize, Vec<u32>)>)> = Vec::new();
     for (ci, c) in clauses.iter().enumerate() {
         for &pid in &c.probes {
+            // ERROR's clauses run inside every clause's fault handler.
+            if pid == provider::ERROR_ID {
+                if !g.error_clauses.contains(&ci) {
+                    g.error_clauses.push(ci);
+                }
+                continue;
+            }
             let p = env.catalog.get(pid).expect("matched probe exists");
-            let attach = match p.kind {
-                ProbeKind::Begin => Attach::Begin,
-                ProbeKind::End => Attach::End,
-                ProbeKind::Error => {
-                    if !g.error_clauses.contains(&ci) {
-                        g.error_clauses.push(ci);
-                    }
-                    continue;
-                }
-                ProbeKind::SyscallEntry(_) => Attach::SysEnter,
-                ProbeKind::SyscallReturn(_) => Attach::SysExit,
-                ProbeKind::FbtEntry(_) | ProbeKind::FbtReturn(_) => {
-                    let ret = matches!(p.kind, ProbeKind::FbtReturn(_));
-                    match (env.fbt_backend, env.fentry_target(&p.function)) {
-                        (FbtBackend::Fentry, Some((btf_id, nargs)))
-                            if !env.catalog.fbt_func(pid).map_or(false, |f| f.duplicate) =>
-                        {
-                            Attach::Fentry { probe: pid, btf_id, nargs, ret }
-                        }
-                        _ if ret => Attach::FbtReturn,
-                        _ => Attach::FbtEntry,
-                    }
-                }
-                ProbeKind::Profile { period_ns } => Attach::Timer { probe: pid, period_ns, all_cpus: true },
-                ProbeKind::Tick { period_ns } => Attach::Timer { probe: pid, period_ns, all_cpus: false },
-            };
+            let key = env.catalog.provider(p.prov).attach_point(p, &env.sema.types);
+            let attach = Attach { provider: p.prov, key };
             let gi = match groups.iter().position(|(a, _)| *a == attach) {
                 Some(i) => i,
                 None => {
-                    groups.push((attach.clone(), Vec::new()));
+                    groups.push((attach, Vec::new()));
                     groups.len() - 1
                 }
             };
@@ -264,8 +213,10 @@ struct Prog {
     action_no: u32,
     /// Inside an ERROR clause run from a fault handler: the faulting epid.
     in_error: Option<u32>,
-    /// Number of probes the program is attached to.
-    prog_probes: usize,
+    /// The probes the program serves, and what their provider says of
+    /// the probe site.
+    probes: Vec<u32>,
+    site: Site,
     /// What the current clause did so far (spec::DID_*).
     spec: u8,
     /// Callbacks the program's code passes to bpf_loop, emitted after it.

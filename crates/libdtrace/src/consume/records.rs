@@ -160,13 +160,8 @@ impl<'a> Consumer<'a> {
     }
 
     fn probe_of(&self, epid: &Epid, disc: u32) -> Option<&crate::provider::Probe> {
-        match epid.attach {
-            Attach::SysEnter => self.cat.syscall_probe(disc, false),
-            Attach::SysExit => self.cat.syscall_probe(disc, true),
-            Attach::FbtEntry | Attach::FbtReturn => self.cat.get(epid.probe.unwrap_or(disc)),
-            Attach::Fentry { probe, .. } => self.cat.get(probe),
-            _ => self.cat.get(epid.probe.unwrap_or(disc)),
-        }
+        let id = self.cat.provider(epid.attach.provider).probe_of(epid.attach.key, epid.probe, disc)?;
+        self.cat.get(id)
     }
 
     /// Decodes a recorded value. A kernel stack loses the tracing glue

@@ -1,10 +1,11 @@
-//! Loading compiled programs and attaching them, per provider. Everything
-//! attached is owned here: dropping `Loaded` detaches and frees it all.
+//! Loading compiled programs and attaching them, each by its provider.
+//! Everything attached is owned here: dropping `Loaded` detaches and frees
+//! it all.
 
 use crate::bpf::consts;
 use crate::bpf::insn::{Insn, BPF_PSEUDO_MAP_FD, BPF_PSEUDO_MAP_VALUE};
 use crate::program::{Attach, Compiled, ProgSpec};
-use crate::kernel::{perf, sys};
+use crate::kernel::sys;
 use crate::provider::Catalog;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
@@ -98,7 +99,7 @@ fn close_in_parallel(fds: Vec<OwnedFd>) {
 }
 
 /// Creates the maps, fills their initial contents and loads every program.
-pub fn load(c: &Compiled) -> Result<Loaded, AttachError> {
+pub fn load(c: &Compiled, cat: &Catalog) -> Result<Loaded, AttachError> {
     let mut maps = Vec::new();
     for m in &c.maps {
         if m.max_entries == 0 {
@@ -162,10 +163,10 @@ pub fn load(c: &Compiled) -> Result<Loaded, AttachError> {
                 if !matches!(e.errno, libc::EACCES | libc::EINVAL | libc::E2BIG) {
                     // Not the verifier's verdict (EMFILE, ENOMEM, ...): in
                     // DTrace's words (dt_bpf_load_prog()).
-                    let msg = format!("BPF program load for '{}' failed: {}", describe(p), crate::kernel::explain(&io));
+                    let msg = format!("BPF program load for '{}' failed: {}", describe(cat, p), crate::kernel::explain(&io));
                     return AttachError { msg, log: None };
                 }
-                AttachError { msg: rejection_message(p, &verifier_reason(&e.log, &io)), log: Some(e.log.clone()) }
+                AttachError { msg: rejection_message(cat, p, &verifier_reason(&e.log, &io)), log: Some(e.log.clone()) }
             })?;
         progs.push(fd);
     }
@@ -173,23 +174,20 @@ pub fn load(c: &Compiled) -> Result<Loaded, AttachError> {
     Ok(Loaded { maps, progs, attachments })
 }
 
-fn describe(p: &ProgSpec) -> String {
-    match &p.attach {
-        Attach::Begin => "dtrace:::BEGIN".into(),
-        Attach::End => "dtrace:::END".into(),
-        Attach::SysEnter => "syscall:::entry".into(),
-        Attach::SysExit => "syscall:::return".into(),
-        Attach::FbtEntry => "fbt:::entry".into(),
-        Attach::FbtReturn => "fbt:::return".into(),
-        Attach::Fentry { probe, ret, .. } => format!("fbt probe {} ({})", probe, if *ret { "fexit" } else { "fentry" }),
-        Attach::Timer { probe, .. } => format!("profile probe {}", probe),
-    }
+/// The program in messages, as its provider names it.
+fn describe(cat: &Catalog, p: &ProgSpec) -> String {
+    cat.provider(p.attach.provider).describe(cat, p)
+}
+
+/// A program's attachment failed: `what` failed with `e`.
+pub fn enable_error(desc: &str, what: &str, e: io::Error) -> AttachError {
+    AttachError { msg: format!("failed to enable {}: {}: {}", desc, what, crate::kernel::explain(&e)), log: None }
 }
 
 /// The verifier's rejection: which probe and clauses, the verifier's own
 /// reason and, for the limits a script can run into, what to change. The
 /// whole log is printed with `-x bpflog`.
-fn rejection_message(p: &ProgSpec, reason: &str) -> String {
+fn rejection_message(cat: &Catalog, p: &ProgSpec, reason: &str) -> String {
     let lines: Vec<String> = p.clause_lines.iter().map(|l| l.to_string()).collect();
     let clauses = match lines.len() {
         0 => String::new(),
@@ -205,7 +203,7 @@ fn rejection_message(p: &ProgSpec, reason: &str) -> String {
     };
     format!(
         "BPF verifier rejected the program for {}{}: {}{} (-x bpflog shows the verifier's log)",
-        describe(p),
+        describe(cat, p),
         clauses,
         reason,
         advice
@@ -234,137 +232,83 @@ fn relocate(insns: &[Insn], maps: &[OwnedFd]) -> Vec<Insn> {
     out
 }
 
-/// Attaches every program except BEGIN/END (those are run, not attached).
-/// `progress(done, total)` is told of long attaches and may return false to
-/// stop (Ctrl-C); what was attached stays owned by `l` and is freed with it.
+/// Attaches every program (BEGIN and END attach to nothing: they are
+/// run). `progress(done, total)` is told of long attaches and may return
+/// false to stop (Ctrl-C); what was attached stays owned by `l` and is
+/// freed with it.
 pub fn attach_all(
     c: &Compiled,
     cat: &Catalog,
     l: &mut Loaded,
     progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<(), AttachError> {
-    let total: usize = c
-        .programs
-        .iter()
-        .filter(|p| matches!(p.attach, Attach::FbtEntry | Attach::FbtReturn))
-        .map(|p| p.probes.len())
-        .sum();
-    let mut done = 0;
-    // The count last shown, so that the final report is not shown twice.
-    let mut reported = usize::MAX;
+    let total = c.programs.iter().map(|p| cat.provider(p.attach.provider).attach_count(p)).sum();
+    let mut progress = Progress { total, done: 0, reported: usize::MAX, report: progress };
     for (pi, (p, fd)) in c.programs.iter().zip(&l.progs).enumerate() {
-        let err = |what: &str, e: io::Error| AttachError {
-            msg: format!("failed to enable {}: {}: {}", describe(p), what, crate::kernel::explain(&e)),
-            log: None,
-        };
-        let mut mine = Vec::new();
-        match &p.attach {
-            Attach::Begin | Attach::End => {}
-            Attach::SysEnter | Attach::SysExit => {
-                let tp = if p.attach == Attach::SysEnter { "sys_enter" } else { "sys_exit" };
-                mine.push(sys::raw_tracepoint_open(tp, fd.as_fd()).map_err(|e| err(tp, e))?);
-            }
-            Attach::Timer { period_ns, all_cpus, .. } => {
-                let cpus =
-                    if *all_cpus { crate::host::online_cpus() } else { vec![crate::host::online_cpus().first().copied().unwrap_or(0)] };
-                for cpu in cpus {
-                    let ev = perf::open_cpu_clock(cpu, *period_ns).map_err(|e| err("perf_event_open", e))?;
-                    perf::attach_bpf(ev.as_fd(), fd.as_fd()).map_err(|e| err("attach", e))?;
-                    mine.push(ev);
-                }
-            }
-            Attach::Fentry { .. } => {
-                mine.push(sys::tracing_attach(fd.as_fd()).map_err(|e| err("fentry attach", e))?);
-            }
-            Attach::FbtEntry | Attach::FbtReturn if p.expected_attach_type == consts::BPF_TRACE_KPROBE_MULTI => {
-                // One link for every function, each with its probe id.
-                let ret = p.attach == Attach::FbtReturn;
-                let (addrs, cookies): (Vec<u64>, Vec<u64>) =
-                    p.probes.iter().filter_map(|&probe| Some((cat.fbt_func(probe)?.addr, probe as u64))).unzip();
-                // One system call, seconds long for tens of thousands of
-                // functions: say it has started.
-                if total >= 500 && done == 0 {
-                    reported = 0;
-                    if !progress(0, total) {
-                        return Err(AttachError { msg: "interrupted while attaching probes".into(), log: None });
-                    }
-                }
-                mine.push(
-                    sys::link_create_kprobe_multi(fd.as_fd(), &addrs, &cookies, ret)
-                        .map_err(|e| err(&format!("kprobe.multi link for {} functions", addrs.len()), e))?,
-                );
-                done += p.probes.len();
-                if total >= 500 {
-                    reported = done;
-                    if !progress(done, total) {
-                        l.attachments[pi] = mine;
-                        return Err(AttachError { msg: "interrupted while attaching probes".into(), log: None });
-                    }
-                }
-            }
-            Attach::FbtEntry | Attach::FbtReturn => {
-                let ret = p.attach == Attach::FbtReturn;
-                // A function the kernel refuses (not probe-able after all,
-                // gone with its module) is skipped and reported, not fatal.
-                let mut failed: Vec<(String, io::Error)> = Vec::new();
-                for &probe in &p.probes {
-                    let Some(func) = cat.fbt_func(probe) else {
-                        continue;
-                    };
-                    // By name (the kernel then adjusts to the probe-able
-                    // entry point); by address only where the name is ambiguous.
-                    let ev = if func.duplicate && func.addr != 0 {
-                        perf::open_kprobe_addr(func.addr, ret)
-                    } else {
-                        perf::open_kprobe(&func.name, 0, ret)
-                    };
-                    let link = ev.and_then(|ev| {
-                        // The link keeps the perf event; our fd can go.
-                        let link = sys::link_create_perf_event(fd.as_fd(), ev.as_fd(), probe as u64)?;
-                        let _ = perf::enable(ev.as_fd());
-                        Ok(link)
-                    });
-                    match link {
-                        Ok(link) => mine.push(link),
-                        Err(e) => {
-                            if crate::kernel::is_privilege_error(&e) {
-                                return Err(err(&format!("kprobe on {}", func.name), e));
-                            }
-                            failed.push((func.name.clone(), e));
-                        }
-                    }
-                    done += 1;
-                    if done % 500 == 0 {
-                        reported = done;
-                        if !progress(done, total) {
-                            l.attachments[pi] = mine;
-                            return Err(AttachError { msg: "interrupted while attaching probes".into(), log: None });
-                        }
-                    }
-                }
-                if !failed.is_empty() {
-                    if mine.is_empty() {
-                        let (f, e) = failed.swap_remove(0);
-                        return Err(err(&format!("kprobe on {}", f), e));
-                    }
-                    let (f, e) = &failed[0];
-                    crate::note!(
-                        "dtrace: {} of {} {} probes could not be enabled and are skipped (first: {}: {})",
-                        failed.len(),
-                        p.probes.len(),
-                        describe(p),
-                        f,
-                        crate::kernel::explain(e)
-                    );
-                }
-            }
-        }
-        l.attachments[pi] = mine;
+        let mut links = Vec::new();
+        let r = cat.provider(p.attach.provider).attach(cat, p, fd.as_fd(), &mut links, &mut progress);
+        l.attachments[pi] = links;
+        r?;
     }
-    if total >= 500 && reported != total {
-        progress(total, total);
-    }
+    progress.finish();
     Ok(())
+}
+
+/// Attaching shows its progress when it attaches this many probes one by
+/// one or more.
+const LONG_ATTACH: usize = 500;
+
+/// The progress of a long attach, told to the session (whose answer false
+/// stops it: Ctrl-C).
+pub struct Progress<'a> {
+    total: usize,
+    done: usize,
+    /// The count last shown, so that the final report is not shown twice.
+    reported: usize,
+    report: &'a mut dyn FnMut(usize, usize) -> bool,
+}
+
+impl Progress<'_> {
+    fn show(&mut self, done: usize) -> Result<(), AttachError> {
+        self.reported = done;
+        match (self.report)(done, self.total) {
+            true => Ok(()),
+            false => Err(AttachError { msg: "interrupted while attaching probes".into(), log: None }),
+        }
+    }
+
+    /// Before one long system call that attaches many probes: says it
+    /// has started.
+    pub fn starting(&mut self) -> Result<(), AttachError> {
+        match self.total >= LONG_ATTACH && self.done == 0 {
+            true => self.show(0),
+            false => Ok(()),
+        }
+    }
+
+    /// `n` probes were attached at once.
+    pub fn add(&mut self, n: usize) -> Result<(), AttachError> {
+        self.done += n;
+        match self.total >= LONG_ATTACH {
+            true => self.show(self.done),
+            false => Ok(()),
+        }
+    }
+
+    /// One more probe was attached (shown every `LONG_ATTACH`).
+    pub fn one(&mut self) -> Result<(), AttachError> {
+        self.done += 1;
+        match self.done % LONG_ATTACH == 0 {
+            true => self.show(self.done),
+            false => Ok(()),
+        }
+    }
+
+    fn finish(&mut self) {
+        if self.total >= LONG_ATTACH && self.reported != self.total {
+            (self.report)(self.total, self.total);
+        }
+    }
 }
 
 /// Runs the BEGIN or END program once, on the current CPU.

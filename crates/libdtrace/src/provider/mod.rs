@@ -1,44 +1,234 @@
 //! Providers: the probe catalog (what `dtrace -l` lists), matching of probe
-//! descriptions, and per-provider facts the compiler needs (how arguments
-//! are found, which attach point serves a probe).
+//! descriptions, and the [`Provider`] trait: everything that differs from
+//! one provider to another — its probes, the programs that serve them and
+//! the code that finds a firing probe and its arguments, attaching, how
+//! its programs are described — so that the code generator, the loader and
+//! the consumer ask the probe's provider instead of knowing each one.
 //!
-//! Attaching is done by `attach.rs`; the catalog itself only reads tracefs.
+//! One module per provider, each listed once in [`registry`]. Loading and
+//! attaching is driven by `attach.rs`.
 
 pub mod attach;
-pub mod fbt_inventory;
+pub mod dtrace;
+pub mod fbt;
 pub mod glob;
+pub mod profile;
+pub mod syscall;
 pub mod syscall_table;
 
+use crate::bpf::asm::Asm;
+use crate::bpf::insn::{Insn, Reg};
 use crate::lang::ast::ProbeDesc;
+use crate::lang::ctypes::TypeEnv;
+use crate::lang::types::Type;
+use crate::options::Options;
+use crate::program::ProgSpec;
+use attach::{AttachError, Progress};
 use glob::glob_match;
-use std::collections::HashMap;
+use std::os::fd::{BorrowedFd, OwnedFd};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ProbeKind {
-    Begin,
-    End,
-    Error,
-    /// syscall entry (raw_syscalls:sys_enter), by syscall number.
-    SyscallEntry(u32),
-    /// syscall return (raw_syscalls:sys_exit), by syscall number.
-    SyscallReturn(u32),
-    /// profile-N: fires on every CPU every `period_ns`.
-    Profile { period_ns: u64 },
-    /// tick-N: fires on one CPU every `period_ns`.
-    Tick { period_ns: u64 },
-    /// fbt entry / return of `Catalog::fbt_funcs[i]`.
-    FbtEntry(u32),
-    FbtReturn(u32),
+pub use crate::program::{Attach, ProviderId};
+pub use dtrace::{BEGIN_ID, END_ID, ERROR_ID};
+
+/// Every provider, in the order their probes are numbered. The dtrace
+/// provider comes first: its probes have the fixed ids 1-3.
+fn registry() -> Vec<Box<dyn Provider>> {
+    vec![
+        Box::new(dtrace::Dtrace),
+        Box::new(syscall::Syscall::default()),
+        Box::new(profile::Profile),
+        Box::new(fbt::Fbt::default()),
+    ]
 }
 
-/// A kernel function fbt can probe.
-#[derive(Clone, Debug)]
-pub struct FbtFunc {
+/// The dtrace provider's place in [`registry`].
+pub const DTRACE: ProviderId = ProviderId(0);
+
+/// What a provider does. The catalog hooks fill the probe list; the code
+/// generation hooks are asked per attach point (`Attach::key`, whose
+/// meaning the provider owns); the last ones load, attach and describe.
+/// Code a provider emits may use r0-r5 and the frame slots of
+/// [`crate::program`] (`SLOT_CTX`, `SLOT_NR`, `SLOT_B`).
+pub trait Provider: Send + Sync {
+    /// The provider's name in probe descriptions.
+    fn name(&self) -> &'static str;
+
+    /// Adds the probes every session has (listed by `dtrace -l`).
+    fn populate(&mut self, _new: &mut NewProbes) {}
+
+    /// Adds the probes made on demand that description `d` may name (fbt's
+    /// are loaded on first use, profile-N exists for any N); an error says
+    /// why the provider cannot serve a description that names it.
+    fn provide(&mut self, _d: &ProbeDesc, _new: &mut NewProbes) -> Result<(), MatchError> {
+        Ok(())
+    }
+
+    /// What the provider leaves out, one line each with the reason
+    /// (`dtrace -l -v`).
+    fn excluded(&self) -> &str {
+        ""
+    }
+
+    /// The C types of a probe's `args[]`, where known.
+    fn arg_types(&self, _p: &Probe, _types: &TypeEnv) -> Option<Vec<Type>> {
+        None
+    }
+
+    /// Before code generation: chooses how to attach `ids`, the provider's
+    /// probes the program enables (fbt's backend). The error is the message.
+    fn prepare(&mut self, _probes: &[Probe], _ids: &[u32], _opts: &Options) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// The key of the attach point serving probe `p` (one of this
+    /// provider's); probes with the same point share programs.
+    fn attach_point(&self, p: &Probe, types: &TypeEnv) -> u64;
+
+    /// How a program of attach point `key` serving `probes` is loaded.
+    fn program(&self, cat: &Catalog, key: u64, probes: &[u32], types: &TypeEnv) -> ProgInfo;
+
+    /// What the code generator must know of the probe site.
+    fn site(&self, _key: u64) -> Site {
+        Site::default()
+    }
+
+    /// The provider's part of the prologue, right after the context is
+    /// saved at `SLOT_CTX`: stores the probe discriminator at `SLOT_NR`
+    /// for programs whose `Site::disc` is not `Fixed`.
+    fn prologue(&self, _key: u64, _a: &mut Asm) {}
+
+    /// The discriminator values (sorted) a firing must have to be one of
+    /// `probes` (a clause's, or all `n` of the program's); None when every
+    /// firing of the program is.
+    fn filter(&self, _cat: &Catalog, _key: u64, _probes: &[u32], _n: usize) -> Option<Vec<u32>> {
+        None
+    }
+
+    /// Emits code that loads `what` into `r` (0 where the probe has none).
+    fn load(&self, _key: u64, _what: Load, a: &mut Asm, r: Reg) {
+        a.emit(Insn::mov64_imm(r, 0));
+    }
+
+    /// For `Disc::Number` providers: each number with its probe ids and
+    /// function name, for `MAP_SYSPROBE`.
+    fn number_table(&self, _cat: &Catalog) -> Vec<(u32, [u32; 2], String)> {
+        Vec::new()
+    }
+
+    /// The program in load and attach errors (`syscall:::entry`).
+    fn describe(&self, cat: &Catalog, p: &ProgSpec) -> String;
+
+    /// The program as notices name it (auto-disable); by default as
+    /// `describe` does.
+    fn describe_probes(&self, cat: &Catalog, p: &ProgSpec) -> String {
+        self.describe(cat, p)
+    }
+
+    /// How many probes `attach` attaches one by one (progress is shown for
+    /// long attaches).
+    fn attach_count(&self, _p: &ProgSpec) -> usize {
+        0
+    }
+
+    /// Attaches loaded program `prog` to its probes, pushing to `links`
+    /// what keeps it attached: closing those detaches it.
+    fn attach(
+        &self,
+        cat: &Catalog,
+        p: &ProgSpec,
+        prog: BorrowedFd,
+        links: &mut Vec<OwnedFd>,
+        progress: &mut Progress,
+    ) -> Result<(), AttachError>;
+
+    /// With `-v`: how the provider attached `progs`, its programs.
+    fn notes(&self, _progs: &[&ProgSpec]) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// The probe of a record from attach point `key`: the epid's probe
+    /// when the program serves one, else found by the discriminator.
+    fn probe_of(&self, _key: u64, probe: Option<u32>, disc: u32) -> Option<u32> {
+        Some(probe.unwrap_or(disc))
+    }
+}
+
+/// How a program is loaded.
+pub struct ProgInfo {
+    pub prog_type: u32,
     pub name: String,
-    pub module: String,
-    /// Address; attach by address when the name is not unique.
-    pub addr: u64,
-    pub duplicate: bool,
+    /// For fentry/fexit and kprobe.multi programs.
+    pub expected_attach_type: u32,
+    pub attach_btf_id: u32,
+}
+
+/// What the code generator must know of a probe site.
+#[derive(Clone, Copy, Debug)]
+pub struct Site {
+    pub disc: Disc,
+    /// Probes whose clauses must fit one program, named for the error
+    /// (each program of a timer would get its own timer).
+    pub unsplittable: Option<&'static str>,
+    /// Whether the program acts only while the session is active (all
+    /// but BEGIN and END, which the session runs itself).
+    pub gated: bool,
+    /// Known interrupt context: Some(true) in an interrupt, Some(false) in
+    /// a thread; None: found at run time (`ipl`).
+    pub interrupt: Option<bool>,
+    /// Kernel stack frames of the probe machinery (bpf_get_stack skips).
+    pub stack_skip: i32,
+    /// The caller's place in a kernel stack taken here: 1 at a function's
+    /// entry (the function's own frame comes first), else 0.
+    pub caller_frame: i16,
+    /// A kernel function whose frame tops the stack only while several
+    /// tracers share the probe (a tracepoint's `__traceiter_`).
+    pub glue: Option<&'static str>,
+}
+
+impl Default for Site {
+    fn default() -> Site {
+        Site {
+            disc: Disc::Fixed,
+            unsplittable: None,
+            gated: true,
+            interrupt: None,
+            stack_skip: 0,
+            caller_frame: 0,
+            glue: None,
+        }
+    }
+}
+
+/// How a program tells at run time which of its probes fired.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Disc {
+    /// It need not: it serves one probe.
+    Fixed,
+    /// `SLOT_NR` holds the probe id (the link's BPF cookie);
+    /// `MAP_PROBEINFO` has each probe's module and function.
+    Cookie,
+    /// `SLOT_NR` holds a number of the provider's (the syscall number)
+    /// that `MAP_SYSPROBE` maps to probe ids (`slot`: which of the two)
+    /// and a function name.
+    Number { slot: u8 },
+}
+
+/// A probe-dependent value the code generator asks a provider for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Load {
+    Arg(usize),
+    Errno,
+}
+
+/// x86-64 `struct pt_regs` offsets the providers' code reads: the syscall
+/// arguments in order, the function-call argument registers, and more.
+pub mod pt_regs {
+    pub const SYSCALL_ARGS: [i16; 6] = [112, 104, 96, 56, 72, 64];
+    pub const CALL_ARGS: [i16; 6] = [112, 104, 96, 88, 72, 64];
+    pub const AX: i16 = 80;
+    pub const ORIG_AX: i16 = 120;
+    pub const IP: i16 = 128;
+    pub const CS: i16 = 136;
 }
 
 #[derive(Clone, Debug)]
@@ -48,7 +238,10 @@ pub struct Probe {
     pub module: String,
     pub function: String,
     pub name: String,
-    pub kind: ProbeKind,
+    /// The provider that owns the probe, and its datum for it (the syscall
+    /// number, the fbt function's index, a timer's period).
+    pub prov: ProviderId,
+    pub data: u64,
 }
 
 impl Probe {
@@ -61,235 +254,113 @@ impl Probe {
 #[derive(Debug, Clone)]
 pub struct MatchError(pub String);
 
-/// Every probe known to this session, with stable ids.
-pub struct Catalog {
-    pub probes: Vec<Probe>,
-    /// syscall number -> index of its entry probe in `probes`.
-    syscall_index: HashMap<u32, usize>,
-    /// Argument descriptions of syscalls by function name (from tracefs).
-    pub syscall_args: HashMap<String, Vec<SyscallArg>>,
-    /// fbt functions, loaded on first use (kallsyms and tracefs are large).
-    pub fbt_funcs: Vec<FbtFunc>,
-    /// Functions fbt leaves out, one line each with the reason.
-    pub fbt_excluded: String,
-    fbt_state: FbtState,
+/// Where a provider adds its probes: they are numbered in order.
+pub struct NewProbes<'a> {
+    probes: &'a mut Vec<Probe>,
+    prov: ProviderId,
+    name: &'static str,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-enum FbtState {
-    NotLoaded,
-    Loaded,
-    Unavailable(String),
-}
-
-#[derive(Clone, Debug)]
-pub struct SyscallArg {
-    pub ty: String,
-    pub name: String,
-}
-
-pub const BEGIN_ID: u32 = 1;
-pub const END_ID: u32 = 2;
-pub const ERROR_ID: u32 = 3;
-
-/// Default profile-provider probes listed by `dtrace -l` (others are made
-/// on demand when a description names them), as in illumos.
-const PROFILE_DEFAULTS: &[&str] = &[
-    "profile-97", "profile-199", "profile-499", "profile-997", "profile-1999", "profile-4001",
-    "profile-4999", "tick-1", "tick-10", "tick-100", "tick-500", "tick-1000", "tick-5000",
-];
-
-impl Catalog {
-    /// Builds the catalog from the running kernel (tracefs for syscalls).
-    pub fn load() -> Catalog {
-        let mut c = Catalog {
-            probes: Vec::new(),
-            syscall_index: HashMap::new(),
-            syscall_args: HashMap::new(),
-            fbt_funcs: Vec::new(),
-            fbt_excluded: String::new(),
-            fbt_state: FbtState::NotLoaded,
-        };
-        for (name, kind) in [("BEGIN", ProbeKind::Begin), ("END", ProbeKind::End), ("ERROR", ProbeKind::Error)] {
-            c.push("dtrace", "", "", name, kind);
-        }
-        for (func, nr) in syscall_functions() {
-            let idx = c.probes.len();
-            c.push("syscall", "vmlinux", &func, "entry", ProbeKind::SyscallEntry(nr));
-            c.push("syscall", "vmlinux", &func, "return", ProbeKind::SyscallReturn(nr));
-            c.syscall_index.entry(nr).or_insert(idx);
-        }
-        for name in PROFILE_DEFAULTS {
-            if let Some(kind) = parse_profile_name(name) {
-                c.push("profile", "", "", name, kind);
-            }
-        }
-        c
-    }
-
-    fn push(&mut self, prov: &str, module: &str, func: &str, name: &str, kind: ProbeKind) -> u32 {
+impl NewProbes<'_> {
+    /// Adds a probe of the provider; returns its id.
+    pub fn add(&mut self, module: &str, function: &str, name: &str, data: u64) -> u32 {
         let id = self.probes.len() as u32 + 1;
         self.probes.push(Probe {
             id,
-            provider: prov.to_string(),
+            provider: self.name.to_string(),
             module: module.to_string(),
-            function: func.to_string(),
+            function: function.to_string(),
             name: name.to_string(),
-            kind,
+            prov: self.prov,
+            data,
         });
         id
     }
 
-    /// The C types of a probe's `args[]`, where known: fbt from the
-    /// function's BTF prototype (on return, DTrace's convention: args[0]
-    /// the return offset, args[1] the return value).
-    pub fn arg_types(&self, id: u32, types: &crate::lang::ctypes::TypeEnv) -> Option<Vec<crate::lang::types::Type>> {
-        use crate::lang::types::Type;
+    /// Does any probe so far (of any provider) match `d`?
+    pub fn any_match(&self, d: &ProbeDesc) -> bool {
+        self.probes.iter().any(|p| desc_matches(d, p))
+    }
+}
+
+/// Every probe known to this session, with stable ids, and the providers.
+pub struct Catalog {
+    pub probes: Vec<Probe>,
+    providers: Vec<Box<dyn Provider>>,
+}
+
+impl Catalog {
+    /// Builds the catalog from the running kernel.
+    pub fn load() -> Catalog {
+        let mut c = Catalog { probes: Vec::new(), providers: registry() };
+        for i in 0..c.providers.len() {
+            let (prov, mut new) = c.split(i);
+            prov.populate(&mut new);
+        }
+        c
+    }
+
+    /// Provider `i` and where it adds probes.
+    fn split(&mut self, i: usize) -> (&mut dyn Provider, NewProbes<'_>) {
+        let prov = &mut self.providers[i];
+        let name = prov.name();
+        (prov.as_mut(), NewProbes { probes: &mut self.probes, prov: ProviderId(i as u8), name })
+    }
+
+    pub fn provider(&self, id: ProviderId) -> &dyn Provider {
+        self.providers[id.0 as usize].as_ref()
+    }
+
+    pub fn providers(&self) -> impl Iterator<Item = (ProviderId, &dyn Provider)> {
+        self.providers.iter().enumerate().map(|(i, p)| (ProviderId(i as u8), p.as_ref()))
+    }
+
+    /// The C types of a probe's `args[]`, where known.
+    pub fn arg_types(&self, id: u32, types: &TypeEnv) -> Option<Vec<Type>> {
         let p = self.get(id)?;
-        let (ProbeKind::FbtEntry(i) | ProbeKind::FbtReturn(i)) = p.kind else { return None };
-        let btf = types.btf()?;
-        let func = btf.find_func(&self.fbt_funcs.get(i as usize)?.name)?;
-        let (params, ret) = btf.func_params(func)?;
-        Some(match p.kind {
-            ProbeKind::FbtEntry(_) => params.iter().map(|(_, t)| types.from_btf(*t)).collect(),
-            _ => vec![Type::LONG, types.from_btf(ret)],
-        })
+        self.provider(p.prov).arg_types(p, types)
     }
 
     pub fn get(&self, id: u32) -> Option<&Probe> {
         self.probes.get(id.checked_sub(1)? as usize)
     }
 
-    /// The probe of a syscall entry or return, by number.
-    pub fn syscall_probe(&self, nr: u32, ret: bool) -> Option<&Probe> {
-        self.syscall_index.get(&nr).map(|&i| &self.probes[i + ret as usize])
-    }
-
-    /// Ids of every probe matching `d`, creating profile/tick probes named
-    /// by a description on demand.
+    /// Ids of every probe matching `d`, after the providers have made the
+    /// probes it names on demand.
     pub fn matching(&mut self, d: &ProbeDesc) -> Result<Vec<u32>, MatchError> {
-        // Load fbt's probes only for descriptions that can name them.
-        if glob_match(&d.provider, "fbt") && (glob_match(&d.name, "entry") || glob_match(&d.name, "return")) {
-            let explicit = d.provider == "fbt";
-            if let Err(e) = self.load_fbt() {
-                if explicit {
-                    return Err(e);
-                }
-            }
+        for i in 0..self.providers.len() {
+            let (prov, mut new) = self.split(i);
+            prov.provide(d, &mut new)?;
         }
-        let mut ids: Vec<u32> = self
-            .probes
-            .iter()
-            .filter(|p| desc_matches(d, p))
-            .map(|p| p.id)
-            .collect();
-        if ids.is_empty() && (d.provider.is_empty() || d.provider == "profile") && d.module.is_empty() && d.function.is_empty() {
-            if let Some(kind) = parse_profile_name(&d.name) {
-                ids.push(self.push("profile", "", "", &d.name, kind));
-            }
-        }
-        Ok(ids)
+        Ok(self.probes.iter().filter(|p| desc_matches(d, p)).map(|p| p.id).collect())
     }
-}
 
-impl Catalog {
-    /// Adds every fbt probe (once). Fails, saying why, where fbt cannot work.
-    pub fn load_fbt(&mut self) -> Result<(), MatchError> {
-        match &self.fbt_state {
-            FbtState::Loaded => return Ok(()),
-            FbtState::Unavailable(m) => return Err(MatchError(m.clone())),
-            FbtState::NotLoaded => {}
-        }
-        if !kprobes_available() {
-            if let Err(why) = fentry_check("vfs_read") {
-                let multi = match crate::consume::ksyms::kernel_function_range("vfs_read") {
-                    Some((addr, _)) => kprobe_multi_check(addr),
-                    None => Err("vfs_read's address is not in kallsyms".into()),
-                };
-                if let Err(multi_why) = multi {
-                    let m = format!(
-                        "fbt provider is not available: this kernel has no kprobes (no kprobe PMU in /sys/bus/event_source/devices), refuses fentry programs ({}) and kprobe.multi links ({})",
-                        why, multi_why
-                    );
-                    self.fbt_state = FbtState::Unavailable(m.clone());
-                    return Err(MatchError(m));
-                }
-            }
-        }
-        let inv = match fbt_inventory::load() {
-            Ok(i) => i,
-            Err(e) => {
-                let m = format!(
-                    "fbt provider is not available: cannot read the kernel's function list: {}",
-                    crate::host::strerror(&e)
-                );
-                self.fbt_state = FbtState::Unavailable(m.clone());
-                return Err(MatchError(m));
-            }
+    /// Makes every probe the providers can (`dtrace -l`); a provider that
+    /// cannot serve is left out.
+    pub fn provide_all(&mut self) {
+        let all = ProbeDesc {
+            provider: String::new(),
+            module: String::new(),
+            function: String::new(),
+            name: String::new(),
+            text: String::new(),
+            line: 0,
         };
-        self.fbt_excluded = inv.verbose_listing();
-        for f in inv.functions {
-            let i = self.fbt_funcs.len() as u32;
-            self.push("fbt", &f.module, &f.name, "entry", ProbeKind::FbtEntry(i));
-            self.push("fbt", &f.module, &f.name, "return", ProbeKind::FbtReturn(i));
-            self.fbt_funcs.push(FbtFunc { name: f.name, module: f.module, addr: f.addr, duplicate: f.duplicate });
+        for i in 0..self.providers.len() {
+            let (prov, mut new) = self.split(i);
+            let _ = prov.provide(&all, &mut new);
         }
-        self.fbt_state = FbtState::Loaded;
+    }
+
+    /// Lets each provider choose how to attach its probes among `ids`.
+    pub fn prepare(&mut self, ids: &[u32], opts: &Options) -> Result<(), String> {
+        for (i, prov) in self.providers.iter_mut().enumerate() {
+            let mine: Vec<u32> =
+                ids.iter().copied().filter(|&id| self.probes[id as usize - 1].prov.0 as usize == i).collect();
+            prov.prepare(&self.probes, &mine, opts)?;
+        }
         Ok(())
     }
-
-    /// The function behind an fbt probe.
-    pub fn fbt_func(&self, probe: u32) -> Option<&FbtFunc> {
-        match self.get(probe)?.kind {
-            ProbeKind::FbtEntry(i) | ProbeKind::FbtReturn(i) => self.fbt_funcs.get(i as usize),
-            _ => None,
-        }
-    }
-}
-
-/// Can a fentry program be loaded for `func`? (BTF present, the kernel
-/// accepts BPF_PROG_TYPE_TRACING; refused under lockdown, for instance.)
-pub fn fentry_check(func: &str) -> Result<(), String> {
-    use crate::bpf::consts;
-    use crate::bpf::insn::{Insn, R0};
-    use crate::kernel::sys;
-    let btf = crate::bpf::btf::Btf::load_vmlinux()
-        .map_err(|e| format!("no kernel BTF: {}", crate::host::strerror(&e)))?;
-    let id = btf.find_func(func).ok_or_else(|| format!("{} has no BTF", func))?;
-    let prog = [Insn::mov64_imm(R0, 0), Insn::exit()];
-    sys::prog_load_btf(consts::BPF_PROG_TYPE_TRACING, &prog, "dt_fentry_chk", consts::BPF_TRACE_FENTRY, id.0, 0)
-        .map(drop)
-        .map_err(|e| errno_text(&e.io_error()))
-}
-
-/// An error as the kernel gave it: `EPERM: Operation not permitted`,
-/// `errno 95: Operation not supported`.
-fn errno_text(io: &std::io::Error) -> String {
-    let s = crate::host::strerror(io);
-    match io.raw_os_error() {
-        Some(libc::EPERM) => format!("EPERM: {}", s),
-        Some(n) => format!("errno {}: {}", n, s),
-        None => s,
-    }
-}
-
-/// Can a kprobe.multi link be created (kernel ≥ 5.18 with CONFIG_FPROBE)?
-/// Tried for real: a trivial program attached to the function at `addr`
-/// (one the script probes anyway), detached at once.
-pub fn kprobe_multi_check(addr: u64) -> Result<(), String> {
-    use crate::bpf::consts;
-    use crate::bpf::insn::{Insn, R0};
-    use crate::kernel::sys;
-    use std::os::fd::AsFd;
-    let prog = [Insn::mov64_imm(R0, 0), Insn::exit()];
-    let fd = sys::prog_load_btf(consts::BPF_PROG_TYPE_KPROBE, &prog, "dt_kmulti_chk", consts::BPF_TRACE_KPROBE_MULTI, 0, 0)
-        .map_err(|e| errno_text(&e.io_error()))?;
-    sys::link_create_kprobe_multi(fd.as_fd(), &[addr], &[0], false).map(drop).map_err(|e| errno_text(&e))
-}
-
-/// Does this kernel let us create kprobes (the kprobe PMU)?
-pub fn kprobes_available() -> bool {
-    std::path::Path::new("/sys/bus/event_source/devices/kprobe/type").exists()
 }
 
 pub fn desc_matches(d: &ProbeDesc, p: &Probe) -> bool {
@@ -299,76 +370,12 @@ pub fn desc_matches(d: &ProbeDesc, p: &Probe) -> bool {
         && glob_match(&d.name, &p.name)
 }
 
-/// Parses `profile-N[unit]` / `tick-N[unit]`. Without a unit N is a rate in
-/// hertz, as in DTrace; units: ns nsec us usec ms msec s sec m min h hour d day hz.
-pub fn parse_profile_name(name: &str) -> Option<ProbeKind> {
-    let (tick, rest) = if let Some(r) = name.strip_prefix("profile-") {
-        (false, r)
-    } else if let Some(r) = name.strip_prefix("tick-") {
-        (true, r)
-    } else {
-        return None;
-    };
-    let digits = rest.bytes().take_while(|c| c.is_ascii_digit()).count();
-    if digits == 0 {
-        return None;
-    }
-    let n: u64 = rest[..digits].parse().ok()?;
-    if n == 0 {
-        return None;
-    }
-    let unit = &rest[digits..];
-    let ns_per: u64 = match unit {
-        "ns" | "nsec" => 1,
-        "us" | "usec" => 1_000,
-        "ms" | "msec" => 1_000_000,
-        "s" | "sec" => 1_000_000_000,
-        "m" | "min" => 60_000_000_000,
-        "h" | "hour" => 3_600_000_000_000,
-        "d" | "day" => 86_400_000_000_000,
-        "" | "hz" => 0,
-        _ => return None,
-    };
-    let period_ns = if ns_per == 0 { 1_000_000_000 / n } else { n.checked_mul(ns_per)? };
-    if period_ns == 0 {
-        return None;
-    }
-    Some(if tick { ProbeKind::Tick { period_ns } } else { ProbeKind::Profile { period_ns } })
-}
-
-/// The syscalls this kernel can trace, as (probe function name, number):
-/// the names of the `syscalls:sys_enter_*` tracepoints (Oracle DTrace's
-/// naming), each resolved to its number through the architecture's table.
-fn syscall_functions() -> Vec<(String, u32)> {
-    let mut out = Vec::new();
-    let names = crate::kernel::tracefs::list_events("syscalls").unwrap_or_default();
-    for ev in names {
-        let Some(func) = ev.strip_prefix("sys_enter_") else { continue };
-        let nr = syscall_table::syscall_nr_for_tracepoint(func);
-        if let Some(nr) = nr {
-            out.push((func.to_string(), nr));
-        }
-    }
-    if out.is_empty() {
-        // No syscall tracepoints listed (tracefs missing): fall back to the
-        // table, since raw_syscalls still works.
-        out = syscall_table::SYSCALLS.iter().map(|&(n, nr)| (n.to_string(), nr)).collect();
-    }
-    out.sort();
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn profile_names() {
-        assert_eq!(parse_profile_name("profile-97"), Some(ProbeKind::Profile { period_ns: 1_000_000_000 / 97 }));
-        assert_eq!(parse_profile_name("tick-1s"), Some(ProbeKind::Tick { period_ns: 1_000_000_000 }));
-        assert_eq!(parse_profile_name("tick-10ms"), Some(ProbeKind::Tick { period_ns: 10_000_000 }));
-        assert_eq!(parse_profile_name("profile-1000hz"), Some(ProbeKind::Profile { period_ns: 1_000_000 }));
-        assert_eq!(parse_profile_name("tick-"), None);
-        assert_eq!(parse_profile_name("tick-5x"), None);
+    fn dtrace_provider_first() {
+        assert_eq!(registry()[DTRACE.0 as usize].name(), "dtrace");
     }
 }

@@ -33,16 +33,11 @@ impl<'a> Codegen<'a> {
         f.epid = epid;
 
         // Probe filter for programs that serve many probes.
-        if f.in_error.is_none() && matches!(f.attach, Attach::SysEnter | Attach::SysExit) {
-            self.syscall_filter(f, probes, end)?;
-        }
-        if f.in_error.is_none()
-            && matches!(f.attach, Attach::FbtEntry | Attach::FbtReturn)
-            && probes.len() < f.prog_probes
-        {
-            let mut ids = probes.to_vec();
-            ids.sort();
-            Self::value_filter(&mut f.asm, &ids, end);
+        if f.in_error.is_none() {
+            let provider = self.env.catalog.provider(f.attach.provider);
+            if let Some(vals) = provider.filter(self.env.catalog, f.attach.key, probes, f.probes.len()) {
+                Self::value_filter(&mut f.asm, &vals, end);
+            }
         }
         // -x cpu=N: trace only on that CPU.
         if let (Some(cpu), None) = (self.env.opts.cpu, f.in_error) {

@@ -16,9 +16,9 @@ impl<'a> Codegen<'a> {
         };
         // Each program of a profile/tick probe would get its own timer,
         // and their firings would drift apart: one program, however large.
-        if matches!(attach, Attach::Timer { .. }) {
+        if let Some(what) = self.env.catalog.provider(attach.provider).site(attach.key).unsplittable {
             return r.map_err(|e| {
-                CompileError::nowhere("D_PROG", format!("{}: the clauses of one profile or tick probe must fit in one BPF program; move some of them to another probe", e.msg))
+                CompileError::nowhere("D_PROG", format!("{}: the clauses of one {} must fit in one BPF program; move some of them to another probe", e.msg, what))
             });
         }
         if !too_big || members.len() < 2 {
@@ -33,12 +33,7 @@ impl<'a> Codegen<'a> {
 
     /// Emits one program for an attach point.
     pub(super) fn program(&mut self, attach: &Attach, clauses: &[ClauseIn], members: &[(usize, Vec<u32>)]) -> R<()> {
-        let prog_type = match attach {
-            Attach::Begin | Attach::End | Attach::SysEnter | Attach::SysExit => consts::BPF_PROG_TYPE_RAW_TRACEPOINT,
-            Attach::FbtEntry | Attach::FbtReturn => consts::BPF_PROG_TYPE_KPROBE,
-            Attach::Fentry { .. } => consts::BPF_PROG_TYPE_TRACING,
-            Attach::Timer { .. } => consts::BPF_PROG_TYPE_PERF_EVENT,
-        };
+        let provider = self.env.catalog.provider(attach.provider);
         let all_probes: Vec<u32> = {
             let mut v: Vec<u32> = members.iter().flat_map(|(_, p)| p.iter().copied()).collect();
             v.sort();
@@ -46,9 +41,14 @@ impl<'a> Codegen<'a> {
             v
         };
         let single = if all_probes.len() == 1 { Some(all_probes[0]) } else { None };
+        let info = provider.program(self.env.catalog, attach.key, &all_probes, &self.env.sema.types);
+        let site = provider.site(attach.key);
+        if site.disc == Disc::Cookie {
+            self.probeinfo_ids.extend(all_probes.iter().copied());
+        }
         let mut f = Prog {
             asm: Asm::new(),
-            attach: attach.clone(),
+            attach: *attach,
             free: [true; 4],
             stack_top: SLOT_FIRST_FREE,
             this_slots: HashMap::new(),
@@ -65,13 +65,11 @@ impl<'a> Codegen<'a> {
             single_probe: single,
             action_no: 0,
             in_error: None,
-            prog_probes: all_probes.len(),
+            probes: all_probes,
+            site,
             spec: 0,
             callbacks: Vec::new(),
         };
-        if matches!(attach, Attach::FbtEntry | Attach::FbtReturn) {
-            self.probeinfo_ids.extend(all_probes.iter().copied());
-        }
         // this-> variables live for the whole firing: fixed slots.
         for v in &self.env.sema.syms.thises {
             if v.ty.is_str() || matches!(v.ty, Type::Struct(_)) {
@@ -92,7 +90,7 @@ impl<'a> Codegen<'a> {
         }
         let prog_exit = f.asm.label();
         let leave = f.asm.label();
-        self.prologue(&mut f, prog_exit, leave, &all_probes)?;
+        self.prologue(&mut f, prog_exit, leave)?;
         // this-> structs start each firing zeroed (members not yet assigned read 0).
         for v in &self.env.sema.syms.thises {
             if matches!(v.ty, Type::Struct(_)) {
@@ -118,37 +116,16 @@ impl<'a> Codegen<'a> {
         a.emit(Insn::mov64_imm(R0, 0));
         a.emit(Insn::exit());
         let funcs = self.callbacks(&mut f)?;
-        let name = match attach {
-            Attach::Begin => "dt_BEGIN".to_string(),
-            Attach::End => "dt_END".to_string(),
-            Attach::SysEnter => "dt_sys_enter".to_string(),
-            Attach::SysExit => "dt_sys_exit".to_string(),
-            Attach::FbtEntry => "dt_fbt_entry".to_string(),
-            Attach::FbtReturn => "dt_fbt_return".to_string(),
-            Attach::Fentry { probe, ret, .. } => {
-                format!("dt_f{}_{}", if *ret { "exit" } else { "entry" }, probe)
-            }
-            Attach::Timer { probe, .. } => format!("dt_timer_{}", probe),
-        };
         let insns = f.asm.finish().map_err(|m| CompileError::nowhere("D_PROG", m))?;
-        let (expected_attach_type, attach_btf_id) = match attach {
-            Attach::Fentry { btf_id, ret, .. } => {
-                (if *ret { consts::BPF_TRACE_FEXIT } else { consts::BPF_TRACE_FENTRY }, *btf_id)
-            }
-            Attach::FbtEntry | Attach::FbtReturn if self.env.fbt_backend == FbtBackend::KprobeMulti => {
-                (consts::BPF_TRACE_KPROBE_MULTI, 0)
-            }
-            _ => (0, 0),
-        };
         let clause_lines = members.iter().map(|(ci, _)| clauses[*ci].clause.line).collect();
         self.out.programs.push(ProgSpec {
-            attach: attach.clone(),
-            prog_type,
-            name,
+            attach: *attach,
+            prog_type: info.prog_type,
+            name: info.name,
             insns,
-            probes: all_probes,
-            expected_attach_type,
-            attach_btf_id,
+            probes: f.probes,
+            expected_attach_type: info.expected_attach_type,
+            attach_btf_id: info.attach_btf_id,
             clause_lines,
             funcs,
         });
@@ -159,38 +136,22 @@ impl<'a> Codegen<'a> {
     /// active, then its nesting depth and that depth's record and scratch
     /// space. Before the depth is taken, leaving jumps to `exit`; after,
     /// to `leave`, which gives it back.
-    pub(super) fn prologue(&mut self, f: &mut Prog, exit: Label, leave: Label, probes: &[u32]) -> R<()> {
+    pub(super) fn prologue(&mut self, f: &mut Prog, exit: Label, leave: Label) -> R<()> {
         let a = &mut f.asm;
         a.emit(Insn::stx(BPF_DW, FP, R1, SLOT_CTX));
         a.emit(Insn::st_imm(BPF_DW, FP, SLOT_ZERO, 0));
-        // Syscall programs run on every syscall: find the number first and
-        // leave at once when no clause wants it (the common case).
-        match f.attach {
-            Attach::SysEnter => {
-                a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_CTX));
-                a.emit(Insn::ldx(BPF_DW, R1, R1, 8));
-                a.emit(Insn::stx(BPF_DW, FP, R1, SLOT_NR));
-            }
-            Attach::SysExit => {
-                // The syscall number is not an argument of sys_exit: read
-                // regs->orig_ax.
-                a.emit(Insn::ldx(BPF_DW, R3, FP, SLOT_CTX));
-                a.emit(Insn::ldx(BPF_DW, R3, R3, 0));
-                a.emit(Insn::alu64_imm(BPF_ADD, R3, PT_REGS_ORIG_AX as i32));
-                a.emit(Insn::mov64_reg(R1, FP));
-                a.emit(Insn::alu64_imm(BPF_ADD, R1, SLOT_NR as i32));
-                a.emit(Insn::mov64_imm(R2, 8));
-                a.emit(Insn::call(H_READ_KERNEL));
-            }
-            _ => {}
-        }
-        if matches!(f.attach, Attach::SysEnter | Attach::SysExit) {
-            self.syscall_filter(f, probes, exit)?;
+        // The provider's part: where the firing probe is found. Programs
+        // that run for more than their probes (syscall programs run on
+        // every syscall) leave at once when no clause wants this firing.
+        let provider = self.env.catalog.provider(f.attach.provider);
+        provider.prologue(f.attach.key, a);
+        if let Some(vals) = provider.filter(self.env.catalog, f.attach.key, &f.probes, f.probes.len()) {
+            Self::value_filter(a, &vals, exit);
         }
         let a = &mut f.asm;
         // Act only while the session is active: after BEGIN, before exit
         // (BEGIN and END run once, from user space).
-        if f.attach != Attach::End && f.attach != Attach::Begin {
+        if f.site.gated {
             lookup_fixed(a, MAP_STATE);
             a.jmp_imm(BPF_JEQ, R0, 0, exit);
             a.emit(Insn::ldx(BPF_W, R1, R0, 0));
@@ -219,54 +180,19 @@ impl<'a> Codegen<'a> {
         lookup_level(a, MAP_TMP);
         a.jmp_imm(BPF_JEQ, R0, 0, leave);
         a.emit(Insn::stx(BPF_DW, FP, R0, SLOT_TMP));
-        match f.attach {
-            Attach::FbtEntry | Attach::FbtReturn => {
-                // The probe id travels as the link's BPF cookie.
-                a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_CTX));
-                a.emit(Insn::call(H_GET_ATTACH_COOKIE));
-                a.emit(Insn::stx(BPF_DW, FP, R0, SLOT_NR));
-            }
-            _ => {}
-        }
         Ok(())
     }
 
     /// Writes the probe discriminator of a record header (r1 = record).
     pub(super) fn emit_disc(f: &mut Prog) {
         let a = &mut f.asm;
-        match (&f.attach, f.in_error) {
-            (Attach::SysEnter | Attach::SysExit | Attach::FbtEntry | Attach::FbtReturn, None) => {
+        match (f.site.disc, f.in_error) {
+            (Disc::Cookie | Disc::Number { .. }, None) => {
                 a.emit(Insn::ldx(BPF_W, R2, FP, SLOT_NR));
                 a.emit(Insn::stx(BPF_W, R1, R2, 4));
             }
             _ => a.emit(Insn::st_imm(BPF_W, R1, 4, f.single_probe.unwrap_or(0) as i32)),
         }
-    }
-
-    pub(super) fn syscall_filter(&mut self, f: &mut Prog, probes: &[u32], skip: Label) -> R<()> {
-        let cat = self.env.catalog;
-        let ret = f.attach == Attach::SysExit;
-        let total = cat
-            .probes
-            .iter()
-            .filter(|p| {
-                matches!((&p.kind, ret), (ProbeKind::SyscallEntry(_), false) | (ProbeKind::SyscallReturn(_), true))
-            })
-            .count();
-        if probes.len() >= total {
-            return Ok(());
-        }
-        let nrs: Vec<u32> = probes
-            .iter()
-            .filter_map(|&p| match cat.get(p)?.kind {
-                ProbeKind::SyscallEntry(n) | ProbeKind::SyscallReturn(n) => Some(n),
-                _ => None,
-            })
-            .collect();
-        let mut nrs = nrs;
-        nrs.sort();
-        Self::value_filter(&mut f.asm, &nrs, skip);
-        Ok(())
     }
 
     /// Skips to `skip` unless the value at SLOT_NR is one of `vals`

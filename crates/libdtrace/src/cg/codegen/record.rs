@@ -69,21 +69,10 @@ impl<'a> Codegen<'a> {
     }
 
     /// bpf_get_stack() of `frames` program counters to the address in r2,
-    /// from the probe site. Skipped: the probe machinery's frames — from
-    /// BEGIN and END our program; from a raw tracepoint our program,
-    /// bpf_trace_runN and __bpf_trace_<event>; from fentry our program and
-    /// the trampoline (then the function itself, as fbt shows it); from
-    /// fexit also the function, so the stack starts at the caller, as a
-    /// return probe's does.
+    /// from the probe site. Skipped: the probe machinery's frames, as many
+    /// as the provider says (`Site::stack_skip`).
     pub(super) fn stack_frames(f: &mut Prog, user: bool, frames: u32) {
-        let skip = match f.attach {
-            _ if user => 0,
-            Attach::SysEnter | Attach::SysExit => 3,
-            Attach::Begin | Attach::End => 1,
-            Attach::Fentry { ret: false, .. } => 2,
-            Attach::Fentry { ret: true, .. } => 3,
-            _ => 0,
-        };
+        let skip = if user { 0 } else { f.site.stack_skip };
         let a = &mut f.asm;
         a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_CTX));
         a.emit(Insn::mov64_imm(R3, 8 * frames as i32));
@@ -98,9 +87,8 @@ impl<'a> Codegen<'a> {
         // A tracepoint's __traceiter_ frame is there only while several
         // tracers share it; the consumer leaves it out of stack(), so does
         // this.
-        let glue = match f.attach {
-            Attach::SysEnter if !user => (self.env.kernel_function)("__traceiter_sys_enter"),
-            Attach::SysExit if !user => (self.env.kernel_function)("__traceiter_sys_exit"),
+        let glue = match f.site.glue {
+            Some(func) if !user => (self.env.kernel_function)(func),
             _ => None,
         };
         let off = self.tmp(f, 8 * MAX_FRAMES);

@@ -64,13 +64,9 @@ impl<'e> Codegen<'e> {
 
     /// `ipl`: see the module comment.
     pub(super) fn ipl(&mut self, f: &mut Prog, line: u32) -> R<Reg> {
-        // Known from the probe: timers fire in the timer interrupt; system
-        // calls, BEGIN and END run in a thread.
-        let known = match f.attach {
-            Attach::Timer { .. } => Some(LOCK_LEVEL),
-            Attach::SysEnter | Attach::SysExit | Attach::Begin | Attach::End => Some(0),
-            Attach::FbtEntry | Attach::FbtReturn | Attach::Fentry { .. } => None,
-        };
+        // Known from the probe (its provider says): timers fire in the
+        // timer interrupt; system calls, BEGIN and END run in a thread.
+        let known = f.site.interrupt.map(|irq| if irq { LOCK_LEVEL } else { 0 });
         if let Some(level) = known {
             let r = self.alloc(f, line)?;
             f.asm.emit(Insn::mov64_imm(r, level));

@@ -134,19 +134,17 @@ impl<'a> Codegen<'a> {
         if self.sysprobe_used {
             let cat = self.env.catalog;
             let mut init = Vec::new();
-            for p in &cat.probes {
-                if let ProbeKind::SyscallEntry(nr) = p.kind {
-                    if nr >= 1024 {
-                        continue;
-                    }
-                    let mut v = vec![0u8; SYSPROBE_VALUE as usize];
-                    v[0..4].copy_from_slice(&p.id.to_le_bytes());
-                    v[4..8].copy_from_slice(&(p.id + 1).to_le_bytes());
-                    let n = p.function.as_bytes();
-                    let l = n.len().min(SYSPROBE_VALUE as usize - SYSPROBE_NAME_OFF as usize - 1);
-                    v[8..8 + l].copy_from_slice(&n[..l]);
-                    init.push((nr.to_le_bytes().to_vec(), v));
+            for (nr, ids, func) in cat.providers().flat_map(|(_, p)| p.number_table(cat)) {
+                if nr >= 1024 {
+                    continue;
                 }
+                let mut v = vec![0u8; SYSPROBE_VALUE as usize];
+                v[0..4].copy_from_slice(&ids[0].to_le_bytes());
+                v[4..8].copy_from_slice(&ids[1].to_le_bytes());
+                let n = func.as_bytes();
+                let l = n.len().min(SYSPROBE_VALUE as usize - SYSPROBE_NAME_OFF as usize - 1);
+                v[8..8 + l].copy_from_slice(&n[..l]);
+                init.push((nr.to_le_bytes().to_vec(), v));
             }
             self.out.maps[MAP_SYSPROBE].init = init;
         } else {

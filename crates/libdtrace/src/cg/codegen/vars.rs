@@ -41,7 +41,7 @@ impl<'a> Codegen<'a> {
         Err(CompileError::new(line, "D_IDENT_UNDEF", format!("failed to resolve {}: Unknown variable name", n)))
     }
 
-    /// argN for the current attach point.
+    /// argN for the current attach point (its provider knows where).
     pub(super) fn arg(&mut self, f: &mut Prog, line: u32, i: usize) -> R<Reg> {
         let r = self.alloc(f, line)?;
         let a = &mut f.asm;
@@ -68,62 +68,8 @@ impl<'a> Codegen<'a> {
             }
             return Ok(r);
         }
-        match f.attach {
-            Attach::SysEnter if i < 6 => {
-                a.emit(Insn::ldx(BPF_DW, R3, FP, SLOT_CTX));
-                a.emit(Insn::ldx(BPF_DW, R3, R3, 0));
-                a.emit(Insn::alu64_imm(BPF_ADD, R3, SYSCALL_ARG_REGS[i] as i32));
-                a.emit(Insn::mov64_reg(R1, FP));
-                a.emit(Insn::alu64_imm(BPF_ADD, R1, SLOT_B as i32));
-                a.emit(Insn::mov64_imm(R2, 8));
-                a.emit(Insn::call(H_READ_KERNEL));
-                a.emit(Insn::ldx(BPF_DW, r, FP, SLOT_B));
-            }
-            Attach::SysExit if i < 2 => {
-                a.emit(Insn::ldx(BPF_DW, r, FP, SLOT_CTX));
-                a.emit(Insn::ldx(BPF_DW, r, r, 8));
-            }
-            Attach::FbtEntry if i < 6 => {
-                a.emit(Insn::ldx(BPF_DW, r, FP, SLOT_CTX));
-                a.emit(Insn::ldx(BPF_DW, r, r, CALL_ARG_REGS[i]));
-            }
-            // fentry: the arguments as the trampoline saved them.
-            Attach::Fentry { nargs, ret: false, .. } if (i as u32) < nargs => {
-                a.emit(Insn::ldx(BPF_DW, r, FP, SLOT_CTX));
-                a.emit(Insn::ldx(BPF_DW, r, r, 8 * i as i16));
-            }
-            // fexit: the return value follows the arguments.
-            Attach::Fentry { nargs, ret: true, .. } if i == 1 => {
-                a.emit(Insn::ldx(BPF_DW, r, FP, SLOT_CTX));
-                a.emit(Insn::ldx(BPF_DW, r, r, 8 * nargs as i16));
-            }
-            // fbt return: arg1 is the return value (arg0, the return
-            // offset, is not known to a kretprobe: 0).
-            Attach::FbtReturn if i == 1 => {
-                a.emit(Insn::ldx(BPF_DW, r, FP, SLOT_CTX));
-                a.emit(Insn::ldx(BPF_DW, r, r, PT_REGS_AX));
-            }
-            Attach::Timer { .. } if i < 2 => {
-                // arg0: kernel pc (0 in user mode); arg1: user pc (0 in kernel).
-                let user = a.label();
-                let done = a.label();
-                a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_CTX));
-                a.emit(Insn::ldx(BPF_DW, R2, R1, PT_REGS_CS));
-                a.emit(Insn::alu64_imm(BPF_AND, R2, 3));
-                a.emit(Insn::ldx(BPF_DW, r, R1, PT_REGS_IP));
-                a.jmp_imm(BPF_JEQ, R2, 3, user);
-                if i == 1 {
-                    a.emit(Insn::mov64_imm(r, 0));
-                }
-                a.ja(done);
-                a.bind(user);
-                if i == 0 {
-                    a.emit(Insn::mov64_imm(r, 0));
-                }
-                a.bind(done);
-            }
-            _ => a.emit(Insn::mov64_imm(r, 0)),
-        }
+        let provider = self.env.catalog.provider(f.attach.provider);
+        provider.load(f.attach.key, Load::Arg(i), a, r);
         Ok(r)
     }
 
@@ -168,30 +114,16 @@ impl<'a> Codegen<'a> {
                 f.asm.emit(Insn::mov64_reg(r, R0));
             }
             "errno" => {
-                if f.attach == Attach::SysExit {
-                    let zero = f.asm.label();
-                    let done = f.asm.label();
-                    f.asm.emit(Insn::ldx(BPF_DW, r, FP, SLOT_CTX));
-                    f.asm.emit(Insn::ldx(BPF_DW, r, r, 8));
-                    f.asm.jmp_imm(BPF_JSGE, r, 0, zero);
-                    f.asm.jmp_imm(BPF_JSLT, r, -4095, zero);
-                    f.asm.emit(Insn::neg64(r));
-                    f.asm.ja(done);
-                    f.asm.bind(zero);
-                    f.asm.emit(Insn::mov64_imm(r, 0));
-                    f.asm.bind(done);
-                } else {
-                    f.asm.emit(Insn::mov64_imm(r, 0));
-                }
+                let provider = self.env.catalog.provider(f.attach.provider);
+                provider.load(f.attach.key, Load::Errno, &mut f.asm, r);
             }
-            "id" => match (f.single_probe, &f.attach) {
+            "id" => match (f.single_probe, f.site.disc) {
                 (Some(p), _) => f.asm.emit(Insn::mov64_imm(r, p as i32)),
-                (None, Attach::FbtEntry | Attach::FbtReturn) => f.asm.emit(Insn::ldx(BPF_DW, r, FP, SLOT_NR)),
-                (None, Attach::SysEnter | Attach::SysExit) => {
+                (None, Disc::Cookie) => f.asm.emit(Insn::ldx(BPF_DW, r, FP, SLOT_NR)),
+                (None, Disc::Number { slot }) => {
                     self.sysprobe_used = true;
-                    let ret = f.attach == Attach::SysExit;
                     self.sysprobe_lookup(f)?;
-                    f.asm.emit(Insn::ldx(BPF_W, r, R0, if ret { 4 } else { 0 }));
+                    f.asm.emit(Insn::ldx(BPF_W, r, R0, 4 * slot as i16));
                 }
                 _ => f.asm.emit(Insn::mov64_imm(r, 0)),
             },
@@ -210,34 +142,26 @@ impl<'a> Codegen<'a> {
                 Self::tmp_ptr(f, r, off);
             }
             "probeprov" | "probemod" | "probefunc" | "probename" => {
-                let text = match (f.single_probe, &f.attach) {
-                    (Some(p), _) => {
-                        let p = self.env.catalog.get(p).unwrap();
-                        Some(match n {
-                            "probeprov" => p.provider.clone(),
-                            "probemod" => p.module.clone(),
-                            "probefunc" => p.function.clone(),
-                            _ => p.name.clone(),
-                        })
-                    }
-                    (None, at @ (Attach::FbtEntry | Attach::FbtReturn)) => match n {
-                        "probeprov" => Some("fbt".into()),
-                        "probename" => Some(if *at == Attach::FbtReturn { "return" } else { "entry" }.into()),
-                        _ => None,
-                    },
-                    (None, at) => match n {
-                        "probeprov" => Some("syscall".into()),
-                        "probemod" => Some("vmlinux".into()),
-                        "probename" => Some(if *at == Attach::SysExit { "return" } else { "entry" }.into()),
-                        _ => None,
-                    },
+                // What every probe of the program has in common is known
+                // here; the rest is looked up by the probe discriminator.
+                let field = |p: &crate::provider::Probe| match n {
+                    "probeprov" => p.provider.clone(),
+                    "probemod" => p.module.clone(),
+                    "probefunc" => p.function.clone(),
+                    _ => p.name.clone(),
+                };
+                let first = self.env.catalog.get(f.probes[0]).unwrap();
+                let text = match (f.single_probe, f.site.disc) {
+                    (Some(p), _) => Some(field(self.env.catalog.get(p).unwrap())),
+                    (None, Disc::Cookie) => matches!(n, "probeprov" | "probename").then(|| field(first)),
+                    (None, _) => (n != "probefunc").then(|| field(first)),
                 };
                 match text {
                     Some(t) => {
                         let off = self.intern(t.as_bytes());
                         Self::strtab_ptr(f, r, off);
                     }
-                    None if matches!(f.attach, Attach::FbtEntry | Attach::FbtReturn) => {
+                    None if f.site.disc == Disc::Cookie => {
                         self.probeinfo_used = true;
                         let off = self.tmp(f, strsize);
                         let a = &mut f.asm;
@@ -307,10 +231,7 @@ impl<'a> Codegen<'a> {
                 // function's own for a function entry; a return probe's
                 // stack starts at the caller already. ucaller: the user pc.
                 let user = n == "ucaller";
-                let idx = match f.attach {
-                    Attach::FbtEntry | Attach::Fentry { ret: false, .. } if !user => 1,
-                    _ => 0,
-                };
+                let idx = if user { 0 } else { f.site.caller_frame };
                 let off = self.tmp(f, 16);
                 Self::tmp_ptr(f, R2, off);
                 f.asm.emit(Insn::st_imm(BPF_DW, R2, 8 * idx, 0));

@@ -1,5 +1,5 @@
-//! An instruction buffer with forward labels, so the code generator can
-//! emit jumps before their targets exist.
+//! An instruction buffer with forward labels, so the code generator and
+//! the providers can emit jumps before their targets exist.
 
 use crate::bpf::insn::*;
 
