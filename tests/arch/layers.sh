@@ -17,8 +17,8 @@ echo "the consumer imports neither the code generator nor the session:"
 grep -rn 'crate::\(cg\|session\)' "$S/consume" | code
 echo "the code generator imports neither the consumer nor the session:"
 grep -rn 'crate::\(consume\|session\)' "$S/cg" | code
-echo "providers do not import the code generator:"
-grep -rn 'crate::cg' "$S/provider" | code
+echo "providers import neither the code generator nor the consumer:"
+grep -rn "crate::\(cg\|consume\)" "$S/provider" | code
 echo "outside provider/, providers are reached through the Provider trait (the dtrace provider's BEGIN and END aside):"
 grep -rn 'provider::\(syscall\|syscall_table\|profile\|fbt\)\b' "$S" --include=*.rs | code | grep -v "^$S/provider/"
 echo "only the session imports the session:"

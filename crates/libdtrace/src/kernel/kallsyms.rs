@@ -37,6 +37,14 @@ pub fn parse(text: &str) -> impl Iterator<Item = Symbol<'_>> {
     })
 }
 
+/// The address of a kernel function by name, from a fresh read of
+/// kallsyms (for a one-off question; the consumer keeps its own table).
+pub fn function_address(name: &str) -> Option<u64> {
+    let text = std::fs::read_to_string(PATH).ok()?;
+    let addr = parse(&text).find(|s| s.name == name && s.is_text()).map(|s| s.addr);
+    addr
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -118,8 +118,8 @@ impl Fbt {
         }
         if !kprobes_available() {
             if let Err(why) = fentry_check("vfs_read") {
-                let multi = match crate::consume::ksyms::kernel_function_range("vfs_read") {
-                    Some((addr, _)) => kprobe_multi_check(addr),
+                let multi = match crate::kernel::kallsyms::function_address("vfs_read") {
+                    Some(addr) => kprobe_multi_check(addr),
                     None => Err("vfs_read's address is not in kallsyms".into()),
                 };
                 if let Err(multi_why) = multi {
