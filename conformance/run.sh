@@ -21,10 +21,17 @@
 #               new failures join it with the runner's reason marked
 #               "untriaged:", which a reader must then replace by the cause.
 #
-# Environment: RETRY_MAX (most unexpected failures run again, 40), CONFORMANCE_DIR (default ../shared/conformance), DTRACE (the
-# binary to test, default target/release/dtrace, built if missing), TIMEOUT
-# (per test, passed to the runner). Results are kept in target/conformance/ (each test's output and diff
-# in target/conformance/work/*/logs).
+# Environment:
+#   DTRACE           the binary to test (default target/release/dtrace,
+#                    built if missing)
+#   CONFORMANCE_DIR  the suite (default ../shared/conformance)
+#   TIMEOUT          per test, passed to the runner
+#   RETRY_MAX        most unexpected failures run again (40); past it the
+#                    build is broken rather than the machine busy
+#   REUSE=1          judge the last run's results again without running the
+#                    suite (e.g. with --update)
+# Results are kept in target/conformance/ (each failing test's output and
+# diff in target/conformance/work/*/logs).
 # Needs gcc (the suite's trigger programs) and gawk (its output filters);
 # gawk is installed by package name through the machine's package manager
 # when missing. The whole suite takes about 16-20 minutes on 2 cores.
@@ -85,18 +92,23 @@ echo "conformance: $(wc -l < "$selected") tests of Oracle's suite, $(date -u +%H
 
 # The runner keeps its work directory (outputs, diffs) when a test failed:
 # keep the last run's under target/conformance/work rather than in /tmp.
-rm -rf "$out/work" && mkdir -p "$out/work"
+[ "${REUSE:-0}" = 1 ] || { rm -rf "$out/work" && mkdir -p "$out/work"; }
 export TMPDIR="$out/work"
 t0=$(date +%s)
-"$suite/run-oracle.sh" "$out/bin/dtrace" "$selected" > "$out/results.txt" 2> "$out/runner.err"
+if [ "${REUSE:-0}" = 1 ] && [ -s "$out/results.txt" ]; then
+    echo "conformance: REUSE=1: judging the last run's results again"
+else
+    "$suite/run-oracle.sh" "$out/bin/dtrace" "$selected" > "$out/results.txt" 2> "$out/runner.err"
+fi
 echo "conformance: $(tail -n 1 "$out/results.txt") in $(( $(date +%s) - t0 )) s"
 
 # A failure not on the list is run again, alone, before it counts.
 awk 'NR == FNR { if ($0 !~ /^#/ && NF) listed[$1] = 1; next }
      $1 == "FAIL" && !($2 in listed) { print $2 }' "$listfile" "$out/results.txt" > "$out/retry.list"
-: > "$out/retry.txt"
-# Past RETRY_MAX of them the build is broken rather than the machine busy.
-if [ -s "$out/retry.list" ] && { [ "$update" = 1 ] || [ "$(wc -l < "$out/retry.list")" -le "${RETRY_MAX:-40}" ]; }; then
+[ "${REUSE:-0}" = 1 ] || : > "$out/retry.txt"
+if [ "${REUSE:-0}" = 1 ]; then
+    : # keep the last retry.txt
+elif [ -s "$out/retry.list" ] && { [ "$update" = 1 ] || [ "$(wc -l < "$out/retry.list")" -le "${RETRY_MAX:-40}" ]; }; then
     echo "conformance: running $(wc -l < "$out/retry.list") unexpected failures again"
     "$suite/run-oracle.sh" "$out/bin/dtrace" "$out/retry.list" > "$out/retry.txt" 2>> "$out/runner.err"
 fi
