@@ -160,7 +160,10 @@ impl<'a> Consumer<'a> {
     }
 
     fn probe_of(&self, epid: &Epid, disc: u32) -> Option<&crate::provider::Probe> {
-        let id = self.cat.provider(epid.attach.provider).probe_of(epid.attach.key, epid.probe, disc)?;
+        let id = match epid.probe {
+            Some(id) => id,
+            None => self.cat.provider(epid.attach.provider).probe_of(epid.attach.key, disc)?,
+        };
         self.cat.get(id)
     }
 

@@ -146,10 +146,11 @@ pub trait Provider: Send + Sync {
         Vec::new()
     }
 
-    /// The probe of a record from attach point `key`: the epid's probe
-    /// when the program serves one, else found by the discriminator.
-    fn probe_of(&self, _key: u64, probe: Option<u32>, disc: u32) -> Option<u32> {
-        Some(probe.unwrap_or(disc))
+    /// The probe of a record from attach point `key` whose clause may
+    /// serve several probes, by the record's discriminator. (A record of
+    /// a clause that serves one probe, ERROR clauses included, names it.)
+    fn probe_of(&self, _key: u64, disc: u32) -> Option<u32> {
+        Some(disc)
     }
 }
 

@@ -139,7 +139,7 @@ impl Provider for Syscall {
         Ok(())
     }
 
-    fn probe_of(&self, key: u64, _: Option<u32>, disc: u32) -> Option<u32> {
+    fn probe_of(&self, key: u64, disc: u32) -> Option<u32> {
         self.by_nr.get(&disc).map(|id| id + key as u32)
     }
 }

@@ -472,10 +472,10 @@ impl Provider for Fbt {
         notes
     }
 
-    fn probe_of(&self, key: u64, probe: Option<u32>, disc: u32) -> Option<u32> {
+    fn probe_of(&self, key: u64, disc: u32) -> Option<u32> {
         match Point::of(key) {
             Point::Fentry { probe, .. } => Some(probe),
-            Point::Shared { .. } => Some(probe.unwrap_or(disc)),
+            Point::Shared { .. } => Some(disc),
         }
     }
 }
