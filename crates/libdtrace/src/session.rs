@@ -85,12 +85,20 @@ pub fn parse_sources(sources: &[Source], opts: &mut Options) -> Result<Parsed, F
             Source::Desc { flag, text } => parse_desc(*flag, text),
         }
         .map_err(|e| compile_failure(s, &e, opts.errtags))?;
+        let empty = p.items.iter().all(|item| matches!(item, Item::Pragma { .. }));
         for item in p.items {
             if let Item::Pragma { words, line } = &item {
                 apply_pragma(words, *line, opts).map_err(|e| compile_failure(s, &e, opts.errtags))?;
             }
             program.items.push(item);
             origin.push(i);
+        }
+        // As dt_compile(): a translation unit with nothing but pragmas is
+        // an error unless -x empty (set by now, pragmas included); the
+        // line is the one after the last.
+        if let (true, false, Source::Script { text, .. }) = (empty, opts.empty, s) {
+            let e = CompileError::new(text.matches('\n').count() as u32 + 1, "D_EMPTY", "empty D program translation unit");
+            return Err(compile_failure(s, &e, opts.errtags));
         }
     }
     Ok(Parsed { program, origin })
@@ -358,6 +366,10 @@ pub fn run(
         crate::note!("dtrace: attached in {:.3} s", t0.elapsed().as_secs_f64());
     }
     banner(prep);
+    // As dtrace(1M): nothing to trace is an error, unless -Z.
+    if prep.matched.iter().sum::<usize>() == 0 && !opts.zdefs {
+        return Err(Failure("no probes matched".into()));
+    }
 
     let mut status: Option<i32> = None;
     attach::run_once(c, &loaded, &dtrace::BEGIN)
