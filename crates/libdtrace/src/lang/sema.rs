@@ -3,10 +3,11 @@
 //! program order), and the type of every expression.
 
 use super::ast::*;
+use super::builtins::{self, is_action_call, Id, Kind, NULL_STRING};
 use super::ctypes::TypeEnv;
 use super::diag::CompileError;
 use super::nesting;
-use super::types::{arith_result, Type};
+use super::types::{arith_result, SymKind, Type};
 use std::collections::HashMap;
 
 type R<T> = Result<T, CompileError>;
@@ -274,34 +275,6 @@ pub fn is_builtin_array(name: &str) -> bool {
     matches!(name, "args" | "uregs")
 }
 
-/// Subroutines that return NULL (rather than a string) when they find
-/// nothing.
-pub fn returns_null_string(name: &str) -> bool {
-    matches!(name, "json" | "strchr" | "strrchr" | "strstr" | "strtok")
-}
-
-/// Return types of the subroutines that produce values.
-fn subroutine_type(name: &str) -> Option<Type> {
-    Some(match name {
-        "strlen" => Type::ULONG,
-        // The library's psinfo translator: the current process's arguments.
-        "__psargs" | "__mount_point" => Type::Str,
-        "strjoin" | "copyinstr" | "stringof" | "lltostr" | "basename" | "dirname" | "substr" | "strchr" | "strrchr"
-        | "strstr" | "strtok" | "toupper" | "tolower" | "cleanpath" | "inet_ntoa" | "inet_ntop" | "inet_ntoa6"
-        | "json" | "d_path" => Type::Str,
-        "bcopy" | "copyinto" => Type::Void,
-        "copyin" | "alloca" => Type::Ptr(Box::new(Type::Void)),
-        "rand" => Type::INT,
-        "progenyof" | "index" | "rindex" => Type::INT,
-        "strtoll" => Type::LONG,
-        "speculation" => Type::INT,
-        "htons" | "ntohs" => Type::Int { size: 2, signed: false },
-        "htonl" | "ntohl" => Type::UINT,
-        "htonll" | "ntohll" => Type::ULONG,
-        _ => return None,
-    })
-}
-
 /// Frames recorded by `stack()` and `ustack()` unless their first
 /// argument says (DTrace's stackframes and ustackframes defaults).
 pub const STACKFRAMES: u32 = 20;
@@ -309,26 +282,10 @@ pub const USTACKFRAMES: u32 = 20;
 /// The most frames the kernel hands out (its perf_event_max_stack default).
 const MAX_FRAMES: i64 = 127;
 
-/// The type of `stack(n)` / `ustack(n [, strsize])`; None for other names.
-fn stack_type(name: &str, args: &[Expr], s: &Sema) -> R<Option<Type>> {
-    let (user, default) = match name {
-        "stack" => (false, s.stackframes),
-        "ustack" => (true, s.ustackframes),
-        _ => return Ok(None),
-    };
-    if args.len() > if user { 2 } else { 1 } {
-        let line = args[0].line;
-        return Err(CompileError::new(
-            line,
-            "D_PROTO_LEN",
-            format!(
-                "{}( ) prototype mismatch: {} args passed, at most {} expected",
-                name,
-                args.len(),
-                if user { 2 } else { 1 }
-            ),
-        ));
-    }
+/// The type of `stack(n)` / `ustack(n [, strsize])` (`user`), whose
+/// arguments fit the prototype.
+fn stack_type(name: &str, user: bool, args: &[Expr], s: &Sema) -> R<Type> {
+    let default = if user { s.ustackframes } else { s.stackframes };
     let frames = match args.first() {
         None => default,
         Some(a) => match s.const_eval(a) {
@@ -349,72 +306,19 @@ fn stack_type(name: &str, args: &[Expr], s: &Sema) -> R<Option<Type>> {
             }
         },
     };
-    Ok(Some(Type::Stack { user, frames }))
+    Ok(Type::Stack { user, frames })
 }
 
-/// Whether parameter `i` of subroutine `name` is a string (so a `char []`
-/// or `char *` argument is read as one).
-pub fn string_param(name: &str, i: usize) -> bool {
-    match name {
-        "strlen" | "basename" | "dirname" | "cleanpath" | "toupper" | "tolower" | "strtoll" | "strchr" | "strrchr"
-        | "substr" => i == 0,
-        "strjoin" | "strstr" | "index" | "rindex" | "strtok" | "json" => i < 2,
-        _ => false,
-    }
-}
-
-/// The symbol-printing functions and what they record.
-pub fn sym_kind(name: &str) -> Option<super::types::SymKind> {
-    use super::types::SymKind::*;
-    Some(match name {
-        "func" | "sym" => Sym,
-        "mod" => Mod,
-        "ufunc" | "usym" => USym,
-        "umod" => UMod,
-        "uaddr" => UAddr,
+/// What a symbol-printing function records.
+fn sym_kind(id: Id) -> Option<SymKind> {
+    Some(match id {
+        Id::Func | Id::Sym => SymKind::Sym,
+        Id::Mod => SymKind::Mod,
+        Id::Ufunc | Id::Usym => SymKind::USym,
+        Id::Umod => SymKind::UMod,
+        Id::Uaddr => SymKind::UAddr,
         _ => return None,
     })
-}
-
-/// Actions: calls that are statements and have no value.
-pub fn is_action(name: &str) -> bool {
-    matches!(
-        name,
-        "trace"
-            | "printf"
-            | "printa"
-            | "exit"
-            | "clear"
-            | "trunc"
-            | "normalize"
-            | "denormalize"
-            | "stack"
-            | "ustack"
-            | "tracemem"
-            | "setopt"
-            | "raise"
-            | "stop"
-            | "system"
-            | "commit"
-            | "discard"
-            | "speculate"
-            | "chill"
-            | "copyout"
-            | "copyoutstr"
-            | "breakpoint"
-            | "panic"
-            | "freopen"
-            | "ftruncate"
-            | "print"
-            | "jstack"
-            | "func"
-            | "sym"
-            | "mod"
-            | "ufunc"
-            | "usym"
-            | "umod"
-            | "uaddr"
-    )
 }
 
 pub struct Sema<'a> {
@@ -659,8 +563,9 @@ impl<'a> Sema<'a> {
         });
         r?;
         let ExprKind::Call { name, args } = &mut e.kind else { return Ok(()) };
+        let Some(b) = builtins::lookup(name) else { return Ok(()) };
         for (i, a) in args.iter_mut().enumerate() {
-            if !string_param(name, i) {
+            if !b.string_param(i) {
                 continue;
             }
             let t = self.type_of(a)?;
@@ -745,7 +650,7 @@ impl<'a> Sema<'a> {
     /// Declares what an expression assigns, then checks its type.
     fn walk(&mut self, e: &Expr) -> R<()> {
         if let ExprKind::Call { name, .. } = &e.kind {
-            self.null_strings |= returns_null_string(name);
+            self.null_strings |= builtins::lookup(name).is_some_and(|b| b.has(NULL_STRING));
         }
         match &e.kind {
             ExprKind::Assign { op, lhs, rhs } => {
@@ -846,23 +751,6 @@ impl<'a> Sema<'a> {
     }
 
     fn declare_agg(&mut self, line: u32, name: &str, keys: &[Expr], func: &str, args: &[Expr]) -> R<()> {
-        let nargs = |n: std::ops::RangeInclusive<usize>| -> R<()> {
-            if n.contains(&args.len()) {
-                Ok(())
-            } else {
-                Err(CompileError::new(
-                    line,
-                    "D_PROTO_LEN",
-                    format!(
-                        "{}( ) prototype mismatch: {} arg{} passed, {} expected",
-                        func,
-                        args.len(),
-                        if args.len() == 1 { "" } else { "s" },
-                        n.start()
-                    ),
-                ))
-            }
-        };
         let konst = |i: usize| -> R<i64> {
             self.const_eval(&args[i]).ok_or_else(|| {
                 CompileError::new(
@@ -872,99 +760,87 @@ impl<'a> Sema<'a> {
                 )
             })
         };
-        // The functions without parameters of their own: name, kind, how
-        // many arguments (quantize takes an optional increment).
-        let simple: &[(&str, AggFunc, std::ops::RangeInclusive<usize>)] = &[
-            ("count", AggFunc::Count, 0..=0),
-            ("sum", AggFunc::Sum, 1..=1),
-            ("avg", AggFunc::Avg, 1..=1),
-            ("min", AggFunc::Min, 1..=1),
-            ("max", AggFunc::Max, 1..=1),
-            ("stddev", AggFunc::Stddev, 1..=1),
-            ("quantize", AggFunc::Quantize, 1..=2),
-        ];
-        let f = match simple.iter().find(|(n, _, _)| *n == func) {
-            Some((_, kind, range)) => {
-                nargs(range.clone())?;
-                kind.clone()
+        let disp = if name.is_empty() { "@".to_string() } else { format!("@{}", name) };
+        let b = match builtins::lookup(func) {
+            Some(b) if b.kind == Kind::Aggregating => b,
+            Some(_) => {
+                return Err(CompileError::new(
+                    line,
+                    "D_AGG_FUNC",
+                    format!("{} must be assigned the result of an aggregating function", disp),
+                ))
             }
-            None => match func {
-                "lquantize" => {
-                    nargs(4..=5)?;
-                    let (base, limit, step) = (konst(1)?, konst(2)?, konst(3)?);
-                    if step <= 0 {
-                        return Err(CompileError::new(
-                            line,
-                            "D_LQUANT_STEPVAL",
-                            "lquantize( ) step must be greater than zero",
-                        ));
-                    }
-                    if limit <= base {
-                        return Err(CompileError::new(
-                            line,
-                            "D_LQUANT_MISMATCH",
-                            "lquantize( ) limit must be greater than base",
-                        ));
-                    }
-                    if (limit - base) / step > 65535 {
-                        return Err(CompileError::new(
-                            line,
-                            "D_LQUANT_STEPLARGE",
-                            "lquantize( ) step too small for given range",
-                        ));
-                    }
-                    AggFunc::Lquantize { base, limit, step }
+            None => return Err(CompileError::new(line, "D_FUNC_UNDEF", format!("undefined function name: {}", func))),
+        };
+        b.check_args(line, args, |a| self.type_of(a), |_| false)?;
+        let f = match b.id {
+            Id::Count => AggFunc::Count,
+            Id::Sum => AggFunc::Sum,
+            Id::Avg => AggFunc::Avg,
+            Id::Min => AggFunc::Min,
+            Id::Max => AggFunc::Max,
+            Id::Stddev => AggFunc::Stddev,
+            Id::Quantize => AggFunc::Quantize,
+            Id::Lquantize => {
+                let (base, limit, step) = (konst(1)?, konst(2)?, konst(3)?);
+                if step <= 0 {
+                    return Err(CompileError::new(
+                        line,
+                        "D_LQUANT_STEPVAL",
+                        "lquantize( ) step must be greater than zero",
+                    ));
                 }
-                "llquantize" => {
-                    nargs(5..=6)?;
-                    let (factor, low, high, nsteps) = (konst(1)?, konst(2)?, konst(3)?, konst(4)?);
-                    if !(2..=65535).contains(&factor) {
-                        return Err(CompileError::new(
-                            line,
-                            "D_LLQUANT_FACTORVAL",
-                            "llquantize( ) factor must be greater than one",
-                        ));
-                    }
-                    if high < low || high > 65535 || low < 0 {
-                        return Err(CompileError::new(
-                            line,
-                            "D_LLQUANT_HIGHVAL",
-                            "llquantize( ) high magnitude must be greater than low magnitude",
-                        ));
-                    }
-                    if nsteps <= 0
-                        || nsteps > 65535
-                        || (nsteps < factor && factor % nsteps != 0)
-                        || (nsteps >= factor && nsteps % factor != 0)
-                    {
-                        return Err(CompileError::new(
-                            line,
-                            "D_LLQUANT_NSTEPMATCH",
-                            "llquantize( ) factor must evenly divide number of steps",
-                        ));
-                    }
-                    AggFunc::Llquantize {
-                        factor: factor as u16,
-                        low: low as u16,
-                        high: high as u16,
-                        nsteps: nsteps as u16,
-                    }
+                if limit <= base {
+                    return Err(CompileError::new(
+                        line,
+                        "D_LQUANT_MISMATCH",
+                        "lquantize( ) limit must be greater than base",
+                    ));
                 }
-                _ => {
-                    if is_action(func)
-                        || subroutine_type(func).is_some()
-                        || stack_type(func, &[], self).ok().flatten().is_some()
-                    {
-                        let disp = if name.is_empty() { "@".to_string() } else { format!("@{}", name) };
-                        return Err(CompileError::new(
-                            line,
-                            "D_AGG_FUNC",
-                            format!("{} must be assigned the result of an aggregating function", disp),
-                        ));
-                    }
-                    return Err(CompileError::new(line, "D_FUNC_UNDEF", format!("undefined function name: {}", func)));
+                if (limit - base) / step > 65535 {
+                    return Err(CompileError::new(
+                        line,
+                        "D_LQUANT_STEPLARGE",
+                        "lquantize( ) step too small for given range",
+                    ));
                 }
-            },
+                AggFunc::Lquantize { base, limit, step }
+            }
+            Id::Llquantize => {
+                let (factor, low, high, nsteps) = (konst(1)?, konst(2)?, konst(3)?, konst(4)?);
+                if !(2..=65535).contains(&factor) {
+                    return Err(CompileError::new(
+                        line,
+                        "D_LLQUANT_FACTORVAL",
+                        "llquantize( ) factor must be greater than one",
+                    ));
+                }
+                if high < low || high > 65535 || low < 0 {
+                    return Err(CompileError::new(
+                        line,
+                        "D_LLQUANT_HIGHVAL",
+                        "llquantize( ) high magnitude must be greater than low magnitude",
+                    ));
+                }
+                if nsteps <= 0
+                    || nsteps > 65535
+                    || (nsteps < factor && factor % nsteps != 0)
+                    || (nsteps >= factor && nsteps % factor != 0)
+                {
+                    return Err(CompileError::new(
+                        line,
+                        "D_LLQUANT_NSTEPMATCH",
+                        "llquantize( ) factor must evenly divide number of steps",
+                    ));
+                }
+                AggFunc::Llquantize {
+                    factor: factor as u16,
+                    low: low as u16,
+                    high: high as u16,
+                    nsteps: nsteps as u16,
+                }
+            }
+            _ => return Err(CompileError::new(line, "D_AGG_FUNC", format!("{} must be assigned the result of an aggregating function", disp))),
         };
         for a in args.iter().take(1) {
             let t = self.type_of(a)?;
@@ -980,7 +856,6 @@ impl<'a> Sema<'a> {
             }
         }
         let kt = keys.iter().map(|k| self.type_of(k).map(|t| t.promoted_for_storage())).collect::<R<Vec<_>>>()?;
-        let disp = if name.is_empty() { "@".to_string() } else { format!("@{}", name) };
         if let Some(a) = self.syms.agg(name) {
             if a.func.name() != f.name() || a.func != f {
                 if a.func.name() != f.name() {
@@ -1217,37 +1092,19 @@ impl<'a> Sema<'a> {
                         self.type_of(a)?;
                     }
                 }
-                if let Some(t) = stack_type(name, args, self)? {
-                    return Ok(t);
-                }
-                if let Some(k) = sym_kind(name) {
-                    if args.len() != 1 {
-                        return err(
-                            "D_PROTO_LEN",
-                            format!("{}( ) prototype mismatch: {} args passed, 1 expected", name, args.len()),
-                        );
-                    }
-                    if !self.type_of(&args[0])?.decayed().is_scalar() {
-                        return err("D_PROTO_ARG", format!("{}( ) argument #1 is incompatible with prototype:\n\tprototype: uintptr_t\n\t argument: {}", name, self.type_of(&args[0])?));
-                    }
-                    return Ok(Type::Sym(k));
-                }
-                if is_action(name) {
-                    return Ok(Type::Void);
-                }
-                match subroutine_type(name) {
-                    Some(t) => Ok(t),
-                    None if matches!(
-                        name.as_str(),
-                        "count" | "sum" | "avg" | "min" | "max" | "stddev" | "quantize" | "lquantize" | "llquantize"
-                    ) =>
-                    {
-                        err("D_CG_EXPR", format!("aggregating function {}( ) may not be called from a D expression (D program context required)", name))
-                    }
-                    None => match self.global_ident_kind(name) {
+                let Some(b) = builtins::lookup(name) else {
+                    return match self.global_ident_kind(name) {
                         Some(kind) => err("D_FUNC_IDKIND", format!("{} '{}' may not be referenced as a function", kind, name)),
                         None => err("D_FUNC_UNDEF", format!("undefined function name: {}", name)),
-                    },
+                    };
+                };
+                if b.kind == Kind::Aggregating {
+                    return err("D_CG_EXPR", format!("aggregating function {}( ) may not be called from a D expression (D program context required)", name));
+                }
+                b.check_args(line, args, |a| self.type_of(a), |a| self.const_eval(a) == Some(0))?;
+                match b.id {
+                    Id::Stack | Id::Ustack => stack_type(name, b.id == Id::Ustack, args, self),
+                    id => Ok(sym_kind(id).map_or_else(|| b.result_type(), Type::Sym)),
                 }
             }
             ExprKind::Unary { op, expr } => {
@@ -1587,11 +1444,6 @@ impl Type {
     pub fn promoted_for_storage(&self) -> Type {
         self.clone()
     }
-}
-
-/// A call of an action (`trace()`, `printf()`, ...), which has no value.
-fn is_action_call(e: &Expr) -> bool {
-    matches!(&e.kind, ExprKind::Call { name, .. } if is_action(name))
 }
 
 pub fn is_lvalue(e: &Expr) -> bool {
