@@ -278,9 +278,10 @@ impl<'a> Codegen<'a> {
         Ok(slot)
     }
 
-    /// copyout() and copyoutstr() need a kernel that lets BPF programs
-    /// write user memory.
+    /// copyout() and copyoutstr() are destructive, and need a kernel that
+    /// lets BPF programs write user memory.
     fn user_writes(&self, line: u32, name: &str) -> R<()> {
+        self.destructive(line, name)?;
         if write_user_refused() {
             return Err(CompileError::new(
                 line,

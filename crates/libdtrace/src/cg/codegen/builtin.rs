@@ -10,10 +10,13 @@ impl<'a> Codegen<'a> {
     /// An action (a statement).
     pub(super) fn action(&mut self, f: &mut Prog, line: u32, b: &Builtin, args: &[Expr]) -> R<()> {
         Self::spec_order(f, line, spec::act_kind(b))?;
+        self.call(f, line, b, args)?;
+        // Last, as DTrace refuses a destructive action only once the
+        // program compiles (when it is enabled).
         if b.has(DESTRUCTIVE) {
             self.destructive(line, b.name)?;
         }
-        self.call(f, line, b, args).map(|_| ())
+        Ok(())
     }
 
     /// A call in an expression: a subroutine's value.
