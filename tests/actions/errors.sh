@@ -18,6 +18,7 @@ copyoutstr("x", 0, 1);
 chill(1);
 freopen("x");
 freopen("");
+freopen(".");
 ftruncate();
 BODIES
 echo "== with -w"

@@ -38,6 +38,7 @@ use std::collections::HashMap;
 type R<T> = Result<T, CompileError>;
 
 mod actions;
+mod builtin;
 mod aggregate;
 mod clause;
 mod expr;

@@ -1,6 +1,7 @@
 //! The D language front end: lexer, parser, AST, types, semantic checks.
 
 pub mod ast;
+pub mod builtins;
 pub mod ctypes;
 pub mod diag;
 pub mod lexer;

@@ -1,10 +1,11 @@
-//! Code generation for actions: `action` dispatches every one (trace,
-//! printf, exit, stack, ...); below it the destructive actions (`system`, `raise`, `stop`, `copyout`,
-//! `copyoutstr`, `chill`, `freopen`), `tracemem`, `ftruncate`, `setopt`,
-//! the printf-like argument recording they share with `printf`, and the
-//! refusal of `breakpoint` and `panic`.
+//! Code generation for the actions (dispatched in builtin.rs): exit,
+//! printa and the aggregation arguments of clear/trunc/..., the destructive
+//! actions (`raise`, `copyout`, `copyoutstr`, `chill`, `freopen`),
+//! `tracemem`, `setopt`, the printf-like argument recording `printf` and
+//! `system` share, and the refusal of `breakpoint` and `panic`.
 
 use super::*;
+use crate::lang::builtins::{Builtin, Id};
 
 const SIGSTOP: i32 = 19;
 /// Highest signal number (Linux's _NSIG); above it raise() is an illegal
@@ -27,16 +28,6 @@ const COPYOUT_MAX: u32 = 4096;
 /// Most bytes tracemem() records per call (records live in a per-CPU
 /// buffer of at most 32 KB).
 const TRACEMEM_MAX: i64 = 8192;
-
-/// How many arguments an action takes, as DTrace's prototypes say.
-#[derive(Clone, Copy)]
-enum Arity {
-    Exact(usize),
-    /// `void(t1, [t2])`: trailing optional arguments.
-    Optional(usize, usize),
-    /// `void(t1, ...)`: at least n (and at most max, where we have one).
-    Varargs(usize, Option<usize>),
-}
 
 /// Does the kernel refuse bpf_probe_write_user to tracing programs? Asked
 /// once, by loading a small program that calls it; a load that fails for
@@ -61,71 +52,75 @@ fn write_user_refused() -> bool {
     })
 }
 
-/// DTrace's D_PROTO_LEN check.
-fn check_arity(line: u32, name: &str, n: usize, arity: Arity) -> R<()> {
-    let want = match arity {
-        Arity::Exact(m) if n != m => m.to_string(),
-        Arity::Optional(lo, _) if n < lo => format!("at least {}", lo),
-        Arity::Optional(_, hi) | Arity::Varargs(_, Some(hi)) if n > hi => format!("at most {}", hi),
-        Arity::Varargs(lo, _) if n < lo => lo.to_string(),
-        _ => return Ok(()),
-    };
-    Err(CompileError::new(
-        line,
-        "D_PROTO_LEN",
-        format!("{}( ) prototype mismatch: {} arg{} passed, {} expected", name, n, if n == 1 { "" } else { "s" }, want),
-    ))
-}
-
 impl<'a> Codegen<'a> {
-    /// Actions not handled by `action` itself.
-    pub(super) fn more_action(&mut self, f: &mut Prog, line: u32, name: &str, args: &[Expr]) -> R<()> {
-        match name {
-            "system" => {
-                let (fmt, args) = self.printf_like(f, line, name, args)?;
-                self.destructive(line, name)?;
-                f.items.push(RecItem::System { fmt, args });
-            }
-            "freopen" => self.freopen(f, line, args)?,
-            "ftruncate" => {
-                check_arity(line, name, args.len(), Arity::Exact(0))?;
-                f.items.push(RecItem::Ftruncate);
-            }
-            "setopt" => self.setopt(f, line, args)?,
-            "tracemem" => self.tracemem(f, line, args)?,
-            "print" => self.print(f, line, args)?,
-            "raise" => {
-                self.int_args(line, name, args, &["int"])?;
-                self.destructive(line, name)?;
-                let r = self.expr(f, &args[0])?;
-                self.fault_if(f, BPF_JGT, r, MAX_SIGNAL, FLT_ILLOP, None);
-                Self::send_signal(f, Some(r));
-                self.free(f, r);
-            }
-            "stop" => {
-                check_arity(line, name, args.len(), Arity::Exact(0))?;
-                self.destructive(line, name)?;
-                Self::send_signal(f, None);
-            }
-            "copyout" => self.copyout(f, line, args)?,
-            "copyoutstr" => self.copyoutstr(f, line, args)?,
-            "chill" => self.chill(f, line, args)?,
-            "breakpoint" | "panic" => {
-                check_arity(line, name, args.len(), Arity::Exact(0))?;
-                let what = if name == "panic" { "cannot panic the kernel" } else { "cannot stop the kernel in a debugger" };
-                return Err(CompileError::new(
-                    line,
-                    "D_UNKNOWN",
-                    format!("{}( ) is not available on Linux: BPF programs {}", name, what),
-                ));
-            }
-            _ => return Err(CompileError::new(line, "D_UNSUPPORTED", format!("{}( ) is not supported yet", name))),
+    /// `breakpoint()` and `panic()`, which Linux cannot offer.
+    pub(super) fn refused(line: u32, b: &Builtin) -> CompileError {
+        let what = if b.id == Id::Panic { "cannot panic the kernel" } else { "cannot stop the kernel in a debugger" };
+        CompileError::new(line, "D_UNKNOWN", format!("{}( ) is not available on Linux: BPF programs {}", b.name, what))
+    }
+
+    /// `raise(sig)`: sends the signal to the current process.
+    pub(super) fn raise(&mut self, f: &mut Prog, sig: &Expr) -> R<()> {
+        let r = self.expr(f, sig)?;
+        self.fault_if(f, BPF_JGT, r, MAX_SIGNAL, FLT_ILLOP, None);
+        Self::send_signal(f, Some(r));
+        self.free(f, r);
+        Ok(())
+    }
+
+    /// `exit(status)`: records the status and tells every probe to stop.
+    pub(super) fn exit(&mut self, f: &mut Prog, args: &[Expr]) -> R<()> {
+        let (off, _) = self.record_value(f, &args[0])?;
+        // Tell every probe to stop: state = exiting.
+        let a = &mut f.asm;
+        lookup_fixed(a, MAP_STATE);
+        let skip = a.label();
+        a.jmp_imm(BPF_JEQ, R0, 0, skip);
+        a.emit(Insn::st_imm(BPF_W, R0, 0, STATE_EXITING));
+        a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_REC));
+        a.emit(Insn::ldx(BPF_W, R1, R1, off as i16));
+        a.emit(Insn::stx(BPF_W, R0, R1, 4));
+        a.bind(skip);
+        f.items.push(RecItem::Exit { off });
+        Ok(())
+    }
+
+    /// The aggregation argument `i` of printa(), clear(), trunc(), ...
+    pub(super) fn agg_arg(&self, line: u32, name: &str, args: &[Expr], i: usize) -> R<usize> {
+        match args.get(i).map(|a| &a.kind) {
+            Some(ExprKind::Agg(n)) => match self.env.sema.syms.agg(n) {
+                Some(a) => Ok(self.agg_index[a.id]),
+                None => Err(CompileError::new(line, "D_AGG_UNDEF", format!("failed to resolve @{}: Unknown aggregation", n))),
+            },
+            _ => Err(CompileError::new(line, "D_PROTO_ARG", format!("{}( ) argument #{} must be an aggregation", name, i + 1))),
         }
+    }
+
+    /// `printa([fmt,] @a, ...)`.
+    pub(super) fn printa(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<()> {
+        let (fmt, first) = match args.first().map(|a| &a.kind) {
+            Some(ExprKind::Str(s)) => (Some(s.clone()), 1),
+            _ => (None, 0),
+        };
+        if args.len() <= first {
+            return Err(CompileError::new(line, "D_PRINTA_PROTO", "printa( ) prototype mismatch: too few arguments"));
+        }
+        let mut aggs = Vec::new();
+        for i in first..args.len() {
+            aggs.push(self.agg_arg(line, "printa", args, i)?);
+        }
+        if let (Some(fs), Some(ExprKind::Agg(n))) = (&fmt, args.get(first).map(|a| &a.kind)) {
+            if let Some(av) = self.env.sema.syms.agg(n) {
+                crate::lang::printf_check::check_printa(fs, &av.keys, av.func == AggFunc::Count)
+                    .map_err(|m| CompileError::new(line, "D_PRINTF_ARG_TYPE", m))?;
+            }
+        }
+        f.items.push(RecItem::Printa { fmt, aggs });
         Ok(())
     }
 
     /// Destructive actions need -w (or `#pragma D option destructive`).
-    fn destructive(&self, line: u32, name: &str) -> R<()> {
+    pub(super) fn destructive(&self, line: u32, name: &str) -> R<()> {
         if self.env.opts.destructive {
             return Ok(());
         }
@@ -150,20 +145,9 @@ impl<'a> Codegen<'a> {
         ))
     }
 
-    /// Checks an action whose arguments are all integers (`protos` names
-    /// their prototype types).
-    fn int_args(&self, line: u32, name: &str, args: &[Expr], protos: &[&str]) -> R<()> {
-        check_arity(line, name, args.len(), Arity::Exact(protos.len()))?;
-        for (i, p) in protos.iter().enumerate() {
-            self.check_arg(line, name, args, i, "D_PROTO_ARG", p, Type::is_int)?;
-        }
-        Ok(())
-    }
-
     /// The format and recorded arguments of printf-like actions (printf,
     /// system, freopen), checked as DTrace does.
     pub(super) fn printf_like(&mut self, f: &mut Prog, line: u32, name: &str, args: &[Expr]) -> R<(Vec<u8>, Vec<(u32, Type)>)> {
-        check_arity(line, name, args.len(), Arity::Varargs(1, None))?;
         let fmt = match &args[0].kind {
             ExprKind::Str(s) => s.clone(),
             _ => {
@@ -187,7 +171,7 @@ impl<'a> Codegen<'a> {
 
     /// `freopen(fmt, ...)`: later output goes to the formatted file;
     /// `freopen("")` restores the original output.
-    fn freopen(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<()> {
+    pub(super) fn freopen(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<()> {
         // DTrace marks "restore" with the format "." internally, so a
         // literal "." is refused, and "" is checked as "." would be.
         let (fmt, args) = match args.first().map(|a| &a.kind) {
@@ -201,18 +185,15 @@ impl<'a> Codegen<'a> {
             }
             _ => self.printf_like(f, line, "freopen", args)?,
         };
-        self.destructive(line, "freopen")?;
         f.items.push(RecItem::Freopen { fmt, args });
         Ok(())
     }
 
     /// `setopt(name [, value])`: the consumer sets the option when it
     /// reaches the record. Both must be string constants here.
-    fn setopt(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<()> {
-        check_arity(line, "setopt", args.len(), Arity::Optional(1, 2))?;
+    pub(super) fn setopt(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<()> {
         let mut strs = Vec::new();
         for i in 0..args.len() {
-            self.check_arg(line, "setopt", args, i, "D_PROTO_ARG", "char *", Type::is_strcompat)?;
             match &args[i].kind {
                 ExprKind::Str(s) => strs.push(String::from_utf8_lossy(s).into_owned()),
                 _ => return Err(CompileError::new(line, "D_PROTO_ARG", format!("setopt( ) argument #{} must be a string constant", i + 1))),
@@ -225,13 +206,11 @@ impl<'a> Codegen<'a> {
 
     /// `tracemem(addr, size [, dynsize])`: `size` bytes of kernel memory
     /// into the record (only `dynsize` when it is smaller).
-    fn tracemem(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<()> {
+    pub(super) fn tracemem(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<()> {
         let name = "tracemem";
-        check_arity(line, name, args.len(), Arity::Varargs(2, Some(3)))?;
         self.check_arg(line, name, args, 0, "D_TRACEMEM_ADDR", "pointer or integer", |t| {
             t.is_scalar() || matches!(t, Type::Array(..))
         })?;
-        self.check_arg(line, name, args, 1, "D_PROTO_ARG", "size_t", Type::is_int)?;
         let size = match self.env.sema.const_eval(&args[1]) {
             Some(n) if n > 0 => n,
             _ => {
@@ -247,10 +226,7 @@ impl<'a> Codegen<'a> {
         }
         let size = size as u32;
         let dynsize = match args.get(2) {
-            Some(_) => {
-                self.check_arg(line, name, args, 2, "D_PROTO_ARG", "int", Type::is_int)?;
-                Some(self.record_value(f, &args[2])?.0)
-            }
+            Some(d) => Some(self.record_value(f, d)?.0),
             None => None,
         };
         let off = f.rec_off;
@@ -282,7 +258,7 @@ impl<'a> Codegen<'a> {
 
     /// bpf_send_signal(sig) to the current process: `sig` in a register,
     /// or SIGSTOP.
-    fn send_signal(f: &mut Prog, sig: Option<Reg>) {
+    pub(super) fn send_signal(f: &mut Prog, sig: Option<Reg>) {
         let a = &mut f.asm;
         match sig {
             Some(r) => a.emit(Insn::mov64_reg(R1, r)),
@@ -332,12 +308,8 @@ impl<'a> Codegen<'a> {
 
     /// `copyout(buf, addr, nbytes)`: nbytes of the kernel (D) buffer `buf`
     /// to the current process's address `addr`.
-    fn copyout(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<()> {
+    pub(super) fn copyout(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<()> {
         let name = "copyout";
-        check_arity(line, name, args.len(), Arity::Exact(3))?;
-        self.check_arg(line, name, args, 0, "D_PROTO_ARG", "void *", |t| *t != Type::Void)?;
-        self.check_arg(line, name, args, 1, "D_PROTO_ARG", "uintptr_t", Type::is_scalar)?;
-        self.check_arg(line, name, args, 2, "D_PROTO_ARG", "size_t", Type::is_int)?;
         let room = match self.env.sema.const_eval(&args[2]) {
             Some(n) if n > COPYOUT_MAX as i64 => {
                 return Err(CompileError::new(line, "D_PROTO_ARG", format!("copyout( ) argument #3 must be at most {}", COPYOUT_MAX)))
@@ -369,12 +341,8 @@ impl<'a> Codegen<'a> {
 
     /// `copyoutstr(str, addr, maxlen)`: the string and its NUL, at most
     /// maxlen bytes, to the current process's address `addr`.
-    fn copyoutstr(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<()> {
+    pub(super) fn copyoutstr(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<()> {
         let name = "copyoutstr";
-        check_arity(line, name, args.len(), Arity::Exact(3))?;
-        self.check_arg(line, name, args, 0, "D_PROTO_ARG", "char *", Type::is_strcompat)?;
-        self.check_arg(line, name, args, 1, "D_PROTO_ARG", "uintptr_t", Type::is_scalar)?;
-        self.check_arg(line, name, args, 2, "D_PROTO_ARG", "size_t", Type::is_int)?;
         self.user_writes(line, name)?;
         let strsize = self.strsize as i32;
         let s = self.spill(f, line, &args[0], true)?;
@@ -416,8 +384,7 @@ impl<'a> Codegen<'a> {
     /// `chill(ns)`: spins for ns nanoseconds. As in DTrace, more than
     /// 500 ms of chill per CPU within one second is an illegal operation;
     /// so is more than 200 ms in one call (the BPF loop budget, above).
-    fn chill(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<()> {
-        self.int_args(line, "chill", args, &["int"])?;
+    pub(super) fn chill(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<()> {
         if let Some(ns) = self.env.sema.const_eval(&args[0]) {
             if !(0..=CHILL_FIRING_MAX_NS).contains(&ns) {
                 return Err(CompileError::new(
@@ -427,7 +394,6 @@ impl<'a> Codegen<'a> {
                 ));
             }
         }
-        self.destructive(line, "chill")?;
         let map = self.chill_map();
         let deadline = self.stack_slot(f, line)?;
         let v = self.expr(f, &args[0])?;
@@ -477,160 +443,4 @@ impl<'a> Codegen<'a> {
         a.ja(top);
         a.bind(done);
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn arity_messages_follow_dtrace() {
-        let msg = |n, a| check_arity(1, "f", n, a).unwrap_err().msg;
-        assert_eq!(msg(1, Arity::Exact(0)), "f( ) prototype mismatch: 1 arg passed, 0 expected");
-        assert_eq!(msg(0, Arity::Optional(1, 2)), "f( ) prototype mismatch: 0 args passed, at least 1 expected");
-        assert_eq!(msg(3, Arity::Optional(1, 2)), "f( ) prototype mismatch: 3 args passed, at most 2 expected");
-        assert_eq!(msg(1, Arity::Varargs(2, Some(3))), "f( ) prototype mismatch: 1 arg passed, 2 expected");
-        assert_eq!(msg(4, Arity::Varargs(2, Some(3))), "f( ) prototype mismatch: 4 args passed, at most 3 expected");
-        assert!(check_arity(1, "f", 9, Arity::Varargs(1, None)).is_ok());
-    }
-}
-
-impl<'a> Codegen<'a> {
-    pub(super) fn action(&mut self, f: &mut Prog, line: u32, name: &str, args: &[Expr]) -> R<()> {
-        let proto = |n: usize| -> R<()> {
-            if args.len() == n {
-                Ok(())
-            } else {
-                Err(CompileError::new(
-                    line,
-                    "D_PROTO_LEN",
-                    format!(
-                        "{}( ) prototype mismatch: {} arg{} passed, {} expected",
-                        name,
-                        args.len(),
-                        if args.len() == 1 { "" } else { "s" },
-                        n
-                    ),
-                ))
-            }
-        };
-        let agg_arg = |i: usize| -> R<usize> {
-            match args.get(i).map(|a| &a.kind) {
-                Some(ExprKind::Agg(n)) => match self.env.sema.syms.agg(n) {
-                    Some(a) => Ok(self.agg_index[a.id]),
-                    None => Err(CompileError::new(
-                        line,
-                        "D_AGG_UNDEF",
-                        format!("failed to resolve @{}: Unknown aggregation", n),
-                    )),
-                },
-                _ => Err(CompileError::new(
-                    line,
-                    "D_PROTO_ARG",
-                    format!("{}( ) argument #{} must be an aggregation", name, i + 1),
-                )),
-            }
-        };
-        Self::spec_order(f, line, spec::act_kind(name))?;
-        match name {
-            "speculate" => {
-                proto(1)?;
-                self.speculate(f, &args[0])?;
-            }
-            "commit" | "discard" => {
-                proto(1)?;
-                self.commit_or_discard(f, name == "commit", &args[0])?;
-            }
-            "stack" | "ustack" | "func" | "sym" | "mod" | "ufunc" | "usym" | "umod" | "uaddr" => {
-                let e = Expr::new(ExprKind::Call { name: name.to_string(), args: args.to_vec() }, line);
-                let (off, ty) = self.record_value(f, &e)?;
-                f.items.push(RecItem::Trace { off, ty });
-            }
-            "trace" => {
-                proto(1)?;
-                let (off, ty) = self.record_value(f, &args[0])?;
-                f.items.push(RecItem::Trace { off, ty });
-            }
-            "printf" => {
-                let (fmt, args) = self.printf_like(f, line, name, args)?;
-                f.items.push(RecItem::Printf { fmt, args });
-            }
-            "printa" => {
-                let (fmt, first) = match args.first().map(|a| &a.kind) {
-                    Some(ExprKind::Str(s)) => (Some(s.clone()), 1),
-                    _ => (None, 0),
-                };
-                if args.len() <= first {
-                    return Err(CompileError::new(
-                        line,
-                        "D_PRINTA_PROTO",
-                        "printa( ) prototype mismatch: too few arguments",
-                    ));
-                }
-                let mut aggs = Vec::new();
-                for i in first..args.len() {
-                    aggs.push(agg_arg(i)?);
-                }
-                if let (Some(fs), Some(ExprKind::Agg(n))) = (&fmt, args.get(first).map(|a| &a.kind)) {
-                    if let Some(av) = self.env.sema.syms.agg(n) {
-                        crate::lang::printf_check::check_printa(fs, &av.keys, av.func == AggFunc::Count)
-                            .map_err(|m| CompileError::new(line, "D_PRINTF_ARG_TYPE", m))?;
-                    }
-                }
-                f.items.push(RecItem::Printa { fmt, aggs });
-            }
-            "exit" => {
-                proto(1)?;
-                let t = self.env.sema.type_of(&args[0])?;
-                if !t.is_int() {
-                    return Err(CompileError::new(
-                        line,
-                        "D_PROTO_ARG",
-                        format!(
-                            "exit( ) argument #1 is incompatible with prototype:\n\tprototype: int\n\t argument: {}",
-                            t
-                        ),
-                    ));
-                }
-                let (off, _) = self.record_value(f, &args[0])?;
-                // Tell every probe to stop: state = exiting.
-                let a = &mut f.asm;
-                lookup_fixed(a, MAP_STATE);
-                let skip = a.label();
-                a.jmp_imm(BPF_JEQ, R0, 0, skip);
-                a.emit(Insn::st_imm(BPF_W, R0, 0, STATE_EXITING));
-                a.emit(Insn::ldx(BPF_DW, R1, FP, SLOT_REC));
-                a.emit(Insn::ldx(BPF_W, R1, R1, off as i16));
-                a.emit(Insn::stx(BPF_W, R0, R1, 4));
-                a.bind(skip);
-                f.items.push(RecItem::Exit { off });
-            }
-            "clear" | "denormalize" => {
-                proto(1)?;
-                let agg = agg_arg(0)?;
-                f.items.push(if name == "clear" { RecItem::Clear { agg } } else { RecItem::Denormalize { agg } });
-            }
-            "trunc" => {
-                if args.is_empty() || args.len() > 2 {
-                    proto(1)?;
-                }
-                let agg = agg_arg(0)?;
-                let keep = match args.get(1) {
-                    Some(e) => Some(self.record_value(f, e)?.0),
-                    None => None,
-                };
-                f.items.push(RecItem::Trunc { agg, keep });
-            }
-            "normalize" => {
-                proto(2)?;
-                let agg = agg_arg(0)?;
-                let (off, _) = self.record_value(f, &args[1])?;
-                f.items.push(RecItem::Normalize { agg, off });
-            }
-            _ => return self.more_action(f, line, name, args),
-        }
-        Ok(())
-    }
-
-    // ---- aggregations ------------------------------------------------------
 }

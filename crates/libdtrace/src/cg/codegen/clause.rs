@@ -2,6 +2,7 @@
 //! writes.
 
 use super::*;
+use crate::lang::builtins::{self, Kind};
 
 impl<'a> Codegen<'a> {
     pub(super) fn clause(&mut self, f: &mut Prog, all: &[ClauseIn], ci: usize, c: &Clause, probes: &[u32]) -> R<()> {
@@ -218,14 +219,18 @@ impl<'a> Codegen<'a> {
 
     pub(super) fn top_expr(&mut self, f: &mut Prog, e: &Expr) -> R<()> {
         match &e.kind {
-            ExprKind::AggAssign { name, keys, func: _, args } => self.aggregate(f, e.line, name, keys, args),
-            ExprKind::Call { name, args } if crate::lang::sema::is_action(name) => self.action(f, e.line, name, args),
-            _ => {
-                self.env.sema.type_of(e)?;
-                let r = self.expr(f, e)?;
-                self.free(f, r);
-                Ok(())
+            ExprKind::AggAssign { name, keys, func: _, args } => return self.aggregate(f, e.line, name, keys, args),
+            ExprKind::Call { name, args } => {
+                if let Some(b) = builtins::lookup(name).filter(|b| b.kind == Kind::Action) {
+                    self.env.sema.type_of(e)?;
+                    return self.action(f, e.line, b, args);
+                }
             }
+            _ => {}
         }
+        self.env.sema.type_of(e)?;
+        let r = self.expr(f, e)?;
+        self.free(f, r);
+        Ok(())
     }
 }

@@ -2,6 +2,7 @@
 //! `stringof`.
 
 use super::*;
+use crate::lang::builtins;
 
 impl<'a> Codegen<'a> {
     /// Evaluates `e` into a fresh pool register. When at most one register
@@ -118,7 +119,13 @@ impl<'a> Codegen<'a> {
                 let koff = self.build_tuple(f, line, keys, &v.keys)?;
                 self.load_dyn(f, line, m, KeyAt::Tmp(koff), &v.ty)
             }
-            ExprKind::Call { name, args } => self.subroutine(f, line, name, args),
+            ExprKind::Call { name, args } => match builtins::lookup(name) {
+                Some(b) => self.subroutine(f, e, b, args),
+                None => {
+                    self.env.sema.type_of(e)?;
+                    Err(CompileError::new(line, "D_FUNC_UNDEF", format!("undefined function name: {}", name)))
+                }
+            },
             ExprKind::Unary { op, expr } => self.unary(f, e, *op, expr),
             ExprKind::Binary { op, lhs, rhs } => self.binary(f, e, *op, lhs, rhs),
             ExprKind::Assign { op, lhs, rhs } => self.assign(f, line, *op, lhs, rhs),

@@ -10,9 +10,6 @@ const PRINT_MAX: u64 = 8192;
 
 impl<'a> Codegen<'a> {
     pub(super) fn print(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<()> {
-        if args.len() != 1 {
-            return Err(CompileError::new(line, "D_PROTO_LEN", format!("print( ) prototype mismatch: {} args passed, 1 expected", args.len())));
-        }
         let ty = self.env.sema.type_of(&args[0])?;
         let st = match &ty {
             Type::Struct(_) => Some(ty.clone()),

@@ -10,6 +10,7 @@
 //! after a commit cannot mix with the data committed before it.
 
 use super::*;
+use crate::lang::builtins::{Builtin, Id, DATA, DESTRUCTIVE};
 
 /// What a clause has done so far, for DTrace's ordering rules.
 pub(super) const DID_DATA: u8 = 1;
@@ -29,15 +30,15 @@ pub(super) enum ActKind {
     Other,
 }
 
-pub(super) fn act_kind(name: &str) -> ActKind {
-    match name {
-        "trace" | "printf" | "printa" | "tracemem" | "stack" | "ustack" | "jstack" | "print" | "func" | "sym" | "mod"
-        | "ufunc" | "usym" | "umod" | "uaddr" => ActKind::Data,
-        "exit" => ActKind::Exit,
-        "system" | "raise" | "stop" | "copyout" | "copyoutstr" | "chill" | "breakpoint" | "panic" => ActKind::Destructive,
-        "speculate" => ActKind::Speculate,
-        "commit" => ActKind::Commit,
-        "discard" => ActKind::Discard,
+/// What an action is to the ordering rules.
+pub(super) fn act_kind(b: &Builtin) -> ActKind {
+    match b.id {
+        Id::Exit => ActKind::Exit,
+        Id::Speculate => ActKind::Speculate,
+        Id::Commit => ActKind::Commit,
+        Id::Discard => ActKind::Discard,
+        _ if b.has(DATA) => ActKind::Data,
+        _ if b.has(DESTRUCTIVE) => ActKind::Destructive,
         _ => ActKind::Other,
     }
 }

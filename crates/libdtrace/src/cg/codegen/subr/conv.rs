@@ -40,7 +40,7 @@ impl<'a> Codegen<'a> {
     /// lltostr(v [, base]): v in the base (2..=36, lower-case digits);
     /// negative only in base 10 (other bases show the 64-bit pattern),
     /// "0x" before base 16 and "0" before base 8, as DTrace does.
-    pub(super) fn lltostr(&mut self, f: &mut Prog, args: &[Expr]) -> R<Reg> {
+    pub(in crate::cg::codegen) fn lltostr(&mut self, f: &mut Prog, args: &[Expr]) -> R<Reg> {
         let v = self.expr(f, &args[0])?;
         let c = self.cells(f, 3);
         let (val, bse, nd) = (c, c + 8, c + 16);
@@ -136,7 +136,7 @@ impl<'a> Codegen<'a> {
     /// strtoll(s [, base]): the integer at the start of s, after blanks and
     /// a sign; base 16 also takes a "0x" prefix. Stops at the first byte
     /// that is not a digit of the base.
-    pub(super) fn strtoll(&mut self, f: &mut Prog, args: &[Expr]) -> R<Reg> {
+    pub(in crate::cg::codegen) fn strtoll(&mut self, f: &mut Prog, args: &[Expr]) -> R<Reg> {
         let n = self.strsize as i32;
         let s = self.str_arg(f, &args[0])?;
         let c = self.cells(f, 5);
@@ -219,7 +219,7 @@ impl<'a> Codegen<'a> {
 
     /// htons/htonl/htonll and the ntoh* inverses: byte order swaps of the
     /// low `bits` of the value.
-    pub(super) fn byteswap(&mut self, f: &mut Prog, e: &Expr, bits: i32) -> R<Reg> {
+    pub(in crate::cg::codegen) fn byteswap(&mut self, f: &mut Prog, e: &Expr, bits: i32) -> R<Reg> {
         let r = self.expr(f, e)?;
         to_be(&mut f.asm, r, bits);
         Ok(r)

@@ -185,7 +185,7 @@ impl<'a> Codegen<'a> {
     }
 
     /// d_path(path): see the module comment.
-    pub(super) fn d_path(&mut self, f: &mut Prog, line: u32, path: &Expr) -> R<Reg> {
+    pub(in crate::cg::codegen) fn d_path(&mut self, f: &mut Prog, line: u32, path: &Expr) -> R<Reg> {
         let p = self.expr(f, path)?;
         self.path_string(f, line, p, false)
     }

@@ -257,7 +257,7 @@ impl Cb<'_> {
 
 impl<'a> Codegen<'a> {
     /// json(json, selector): see the module comment.
-    pub(super) fn json(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<Reg> {
+    pub(in crate::cg::codegen) fn json(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<Reg> {
         let n = self.strsize;
         let w = work(n);
         let j = self.expr(f, &args[0])?;

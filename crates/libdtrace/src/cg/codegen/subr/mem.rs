@@ -28,7 +28,7 @@ impl<'a> Codegen<'a> {
 
     /// alloca(size): zeroed, 8-byte aligned scratch memory for the rest of
     /// the clause.
-    pub(super) fn alloca(&mut self, f: &mut Prog, line: u32, e: &Expr) -> R<Reg> {
+    pub(in crate::cg::codegen) fn alloca(&mut self, f: &mut Prog, line: u32, e: &Expr) -> R<Reg> {
         let size = (self.const_size("alloca", 0, e, line)? + 7) & !7;
         let off = self.tmp(f, size);
         f.tmp_floor = f.tmp_top;
@@ -63,7 +63,7 @@ impl<'a> Codegen<'a> {
     }
 
     /// bcopy(src, dest, size): copies kernel memory into scratch memory.
-    pub(super) fn bcopy(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<Reg> {
+    pub(in crate::cg::codegen) fn bcopy(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<Reg> {
         let size = self.const_size("bcopy", 2, &args[2], line)?;
         let src = self.expr(f, &args[0])?;
         let dest = self.expr(f, &args[1])?;
@@ -79,7 +79,7 @@ impl<'a> Codegen<'a> {
     }
 
     /// copyinto(uaddr, size, dest): copies user memory into scratch memory.
-    pub(super) fn copyinto(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<Reg> {
+    pub(in crate::cg::codegen) fn copyinto(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<Reg> {
         let size = self.const_size("copyinto", 1, &args[1], line)?;
         let src = self.expr(f, &args[0])?;
         let dest = self.expr(f, &args[2])?;
@@ -96,7 +96,7 @@ impl<'a> Codegen<'a> {
 
     /// progenyof(pid): 1 if the current process is pid or descends from
     /// it (following real_parent), else 0.
-    pub(super) fn progenyof(&mut self, f: &mut Prog, line: u32, e: &Expr) -> R<Reg> {
+    pub(in crate::cg::codegen) fn progenyof(&mut self, f: &mut Prog, line: u32, e: &Expr) -> R<Reg> {
         let (Some(parent), Some(tgid)) =
             (self.env.kernel_offset("task_struct", &["real_parent"]), self.env.kernel_offset("task_struct", &["tgid"]))
         else {

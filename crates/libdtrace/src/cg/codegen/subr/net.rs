@@ -26,7 +26,7 @@ enum Style {
 
 impl<'a> Codegen<'a> {
     /// inet_ntoa(addr) (`v6` false) / inet_ntoa6(addr) (`v6` true).
-    pub(super) fn inet(&mut self, f: &mut Prog, line: u32, v6: bool, e: &Expr) -> R<Reg> {
+    pub(in crate::cg::codegen) fn inet(&mut self, f: &mut Prog, line: u32, v6: bool, e: &Expr) -> R<Reg> {
         let style = if v6 { Style::V6 { v4_prefix: false } } else { Style::V4 };
         let addr = self.expr(f, e)?;
         let dst = self.tmp(f, self.strsize.max(TEXT_ROOM));
@@ -36,7 +36,7 @@ impl<'a> Codegen<'a> {
     }
 
     /// inet_ntop(af, addr): AF_INET or AF_INET6, else an illegal operation.
-    pub(super) fn inet_ntop(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<Reg> {
+    pub(in crate::cg::codegen) fn inet_ntop(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<Reg> {
         let dst = self.tmp(f, self.strsize.max(TEXT_ROOM));
         let v6 = Style::V6 { v4_prefix: true };
         let known = match self.env.sema.const_eval(&args[0]) {

@@ -66,7 +66,7 @@ impl<'a> Codegen<'a> {
     /// basename / dirname(s) with DTrace's rules: trailing slashes do not
     /// count, "" and names without a slash have dirname ".", and a path of
     /// slashes is "/" for both.
-    pub(super) fn basename(&mut self, f: &mut Prog, e: &Expr, dir: bool) -> R<Reg> {
+    pub(in crate::cg::codegen) fn basename(&mut self, f: &mut Prog, e: &Expr, dir: bool) -> R<Reg> {
         let s = self.str_arg(f, e)?;
         let len = self.str_len(f, s);
         let c = self.cells(f, 4);
@@ -122,7 +122,7 @@ impl<'a> Codegen<'a> {
     /// '/'-led token, driven by a 4-byte lookahead table; the positions of
     /// the output's slashes are kept on a stack so "/.." backs up in one
     /// step.
-    pub(super) fn cleanpath(&mut self, f: &mut Prog, line: u32, e: &Expr) -> R<Reg> {
+    pub(in crate::cg::codegen) fn cleanpath(&mut self, f: &mut Prog, line: u32, e: &Expr) -> R<Reg> {
         let n = self.strsize as i32;
         let s = self.expr(f, e)?;
         // Input and output with room for 4-byte windows; a u16 stack of

@@ -51,7 +51,7 @@ enum Find {
 
 impl<'a> Codegen<'a> {
     /// strstr(s, t): the suffix of s from the first t ("" if none).
-    pub(super) fn strstr(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<Reg> {
+    pub(in crate::cg::codegen) fn strstr(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<Reg> {
         let s = self.str_arg(f, &args[0])?;
         let t = self.needle(f, &args[1])?;
         let res = self.cells(f, 1);
@@ -70,7 +70,7 @@ impl<'a> Codegen<'a> {
     /// index / rindex(s, t [, pos]): the position of the first match at or
     /// after pos / the last match at or before pos, or -1. Positions clamp
     /// as in Perl (which DTrace follows, down to its quirks with "").
-    pub(super) fn index(&mut self, f: &mut Prog, line: u32, args: &[Expr], last: bool) -> R<Reg> {
+    pub(in crate::cg::codegen) fn index(&mut self, f: &mut Prog, line: u32, args: &[Expr], last: bool) -> R<Reg> {
         let s = self.str_arg(f, &args[0])?;
         let t = self.needle(f, &args[1])?;
         let c = self.cells(f, 2);

@@ -10,7 +10,7 @@ use super::emit::*;
 impl<'a> Codegen<'a> {
     /// strchr / strrchr(s, c): the suffix of s from the first / last c.
     /// c may be '\0', which finds the terminator (an empty suffix).
-    pub(super) fn strchr(&mut self, f: &mut Prog, args: &[Expr], last: bool) -> R<Reg> {
+    pub(in crate::cg::codegen) fn strchr(&mut self, f: &mut Prog, args: &[Expr], last: bool) -> R<Reg> {
         let s = self.str_arg(f, &args[0])?;
         let c = self.expr(f, &args[1])?;
         f.asm.emit(Insn::alu64_imm(BPF_AND, c, 0xff));
@@ -41,7 +41,7 @@ impl<'a> Codegen<'a> {
     /// substr(s, index [, length]) with DTrace's (Perl's) rules: a negative
     /// index counts from the end, a negative length leaves that many
     /// characters off the end.
-    pub(super) fn substr(&mut self, f: &mut Prog, args: &[Expr]) -> R<Reg> {
+    pub(in crate::cg::codegen) fn substr(&mut self, f: &mut Prog, args: &[Expr]) -> R<Reg> {
         let n = self.strsize as i32;
         let s = self.str_arg(f, &args[0])?;
         let c = self.cells(f, 2);
@@ -98,7 +98,7 @@ impl<'a> Codegen<'a> {
     /// strtok(s, delims) / strtok(NULL, delims): the next token of s, as
     /// C's strtok. The string and position persist per CPU (a map of
     /// their own), so a later clause can continue with NULL.
-    pub(super) fn strtok(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<Reg> {
+    pub(in crate::cg::codegen) fn strtok(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<Reg> {
         let n = self.strsize;
         let map = self.strtok_map();
         // The state: position at 0, the string from 8.
@@ -197,7 +197,7 @@ impl<'a> Codegen<'a> {
     }
 
     /// toupper / tolower(s): s with ASCII letters of the other case mapped.
-    pub(super) fn fold_case(&mut self, f: &mut Prog, e: &Expr, upper: bool) -> R<Reg> {
+    pub(in crate::cg::codegen) fn fold_case(&mut self, f: &mut Prog, e: &Expr, upper: bool) -> R<Reg> {
         let s = self.expr(f, e)?;
         let dst = self.new_str(f);
         self.copy_str(f, s, dst);
