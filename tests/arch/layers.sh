@@ -15,8 +15,8 @@ echo "program.rs (the code generator's contract with the consumer) uses only bpf
 grep -Hn 'crate::' "$S/program.rs" | code | grep -v 'crate::\(bpf\|lang\|aggfn\)::'
 echo "the consumer imports neither the code generator nor the session:"
 grep -rn 'crate::\(cg\|session\)' "$S/consume" | code
-echo "the code generator imports neither the consumer nor the session:"
-grep -rn 'crate::\(consume\|session\)' "$S/cg" | code
+echo "the code generator imports neither the consumer nor the session, nor the kernel layer (it runs without a kernel; the session hands it kernel facts in CgEnv):"
+grep -rn 'crate::\(consume\|session\|kernel\)' "$S/cg" | code
 echo "providers import neither the code generator nor the consumer:"
 grep -rn "crate::\(cg\|consume\)" "$S/provider" | code
 echo "outside provider/, providers are reached through the Provider trait (the dtrace provider's BEGIN and END aside):"

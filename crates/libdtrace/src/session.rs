@@ -249,6 +249,7 @@ fn prepare_here(
         catalog: &catalog,
         wall_offset_ns,
         kernel_function: &crate::consume::ksyms::kernel_function_range,
+        write_user_refused: &crate::kernel::features::write_user_refused,
     };
     let ins: Vec<ClauseIn> = clauses
         .iter()

@@ -25,7 +25,6 @@ use super::funcs::{self, Callback};
 use crate::bpf::consts;
 use crate::bpf::helpers::*;
 use crate::bpf::insn::*;
-use crate::kernel::sys;
 use crate::lang::ast::*;
 use crate::lang::diag::CompileError;
 use crate::lang::sema::{AggFunc, Sema, VarClass};
@@ -89,6 +88,9 @@ pub struct CgEnv<'a> {
     /// [start, end) of a kernel function by name (from the session; asked
     /// only for what a program needs).
     pub kernel_function: &'a dyn std::ops::Fn(&str) -> Option<(u64, u64)>,
+    /// Whether the kernel refuses bpf_probe_write_user (asked only when a
+    /// program uses copyout(): finding out loads a program).
+    pub write_user_refused: &'a dyn std::ops::Fn() -> bool,
 }
 
 impl CgEnv<'_> {

@@ -14,12 +14,14 @@
 //! - [`signal`]: the signals that end a session;
 //! - [`process`]: this process's ids and limits, the `-c`/`-p` targets;
 //! - [`kallsyms`]: the kernel's symbols;
+//! - [`features`]: what the kernel lets BPF programs do;
 //! - [`time`], [`locale`], [`file`]: the clocks and time zone, digit
 //!   grouping, truncating standard output.
 //!
 //! Every call returns the kernel's errno as a plain `io::Error`
 //! (`raw_os_error()` works); [`explain`] turns one into words for users.
 
+pub mod features;
 pub mod file;
 pub mod kallsyms;
 pub mod locale;

@@ -29,29 +29,6 @@ const COPYOUT_MAX: u32 = 4096;
 /// buffer of at most 32 KB).
 const TRACEMEM_MAX: i64 = 8192;
 
-/// Does the kernel refuse bpf_probe_write_user to tracing programs? Asked
-/// once, by loading a small program that calls it; a load that fails for
-/// another reason (no privilege for BPF) is left to the real load to report.
-fn write_user_refused() -> bool {
-    static REFUSED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *REFUSED.get_or_init(|| {
-        let prog = [
-            Insn::st_imm(BPF_DW, FP, -8, 0),
-            Insn::mov64_imm(R1, 0),
-            Insn::mov64_reg(R2, FP),
-            Insn::alu64_imm(BPF_ADD, R2, -8),
-            Insn::mov64_imm(R3, 1),
-            Insn::call(H_PROBE_WRITE_USER),
-            Insn::mov64_imm(R0, 0),
-            Insn::exit(),
-        ];
-        match sys::prog_load(consts::BPF_PROG_TYPE_RAW_TRACEPOINT, &prog, "dt_wuser_chk", 0, 0) {
-            Err(e) => e.log.contains("cannot use helper"),
-            Ok(_) => false,
-        }
-    })
-}
-
 impl<'a> Codegen<'a> {
     /// `breakpoint()` and `panic()`, which Linux cannot offer.
     pub(super) fn refused(line: u32, b: &Builtin) -> CompileError {
@@ -282,7 +259,7 @@ impl<'a> Codegen<'a> {
     /// lets BPF programs write user memory.
     fn user_writes(&self, line: u32, name: &str) -> R<()> {
         self.destructive(line, name)?;
-        if write_user_refused() {
+        if (self.env.write_user_refused)() {
             return Err(CompileError::new(
                 line,
                 "D_UNSUPPORTED",
