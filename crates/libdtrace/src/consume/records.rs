@@ -325,13 +325,11 @@ impl<'a> Consumer<'a> {
         let faulting = u32_at(rec, 16);
         let code = u64_at(rec, 24);
         let val = u64_at(rec, 32);
-        let (kind, action, pc) = ((code & 0xffff) as u32, ((code >> 16) & 0xffff) as u32, code >> 32);
-        let probe = self.c.epids.get(faulting as usize - 1).and_then(|e| self.probe_of(e, disc));
-        let (pid, pname) = match probe {
-            Some(p) => (p.id, p.full_name()),
-            None => (0, String::from("?")),
-        };
+        // The action's number (bits 16-31) is not shown: Oracle names the
+        // clause and the BPF pc.
+        let (kind, pc) = ((code & 0xffff) as u32, code >> 32);
         let what = match kind {
+            FLT_BADADDR if val == u64::MAX => "invalid address".to_string(),
             FLT_BADADDR => format!("invalid address (0x{:x})", val),
             FLT_BADALIGN => format!("invalid alignment (0x{:x})", val),
             FLT_ILLOP => "illegal operation".to_string(),
@@ -340,16 +338,18 @@ impl<'a> Consumer<'a> {
             FLT_KPRIV => "invalid kernel access".to_string(),
             _ => format!("fault {}", kind),
         };
-        // DTrace's words; our "DIF offset" is the BPF instruction index.
-        crate::note!(
-            "dtrace: error on enabled probe ID {} (ID {}: {}): {} in action #{} at DIF offset {}",
-            faulting,
-            pid,
-            pname,
-            what,
-            action.max(1),
-            pc
-        );
+        crate::note!("dtrace: {}: {} at BPF pc {}", self.error_site(faulting, disc), what, pc);
+    }
+
+    /// Where a run-time error happened, as Oracle's dt_handle_err() and
+    /// dt_handle_liberr() name it: "error in dt_clause_N for probe ID P
+    /// (provider:module:function:name)", N the clause's place in the
+    /// program, from 0.
+    pub(super) fn error_site(&self, epid_no: u32, disc: u32) -> String {
+        let epid = self.c.epids.get((epid_no as usize).wrapping_sub(1));
+        let clause = epid.map_or(0, |e| e.clause);
+        let (id, name) = epid.and_then(|e| self.probe_of(e, disc)).map_or((0, String::from("?")), |p| (p.id, p.full_name()));
+        format!("error in dt_clause_{} for probe ID {} ({})", clause, id, name)
     }
 
     /// Reads an aggregation: (keys, merged value, and with `aggpercpu` each

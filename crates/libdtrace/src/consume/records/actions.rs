@@ -93,9 +93,7 @@ fn set_running_option(opts: &mut Options, name: &str, value: Option<&str>) -> Re
 impl Consumer<'_> {
     /// A library-level error on a record (DTrace's dt_handle_liberr()).
     fn lib_error(&self, epid_no: u32, disc: u32, what: &str) {
-        let probe = self.c.epids.get(epid_no as usize - 1).and_then(|e| self.probe_of(e, disc));
-        let (id, name) = probe.map_or((0, String::from("?")), |p| (p.id, p.full_name()));
-        crate::note!("dtrace: error on enabled probe ID {} (ID {}: {}): {}", epid_no, id, name, what);
+        crate::note!("dtrace: {}: {}", self.error_site(epid_no, disc), what);
     }
 
     /// The printf-formatted text of a system() or freopen() record.
