@@ -371,6 +371,12 @@ pub fn run(
     if prep.matched.iter().sum::<usize>() == 0 && !opts.zdefs {
         return Err(Failure("no probes matched".into()));
     }
+    // As dtrace_go(): the principal buffer must hold the largest record
+    // (and the ring buffer's 8-byte header).
+    let largest = c.epids.iter().map(|e| e.size as u64).max().unwrap_or(0);
+    if opts.bufsize == 0 || opts.bufsize < 8 + largest {
+        return Err(Failure("could not enable tracing: Enabling exceeds size of buffer".into()));
+    }
 
     let mut status: Option<i32> = None;
     attach::run_once(c, &loaded, &dtrace::BEGIN)
@@ -454,8 +460,8 @@ pub fn run(
     attach::run_once(c, &loaded, &dtrace::END)
         .map_err(|e| Failure(format!("failed to run END: {}", crate::host::strerror(&e))))?;
     check_drops(&mut ring, &mut consumer, &loaded, out, &mut drops, opts);
-    if status.is_none() {
-        status = consumer.exit_status();
+    if let Some(s) = consumer.exit_status() {
+        status = Some(s);
     }
     report_spec_drops(&mut consumer, opts);
     for (p, n) in c.programs.iter().zip(loaded.recursion_misses()) {

@@ -247,11 +247,9 @@ impl<'a> Consumer<'a> {
                     buf.clear();
                     self.printa(l, fmt.as_deref(), aggs, out);
                 }
-                RecItem::Exit { off } => {
-                    if self.exit.is_none() {
-                        self.exit = Some(u64_at(rec, *off as usize) as i32);
-                    }
-                }
+                // The last exit() consumed gives the status, as in
+                // dtrace(1M)'s chewrec(): END's exit() overrides.
+                RecItem::Exit { off } => self.exit = Some(u64_at(rec, *off as usize) as i32),
                 RecItem::Clear { agg } => self.clear(l, *agg, false, None),
                 RecItem::Trunc { agg, keep } => {
                     let k = keep.map(|o| u64_at(rec, o as usize) as i64);
