@@ -246,12 +246,12 @@ pub fn parse_format(fmt: &[u8]) -> Result<Vec<Piece>, String> {
                 b'*' => {
                     let already = if dot { cv.dyn_prec } else { cv.dyn_width };
                     if already {
-                        // DTrace says "precision" for a second width '*' too
-                        // (its `n ? "precision" : "width"` tests a nonzero
-                        // flag).
+                        // Oracle's text (actions/printf/err.D_SYNTAX.double_width);
+                        // illumos says "precision" for both.
                         return Err(format!(
-                            "format conversion #{} has more than one '*' specified for the output precision",
-                            nconv
+                            "format conversion #{} has more than one '*' specified for the output {}",
+                            nconv,
+                            if dot { "precision" } else { "width" }
                         ));
                     }
                     if dot {
@@ -399,7 +399,7 @@ mod tests {
         // Messages of dt_printf_create() (libdtrace/dt_printf.c).
         assert_eq!(err("%y"), "format conversion #1 is undefined: %y");
         assert_eq!(err("%d %"), "format conversion #2 name expected before end of format string");
-        assert_eq!(err("%**d"), "format conversion #1 has more than one '*' specified for the output precision");
+        assert_eq!(err("%**d"), "format conversion #1 has more than one '*' specified for the output width");
         assert_eq!(err("%.**d"), "format conversion #1 has more than one '*' specified for the output precision");
         assert_eq!(err("%.*.*d"), "format conversion #1 has more than one '.' specified");
         assert_eq!(err("%1$d"), "format conversion #1 uses unsupported positional format (%n$)");

@@ -1,19 +1,31 @@
 //! Compile-time check of printf()/printa() arguments against the format's
-//! conversions (DTrace's dt_printf_validate()), with DTrace's messages.
+//! conversions (DTrace's dt_printf_validate()), with DTrace's messages and
+//! the `D_*` tag of each (Oracle's test/unittest/actions/printf/err.*).
 
 use super::types::Type;
 use crate::printf_format::{format_args, parse_format, ArgKind, Conv, FormatArg, Piece};
 
+/// A failed check: DTrace's tag and message.
+#[derive(Debug, PartialEq)]
+pub struct FormatError {
+    pub tag: &'static str,
+    pub msg: String,
+}
+
+fn fail<T>(tag: &'static str, msg: String) -> Result<T, FormatError> {
+    Err(FormatError { tag, msg })
+}
+
 /// Checks `printf(fmt, args...)`: every conversion has an argument of a
 /// type it accepts, and no argument is left over.
-pub fn check_printf(fmt: &[u8], args: &[Type], func: &str) -> Result<(), String> {
+pub fn check_printf(fmt: &[u8], args: &[Type], func: &str) -> Result<(), FormatError> {
     check(fmt, args, func, None)
 }
 
 /// Checks `printa(fmt, @a, ...)`: the conversions take the keys of the
 /// (first) aggregation, `%@` its value (`uint64_t` for `count()`, else
 /// `int64_t`); unused keys are fine.
-pub fn check_printa(fmt: &[u8], keys: &[Type], is_count: bool) -> Result<(), String> {
+pub fn check_printa(fmt: &[u8], keys: &[Type], is_count: bool) -> Result<(), FormatError> {
     check(fmt, keys, "printa", Some(is_count))
 }
 
@@ -27,11 +39,11 @@ struct Checked {
 }
 
 /// `agg`: `Some(is_count)` for printa.
-fn check(fmt: &[u8], args: &[Type], func: &str, agg: Option<bool>) -> Result<(), String> {
+fn check(fmt: &[u8], args: &[Type], func: &str, agg: Option<bool>) -> Result<(), FormatError> {
     if fmt.is_empty() {
-        return Err(format!("{}( ) format string is empty", func));
+        return fail("D_PRINTF_FMT_EMPTY", format!("{}( ) format string is empty", func));
     }
-    let pieces = parse_format(fmt)?;
+    let pieces = parse_format(fmt).map_err(|msg| FormatError { tag: "D_SYNTAX", msg })?;
     let conv = |i: u32| {
         pieces.iter().find_map(|p| match p {
             Piece::Conv(c) if c.index == i => Some(c),
@@ -47,14 +59,14 @@ fn check(fmt: &[u8], args: &[Type], func: &str, agg: Option<bool>) -> Result<(),
             FormatArg::Dynamic { prec, .. } => {
                 let star = if prec { ".*" } else { "*" };
                 let Some((j, t)) = next.next() else {
-                    return Err(format!(
+                    return fail("D_PRINTF_DYN_PROTO", format!(
                         "{}( ) prototype mismatch: conversion #{} (%{}) is missing a corresponding \"{}\" argument",
                         func, i, c.name, star
                     ));
                 };
                 used += 1;
                 if !t.is_int() {
-                    return Err(format!(
+                    return fail("D_PRINTF_DYN_TYPE", format!(
                         "{}( ) argument #{} is incompatible with conversion #{} prototype:\n\tconversion: % {} {}\n\t prototype: int\n\t  argument: {}",
                         func,
                         j + 2,
@@ -68,14 +80,17 @@ fn check(fmt: &[u8], args: &[Type], func: &str, agg: Option<bool>) -> Result<(),
             }
             FormatArg::Agg { .. } => {
                 let Some(is_count) = agg else {
-                    return Err(format!("%@ conversion requires an aggregation and is not for use with {}( )", func));
+                    return fail(
+                        "D_PRINTF_AGG_CONV",
+                        format!("%@ conversion requires an aggregation and is not for use with {}( )", func),
+                    );
                 };
                 let (ty, name) = if is_count { (Type::ULONG, "uint64_t") } else { (Type::LONG, "int64_t") };
                 Checked { what: "aggregating action".into(), ty, type_name: name.into() }
             }
             FormatArg::Value { .. } => {
                 let Some((j, t)) = next.next() else {
-                    return Err(format!(
+                    return fail("D_PRINTF_ARG_PROTO", format!(
                         "{}( ) prototype mismatch: conversion #{} (%{}) is missing a corresponding value argument",
                         func, i, c.name
                     ));
@@ -85,7 +100,7 @@ fn check(fmt: &[u8], args: &[Type], func: &str, agg: Option<bool>) -> Result<(),
             }
         };
         if !accepts(c, &v.ty) {
-            return Err(format!(
+            return fail("D_PRINTF_ARG_TYPE", format!(
                 "{}( ) {} is incompatible with conversion #{} prototype:\n\tconversion: %{}\n\t prototype: {}\n\t  argument: {}",
                 func,
                 v.what,
@@ -97,7 +112,10 @@ fn check(fmt: &[u8], args: &[Type], func: &str, agg: Option<bool>) -> Result<(),
         }
     }
     if agg.is_none() && used < args.len() {
-        return Err(format!("{}( ) prototype mismatch: only {} arguments required by this format string", func, used));
+        return fail(
+            "D_PRINTF_ARG_EXTRA",
+            format!("{}( ) prototype mismatch: only {} arguments required by this format string", func, used),
+        );
     }
     Ok(())
 }
@@ -140,7 +158,28 @@ mod tests {
     }
 
     fn printf(f: &str, args: &[Type]) -> Result<(), String> {
-        check_printf(f.as_bytes(), args, "printf")
+        check_printf(f.as_bytes(), args, "printf").map_err(|e| e.msg)
+    }
+
+    fn tag(f: &str, args: &[Type]) -> &'static str {
+        match check_printf(f.as_bytes(), args, "printf") {
+            Err(e) => e.tag,
+            Ok(()) => "ok",
+        }
+    }
+
+    #[test]
+    fn tags() {
+        // The tags of Oracle's test/unittest/actions/printf/err.*.d.
+        assert_eq!(tag("", &[]), "D_PRINTF_FMT_EMPTY");
+        assert_eq!(tag("%d", &[]), "D_PRINTF_ARG_PROTO");
+        assert_eq!(tag("%d", &[INT, INT]), "D_PRINTF_ARG_EXTRA");
+        assert_eq!(tag("%*d", &[]), "D_PRINTF_DYN_PROTO");
+        assert_eq!(tag("%*d", &[Type::Str, INT]), "D_PRINTF_DYN_TYPE");
+        assert_eq!(tag("%s", &[INT]), "D_PRINTF_ARG_TYPE");
+        assert_eq!(tag("%@d", &[]), "D_PRINTF_AGG_CONV");
+        assert_eq!(tag("%z", &[INT]), "D_SYNTAX");
+        assert_eq!(tag("%d", &[INT]), "ok");
     }
 
     #[test]
@@ -249,15 +288,15 @@ mod tests {
         // Keys beyond the conversions are not an error for printa().
         assert!(check_printa(b"%@u\n", &[Type::Str, INT], true).is_ok());
         assert_eq!(
-            check_printa(b"%@s\n", &[], false).unwrap_err(),
+            check_printa(b"%@s\n", &[], false).unwrap_err().msg,
             "printa( ) aggregating action is incompatible with conversion #1 prototype:\n\tconversion: %s\n\t prototype: char [] or string (or use stringof)\n\t  argument: int64_t"
         );
         assert_eq!(
-            check_printa(b"%d %s %@d\n", &[INT], false).unwrap_err(),
+            check_printa(b"%d %s %@d\n", &[INT], false).unwrap_err().msg,
             "printa( ) prototype mismatch: conversion #2 (%s) is missing a corresponding value argument"
         );
         assert_eq!(
-            check_printa(b"%d %@d\n", &[Type::Str], false).unwrap_err(),
+            check_printa(b"%d %@d\n", &[Type::Str], false).unwrap_err().msg,
             "printa( ) argument #2 is incompatible with conversion #1 prototype:\n\tconversion: %d\n\t prototype: char, short, int, long, or long long\n\t  argument: string"
         );
     }

@@ -89,7 +89,7 @@ impl<'a> Codegen<'a> {
         if let (Some(fs), Some(ExprKind::Agg(n))) = (&fmt, args.get(first).map(|a| &a.kind)) {
             if let Some(av) = self.env.sema.syms.agg(n) {
                 crate::lang::printf_check::check_printa(fs, &av.keys, av.func == AggFunc::Count)
-                    .map_err(|m| CompileError::new(line, "D_PRINTF_ARG_TYPE", m))?;
+                    .map_err(|e| CompileError::new(line, e.tag, e.msg))?;
             }
         }
         f.items.push(RecItem::Printa { fmt, aggs });
@@ -142,7 +142,7 @@ impl<'a> Codegen<'a> {
             vals.push(self.record_value_as(f, a, wants_str.get(i).copied().unwrap_or(false))?);
         }
         let types: Vec<Type> = vals.iter().map(|v| v.1.clone()).collect();
-        crate::lang::printf_check::check_printf(&fmt, &types, name).map_err(|m| CompileError::new(line, "D_PRINTF_ARG_TYPE", m))?;
+        crate::lang::printf_check::check_printf(&fmt, &types, name).map_err(|e| CompileError::new(line, e.tag, e.msg))?;
         Ok((fmt, vals))
     }
 
@@ -157,7 +157,7 @@ impl<'a> Codegen<'a> {
             }
             Some(ExprKind::Str(s)) if s.is_empty() => {
                 let types = args[1..].iter().map(|a| self.env.sema.type_of(a)).collect::<R<Vec<_>>>()?;
-                crate::lang::printf_check::check_printf(b".", &types, "freopen").map_err(|m| CompileError::new(line, "D_PRINTF_ARG_TYPE", m))?;
+                crate::lang::printf_check::check_printf(b".", &types, "freopen").map_err(|e| CompileError::new(line, e.tag, e.msg))?;
                 (Vec::new(), Vec::new())
             }
             _ => self.printf_like(f, line, "freopen", args)?,
