@@ -254,6 +254,9 @@ pub struct Compiled {
     /// The BTF blob that describes the functions of programs with
     /// callbacks (loaded only when a program has some).
     pub func_btf: Vec<u8>,
+    /// The script's enums, by tag, with their enumerators (print() shows
+    /// a value by its enumerator's name).
+    pub enums: Vec<(String, Vec<(String, i64)>)>,
 }
 
 /// Number of u64 buckets in each aggregation's value after the hit count.

@@ -260,7 +260,10 @@ fn prepare_here(
         })
         .collect();
     let compiled = match codegen::compile(&env, &ins) {
-        Ok(c) => c,
+        Ok(mut c) => {
+            c.enums = sema.types.script_enums();
+            c
+        }
         Err(e) => {
             // Name the source of the clause at fault when we can tell.
             let src = clauses

@@ -154,12 +154,10 @@ fn char_text(c: u8) -> String {
     }
 }
 
-/// A kernel enum's enumerator for `v`, when the type is a known enum.
+/// The enumerator for `v`, when the type is a known enum (the script's or
+/// the kernel's).
 fn enum_name(name: &str, v: u64, types: &TypeEnv) -> Option<String> {
-    let tag = name.strip_prefix("enum ")?;
-    let btf = types.btf()?;
-    let id = btf.find_enum(tag)?;
-    btf.enum_values(id)?.into_iter().find(|(_, x)| *x as u64 == v).map(|(n, _)| n.to_string())
+    types.enumerator_name(name.strip_prefix("enum ")?, v)
 }
 
 /// Little-endian value of up to 8 bytes.

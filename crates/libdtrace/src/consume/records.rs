@@ -45,7 +45,7 @@ pub struct Consumer<'a> {
     syms: Symbols,
     /// The file freopen() sends output to (None: the session's output).
     redirect: Option<std::fs::File>,
-    /// Kernel types for print() (read on first use).
+    /// Kernel types for print() (read on first use), and the script's enums.
     types: crate::lang::ctypes::TypeEnv,
 }
 
@@ -114,6 +114,8 @@ pub fn decode(b: &[u8], off: usize, t: &Type, strsize: u32) -> Value {
 
 impl<'a> Consumer<'a> {
     pub fn new(c: &'a Compiled, cat: &'a Catalog, opts: &'a Options) -> Consumer<'a> {
+        let types = crate::lang::ctypes::TypeEnv::default();
+        types.add_enums(&c.enums);
         Consumer {
             c,
             cat,
@@ -129,7 +131,7 @@ impl<'a> Consumer<'a> {
             last_probe: None,
             syms: Symbols::default(),
             redirect: None,
-            types: Default::default(),
+            types,
         }
     }
 

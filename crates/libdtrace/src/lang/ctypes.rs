@@ -19,12 +19,40 @@ pub struct TypeEnv {
     pub enumerators: RefCell<HashMap<String, i64>>,
     /// `enum` tags declared with enumerators in the script.
     enum_tags: RefCell<std::collections::HashSet<String>>,
+    /// Each script enum's enumerators, by tag (for print()).
+    enum_members: RefCell<HashMap<String, Vec<(String, i64)>>>,
 }
 
 /// Nesting limit when following kernel type chains (malformed BTF).
 const MAX_DEPTH: u32 = 32;
 
 impl TypeEnv {
+    /// The enumerator of `enum TAG` whose value is `v`: the script's enum
+    /// of that tag, else the kernel's. `v` is the value as read from
+    /// memory, zero-extended: a negative enumerator of a 32-bit enum
+    /// matches its low 32 bits.
+    pub fn enumerator_name(&self, tag: &str, v: u64) -> Option<String> {
+        let is = |x: i64| x as u64 == v || x == v as i32 as i64;
+        if let Some(members) = self.enum_members.borrow().get(tag) {
+            return members.iter().find(|(_, x)| is(*x)).map(|(n, _)| n.clone());
+        }
+        let btf = self.btf()?;
+        let id = btf.find_enum(tag)?;
+        btf.enum_values(id)?.into_iter().find(|(_, x)| is(*x)).map(|(n, _)| n.to_string())
+    }
+
+    /// The script's enums with their enumerators, by tag.
+    pub fn script_enums(&self) -> Vec<(String, Vec<(String, i64)>)> {
+        let mut v: Vec<_> = self.enum_members.borrow().iter().map(|(t, m)| (t.clone(), m.clone())).collect();
+        v.sort();
+        v
+    }
+
+    /// Adds enums declared elsewhere (the consumer's copy of the script's).
+    pub fn add_enums(&self, enums: &[(String, Vec<(String, i64)>)]) {
+        self.enum_members.borrow_mut().extend(enums.iter().cloned());
+    }
+
     /// The kernel's types, or None where the kernel has no BTF.
     pub fn btf(&self) -> Option<&Btf> {
         self.btf.get_or_init(|| Btf::load_vmlinux().ok()).as_ref()
@@ -154,6 +182,9 @@ impl TypeEnv {
                             return Err(("D_DECL_IDRED", format!("identifier redeclared: {}", n.name)));
                         }
                         self.enumerators.borrow_mut().insert(n.name.clone(), v);
+                        if !tag.is_empty() {
+                            self.enum_members.borrow_mut().entry(tag.to_string()).or_default().push((n.name.clone(), v));
+                        }
                         next = v + 1;
                     }
                 }
