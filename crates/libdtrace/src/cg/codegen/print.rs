@@ -26,7 +26,7 @@ impl<'a> Codegen<'a> {
         };
         let size = st.size(self.strsize).min(PRINT_MAX) as u32;
         if size == 0 {
-            return Err(CompileError::new(line, "D_PRINT_SIZE", format!("print( ) of {}: its size is not known", st)));
+            return Err(CompileError::new(line, "D_PRINT_SIZE", format!("print( ) argument #1 reference has type '{}' with size 0; cannot print( ) it.", st)));
         }
         // The address (a struct value is its address), then the bytes.
         let r = self.expr(f, &args[0])?;
