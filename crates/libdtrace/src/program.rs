@@ -257,6 +257,8 @@ pub struct Compiled {
     /// The script's enums, by tag, with their enumerators (print() shows
     /// a value by its enumerator's name).
     pub enums: Vec<(String, Vec<(String, i64)>)>,
+    /// The program has destructive actions (it needs -w to be enabled).
+    pub destructive: bool,
 }
 
 /// Number of u64 buckets in each aggregation's value after the hit count.

@@ -374,6 +374,10 @@ pub fn run(
     if prep.matched.iter().sum::<usize>() == 0 && !opts.zdefs {
         return Err(Failure("no probes matched".into()));
     }
+    // As DTrace when it enables tracing (the program compiled either way).
+    if c.destructive && !opts.destructive {
+        return Err(Failure("could not enable tracing: Destructive actions not allowed".into()));
+    }
     // As dtrace_go(): the principal buffer must hold the largest record
     // (and the ring buffer's 8-byte header).
     let largest = c.epids.iter().map(|e| e.size as u64).max().unwrap_or(0);

@@ -96,18 +96,6 @@ impl<'a> Codegen<'a> {
         Ok(())
     }
 
-    /// Destructive actions need -w (or `#pragma D option destructive`).
-    pub(super) fn destructive(&self, line: u32, name: &str) -> R<()> {
-        if self.env.opts.destructive {
-            return Ok(());
-        }
-        Err(CompileError::new(
-            line,
-            "D_ACT_DESTR",
-            format!("{}( ) is a destructive action: destructive actions are not allowed unless explicitly enabled with -w", name),
-        ))
-    }
-
     /// DTrace's D_PROTO_ARG check of argument `i` (0-based) against a
     /// prototype type; returns the argument's type.
     fn check_arg(&self, line: u32, name: &str, args: &[Expr], i: usize, tag: &'static str, proto: &str, ok: impl std::ops::Fn(&Type) -> bool) -> R<Type> {
@@ -255,10 +243,9 @@ impl<'a> Codegen<'a> {
         Ok(slot)
     }
 
-    /// copyout() and copyoutstr() are destructive, and need a kernel that
-    /// lets BPF programs write user memory.
+    /// copyout() and copyoutstr() need a kernel that lets BPF programs
+    /// write user memory (that they are destructive, the table says).
     fn user_writes(&self, line: u32, name: &str) -> R<()> {
-        self.destructive(line, name)?;
         if (self.env.write_user_refused)() {
             return Err(CompileError::new(
                 line,

@@ -11,10 +11,10 @@ impl<'a> Codegen<'a> {
     pub(super) fn action(&mut self, f: &mut Prog, line: u32, b: &Builtin, args: &[Expr]) -> R<()> {
         Self::spec_order(f, line, spec::act_kind(b))?;
         self.call(f, line, b, args)?;
-        // Last, as DTrace refuses a destructive action only once the
-        // program compiles (when it is enabled).
+        // DTrace refuses a destructive action without -w only when it
+        // enables tracing; the program compiles (the session checks).
         if b.has(DESTRUCTIVE) {
-            self.destructive(line, b.name)?;
+            self.out.destructive = true;
         }
         Ok(())
     }
