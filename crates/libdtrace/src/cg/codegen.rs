@@ -222,6 +222,9 @@ struct Prog {
     site: Site,
     /// What the current clause did so far (spec::DID_*).
     spec: u8,
+    /// An earlier clause of the program may have called exit(): later
+    /// clauses check the session state first.
+    exit_seen: bool,
     /// Callbacks the program's code passes to bpf_loop, emitted after it.
     callbacks: Vec<(Callback, Label)>,
 }

@@ -59,6 +59,7 @@ impl<'a> Codegen<'a> {
         a.emit(Insn::stx(BPF_W, R0, R1, 4));
         a.bind(skip);
         f.items.push(RecItem::Exit { off });
+        f.exit_seen = true;
         Ok(())
     }
 

@@ -45,6 +45,16 @@ impl<'a> Codegen<'a> {
             f.asm.emit(Insn::call(H_SMP_ID));
             f.asm.jmp_imm(BPF_JNE, R0, cpu as i32, end);
         }
+        // After exit(), the clauses that follow it for this firing do not
+        // run, as in DTrace (providers/tst.beginexit); END's all do, since
+        // END runs once the session is exiting.
+        if f.exit_seen && f.in_error.is_none() && f.attach != crate::provider::dtrace::END {
+            let a = &mut f.asm;
+            lookup_fixed(a, MAP_STATE);
+            a.jmp_imm(BPF_JEQ, R0, 0, end);
+            a.emit(Insn::ldx(BPF_W, R1, R0, 0));
+            a.jmp_imm(BPF_JEQ, R1, STATE_EXITING, end);
+        }
         if let Some(p) = &c.predicate {
             let t = self.env.sema.type_of(p)?;
             if !t.is_scalar() {

@@ -65,6 +65,7 @@ impl<'a> Codegen<'a> {
             single_probe: single,
             action_no: 0,
             in_error: None,
+            exit_seen: false,
             probes: all_probes,
             site,
             spec: 0,
