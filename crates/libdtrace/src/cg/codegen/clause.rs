@@ -223,7 +223,7 @@ impl<'a> Codegen<'a> {
             ExprKind::Call { name, args } => {
                 if let Some(b) = builtins::lookup(name).filter(|b| b.kind == Kind::Action) {
                     self.env.sema.type_of(e)?;
-                    return self.action(f, e.line, b, args);
+                    return self.action(f, e, b, args);
                 }
             }
             _ => {}
