@@ -153,7 +153,7 @@ pub struct Expr {
     pub kind: ExprKind,
     pub line: u32,
     /// What sema has found about this node.
-    pub(in crate::lang) memo: Memo,
+    pub(super) memo: Memo,
 }
 
 /// What sema has recorded about a node: set once by sema's check of the
@@ -163,12 +163,12 @@ pub struct Expr {
 /// make two trees unequal.
 #[derive(Default)]
 pub struct Memo {
-    pub(in crate::lang) ty: OnceCell<Type>,
+    pub(super) ty: OnceCell<Type>,
     /// The value of an integer constant expression, None for any other.
-    pub(in crate::lang) value: OnceCell<Option<i64>>,
+    pub(super) value: OnceCell<Option<i64>>,
     /// For `x op= y`, `x++` and the like: the type of `x op y` (of `x + 1`,
     /// `x - 1`), the value stored once converted to x's type.
-    pub(in crate::lang) op_ty: OnceCell<Type>,
+    pub(super) op_ty: OnceCell<Type>,
 }
 
 impl Clone for Memo {

@@ -31,8 +31,8 @@ impl<'a> Codegen<'a> {
             return Ok(r);
         }
         let sema = self.env.sema;
-        if let Some(e) = sema.inlines.get(n) {
-            return self.expr(f, e);
+        if let Some(body) = sema.inlines.get(n) {
+            return self.expr(f, body);
         }
         // An enumerator.
         if let Some(v) = self.value(e)? {

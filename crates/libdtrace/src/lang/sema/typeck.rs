@@ -91,7 +91,7 @@ impl<'a> Sema<'a> {
     /// Reads as a string each `char []` or `char *` passed where a
     /// subroutine takes a string (D's string-compatible types): wraps it in
     /// `stringof`, in place, for code generation. For a checked clause.
-    pub fn string_args(&self, item: &mut Item, sc: Scope) -> R<()> {
+    pub(super) fn string_args(&self, item: &mut Item, sc: Scope) -> R<()> {
         let Item::Clause(c) = item else { return Ok(()) };
         if let Some(p) = &mut c.predicate {
             self.string_args_expr(p, sc)?;
