@@ -226,16 +226,13 @@ fn prepare_here(
     let arg_types: Vec<Option<Vec<Type>>> =
         clauses.iter().map(|(_, probes)| clause_arg_types(&catalog, probes, &sema)).collect();
     // Check item by item so an error names the right source.
-    let mut ci = 0;
+    let mut clause_args = arg_types.iter();
     for (i, item) in parsed.program.items.iter_mut().enumerate() {
-        if let Item::Clause(_) = item {
-            *sema.clause_args.borrow_mut() = arg_types[ci].clone();
-            ci += 1;
-        }
-        let one = Program { items: vec![item.clone()] };
-        sema.declare_program(&one)
-            .and_then(|()| sema.string_args(item))
-            .map_err(|e| compile_failure(src_of(i), &e, opts.errtags))?;
+        let args = match item {
+            Item::Clause(_) => clause_args.next().and_then(|a| a.as_deref()),
+            _ => None,
+        };
+        sema.check_item(item, args).map_err(|e| compile_failure(src_of(i), &e, opts.errtags))?;
     }
     let wall_offset_ns = time::wall_offset_ns();
     // Each provider chooses how to attach its probes (fbt: its backend).
@@ -253,10 +250,9 @@ fn prepare_here(
     };
     let ins: Vec<ClauseIn> = clauses
         .iter()
-        .enumerate()
-        .map(|(ci, (i, probes))| {
+        .map(|(i, probes)| {
             let Item::Clause(c) = &parsed.program.items[*i] else { unreachable!() };
-            ClauseIn { clause: c, probes: probes.clone(), arg_types: arg_types[ci].clone() }
+            ClauseIn { clause: c, probes: probes.clone() }
         })
         .collect();
     let compiled = match codegen::compile(&env, &ins) {

@@ -14,6 +14,11 @@
 //! Strings are pointers to `strsize`-byte buffers in map values (the
 //! per-CPU temp area, the string table, variable maps).
 //!
+//! Types come from sema: its check of a clause records the type and
+//! constant value of every expression in the node, which the generator
+//! reads (`Codegen::ty`, `value`, `op_ty`); it computes none itself, and an
+//! expression sema left untyped is an internal error, not a panic.
+//!
 //! Modules: `storage` (maps, string table, output), `prologue` (the
 //! program around the clauses), `clause`, `expr`, `vars` (variables and
 //! built-in variables), `aggregate`, `record` (recording values),
@@ -105,8 +110,6 @@ impl CgEnv<'_> {
 pub struct ClauseIn<'p> {
     pub clause: &'p Clause,
     pub probes: Vec<u32>,
-    /// Types of `args[]` where every probe of the clause has the same.
-    pub arg_types: Option<Vec<Type>>,
 }
 
 pub fn compile(env: &CgEnv, clauses: &[ClauseIn]) -> R<Compiled> {
@@ -258,6 +261,31 @@ impl<'a> Codegen<'a> {
         }
     }
 
+    /// The type sema recorded for `e` (its check of the clause types every
+    /// expression the generator compiles).
+    fn ty(&self, e: &Expr) -> R<Type> {
+        e.ty().cloned().ok_or_else(|| untyped(e))
+    }
+
+    /// The constant value sema recorded for `e`, None if it is not one.
+    fn value(&self, e: &Expr) -> R<Option<i64>> {
+        e.value().ok_or_else(|| untyped(e))
+    }
+
+    /// For `x op= y`, `x++` and the like (`e`): the type of the value
+    /// computed before it is stored, as sema recorded it.
+    fn op_ty(&self, e: &Expr) -> R<Type> {
+        e.op_ty().cloned().ok_or_else(|| untyped(e))
+    }
+}
+
+/// An expression sema has not typed: an aggregation passed to a call
+/// (which has no value), else the generator's mistake, not the script's.
+fn untyped(e: &Expr) -> CompileError {
+    match &e.kind {
+        ExprKind::Agg(n) => crate::lang::sema::agg_value(e.line, n),
+        _ => CompileError::new(e.line, "D_UNKNOWN", format!("internal error: no type recorded for \"{}\"", e.token())),
+    }
 }
 
 /// Where a map key lives.

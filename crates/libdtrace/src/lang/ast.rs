@@ -153,17 +153,22 @@ pub struct Expr {
     pub kind: ExprKind,
     pub line: u32,
     /// What sema has found about this node.
-    pub memo: Memo,
+    pub(super) memo: Memo,
 }
 
-/// A node's type and constant value, kept once sema has computed them:
-/// each node of a deep tree is then typed once, not again at every level
-/// above it. Not part of the tree: a clone starts empty, and memos never
+/// What sema has recorded about a node: set once by sema's check of the
+/// clause (each node of a deep tree is typed once, not again at every
+/// level above it), read by the code generator through [`Expr::ty`] and
+/// the like. Not part of the tree: a clone starts empty, and memos never
 /// make two trees unequal.
 #[derive(Default)]
 pub struct Memo {
-    pub ty: OnceCell<Type>,
-    pub value: OnceCell<Option<i64>>,
+    pub(super) ty: OnceCell<Type>,
+    /// The value of an integer constant expression, None for any other.
+    pub(super) value: OnceCell<Option<i64>>,
+    /// For `x op= y`, `x++` and the like: the type of `x op y` (of `x + 1`,
+    /// `x - 1`), the value stored once converted to x's type.
+    pub(super) op_ty: OnceCell<Type>,
 }
 
 impl Clone for Memo {
@@ -274,6 +279,23 @@ pub enum BinOp {
 impl Expr {
     pub fn new(kind: ExprKind, line: u32) -> Expr {
         Expr { kind, line, memo: Memo::default() }
+    }
+
+    /// The type sema recorded for this node (None: not typed).
+    pub fn ty(&self) -> Option<&Type> {
+        self.memo.ty.get()
+    }
+
+    /// The constant value sema recorded: `Some(None)` for a node that is
+    /// not an integer constant expression, None if sema recorded nothing.
+    pub fn value(&self) -> Option<Option<i64>> {
+        self.memo.value.get().copied()
+    }
+
+    /// For `x op= y`, `x++` and the like, the type of the value computed
+    /// before it is stored (see [`Memo`]), as sema recorded it.
+    pub fn op_ty(&self) -> Option<&Type> {
+        self.memo.op_ty.get()
     }
 
     /// Calls `f` on each direct sub-expression, in source order.

@@ -100,7 +100,7 @@ impl<'a> Codegen<'a> {
     /// DTrace's D_PROTO_ARG check of argument `i` (0-based) against a
     /// prototype type; returns the argument's type.
     fn check_arg(&self, line: u32, name: &str, args: &[Expr], i: usize, tag: &'static str, proto: &str, ok: impl std::ops::Fn(&Type) -> bool) -> R<Type> {
-        let t = self.env.sema.type_of(&args[i])?;
+        let t = self.ty(&args[i])?;
         if ok(&t) {
             return Ok(t);
         }
@@ -120,7 +120,7 @@ impl<'a> Codegen<'a> {
                 let m = format!(
                     "{}( ) argument #1 is incompatible with prototype:\n\tprototype: string constant\n\t argument: {}",
                     name,
-                    self.env.sema.type_of(&args[0])?
+                    self.ty(&args[0])?
                 );
                 return Err(CompileError::new(line, "D_PRINTF_ARG_FMT", m));
             }
@@ -145,7 +145,7 @@ impl<'a> Codegen<'a> {
                 return Err(CompileError::new(line, "D_FREOPEN_INVALID", "freopen( ) argument #1 cannot be \".\""));
             }
             Some(ExprKind::Str(s)) if s.is_empty() => {
-                let types = args[1..].iter().map(|a| self.env.sema.type_of(a)).collect::<R<Vec<_>>>()?;
+                let types = args[1..].iter().map(|a| self.ty(a)).collect::<R<Vec<_>>>()?;
                 crate::lang::printf_check::check_printf(b".", &types, "freopen").map_err(|e| CompileError::new(line, e.tag, e.msg))?;
                 (Vec::new(), Vec::new())
             }
@@ -177,7 +177,7 @@ impl<'a> Codegen<'a> {
         self.check_arg(line, name, args, 0, "D_TRACEMEM_ADDR", "pointer or integer", |t| {
             t.is_scalar() || matches!(t, Type::Array(..))
         })?;
-        let size = match self.env.sema.const_eval(&args[1]) {
+        let size = match self.value(&args[1])? {
             Some(n) if n > 0 => n,
             _ => {
                 return Err(CompileError::new(
@@ -275,7 +275,7 @@ impl<'a> Codegen<'a> {
     /// to the current process's address `addr`.
     pub(super) fn copyout(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<()> {
         let name = "copyout";
-        let room = match self.env.sema.const_eval(&args[2]) {
+        let room = match self.value(&args[2])? {
             Some(n) if n > COPYOUT_MAX as i64 => {
                 return Err(CompileError::new(line, "D_PROTO_ARG", format!("copyout( ) argument #3 must be at most {}", COPYOUT_MAX)))
             }
@@ -350,7 +350,7 @@ impl<'a> Codegen<'a> {
     /// 500 ms of chill per CPU within one second is an illegal operation;
     /// so is more than 200 ms in one call (the BPF loop budget, above).
     pub(super) fn chill(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<()> {
-        if let Some(ns) = self.env.sema.const_eval(&args[0]) {
+        if let Some(ns) = self.value(&args[0])? {
             if !(0..=CHILL_FIRING_MAX_NS).contains(&ns) {
                 return Err(CompileError::new(
                     line,

@@ -7,10 +7,10 @@ use super::*;
 use crate::lang::builtins::{Builtin, Id, Kind, DESTRUCTIVE};
 
 impl<'a> Codegen<'a> {
-    /// An action (a statement).
-    pub(super) fn action(&mut self, f: &mut Prog, line: u32, b: &Builtin, args: &[Expr]) -> R<()> {
-        Self::spec_order(f, line, spec::act_kind(b))?;
-        self.call(f, line, b, args)?;
+    /// An action (a statement): the call `e` of `b` with `args`.
+    pub(super) fn action(&mut self, f: &mut Prog, e: &Expr, b: &Builtin, args: &[Expr]) -> R<()> {
+        Self::spec_order(f, e.line, spec::act_kind(b))?;
+        self.call(f, e, b, args)?;
         // DTrace refuses a destructive action without -w only when it
         // enables tracing; the program compiles (the session checks).
         if b.has(DESTRUCTIVE) {
@@ -21,21 +21,20 @@ impl<'a> Codegen<'a> {
 
     /// A call in an expression: a subroutine's value.
     pub(super) fn subroutine(&mut self, f: &mut Prog, e: &Expr, b: &Builtin, args: &[Expr]) -> R<Reg> {
-        self.env.sema.type_of(e)?;
         if b.kind != Kind::Subroutine {
             return Err(CompileError::new(e.line, "D_UNSUPPORTED", format!("{}( ) is not supported yet", b.name)));
         }
         // Loop counters are stack slots needed only while the code runs.
         let stack = f.stack_top;
-        let r = self.call(f, e.line, b, args);
+        let r = self.call(f, e, b, args);
         f.stack_top = stack;
         r?.ok_or_else(|| CompileError::new(e.line, "D_UNSUPPORTED", format!("{}( ) has no value", b.name)))
     }
 
-    /// The code of a call whose arguments fit its prototype: a
+    /// The code of a call `e` whose arguments fit its prototype: a
     /// subroutine's value, None for an action.
-    fn call(&mut self, f: &mut Prog, line: u32, b: &Builtin, args: &[Expr]) -> R<Option<Reg>> {
-        let name = b.name;
+    fn call(&mut self, f: &mut Prog, e: &Expr, b: &Builtin, args: &[Expr]) -> R<Option<Reg>> {
+        let (line, name) = (e.line, b.name);
         let value = |r: R<Reg>| r.map(Some);
         match b.id {
             Id::Trace => {
@@ -50,8 +49,7 @@ impl<'a> Codegen<'a> {
             Id::Print => self.print(f, line, args)?,
             Id::Tracemem => self.tracemem(f, line, args)?,
             Id::Stack | Id::Ustack | Id::Func | Id::Sym | Id::Mod | Id::Ufunc | Id::Usym | Id::Umod | Id::Uaddr => {
-                let e = Expr::new(ExprKind::Call { name: name.to_string(), args: args.to_vec() }, line);
-                let (off, ty) = self.record_value(f, &e)?;
+                let (off, ty) = self.record_value(f, e)?;
                 f.items.push(RecItem::Trace { off, ty });
             }
             Id::Exit => self.exit(f, args)?,

@@ -6,7 +6,6 @@ use crate::lang::builtins::{self, Kind};
 
 impl<'a> Codegen<'a> {
     pub(super) fn clause(&mut self, f: &mut Prog, all: &[ClauseIn], ci: usize, c: &Clause, probes: &[u32]) -> R<()> {
-        *self.env.sema.clause_args.borrow_mut() = all[ci].arg_types.clone();
         let end = f.asm.label();
         let fault = f.asm.label();
         f.clause_end = Some(end);
@@ -56,7 +55,7 @@ impl<'a> Codegen<'a> {
             a.jmp_imm(BPF_JEQ, R1, STATE_EXITING, end);
         }
         if let Some(p) = &c.predicate {
-            let t = self.env.sema.type_of(p)?;
+            let t = self.ty(p)?;
             if !t.is_scalar() {
                 return Err(CompileError::new(p.line, "D_PRED_SCALAR", "predicate result must be of scalar type"));
             }
@@ -203,7 +202,7 @@ impl<'a> Codegen<'a> {
                 self.top_expr(f, e)
             }
             Stmt::If { cond, then, els, line } => {
-                let t = self.env.sema.type_of(cond)?;
+                let t = self.ty(cond)?;
                 if !t.is_scalar() {
                     return Err(CompileError::new(*line, "D_COND_SCALAR", "if condition must be of scalar type"));
                 }
@@ -232,13 +231,11 @@ impl<'a> Codegen<'a> {
             ExprKind::AggAssign { name, keys, func: _, args } => return self.aggregate(f, e.line, name, keys, args),
             ExprKind::Call { name, args } => {
                 if let Some(b) = builtins::lookup(name).filter(|b| b.kind == Kind::Action) {
-                    self.env.sema.type_of(e)?;
-                    return self.action(f, e.line, b, args);
+                    return self.action(f, e, b, args);
                 }
             }
             _ => {}
         }
-        self.env.sema.type_of(e)?;
         let r = self.expr(f, e)?;
         self.free(f, r);
         Ok(())

@@ -14,30 +14,44 @@ impl<'a> Codegen<'a> {
             e.kind,
             ExprKind::Int { .. } | ExprKind::Char(_) | ExprKind::Str(_) | ExprKind::SelfVar(_) | ExprKind::ThisVar(_)
         );
-        let live: Vec<Reg> = POOL.iter().zip(f.free).filter(|(_, free)| !free).map(|(&r, _)| r).collect();
-        if simple || Self::nfree(f) >= 2 || live.len() == POOL.len() {
+        if simple {
             return self.expr_here(f, e);
+        }
+        self.with_registers(f, e.line, |g, f| g.expr_here(f, e))
+    }
+
+    /// Runs `eval`, code that computes a value into a fresh pool register,
+    /// with the registers [`expr`](Self::expr) gives a compound expression.
+    pub(super) fn with_registers(
+        &mut self,
+        f: &mut Prog,
+        line: u32,
+        eval: impl FnOnce(&mut Self, &mut Prog) -> R<Reg>,
+    ) -> R<Reg> {
+        let live: Vec<Reg> = POOL.iter().zip(f.free).filter(|(_, free)| !free).map(|(&r, _)| r).collect();
+        if Self::nfree(f) >= 2 || live.len() == POOL.len() {
+            return eval(self, f);
         }
         let top = f.stack_top;
         let mut slots = Vec::new();
         for &r in &live {
-            let slot = self.stack_slot(f, e.line)?;
+            let slot = self.stack_slot(f, line)?;
             f.asm.emit(Insn::stx(BPF_DW, FP, r, slot));
             self.free(f, r);
             slots.push(slot);
         }
         let spilled_top = f.stack_top;
-        let mut v = self.expr_here(f, e)?;
+        let mut v = eval(self, f)?;
         if live.contains(&v) {
             // The result must not be in a register about to be reloaded.
             let Some(to) = POOL.iter().copied().find(|r| !live.contains(r)) else { unreachable!("a register is free") };
-            self.take(f, to, e.line)?;
+            self.take(f, to, line)?;
             f.asm.emit(Insn::mov64_reg(to, v));
             self.free(f, v);
             v = to;
         }
         for (&r, &slot) in live.iter().zip(&slots) {
-            self.take(f, r, e.line)?;
+            self.take(f, r, line)?;
             f.asm.emit(Insn::ldx(BPF_DW, r, FP, slot));
         }
         // The slots are free again unless something took stack after them.
@@ -47,14 +61,19 @@ impl<'a> Codegen<'a> {
         Ok(v)
     }
 
-    /// [`expr`](Self::expr), with the registers there are.
-    pub(super) fn expr_here(&mut self, f: &mut Prog, e: &Expr) -> R<Reg> {
-        let line = e.line;
-        // Inlines can expand a short text into any amount of code: stop at
-        // what no BPF program can hold.
+    /// Inlines can expand a short text into any amount of code: stops at
+    /// what no BPF program can hold (checked before each expression).
+    pub(super) fn check_size(&self, f: &Prog) -> R<()> {
         if f.asm.len() > BPF_MAX_INSNS {
             return Err(CompileError::nowhere("D_PROG", "BPF program exceeds maximum program size"));
         }
+        Ok(())
+    }
+
+    /// [`expr`](Self::expr), with the registers there are.
+    pub(super) fn expr_here(&mut self, f: &mut Prog, e: &Expr) -> R<Reg> {
+        let line = e.line;
+        self.check_size(f)?;
         match &e.kind {
             ExprKind::Int { value, .. } => {
                 let r = self.alloc(f, line)?;
@@ -72,7 +91,7 @@ impl<'a> Codegen<'a> {
                 Self::strtab_ptr(f, r, off);
                 Ok(r)
             }
-            ExprKind::Ident(n) => self.ident(f, line, n),
+            ExprKind::Ident(n) => self.ident(f, e, n),
             ExprKind::SelfVar(n) => {
                 let v = self.env.sema.syms.var(VarClass::SelfVar, n).unwrap().clone();
                 let m = self.self_maps[v.id];
@@ -97,7 +116,7 @@ impl<'a> Codegen<'a> {
                     _ => return self.load_place(f, e),
                 };
                 if n == "args" {
-                    let idx = self.env.sema.const_eval(&keys[0]).ok_or_else(|| {
+                    let idx = self.value(&keys[0])?.ok_or_else(|| {
                         CompileError::new(line, "D_ARGS_IDX", "args[ ] index must be an integer constant")
                     })?;
                     if !(0..10).contains(&idx) {
@@ -109,7 +128,7 @@ impl<'a> Codegen<'a> {
                     }
                     let r = self.arg(f, line, idx as usize)?;
                     // Typed arguments narrower than a register.
-                    if let Type::Int { size, signed } = self.env.sema.type_of(e)? {
+                    if let Type::Int { size, signed } = self.ty(e)? {
                         normalize(&mut f.asm, r, size, signed);
                     }
                     return Ok(r);
@@ -121,14 +140,11 @@ impl<'a> Codegen<'a> {
             }
             ExprKind::Call { name, args } => match builtins::lookup(name) {
                 Some(b) => self.subroutine(f, e, b, args),
-                None => {
-                    self.env.sema.type_of(e)?;
-                    Err(CompileError::new(line, "D_FUNC_UNDEF", format!("undefined function name: {}", name)))
-                }
+                None => Err(CompileError::new(line, "D_FUNC_UNDEF", format!("undefined function name: {}", name))),
             },
             ExprKind::Unary { op, expr } => self.unary(f, e, *op, expr),
             ExprKind::Binary { op, lhs, rhs } => self.binary(f, e, *op, lhs, rhs),
-            ExprKind::Assign { op, lhs, rhs } => self.assign(f, line, *op, lhs, rhs),
+            ExprKind::Assign { op, lhs, rhs } => self.assign(f, e, *op, lhs, rhs),
             ExprKind::Ternary { cond, then, els } => {
                 let c = self.expr(f, cond)?;
                 let l_else = f.asm.label();
@@ -137,13 +153,13 @@ impl<'a> Codegen<'a> {
                 self.free(f, c);
                 // Both arms leave their value in the same register.
                 let t = self.expr(f, then)?;
-                let rt = self.env.sema.type_of(e)?;
-                self.convert(f, t, &self.env.sema.type_of(then)?, &rt);
+                let rt = self.ty(e)?;
+                self.convert(f, t, &self.ty(then)?, &rt);
                 f.asm.ja(l_end);
                 f.asm.bind(l_else);
                 self.free(f, t);
                 let el = self.expr(f, els)?;
-                self.convert(f, el, &self.env.sema.type_of(els)?, &rt);
+                self.convert(f, el, &self.ty(els)?, &rt);
                 if el != t {
                     f.asm.emit(Insn::mov64_reg(t, el));
                     self.free(f, el);
@@ -154,26 +170,26 @@ impl<'a> Codegen<'a> {
                 Ok(t)
             }
             ExprKind::Member { .. } | ExprKind::Arrow { .. } => self.load_place(f, e),
-            ExprKind::Cast { ty, expr } => {
-                let from = self.env.sema.type_of(expr)?;
-                let to = self.env.sema.resolve_type(ty, line)?;
+            ExprKind::Cast { expr, .. } => {
+                let from = self.ty(expr)?;
+                let to = self.ty(e)?;
                 let r = self.expr(f, expr)?;
                 self.convert(f, r, &from, &to);
                 Ok(r)
             }
             ExprKind::SizeofType(_) | ExprKind::SizeofExpr(_) | ExprKind::Offsetof { .. } => {
-                let n = self.env.sema.sizeof(e)?;
+                let n = self.value(e)?.ok_or_else(|| untyped(e))?;
                 let r = self.alloc(f, line)?;
-                emit_ld64(&mut f.asm, r, n);
+                emit_ld64(&mut f.asm, r, n as u64);
                 Ok(r)
             }
             ExprKind::Stringof(x) => self.stringof(f, line, x),
             ExprKind::Macro(_) | ExprKind::MacroStr(_) | ExprKind::Agg(_) | ExprKind::AggAssign { .. } => {
-                self.env.sema.type_of(e)?;
+                self.ty(e)?;
                 Err(CompileError::new(line, "D_UNSUPPORTED", "expression cannot be used as a value"))
             }
             _ => {
-                self.env.sema.type_of(e)?;
+                self.ty(e)?;
                 Err(CompileError::new(line, "D_UNSUPPORTED", "this expression is not supported yet"))
             }
         }
@@ -188,12 +204,13 @@ impl<'a> Codegen<'a> {
     }
 
     pub(super) fn unary(&mut self, f: &mut Prog, e: &Expr, op: UnOp, x: &Expr) -> R<Reg> {
-        let rt = self.env.sema.type_of(e)?;
+        let rt = self.ty(e)?;
         match op {
             UnOp::PreInc | UnOp::PreDec | UnOp::PostInc | UnOp::PostDec => {
-                let one = Expr::new(ExprKind::Int { value: 1, unsigned: false, long: 0, nondecimal: false }, e.line);
                 let bop = if matches!(op, UnOp::PreInc | UnOp::PostInc) { BinOp::Add } else { BinOp::Sub };
-                let new = self.assign(f, e.line, Some(bop), x, &one)?;
+                let lt = self.ty(x)?;
+                let v = self.compound(f, e, bop, x, &lt, None)?;
+                let new = self.store(f, e.line, x, &lt, v)?;
                 if matches!(op, UnOp::PostInc | UnOp::PostDec) {
                     let inv = if bop == BinOp::Add { BPF_SUB } else { BPF_ADD };
                     f.asm.emit(Insn::alu64_imm(inv, new, 1));
@@ -230,9 +247,9 @@ impl<'a> Codegen<'a> {
     }
 
     pub(super) fn binary(&mut self, f: &mut Prog, e: &Expr, op: BinOp, lhs: &Expr, rhs: &Expr) -> R<Reg> {
-        let lt = self.env.sema.type_of(lhs)?;
-        let rt = self.env.sema.type_of(rhs)?;
-        let res = self.env.sema.type_of(e)?;
+        let lt = self.ty(lhs)?;
+        let rt = self.ty(rhs)?;
+        let res = self.ty(e)?;
         match op {
             BinOp::LogAnd | BinOp::LogOr => {
                 let l = self.expr(f, lhs)?;
@@ -279,12 +296,20 @@ impl<'a> Codegen<'a> {
         }
         let l = self.expr(f, lhs)?;
         let (l, r) = self.second_operand(f, l, rhs)?;
+        Ok(self.arith(f, op, l, &lt, r, &rt, &res))
+    }
+
+    /// `l op r` for an arithmetic, bitwise or comparison operator, of
+    /// values of types `lt` and `rt` in registers, into `l` (a value of
+    /// type `res`); frees `r`.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn arith(&mut self, f: &mut Prog, op: BinOp, l: Reg, lt: &Type, r: Reg, rt: &Type, res: &Type) -> Reg {
         if matches!(op, BinOp::Add | BinOp::Sub) && (lt.target().is_some() || rt.target().is_some()) {
-            self.pointer_arith(f, op, l, &lt, r, &rt);
+            self.pointer_arith(f, op, l, lt, r, rt);
             self.free(f, r);
-            return Ok(l);
+            return l;
         }
-        let common = arith_result(&lt, &rt);
+        let common = arith_result(lt, rt);
         let signed = common.is_signed();
         let a = &mut f.asm;
         match op {
@@ -330,12 +355,12 @@ impl<'a> Codegen<'a> {
                 };
                 set_bool(&mut f.asm, cmp, l, Some(r), 0);
                 self.free(f, r);
-                return Ok(l);
+                return l;
             }
         }
         self.free(f, r);
-        self.convert(f, l, &res, &res);
-        Ok(l)
+        self.convert(f, l, res, res);
+        l
     }
 
     /// Evaluates the right operand while the left one is live, spilling
@@ -417,7 +442,7 @@ impl<'a> Codegen<'a> {
     }
 
     pub(super) fn stringof(&mut self, f: &mut Prog, line: u32, x: &Expr) -> R<Reg> {
-        let t = self.env.sema.type_of(x)?;
+        let t = self.ty(x)?;
         if t.is_strcompat() {
             return self.str_expr(f, x);
         }

@@ -20,7 +20,7 @@ impl<'a> Codegen<'a> {
         let sema = self.env.sema;
         match &e.kind {
             ExprKind::Member { expr, member } | ExprKind::Arrow { expr, member } => {
-                let t = sema.type_of(expr)?;
+                let t = self.ty(expr)?;
                 let (st, op) = match &e.kind {
                     ExprKind::Member { .. } => (t.clone(), "."),
                     _ => (t.target().cloned().unwrap_or(Type::Void), "->"),
@@ -35,16 +35,16 @@ impl<'a> Codegen<'a> {
                 Ok((r, Place { ty: field.ty, bits: field.bits, shift: (field.offset_bits % 8) as u32 }))
             }
             ExprKind::Unary { op: UnOp::Deref, expr } => {
-                let ty = sema.type_of(e)?;
+                let ty = self.ty(e)?;
                 let r = self.expr(f, expr)?;
                 Ok((r, Place { ty, bits: 0, shift: 0 }))
             }
             ExprKind::Index { base, keys } => {
-                let bt = sema.type_of(base)?;
-                let ty = sema.type_of(e)?;
+                let bt = self.ty(base)?;
+                let ty = self.ty(e)?;
                 let b = self.expr(f, base)?;
                 let (b, i) = self.second_operand(f, b, &keys[0])?;
-                if let (Type::Array(_, n @ 1..), None) = (&bt, sema.const_eval(&keys[0])) {
+                if let (Type::Array(_, n @ 1..), None) = (&bt, self.value(&keys[0])?) {
                     // Outside the array: DTrace's invalid address fault.
                     self.fault_if(f, BPF_JGE, i, *n as i32, FLT_BADADDR, Some(i));
                 }
@@ -57,7 +57,7 @@ impl<'a> Codegen<'a> {
                 Ok((b, Place { ty, bits: 0, shift: 0 }))
             }
             _ => {
-                sema.type_of(e)?;
+                self.ty(e)?;
                 Err(CompileError::new(e.line, "D_ADDROF_LVAL", "unacceptable operand for unary & operator"))
             }
         }
@@ -111,7 +111,7 @@ impl<'a> Codegen<'a> {
     /// does not write): the element's address is in the variable's map.
     pub(super) fn store_place(&mut self, f: &mut Prog, line: u32, lhs: &Expr, v: Reg) -> R<()> {
         let ExprKind::Index { base, .. } = &lhs.kind else { unreachable!() };
-        if !matches!(self.env.sema.type_of(base)?, Type::Array(..)) || !matches!(base.kind, ExprKind::Ident(_)) {
+        if !matches!(self.ty(base)?, Type::Array(..)) || !matches!(base.kind, ExprKind::Ident(_)) {
             return Err(CompileError::new(
                 line,
                 "D_OP_WRITE",
@@ -175,7 +175,7 @@ impl<'a> Codegen<'a> {
         let mut e = lhs;
         let mut field = None;
         while let ExprKind::Member { expr, member } = &e.kind {
-            let f_ = self.env.sema.member_of(&self.env.sema.type_of(expr)?, member, line, ".")?;
+            let f_ = self.env.sema.member_of(&self.ty(expr)?, member, line, ".")?;
             off_bits += f_.offset_bits;
             field.get_or_insert(f_);
             e = expr;
@@ -216,7 +216,7 @@ impl<'a> Codegen<'a> {
     /// dynamic one (zeroed) when it does not exist yet; a full map is a
     /// dynamic variable drop and ends the clause.
     fn struct_var_for_write(&mut self, f: &mut Prog, line: u32, e: &Expr) -> R<Reg> {
-        let ty = self.env.sema.type_of(e)?;
+        let ty = self.ty(e)?;
         let (map, key) = match &e.kind {
             ExprKind::Ident(_) | ExprKind::ThisVar(_) => return self.expr(f, e),
             ExprKind::SelfVar(n) => {
@@ -266,7 +266,7 @@ impl<'a> Codegen<'a> {
     /// Evaluates a string-compatible expression as a string: `char *` and
     /// `char []` are read from kernel memory into a scratch buffer.
     pub(super) fn str_expr(&mut self, f: &mut Prog, e: &Expr) -> R<Reg> {
-        let t = self.env.sema.type_of(e)?;
+        let t = self.ty(e)?;
         let r = self.expr(f, e)?;
         if t.is_str() || !t.is_strcompat() {
             return Ok(r);

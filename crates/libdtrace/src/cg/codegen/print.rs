@@ -10,7 +10,7 @@ const PRINT_MAX: u64 = 8192;
 
 impl<'a> Codegen<'a> {
     pub(super) fn print(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<()> {
-        let ty = self.env.sema.type_of(&args[0])?;
+        let ty = self.ty(&args[0])?;
         let st = match &ty {
             Type::Struct(_) => Some(ty.clone()),
             Type::Ptr(p) if matches!(**p, Type::Struct(_)) => Some((**p).clone()),

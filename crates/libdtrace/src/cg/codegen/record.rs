@@ -5,14 +5,14 @@ use super::*;
 
 impl<'a> Codegen<'a> {
     pub(super) fn record_value(&mut self, f: &mut Prog, e: &Expr) -> R<(u32, Type)> {
-        let t = self.env.sema.type_of(e)?;
+        let t = self.ty(e)?;
         self.record_value_as(f, e, matches!(t, Type::Array(..)) && t.is_strcompat())
     }
 
     /// Records a value; `as_str` reads a `char *`/`char []` value as a
     /// string (what `%s` and trace() of a char array want).
     pub(super) fn record_value_as(&mut self, f: &mut Prog, e: &Expr, as_str: bool) -> R<(u32, Type)> {
-        let mut t = self.env.sema.type_of(e)?;
+        let mut t = self.ty(e)?;
         if let Type::Stack { user, frames } = t {
             let off = f.rec_off;
             f.rec_off += self.value_size(&t);

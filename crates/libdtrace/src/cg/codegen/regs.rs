@@ -33,7 +33,7 @@ const LAST_UREG: i64 = PT_REGS_WORDS + THREAD_REGS.len() as i64 - 1;
 
 impl<'e> Codegen<'e> {
     pub(super) fn uregs(&mut self, f: &mut Prog, line: u32, key: &Expr) -> R<Reg> {
-        match self.env.sema.const_eval(key) {
+        match self.value(key)? {
             Some(i) if (0..=LAST_UREG).contains(&i) => {
                 let off = self.tmp(f, 8);
                 self.read_ureg(f, line, i, off)?;

@@ -74,7 +74,7 @@ impl<'a> Codegen<'a> {
         let strsize = self.strsize;
         let addr = self.expr(f, &args[0])?;
         let max = match args.get(1) {
-            Some(m) => (self.env.sema.const_eval(m).ok_or_else(|| {
+            Some(m) => (self.value(m)?.ok_or_else(|| {
                 CompileError::new(line, "D_PROTO_ARG", "copyinstr( ) argument #2 must be an integer constant")
             })? as u32)
                 .clamp(1, strsize),
@@ -97,7 +97,7 @@ impl<'a> Codegen<'a> {
     /// `copyin(addr, size)`: `size` (a constant) bytes of user memory.
     pub(super) fn copyin(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<Reg> {
         let addr = self.expr(f, &args[0])?;
-        let size = self.env.sema.const_eval(&args[1]).ok_or_else(|| {
+        let size = self.value(&args[1])?.ok_or_else(|| {
             CompileError::new(line, "D_PROTO_ARG", "copyin( ) argument #2 must be an integer constant")
         })?;
         if size <= 0 || size > 4096 {

@@ -5,7 +5,9 @@
 use super::*;
 
 impl<'a> Codegen<'a> {
-    pub(super) fn ident(&mut self, f: &mut Prog, line: u32, n: &str) -> R<Reg> {
+    /// The value of identifier `n` (the node `e`).
+    pub(super) fn ident(&mut self, f: &mut Prog, e: &Expr, n: &str) -> R<Reg> {
+        let line = e.line;
         if let Some(idx) = n.strip_prefix("arg").and_then(|d| d.parse::<usize>().ok()) {
             if n.len() == 4 {
                 return self.arg(f, line, idx);
@@ -29,15 +31,15 @@ impl<'a> Codegen<'a> {
             return Ok(r);
         }
         let sema = self.env.sema;
-        if let Some(e) = sema.inlines.get(n) {
-            return self.expr(f, e);
+        if let Some(body) = sema.inlines.get(n) {
+            return self.expr(f, body);
         }
-        if let Some(v) = self.env.sema.const_eval(&Expr::new(ExprKind::Ident(n.to_string()), line)) {
+        // An enumerator.
+        if let Some(v) = self.value(e)? {
             let r = self.alloc(f, line)?;
             emit_ld64(&mut f.asm, r, v as u64);
             return Ok(r);
         }
-        self.env.sema.type_of(&Expr::new(ExprKind::Ident(n.to_string()), line))?;
         Err(CompileError::new(line, "D_IDENT_UNDEF", format!("failed to resolve {}: Unknown variable name", n)))
     }
 
@@ -318,8 +320,10 @@ impl<'a> Codegen<'a> {
         Ok(r)
     }
 
-    pub(super) fn assign(&mut self, f: &mut Prog, line: u32, op: Option<BinOp>, lhs: &Expr, rhs: &Expr) -> R<Reg> {
-        let lt = self.env.sema.type_of(lhs)?;
+    /// `lhs = rhs` or `lhs op= rhs` (the node `e`).
+    pub(super) fn assign(&mut self, f: &mut Prog, e: &Expr, op: Option<BinOp>, lhs: &Expr, rhs: &Expr) -> R<Reg> {
+        let line = e.line;
+        let lt = self.ty(lhs)?;
         // A literal 0 deletes a dynamic variable of any type: store it as
         // the integer 0, which store_dyn turns into a delete.
         let deletes = op.is_none() && self.env.sema.deletes_dynvar(lhs, rhs);
@@ -332,21 +336,48 @@ impl<'a> Codegen<'a> {
         let v = match op {
             None => {
                 let r = if lt.is_str() { self.str_expr(f, rhs)? } else { self.expr(f, rhs)? };
-                let rt = self.env.sema.type_of(rhs)?;
+                let rt = self.ty(rhs)?;
                 self.convert(f, r, &rt, &lt);
                 r
             }
-            Some(bop) => {
-                let e = Expr::new(
-                    ExprKind::Binary { op: bop, lhs: Box::new(lhs.clone()), rhs: Box::new(rhs.clone()) },
-                    line,
-                );
-                let r = self.expr(f, &e)?;
-                self.convert(f, r, &self.env.sema.type_of(&e)?, &lt);
-                r
-            }
+            Some(bop) => self.compound(f, e, bop, lhs, &lt, Some(rhs))?,
         };
-        if self.env.sema.is_memory_lvalue(lhs) {
+        self.store(f, line, lhs, &lt, v)
+    }
+
+    /// The value `lhs op= rhs` stores (`rhs` None: `lhs++` and the like,
+    /// which add or subtract 1), converted to lhs's type `lt`; `e` is the
+    /// node, with the type of `lhs op rhs` recorded by sema.
+    pub(super) fn compound(&mut self, f: &mut Prog, e: &Expr, op: BinOp, lhs: &Expr, lt: &Type, rhs: Option<&Expr>) -> R<Reg> {
+        let line = e.line;
+        let res = self.op_ty(e)?;
+        let rt = match rhs {
+            Some(rhs) => self.ty(rhs)?,
+            // The literal 1.
+            None => Type::INT,
+        };
+        // Evaluated as the expression `lhs op rhs` would be.
+        let r = self.with_registers(f, line, |g, f| {
+            g.check_size(f)?;
+            let l = g.expr(f, lhs)?;
+            let (l, r) = match rhs {
+                Some(rhs) => g.second_operand(f, l, rhs)?,
+                None => {
+                    g.check_size(f)?;
+                    let r = g.alloc(f, line)?;
+                    emit_ld64(&mut f.asm, r, 1);
+                    (l, r)
+                }
+            };
+            Ok(g.arith(f, op, l, lt, r, &rt, &res))
+        })?;
+        self.convert(f, r, &res, lt);
+        Ok(r)
+    }
+
+    /// Stores `v`, the new value of `lhs` (of type `lt`); returns it.
+    pub(super) fn store(&mut self, f: &mut Prog, line: u32, lhs: &Expr, lt: &Type, v: Reg) -> R<Reg> {
+        if crate::lang::sema::is_memory_lvalue(lhs) {
             self.store_scratch(f, line, lhs, v)?;
             return Ok(v);
         }

@@ -3,7 +3,7 @@
 //! type), and D's declarations (`inline`, typedefs, typed variables).
 
 use super::typeck::{builtin_type, is_builtin_array};
-use super::{Sema, R};
+use super::{Scope, Sema, R};
 use crate::lang::ast::*;
 use crate::lang::builtins::{self, Id, Kind, NULL_STRING};
 use crate::lang::diag::CompileError;
@@ -106,27 +106,40 @@ impl Symbols {
 }
 
 impl<'a> Sema<'a> {
-    /// Declares every variable and aggregation, in program order, checking
-    /// each clause's expressions.
+    /// Checks the items of a program outside any clause (D's library),
+    /// in order.
     pub fn declare_program(&mut self, p: &Program) -> R<()> {
-        for item in &p.items {
-            match item {
-                Item::Clause(c) => {
-                    if let Some(pr) = &c.predicate {
-                        self.walk(pr).map_err(|e| e.in_region("predicate"))?;
-                    }
-                    for s in &c.body {
-                        self.walk_stmt(s).map_err(|e| e.in_region("action list"))?;
-                    }
-                }
-                Item::Decl(d) => self.declare_decl(d)?,
-                _ => {}
-            }
-        }
-        Ok(())
+        p.items.iter().try_for_each(|item| self.declare_item(item, Scope::FILE))
     }
 
-    fn declare_decl(&mut self, d: &Decl) -> R<()> {
+    /// Checks the program's next item: declares what it declares, and
+    /// types every expression of a clause, whose `args[]` have the types
+    /// `args` (see [`Scope`]); then rewrites its string arguments.
+    pub fn check_item(&mut self, item: &mut Item, args: Option<&[Type]>) -> R<()> {
+        let sc = Scope { args };
+        self.declare_item(item, sc)?;
+        self.string_args(item, sc)
+    }
+
+    /// Declares every variable and aggregation of an item, checking a
+    /// clause's expressions.
+    fn declare_item(&mut self, item: &Item, sc: Scope) -> R<()> {
+        match item {
+            Item::Clause(c) => {
+                if let Some(pr) = &c.predicate {
+                    self.walk(pr, sc).map_err(|e| e.in_region("predicate"))?;
+                }
+                for s in &c.body {
+                    self.walk_stmt(s, sc).map_err(|e| e.in_region("action list"))?;
+                }
+                Ok(())
+            }
+            Item::Decl(d) => self.declare_decl(d, sc),
+            _ => Ok(()),
+        }
+    }
+
+    fn declare_decl(&mut self, d: &Decl, sc: Scope) -> R<()> {
         let fail = |tag: &'static str, m: String| Err(CompileError::new(d.line, tag, m));
         if matches!(d.class, StorageClass::Static | StorageClass::Register) {
             return fail("D_DECL_BADCLASS", "specified storage class not appropriate in D".into());
@@ -147,7 +160,7 @@ impl<'a> Sema<'a> {
                 );
             }
             if let Some(init) = &d.init {
-                let it = self.type_of(init)?;
+                let it = self.type_of(init, sc)?;
                 if n.assoc_keys.is_empty() {
                     let dt = self.resolve_type(&d.ty, d.line)?;
                     if dt == Type::Void && n.pointers == 0 {
@@ -175,7 +188,7 @@ impl<'a> Sema<'a> {
                     return Err(nesting::too_deep(d.line, &n.name));
                 }
                 let mut init = init.clone();
-                self.string_args_expr(&mut init)?;
+                self.string_args_expr(&mut init, sc)?;
                 self.inlines.insert(n.name.clone(), init);
                 self.inline_depths.insert(n.name.clone(), depth);
             }
@@ -198,7 +211,7 @@ impl<'a> Sema<'a> {
         if d.class == StorageClass::Typedef || d.ty.members.is_some() {
             let globals = |n: &str| self.global_ident_kind(n).is_some();
             self.types
-                .declare(d, &|e| self.const_eval(e), &globals)
+                .declare(d, &|e| self.const_eval(e, sc), &globals)
                 .map_err(|(tag, m)| CompileError::new(d.line, tag, m))?;
         }
         if d.class == StorageClass::Typedef || d.names.is_empty() {
@@ -293,31 +306,31 @@ impl<'a> Sema<'a> {
         }
     }
 
-    fn walk_stmt(&mut self, s: &Stmt) -> R<()> {
+    fn walk_stmt(&mut self, s: &Stmt, sc: Scope) -> R<()> {
         match s {
-            Stmt::Expr(e) => self.walk(e),
+            Stmt::Expr(e) => self.walk(e, sc),
             Stmt::If { cond, then, els, .. } => {
-                self.walk(cond)?;
+                self.walk(cond, sc)?;
                 for s in then.iter().chain(els.iter()) {
-                    self.walk_stmt(s)?;
+                    self.walk_stmt(s, sc)?;
                 }
                 Ok(())
             }
-            Stmt::Decl(d) => self.declare_decl(d),
+            Stmt::Decl(d) => self.declare_decl(d, sc),
             Stmt::Empty => Ok(()),
         }
     }
 
     /// Declares what an expression assigns, then checks its type.
-    fn walk(&mut self, e: &Expr) -> R<()> {
+    fn walk(&mut self, e: &Expr, sc: Scope) -> R<()> {
         if let ExprKind::Call { name, .. } = &e.kind {
             self.null_strings |= builtins::lookup(name).is_some_and(|b| b.has(NULL_STRING));
         }
         match &e.kind {
             ExprKind::Assign { op, lhs, rhs } => {
-                self.walk(rhs)?;
-                let rt = self.type_of(rhs)?;
-                if let Ok(lt @ Type::Array(..)) = self.type_of(lhs) {
+                self.walk(rhs, sc)?;
+                let rt = self.type_of(rhs, sc)?;
+                if let Ok(lt @ Type::Array(..)) = self.type_of(lhs, sc) {
                     if !lt.is_str() {
                         let optext = op.map_or("=".to_string(), |o| format!("{}=", o.text()));
                         return Err(CompileError::new(
@@ -358,11 +371,11 @@ impl<'a> Sema<'a> {
                                 .is_some_and(|v| matches!(v.ty, Type::Array(..) | Type::Ptr(_)));
                             if !is_builtin_array(n) && !is_array {
                                 for k in keys {
-                                    self.walk(k)?;
+                                    self.walk(k, sc)?;
                                 }
                                 let kt = keys
                                     .iter()
-                                    .map(|k| self.type_of(k).map(|t| t.promoted_for_storage()))
+                                    .map(|k| self.type_of(k, sc).map(|t| t.promoted_for_storage()))
                                     .collect::<R<Vec<_>>>()?;
                                 if self.syms.var(VarClass::Global, n).is_some() {
                                     return Err(CompileError::new(
@@ -378,23 +391,24 @@ impl<'a> Sema<'a> {
                     _ => {}
                 }
                 let _ = op;
-                self.type_of(e)?;
+                self.type_of(e, sc)?;
                 Ok(())
             }
             ExprKind::Unary { op: UnOp::PreInc | UnOp::PreDec | UnOp::PostInc | UnOp::PostDec, expr } => {
                 // `i++` on a new variable declares it as an int, as in DTrace.
                 let one = Expr::new(ExprKind::Int { value: 0, unsigned: false, long: 0, nondecimal: false }, e.line);
                 let decl = Expr::new(ExprKind::Assign { op: None, lhs: expr.clone(), rhs: Box::new(one) }, e.line);
-                if self.type_of(expr).is_err() {
-                    self.walk(&decl)?;
+                if self.type_of(expr, sc).is_err() {
+                    self.walk(&decl, sc)?;
                 }
-                self.type_of(e).map(|_| ())
+                self.type_of(e, sc).map(|_| ())
             }
             ExprKind::AggAssign { name, keys, func, args } => {
                 for k in keys.iter().chain(args.iter()) {
-                    self.walk(k)?;
+                    self.walk(k, sc)?;
                 }
-                self.declare_agg(e.line, name, keys, func, args)
+                self.declare_agg(e.line, name, keys, func, args, sc)?;
+                self.type_of(e, sc).map(|_| ())
             }
             _ => {
                 let mut r = Ok(());
@@ -402,18 +416,18 @@ impl<'a> Sema<'a> {
                 collect_children(e, &mut kids);
                 for k in kids {
                     if r.is_ok() {
-                        r = self.walk(k);
+                        r = self.walk(k, sc);
                     }
                 }
                 r?;
-                self.type_of(e).map(|_| ())
+                self.type_of(e, sc).map(|_| ())
             }
         }
     }
 
-    fn declare_agg(&mut self, line: u32, name: &str, keys: &[Expr], func: &str, args: &[Expr]) -> R<()> {
+    fn declare_agg(&mut self, line: u32, name: &str, keys: &[Expr], func: &str, args: &[Expr], sc: Scope) -> R<()> {
         let konst = |i: usize| -> R<i64> {
-            self.const_eval(&args[i]).ok_or_else(|| {
+            self.const_eval(&args[i], sc).ok_or_else(|| {
                 CompileError::new(
                     line,
                     "D_LQUANT_BASETYPE",
@@ -433,7 +447,7 @@ impl<'a> Sema<'a> {
             }
             None => return Err(CompileError::new(line, "D_FUNC_UNDEF", format!("undefined function name: {}", func))),
         };
-        b.check_args(line, args, |a| self.type_of(a), |_| false)?;
+        b.check_args(line, args, |a| self.type_of(a, sc), |_| false)?;
         let f = match b.id {
             Id::Count => AggFunc::Count,
             Id::Sum => AggFunc::Sum,
@@ -505,7 +519,7 @@ impl<'a> Sema<'a> {
             }
         };
         for a in args.iter().take(1) {
-            let t = self.type_of(a)?;
+            let t = self.type_of(a, sc)?;
             if f != AggFunc::Count && !t.is_scalar() {
                 return Err(CompileError::new(
                     line,
@@ -517,7 +531,7 @@ impl<'a> Sema<'a> {
                 ));
             }
         }
-        let kt = keys.iter().map(|k| self.type_of(k).map(|t| t.promoted_for_storage())).collect::<R<Vec<_>>>()?;
+        let kt = keys.iter().map(|k| self.type_of(k, sc).map(|t| t.promoted_for_storage())).collect::<R<Vec<_>>>()?;
         if let Some(a) = self.syms.agg(name) {
             if a.func.name() != f.name() || a.func != f {
                 if a.func.name() != f.name() {

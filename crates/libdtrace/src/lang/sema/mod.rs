@@ -3,11 +3,17 @@
 //! first assignment in program order), the type of every expression
 //! (typeck.rs, which checks calls of built-ins against lang/builtins.rs)
 //! and constant evaluation (consteval.rs).
+//!
+//! Sema alone computes types. It checks the program item by item
+//! ([`Sema::check_item`]), each clause with the types of its `args[]`
+//! ([`Scope`], passed down to every function that types), and records in
+//! each expression node of the clause its type and constant value (for
+//! `x op= y` and `x++`, also the type of the value stored); the code
+//! generator reads them ([`Expr::ty`], [`Expr::value`], [`Expr::op_ty`]).
 
 use super::ast::Expr;
 use super::ctypes::TypeEnv;
 use super::diag::CompileError;
-use crate::lang::types::Type;
 use std::collections::HashMap;
 
 mod consteval;
@@ -17,7 +23,10 @@ mod typeck;
 
 pub use decls::{AggFunc, AggVar, Symbols, Var, VarClass};
 pub use macros::{expand_macros, MacroEnv};
-pub use typeck::{builtin_type, int_literal_type, is_builtin_array, is_lvalue, STACKFRAMES, USTACKFRAMES};
+pub use typeck::{
+    agg_value, builtin_type, int_literal_type, is_builtin_array, is_lvalue, is_memory_lvalue, Scope, STACKFRAMES,
+    USTACKFRAMES,
+};
 
 type R<T> = Result<T, CompileError>;
 
@@ -25,10 +34,8 @@ pub struct Sema<'a> {
     pub syms: Symbols,
     /// C types: D's, the script's and the kernel's (BTF).
     pub types: TypeEnv,
-    /// Types of `args[]` for the clause being checked or compiled (None:
-    /// untyped, each an int64_t).
-    pub clause_args: std::cell::RefCell<Option<Vec<Type>>>,
-    /// Names of `inline` constants and their expressions.
+    /// Names of `inline` constants and their expressions (typed when a
+    /// clause first uses them).
     pub inlines: HashMap<String, Expr>,
     /// How deep each inline nests once expanded (see [`nesting`]).
     inline_depths: HashMap<String, usize>,
@@ -47,7 +54,6 @@ impl<'a> Sema<'a> {
         Sema {
             syms: Symbols::default(),
             types: TypeEnv::default(),
-            clause_args: Default::default(),
             inlines: HashMap::new(),
             inline_depths: HashMap::new(),
             strsize,

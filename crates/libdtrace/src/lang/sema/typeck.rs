@@ -1,7 +1,7 @@
-//! Type checking: the type of every expression, with DTrace's messages;
-//! calls of built-ins are checked against their prototypes
-//! (lang/builtins.rs). Also the rewriting of string arguments for the code
-//! generator.
+//! Type checking: the type of every expression, with DTrace's messages,
+//! recorded in its node for the code generator; calls of built-ins are
+//! checked against their prototypes (lang/builtins.rs). Also the rewriting
+//! of string arguments for the code generator.
 
 use super::{Sema, VarClass, R};
 use crate::lang::ast::*;
@@ -34,13 +34,27 @@ pub const USTACKFRAMES: u32 = 20;
 /// The most frames the kernel hands out (its perf_event_max_stack default).
 const MAX_FRAMES: i64 = 127;
 
+/// Where an expression is typed: what its type depends on besides the
+/// program's declarations.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Scope<'t> {
+    /// The types of `args[]` in the clause (None: untyped, or outside any
+    /// clause: each an int64_t).
+    pub args: Option<&'t [Type]>,
+}
+
+impl Scope<'_> {
+    /// Outside any clause (declarations, D's library).
+    pub const FILE: Scope<'static> = Scope { args: None };
+}
+
 /// The type of `stack(n)` / `ustack(n [, strsize])` (`user`), whose
 /// arguments fit the prototype.
-fn stack_type(name: &str, user: bool, args: &[Expr], s: &Sema) -> R<Type> {
+fn stack_type(name: &str, user: bool, args: &[Expr], s: &Sema, sc: Scope) -> R<Type> {
     let default = if user { s.ustackframes } else { s.stackframes };
     let frames = match args.first() {
         None => default,
-        Some(a) => match s.const_eval(a) {
+        Some(a) => match s.const_eval(a, sc) {
             Some(n) if (1..=MAX_FRAMES).contains(&n) => n as u32,
             Some(_) => {
                 return Err(CompileError::new(
@@ -77,30 +91,30 @@ impl<'a> Sema<'a> {
     /// Reads as a string each `char []` or `char *` passed where a
     /// subroutine takes a string (D's string-compatible types): wraps it in
     /// `stringof`, in place, for code generation. For a checked clause.
-    pub fn string_args(&self, item: &mut Item) -> R<()> {
+    pub(super) fn string_args(&self, item: &mut Item, sc: Scope) -> R<()> {
         let Item::Clause(c) = item else { return Ok(()) };
         if let Some(p) = &mut c.predicate {
-            self.string_args_expr(p)?;
+            self.string_args_expr(p, sc)?;
         }
-        c.body.iter_mut().try_for_each(|s| self.string_args_stmt(s))
+        c.body.iter_mut().try_for_each(|s| self.string_args_stmt(s, sc))
     }
 
-    fn string_args_stmt(&self, s: &mut Stmt) -> R<()> {
+    fn string_args_stmt(&self, s: &mut Stmt, sc: Scope) -> R<()> {
         match s {
-            Stmt::Expr(e) => self.string_args_expr(e),
+            Stmt::Expr(e) => self.string_args_expr(e, sc),
             Stmt::If { cond, then, els, .. } => {
-                self.string_args_expr(cond)?;
-                then.iter_mut().chain(els.iter_mut()).try_for_each(|s| self.string_args_stmt(s))
+                self.string_args_expr(cond, sc)?;
+                then.iter_mut().chain(els.iter_mut()).try_for_each(|s| self.string_args_stmt(s, sc))
             }
             Stmt::Decl(_) | Stmt::Empty => Ok(()),
         }
     }
 
-    pub(super) fn string_args_expr(&self, e: &mut Expr) -> R<()> {
+    pub(super) fn string_args_expr(&self, e: &mut Expr, sc: Scope) -> R<()> {
         let mut r = Ok(());
         e.for_each_child_mut(&mut |c| {
             if r.is_ok() {
-                r = self.string_args_expr(c);
+                r = self.string_args_expr(c, sc);
             }
         });
         r?;
@@ -110,29 +124,15 @@ impl<'a> Sema<'a> {
             if !b.string_param(i) {
                 continue;
             }
-            let t = self.type_of(a)?;
+            let t = self.type_of(a, sc)?;
             if t.is_strcompat() && !t.is_str() {
                 let line = a.line;
                 let arg = std::mem::replace(a, Expr::new(ExprKind::Ident(String::new()), line));
                 *a = Expr::new(ExprKind::Stringof(Box::new(arg)), line);
+                self.type_of(a, sc)?;
             }
         }
         Ok(())
-    }
-
-    /// `*p`, `p->m`, `p[i]` (p a pointer) and their members: memory that
-    /// an assignment may write when it is scratch space (alloca()'d).
-    pub fn is_memory_lvalue(&self, e: &Expr) -> bool {
-        match &e.kind {
-            ExprKind::Unary { op: UnOp::Deref, .. } | ExprKind::Arrow { .. } => true,
-            ExprKind::Index { base, .. } => match self.type_of(base) {
-                Ok(Type::Ptr(_)) => true,
-                Ok(Type::Array(..)) => self.is_memory_lvalue(base),
-                _ => false,
-            },
-            ExprKind::Member { expr, .. } => self.is_memory_lvalue(expr),
-            _ => false,
-        }
     }
 
     /// `self->x = 0` or `a[k] = 0` with a literal 0: deletes the dynamic
@@ -148,10 +148,11 @@ impl<'a> Sema<'a> {
         dynamic && matches!(rhs.kind, ExprKind::Int { value: 0, .. })
     }
 
-    /// For `s == NULL` / `NULL == s` with a string s: that operand.
+    /// For `s == NULL` / `NULL == s` with a string s: that operand (of
+    /// typed operands).
     pub fn null_comparison<'e>(&self, lhs: &'e Expr, rhs: &'e Expr) -> Option<&'e Expr> {
         let is_null = |e: &Expr| matches!(&e.kind, ExprKind::Ident(n) if n == "NULL" && self.inlines.contains_key(n));
-        let is_str = |e: &Expr| self.type_of(e).is_ok_and(|t| t.is_str());
+        let is_str = |e: &Expr| e.ty().is_some_and(|t| t.is_str());
         if is_null(rhs) && is_str(lhs) {
             Some(lhs)
         } else if is_null(lhs) && is_str(rhs) {
@@ -162,17 +163,18 @@ impl<'a> Sema<'a> {
     }
 
     /// The type of an expression (variables must be declared already),
-    /// kept in the node once found.
-    pub fn type_of(&self, e: &Expr) -> R<Type> {
+    /// recorded in the node once found, with its constant value.
+    pub(super) fn type_of(&self, e: &Expr, sc: Scope) -> R<Type> {
         if let Some(t) = e.memo.ty.get() {
             return Ok(t.clone());
         }
-        let t = self.type_uncached(e)?;
+        let t = self.type_uncached(e, sc)?;
         let _ = e.memo.ty.set(t.clone());
+        self.const_eval(e, sc);
         Ok(t)
     }
 
-    fn type_uncached(&self, e: &Expr) -> R<Type> {
+    fn type_uncached(&self, e: &Expr, sc: Scope) -> R<Type> {
         let line = e.line;
         let err = |tag: &'static str, m: String| Err(CompileError::new(line, tag, m));
         match &e.kind {
@@ -195,7 +197,7 @@ impl<'a> Sema<'a> {
                     return Ok(v.ty.clone());
                 }
                 if let Some(i) = self.inlines.get(n) {
-                    return self.type_of(i);
+                    return self.type_of(i, sc);
                 }
                 if self.syms.var(VarClass::Assoc, n).is_some() {
                     return err("D_OP_INCOMPAT", format!("{} is an associative array and must be indexed", n));
@@ -213,7 +215,7 @@ impl<'a> Sema<'a> {
                 Some(v) => Ok(v.ty.clone()),
                 None => err("D_IDENT_UNDEF", format!("failed to resolve this->{}: Unknown variable name", n)),
             },
-            ExprKind::Agg(n) => err("D_AGG_SCALAR", format!("aggregation @{} cannot be used as a value", n)),
+            ExprKind::Agg(n) => Err(agg_value(line, n)),
             ExprKind::Index { base, keys } => match &base.kind {
                 ExprKind::ThisVar(n) if self.syms.var(VarClass::ThisVar, n).is_none_or(|v| v.ty.target().is_none()) => {
                     err("D_ARR_LOCAL", format!("local variables may not be used as associative arrays: {}", n))
@@ -227,13 +229,13 @@ impl<'a> Sema<'a> {
                     if keys.len() != 1 {
                         return err("D_ARGS_MULTI", "args[ ] may not be referenced using a tuple".into());
                     }
-                    Ok(self.arg_type(&keys[0]))
+                    Ok(self.arg_type(&keys[0], sc))
                 }
                 ExprKind::Ident(n) if n == "uregs" => {
                     if keys.len() != 1 {
                         return err("D_UREGS_MULTI", "uregs[ ] may not be referenced using a tuple".into());
                     }
-                    if !self.type_of(&keys[0])?.is_int() {
+                    if !self.type_of(&keys[0], sc)?.is_int() {
                         return err("D_UREGS_IDX", "uregs[ ] index must be of integral type".into());
                     }
                     Ok(Type::ULONG)
@@ -245,7 +247,7 @@ impl<'a> Sema<'a> {
                         .is_none_or(|v| !matches!(v.ty, Type::Array(..) | Type::Ptr(_))) =>
                 {
                     for k in keys {
-                        self.type_of(k)?;
+                        self.type_of(k, sc)?;
                     }
                     match self.syms.var(VarClass::Assoc, n) {
                         Some(v) => {
@@ -262,7 +264,7 @@ impl<'a> Sema<'a> {
                                 );
                             }
                             for (i, (k, kt)) in keys.iter().zip(&v.keys).enumerate() {
-                                let t = self.type_of(k)?;
+                                let t = self.type_of(k, sc)?;
                                 if t.is_str() != kt.is_str() {
                                     return err(
                                         "D_ARR_KEYTYPE",
@@ -276,7 +278,7 @@ impl<'a> Sema<'a> {
                     }
                 }
                 _ => {
-                    let bt = self.type_of(base)?;
+                    let bt = self.type_of(base, sc)?;
                     let Some(elem) = bt.target().cloned() else {
                         return err("D_OP_INCOMPAT", format!("operator [ ] cannot be applied to type \"{}\"; must be applied to an array, a pointer or an associative array", bt));
                     };
@@ -286,11 +288,11 @@ impl<'a> Sema<'a> {
                             "operator [ ] may not be used with a tuple to index an array or pointer".into(),
                         );
                     }
-                    if !self.type_of(&keys[0])?.is_int() {
+                    if !self.type_of(&keys[0], sc)?.is_int() {
                         return err("D_ARR_KEYTYPE", "operator [ ] requires an integer index".into());
                     }
                     // A zero-length (flexible) array member has no bound.
-                    if let (Type::Array(_, n @ 1..), Some(i)) = (&bt, self.const_eval(&keys[0])) {
+                    if let (Type::Array(_, n @ 1..), Some(i)) = (&bt, self.const_eval(&keys[0], sc)) {
                         if i < 0 || i as u64 >= *n as u64 {
                             return err(
                                 "D_ARR_BOUNDS",
@@ -307,7 +309,7 @@ impl<'a> Sema<'a> {
             ExprKind::Call { name, args } => {
                 for a in args {
                     if !matches!(a.kind, ExprKind::Agg(_)) {
-                        self.type_of(a)?;
+                        self.type_of(a, sc)?;
                     }
                 }
                 let Some(b) = builtins::lookup(name) else {
@@ -321,9 +323,9 @@ impl<'a> Sema<'a> {
                 if b.kind == Kind::Aggregating {
                     return err("D_CG_EXPR", format!("aggregating function {}( ) may not be called from a D expression (D program context required)", name));
                 }
-                b.check_args(line, args, |a| self.type_of(a), |a| self.const_eval(a) == Some(0))?;
+                b.check_args(line, args, |a| self.type_of(a, sc), |a| self.const_eval(a, sc) == Some(0))?;
                 match b.id {
-                    Id::Stack | Id::Ustack => stack_type(name, b.id == Id::Ustack, args, self),
+                    Id::Stack | Id::Ustack => stack_type(name, b.id == Id::Ustack, args, self, sc),
                     id => Ok(sym_kind(id).map_or_else(|| b.result_type(), Type::Sym)),
                 }
             }
@@ -331,7 +333,7 @@ impl<'a> Sema<'a> {
                 if *op == UnOp::AddrOf && matches!(expr.kind, ExprKind::Agg(_)) {
                     return err("D_ADDROF_VAR", "cannot take address of dynamic variable".into());
                 }
-                let t = self.type_of(expr)?;
+                let t = self.type_of(expr, sc)?;
                 match op {
                     UnOp::Not => {
                         if !t.is_scalar() {
@@ -370,6 +372,11 @@ impl<'a> Sema<'a> {
                                 format!("operator {} requires modifiable lvalue as an operand", o),
                             );
                         }
+                        // The value stored: x + 1 or x - 1.
+                        let one = ExprKind::Int { value: 1, unsigned: false, long: 0, nondecimal: false };
+                        let one = Expr::new(one, line);
+                        let bop = if matches!(op, UnOp::PreInc | UnOp::PostInc) { BinOp::Add } else { BinOp::Sub };
+                        let _ = e.memo.op_ty.set(self.binary_type(line, bop, expr, &one, sc)?);
                         Ok(t)
                     }
                     UnOp::Deref => match t {
@@ -406,7 +413,7 @@ impl<'a> Sema<'a> {
                         if !matches!(
                             expr.kind,
                             ExprKind::Member { .. } | ExprKind::Arrow { .. } | ExprKind::Unary { op: UnOp::Deref, .. }
-                        ) && !matches!(&expr.kind, ExprKind::Index { base, .. } if self.type_of(base).map_or(false, |t| t.target().is_some()))
+                        ) && !matches!(&expr.kind, ExprKind::Index { base, .. } if self.type_of(base, sc).map_or(false, |t| t.target().is_some()))
                         {
                             return err(
                                 "D_ADDROF_VAR",
@@ -418,100 +425,17 @@ impl<'a> Sema<'a> {
                     }
                 }
             }
-            ExprKind::Binary { op, lhs, rhs } => {
-                let (a, b) = (self.type_of(lhs)?, self.type_of(rhs)?);
-                if matches!(op, BinOp::Div | BinOp::Mod) && self.const_eval(rhs) == Some(0) {
-                    return err("D_DIV_ZERO", "expression contains division by zero".into());
-                }
-                match op {
-                    BinOp::Comma => {
-                        if is_action_call(lhs) || is_action_call(rhs) {
-                            return err("D_OP_ACT", "operator , operands cannot be actions".into());
-                        }
-                        Ok(b)
-                    }
-                    BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::Shl | BinOp::Shr | BinOp::Mod
-                        if !a.is_int() || !b.is_int() =>
-                    {
-                        err("D_OP_INT", format!("operator {} requires operands of integral type", op.text()))
-                    }
-                    BinOp::Mul | BinOp::Div if !a.is_int() || !b.is_int() => {
-                        err("D_OP_ARITH", format!("operator {} requires operands of arithmetic type", op.text()))
-                    }
-                    BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
-                        // A string compares with a string, `char *` or
-                        // `char []` (D's "string-compatible" types), and
-                        // for equality with NULL.
-                        let strcmp = a.is_str() || b.is_str();
-                        if matches!(op, BinOp::Eq | BinOp::Ne) && self.null_comparison(lhs, rhs).is_some() {
-                            return Ok(Type::INT);
-                        }
-                        if (strcmp && !(a.is_strcompat() && b.is_strcompat()))
-                            || (!strcmp && (!a.decayed().is_scalar() || !b.decayed().is_scalar()))
-                        {
-                            return err(
-                                "D_OP_INCOMPAT",
-                                format!("operands have incompatible types: \"{}\" {} \"{}\"", a, op.text(), b),
-                            );
-                        }
-                        Ok(Type::INT)
-                    }
-                    BinOp::LogAnd | BinOp::LogOr | BinOp::LogXor => {
-                        if !a.is_scalar() || !b.is_scalar() {
-                            return err(
-                                "D_OP_SCALAR",
-                                format!("operator {} requires operands of scalar type", op.text()),
-                            );
-                        }
-                        Ok(Type::INT)
-                    }
-                    _ => {
-                        if !a.decayed().is_scalar() || !b.decayed().is_scalar() {
-                            return err(
-                                "D_OP_INCOMPAT",
-                                format!("operands have incompatible types: \"{}\" {} \"{}\"", a, op.text(), b),
-                            );
-                        }
-                        if matches!(op, BinOp::Shl | BinOp::Shr) {
-                            return Ok(a.promoted());
-                        }
-                        let (pa, pb) = (a.decayed(), b.decayed());
-                        // No arithmetic on void pointers: the pointee has no size.
-                        let void_ptr = |t: &Type| matches!(t, Type::Ptr(p) if **p == Type::Void);
-                        if matches!(op, BinOp::Add | BinOp::Sub) && (void_ptr(&pa) || void_ptr(&pb)) {
-                            return err(
-                                "D_OP_INCOMPAT",
-                                format!("operands have incompatible types: \"{}\" {} \"{}\"", a, op.text(), b),
-                            );
-                        }
-                        match (op, &pa, &pb) {
-                            (BinOp::Sub, Type::Ptr(_), Type::Ptr(_)) => Ok(Type::LONG),
-                            (BinOp::Add | BinOp::Sub, Type::Ptr(_), _) | (BinOp::Add, _, Type::Ptr(_)) => {
-                                Ok(arith_result(&pa, &pb))
-                            }
-                            (_, Type::Ptr(_), _) | (_, _, Type::Ptr(_))
-                                if !matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) =>
-                            {
-                                err(
-                                    "D_OP_INCOMPAT",
-                                    format!("operands have incompatible types: \"{}\" {} \"{}\"", a, op.text(), b),
-                                )
-                            }
-                            _ => Ok(arith_result(&pa, &pb)),
-                        }
-                    }
-                }
-            }
+            ExprKind::Binary { op, lhs, rhs } => self.binary_type(line, *op, lhs, rhs, sc),
             ExprKind::Assign { op, lhs, rhs } => {
-                let (a, b) = (self.type_of(lhs)?, self.type_of(rhs)?);
+                let (a, b) = (self.type_of(lhs, sc)?, self.type_of(rhs, sc)?);
                 let optext = match op {
                     Some(o) => format!("{}=", o.text()),
                     None => "=".to_string(),
                 };
-                if !is_lvalue(lhs) && !self.is_memory_lvalue(lhs) {
+                if !is_lvalue(lhs) && !is_memory_lvalue(lhs) {
                     return err("D_OP_LVAL", format!("operator {} requires modifiable lvalue as an operand", optext));
                 }
-                if matches!(op, Some(BinOp::Div | BinOp::Mod)) && self.const_eval(rhs) == Some(0) {
+                if matches!(op, Some(BinOp::Div | BinOp::Mod)) && self.const_eval(rhs, sc) == Some(0) {
                     return err("D_DIV_ZERO", "expression contains division by zero".into());
                 }
                 if matches!(a, Type::Array(..)) && !a.is_str() {
@@ -529,15 +453,19 @@ impl<'a> Sema<'a> {
                         format!("operands have incompatible types: \"{}\" {} \"{}\"", a, optext, b),
                     );
                 }
+                // The value stored by `lhs op= rhs`: lhs op rhs.
+                if let Some(op) = op {
+                    let _ = e.memo.op_ty.set(self.binary_type(line, *op, lhs, rhs, sc)?);
+                }
                 Ok(a)
             }
             ExprKind::AggAssign { .. } => Ok(Type::Void),
             ExprKind::Ternary { cond, then, els } => {
-                let c = self.type_of(cond)?;
+                let c = self.type_of(cond, sc)?;
                 if !c.is_scalar() {
                     return err("D_OP_SCALAR", "operator ?: expression must be of scalar type".into());
                 }
-                let (a, b) = (self.type_of(then)?, self.type_of(els)?);
+                let (a, b) = (self.type_of(then, sc)?, self.type_of(els, sc)?);
                 if a.is_str() != b.is_str() || a.is_aggregate() || b.is_aggregate() {
                     return err("D_OP_INCOMPAT", format!("operator ?: operands must have compatible types"));
                 }
@@ -551,7 +479,7 @@ impl<'a> Sema<'a> {
                 }
             }
             ExprKind::Cast { ty, expr } => {
-                let from = self.type_of(expr)?;
+                let from = self.type_of(expr, sc)?;
                 let to = self.resolve_type(ty, line)?;
                 if (from.is_str() != to.is_str() && to != Type::Void)
                     || to.is_aggregate()
@@ -562,15 +490,15 @@ impl<'a> Sema<'a> {
                 Ok(to)
             }
             ExprKind::SizeofType(_) | ExprKind::SizeofExpr(_) | ExprKind::Offsetof { .. } => {
-                self.sizeof(e)?;
+                self.sizeof(e, sc)?;
                 Ok(Type::ULONG)
             }
             ExprKind::Stringof(x) => {
-                self.type_of(x)?;
+                self.type_of(x, sc)?;
                 Ok(Type::Str)
             }
             ExprKind::Member { expr, member } => {
-                let t = self.type_of(expr)?;
+                let t = self.type_of(expr, sc)?;
                 match &t {
                     Type::Struct(_) => Ok(self.member_of(&t, member, line, ".")?.ty),
                     _ => err(
@@ -580,7 +508,7 @@ impl<'a> Sema<'a> {
                 }
             }
             ExprKind::Arrow { expr, member } => {
-                let t = self.type_of(expr)?;
+                let t = self.type_of(expr, sc)?;
                 match &t {
                     Type::Ptr(p) if matches!(**p, Type::Struct(_)) => Ok(self.member_of(p, member, line, "->")?.ty),
                     Type::Ptr(p) => err("D_OP_SOU", format!("operator -> cannot be applied to pointer to type \"{}\"; must be applied to a struct or union pointer", p)),
@@ -591,11 +519,98 @@ impl<'a> Sema<'a> {
         }
     }
 
+    /// The type of `lhs op rhs`.
+    fn binary_type(&self, line: u32, op: BinOp, lhs: &Expr, rhs: &Expr, sc: Scope) -> R<Type> {
+        let err = |tag: &'static str, m: String| Err(CompileError::new(line, tag, m));
+        let (a, b) = (self.type_of(lhs, sc)?, self.type_of(rhs, sc)?);
+        if matches!(op, BinOp::Div | BinOp::Mod) && self.const_eval(rhs, sc) == Some(0) {
+            return err("D_DIV_ZERO", "expression contains division by zero".into());
+        }
+        match op {
+            BinOp::Comma => {
+                if is_action_call(lhs) || is_action_call(rhs) {
+                    return err("D_OP_ACT", "operator , operands cannot be actions".into());
+                }
+                Ok(b)
+            }
+            BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::Shl | BinOp::Shr | BinOp::Mod
+                if !a.is_int() || !b.is_int() =>
+            {
+                err("D_OP_INT", format!("operator {} requires operands of integral type", op.text()))
+            }
+            BinOp::Mul | BinOp::Div if !a.is_int() || !b.is_int() => {
+                err("D_OP_ARITH", format!("operator {} requires operands of arithmetic type", op.text()))
+            }
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                // A string compares with a string, `char *` or
+                // `char []` (D's "string-compatible" types), and
+                // for equality with NULL.
+                let strcmp = a.is_str() || b.is_str();
+                if matches!(op, BinOp::Eq | BinOp::Ne) && self.null_comparison(lhs, rhs).is_some() {
+                    return Ok(Type::INT);
+                }
+                if (strcmp && !(a.is_strcompat() && b.is_strcompat()))
+                    || (!strcmp && (!a.decayed().is_scalar() || !b.decayed().is_scalar()))
+                {
+                    return err(
+                        "D_OP_INCOMPAT",
+                        format!("operands have incompatible types: \"{}\" {} \"{}\"", a, op.text(), b),
+                    );
+                }
+                Ok(Type::INT)
+            }
+            BinOp::LogAnd | BinOp::LogOr | BinOp::LogXor => {
+                if !a.is_scalar() || !b.is_scalar() {
+                    return err(
+                        "D_OP_SCALAR",
+                        format!("operator {} requires operands of scalar type", op.text()),
+                    );
+                }
+                Ok(Type::INT)
+            }
+            _ => {
+                if !a.decayed().is_scalar() || !b.decayed().is_scalar() {
+                    return err(
+                        "D_OP_INCOMPAT",
+                        format!("operands have incompatible types: \"{}\" {} \"{}\"", a, op.text(), b),
+                    );
+                }
+                if matches!(op, BinOp::Shl | BinOp::Shr) {
+                    return Ok(a.promoted());
+                }
+                let (pa, pb) = (a.decayed(), b.decayed());
+                // No arithmetic on void pointers: the pointee has no size.
+                let void_ptr = |t: &Type| matches!(t, Type::Ptr(p) if **p == Type::Void);
+                if matches!(op, BinOp::Add | BinOp::Sub) && (void_ptr(&pa) || void_ptr(&pb)) {
+                    return err(
+                        "D_OP_INCOMPAT",
+                        format!("operands have incompatible types: \"{}\" {} \"{}\"", a, op.text(), b),
+                    );
+                }
+                match (op, &pa, &pb) {
+                    (BinOp::Sub, Type::Ptr(_), Type::Ptr(_)) => Ok(Type::LONG),
+                    (BinOp::Add | BinOp::Sub, Type::Ptr(_), _) | (BinOp::Add, _, Type::Ptr(_)) => {
+                        Ok(arith_result(&pa, &pb))
+                    }
+                    (_, Type::Ptr(_), _) | (_, _, Type::Ptr(_))
+                        if !matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) =>
+                    {
+                        err(
+                            "D_OP_INCOMPAT",
+                            format!("operands have incompatible types: \"{}\" {} \"{}\"", a, op.text(), b),
+                        )
+                    }
+                    _ => Ok(arith_result(&pa, &pb)),
+                }
+            }
+        }
+    }
+
     /// `sizeof(type)` / `sizeof expr` / `offsetof(type, member)`.
-    pub fn sizeof(&self, e: &Expr) -> R<u64> {
+    pub(super) fn sizeof(&self, e: &Expr, sc: Scope) -> R<u64> {
         match &e.kind {
             ExprKind::SizeofType(t) => Ok(self.resolve_type(t, e.line)?.size(self.strsize)),
-            ExprKind::SizeofExpr(x) => Ok(self.type_of(x)?.size(self.strsize)),
+            ExprKind::SizeofExpr(x) => Ok(self.type_of(x, sc)?.size(self.strsize)),
             ExprKind::Offsetof { ty, member } => {
                 let t = self.resolve_type(ty, e.line)?;
                 if !matches!(t, Type::Struct(_)) {
@@ -647,14 +662,38 @@ impl<'a> Sema<'a> {
             .ok_or_else(|| CompileError::new(line, "D_TYPE_MEMBER", format!("{} is not a member of {}", member, t)))
     }
 
-    /// `args[i]`'s type for the current clause.
-    fn arg_type(&self, idx: &Expr) -> Type {
-        let i = self.const_eval(idx);
-        match (self.clause_args.borrow().as_ref(), i) {
+    /// `args[i]`'s type in the clause. The index is not typed: its value
+    /// is recorded for the code generator, which refuses one that is not
+    /// a constant.
+    fn arg_type(&self, idx: &Expr, sc: Scope) -> Type {
+        let i = self.const_eval(idx, sc);
+        let _ = idx.memo.value.set(i);
+        match (sc.args, i) {
             (Some(ts), Some(i)) if i >= 0 => ts.get(i as usize).cloned().unwrap_or(Type::LONG),
             _ => Type::LONG,
         }
     }
+}
+
+/// `*p`, `p->m`, `p[i]` (p a pointer) and their members, of a typed
+/// expression: memory that an assignment may write when it is scratch
+/// space (alloca()'d).
+pub fn is_memory_lvalue(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Unary { op: UnOp::Deref, .. } | ExprKind::Arrow { .. } => true,
+        ExprKind::Index { base, .. } => match base.ty() {
+            Some(Type::Ptr(_)) => true,
+            Some(Type::Array(..)) => is_memory_lvalue(base),
+            _ => false,
+        },
+        ExprKind::Member { expr, .. } => is_memory_lvalue(expr),
+        _ => false,
+    }
+}
+
+/// DTrace's error for an aggregation where a value is wanted.
+pub fn agg_value(line: u32, name: &str) -> CompileError {
+    CompileError::new(line, "D_AGG_SCALAR", format!("aggregation @{} cannot be used as a value", name))
 }
 
 pub fn is_lvalue(e: &Expr) -> bool {

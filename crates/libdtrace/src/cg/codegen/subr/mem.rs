@@ -11,7 +11,7 @@ impl<'a> Codegen<'a> {
     /// A size argument that must be known at compile time (the scratch
     /// area is laid out then).
     fn const_size(&self, name: &str, i: usize, e: &Expr, line: u32) -> R<u32> {
-        match self.env.sema.const_eval(e) {
+        match self.value(e)? {
             Some(v) if (0..=32 * 1024).contains(&v) => Ok(v as u32),
             Some(v) => Err(CompileError::new(
                 line,

@@ -39,7 +39,7 @@ impl<'a> Codegen<'a> {
     pub(in crate::cg::codegen) fn inet_ntop(&mut self, f: &mut Prog, line: u32, args: &[Expr]) -> R<Reg> {
         let dst = self.tmp(f, self.strsize.max(TEXT_ROOM));
         let v6 = Style::V6 { v4_prefix: true };
-        let known = match self.env.sema.const_eval(&args[0]) {
+        let known = match self.value(&args[0])? {
             Some(AF_INET) => Some(Style::V4),
             Some(AF_INET6) => Some(v6),
             _ => None,

@@ -106,7 +106,7 @@ impl<'a> Codegen<'a> {
         lookup_fixed(&mut f.asm, map);
         f.asm.jmp_imm(BPF_JEQ, R0, 0, f.clause_end.unwrap());
         f.asm.emit(Insn::mov64_reg(st, R0));
-        if self.env.sema.const_eval(&args[0]) != Some(0) {
+        if self.value(&args[0])? != Some(0) {
             let s = self.expr(f, &args[0])?;
             let a = &mut f.asm;
             a.emit(Insn::mov64_reg(R1, st));
